@@ -1,0 +1,177 @@
+"""Opening the local database: durable pragmas, schema checks, corrupt files moved aside.
+
+Every connection is opened through `connect`, which sets the pragmas the store relies on
+and reads them back. `prepare` runs once before the main window opens: it refuses a
+database from a newer Debrief, moves an unreadable file aside (never deletes it) and
+runs pending migrations.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.store.errors import (
+    NewerDatabase,
+    StoreError,
+    UnsafeDatabase,
+    is_corruption,
+    store_error_from,
+)
+from desktop.store.migrations import SCHEMA_VERSION, STEPS
+from sync.domain.clock import Clock
+from sync.domain.text import N_, Message
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5_000
+
+
+def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with WAL, synchronous=FULL, foreign keys and a busy timeout, checked.
+
+    Transactions are explicit (`isolation_level=None`): the store says BEGIN IMMEDIATE
+    and COMMIT itself, one transaction per user action.
+    """
+    conn = None
+    try:
+        if read_only:
+            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                                   isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if sys.platform == "darwin":
+            conn.execute("PRAGMA fullfsync = ON")
+        _check_pragmas(conn, path)
+    except (sqlite3.Error, StoreError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, StoreError):
+            raise
+        known = store_error_from(exc, path)
+        if known is not None:
+            raise known from exc
+        raise
+    return conn
+
+
+def _check_pragmas(conn: sqlite3.Connection, path: Path) -> None:
+    expected = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
+                "busy_timeout": BUSY_TIMEOUT_MS}
+    if sys.platform == "darwin":
+        expected["fullfsync"] = 1
+    for name, want in expected.items():
+        got = conn.execute(f"PRAGMA {name}").fetchone()[0]
+        if (got.lower() if isinstance(got, str) else got) != want:
+            raise UnsafeDatabase(Message(N_(
+                "Debrief cannot store data safely in {path} (SQLite refused {setting}). "
+                "Choose a data folder on a local disk."),
+                {"path": str(path), "setting": f"{name}={want}"}))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The outcome of `prepare`: where the database is, and any file moved aside."""
+
+    path: Path
+    moved_aside: Path | None = None
+    migrated_from: int | None = None
+
+
+def prepare(path: Path, clock: Clock) -> Prepared:
+    """Make `path` a current, healthy Debrief database, or raise StoreError.
+
+    A file SQLite cannot read as a database is renamed to `<name>.corrupt-<time>`
+    (with its -wal and -shm) and a fresh database is started beside it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    moved = None
+    try:
+        version = _checked_version(path)
+    except _Corrupt as exc:
+        moved = move_aside(path, clock)
+        log.warning("damaged database moved aside to %s: %s", moved, exc)
+        version = 0
+    except sqlite3.DatabaseError as exc:
+        if not is_corruption(exc):
+            known = store_error_from(exc, path)
+            if known is not None:
+                raise known from exc
+            raise
+        moved = move_aside(path, clock)
+        log.warning("unreadable database moved aside to %s: %s", moved, exc)
+        version = 0
+    if version > SCHEMA_VERSION:
+        raise NewerDatabase(Message(N_(
+            "Your debriefs in {path} were saved by a newer version of Debrief (data "
+            "version {found}; this one knows up to {known}). Install the newer version "
+            "to open them; nothing has been changed."),
+            {"path": str(path), "found": version, "known": SCHEMA_VERSION}))
+    if version < SCHEMA_VERSION:
+        _migrate(path)
+    return Prepared(path, moved, version if version < SCHEMA_VERSION else None)
+
+
+class _Corrupt(Exception):
+    """The file opens, but SQLite's own check finds it damaged."""
+
+
+def _checked_version(path: Path) -> int:
+    """The schema number, after a quick integrity check; raises DatabaseError if corrupt."""
+    if not path.exists():
+        return 0
+    conn = connect(path)
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise _Corrupt(f"quick_check: {result}")
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _migrate(path: Path) -> None:
+    import sqlite_utils  # only needed when there is something to migrate
+
+    from desktop.store.migrations import migrations
+
+    conn = connect(path)
+    try:
+        db = sqlite_utils.Database(conn)
+        applied = {m.name for m in migrations().applied(db)}
+        unknown = applied - {name for name, _ in STEPS}
+        if unknown:
+            raise NewerDatabase(Message(N_(
+                "Your debriefs in {path} were changed by another version of Debrief "
+                "({steps}). Install that version to open them; nothing has been changed."),
+                {"path": str(path), "steps": ", ".join(sorted(unknown))}))
+        migrations().apply(db)
+    finally:
+        conn.close()
+
+
+def move_aside(path: Path, clock: Clock) -> Path:
+    """Rename a damaged database (and its WAL files) so nothing is lost; return the name."""
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(target.with_name(target.name + suffix))
+    return target
+
+
+__all__ = ["Prepared", "StoreError", "connect", "move_aside", "prepare"]

@@ -1,0 +1,192 @@
+"""The rep's debriefs on disk: save (one transaction), read, tombstone-delete, list.
+
+A `DebriefStore` wraps one connection and is used from one thread only: the app gives
+the writing one to its store worker and opens another for reads on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from desktop.store.errors import store_error_from
+from sync.domain.clock import Clock, from_iso, to_iso
+from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.ids import DebriefIdFactory
+from sync.domain.scoring import ContestRules, score
+from sync.domain.segments import SegmentLists
+from sync.domain.taxonomy import Taxonomy
+from sync.domain.validation import InvalidDebrief, validate
+
+_COLUMNS = (
+    "id", "revision", "rep", "created_at", "updated_at", "outcome", "stage", "industry",
+    "company_size", "region", "reasons_unknown", "competitor", "deal_value", "currency",
+    "crm_ref", "quote", "share_quote", "private_notes", "account_name", "entries",
+    "taxonomy_version", "deleted",
+)
+_UPSERT = (
+    f"INSERT INTO debrief ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("id", "created_at"))
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a save checks against: taxonomy, segment lists, and the contest rules."""
+
+    taxonomy: Taxonomy
+    segments: SegmentLists
+    contest: ContestRules
+
+
+class DebriefStore:
+    """Reads and writes debriefs through one connection."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock, rules: Rules):
+        self.conn = conn
+        self.path = path
+        self.clock = clock
+        self.rules = rules
+        self.ids = DebriefIdFactory(clock)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT; environment failures become StoreErrors."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            known = store_error_from(exc, self.path)
+            if known is not None:
+                raise known from exc
+            raise
+
+    def new_debrief(self, rep: str) -> Debrief:
+        """A blank debrief with a fresh id, pre-filled from the rep's last one."""
+        last = self.last_saved()
+        if last is None:
+            return Debrief(id=self.ids.new_id(), rep=rep)
+        return Debrief(id=self.ids.new_id(), rep=rep, outcome=last.outcome, stage=last.stage,
+                       segment=last.segment, currency=last.currency)
+
+    def save(self, debrief: Debrief, *, clear_draft: str | None = None) -> Debrief:
+        """Validate and store `debrief` with its reasons in one transaction.
+
+        The stored revision becomes one more than the highest seen; returns the record
+        as saved. The draft in slot `clear_draft` goes in the same transaction, so a
+        crash never leaves both. Raises InvalidDebrief (nothing written) on problems.
+        """
+        problems = validate(debrief, self.rules.taxonomy, self.rules.segments)
+        if problems:
+            raise InvalidDebrief(problems)
+        now = self.clock.now()
+        entries = score(debrief, self.rules.contest).entries
+        with self.transaction() as conn:
+            row = conn.execute("SELECT revision, created_at FROM debrief WHERE id = ?",
+                               (debrief.id,)).fetchone()
+            stored_revision, created = (row[0], from_iso(row[1])) if row else (0, now)
+            saved = debrief.with_changes(
+                revision=max(stored_revision, debrief.revision) + 1,
+                created_at=created, updated_at=now)
+            conn.execute(_UPSERT, _row(saved, entries, self.rules.taxonomy.version))
+            conn.execute("DELETE FROM reason WHERE debrief_id = ?", (saved.id,))
+            conn.executemany(
+                "INSERT INTO reason (debrief_id, position, code, detail, evidence, is_primary)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(saved.id, i, r.code, r.detail, r.evidence.value, int(r.primary))
+                 for i, r in enumerate(saved.reasons)])
+            if clear_draft is not None:
+                conn.execute("DELETE FROM draft WHERE slot = ?", (clear_draft,))
+        return saved
+
+    def delete(self, debrief_id: str) -> Debrief | None:
+        """Mark a debrief deleted (a tombstone kept for sync); its revision grows."""
+        now = self.clock.now()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE debrief SET deleted = 1, revision = revision + 1, updated_at = ? "
+                "WHERE id = ? AND deleted = 0", (to_iso(now), debrief_id))
+            if cursor.rowcount == 0:
+                return None
+        return self.get(debrief_id, include_deleted=True)
+
+    def restore(self, debrief_id: str) -> Debrief | None:
+        """Undo a delete: the debrief comes back with a higher revision."""
+        now = self.clock.now()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE debrief SET deleted = 0, revision = revision + 1, updated_at = ? "
+                "WHERE id = ? AND deleted = 1", (to_iso(now), debrief_id))
+            if cursor.rowcount == 0:
+                return None
+        return self.get(debrief_id)
+
+    def get(self, debrief_id: str, *, include_deleted: bool = False) -> Debrief | None:
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM debrief WHERE id = ?"
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        row = self.conn.execute(sql, (debrief_id,)).fetchone()
+        if row is None:
+            return None
+        reasons = self.conn.execute(
+            "SELECT code, detail, evidence, is_primary FROM reason WHERE debrief_id = ? "
+            "ORDER BY position", (debrief_id,)).fetchall()
+        return _debrief(dict(zip(_COLUMNS, row, strict=True)), reasons)
+
+    def last_saved(self) -> Debrief | None:
+        row = self.conn.execute(
+            "SELECT id FROM debrief WHERE deleted = 0 ORDER BY updated_at DESC LIMIT 1"
+        ).fetchone()
+        return self.get(row[0]) if row else None
+
+    def competitors(self, limit: int = 200) -> list[str]:
+        """Competitor names the rep has used, most used first (for the completer)."""
+        rows = self.conn.execute(
+            "SELECT competitor FROM debrief WHERE deleted = 0 AND competitor IS NOT NULL "
+            "GROUP BY competitor ORDER BY COUNT(*) DESC, competitor LIMIT ?", (limit,))
+        return [r[0] for r in rows]
+
+
+def _row(d: Debrief, entries: int, taxonomy_version: str) -> tuple:
+    assert d.created_at is not None and d.updated_at is not None
+    return (
+        d.id, d.revision, d.rep, to_iso(d.created_at), to_iso(d.updated_at),
+        d.outcome.value if d.outcome else None, d.stage.value if d.stage else None,
+        d.segment.industry, d.segment.company_size, d.segment.region, int(d.reasons_unknown),
+        _blank_to_none(d.competitor), str(d.deal_value) if d.deal_value is not None else None,
+        d.currency if d.deal_value is not None else None, _blank_to_none(d.crm_ref),
+        _blank_to_none(d.quote), int(d.share_quote), _blank_to_none(d.private_notes),
+        _blank_to_none(d.account_name), entries, taxonomy_version, int(d.deleted),
+    )
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def _debrief(row: dict, reasons: list[tuple]) -> Debrief:
+    return Debrief(
+        id=row["id"], rep=row["rep"], revision=row["revision"],
+        created_at=from_iso(row["created_at"]), updated_at=from_iso(row["updated_at"]),
+        outcome=Outcome(row["outcome"]), stage=Stage(row["stage"]),
+        segment=Segment(row["industry"], row["company_size"], row["region"]),
+        reasons=tuple(Reason(code, detail, Evidence(evidence), bool(primary))
+                      for code, detail, evidence, primary in reasons),
+        reasons_unknown=bool(row["reasons_unknown"]), competitor=row["competitor"],
+        deal_value=Decimal(row["deal_value"]) if row["deal_value"] else None,
+        currency=row["currency"], crm_ref=row["crm_ref"], quote=row["quote"],
+        share_quote=bool(row["share_quote"]), private_notes=row["private_notes"],
+        account_name=row["account_name"], deleted=bool(row["deleted"]),
+    )

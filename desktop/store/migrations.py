@@ -1,0 +1,87 @@
+"""The local schema, as ordered, named, transactional steps (sqlite-utils Migrations).
+
+`user_version` carries the schema number, so a database written by a newer Debrief is
+recognised and refused before anything touches it. Never edit a released step: add one.
+A fixture database of every released schema lives in tests/fixtures/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Step = Callable[[sqlite_utils.Database], None]
+
+
+def _v1_debriefs(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE debrief (
+            id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            rep TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            industry TEXT,
+            company_size TEXT,
+            region TEXT,
+            reasons_unknown INTEGER NOT NULL DEFAULT 0,
+            competitor TEXT,
+            deal_value TEXT,
+            currency TEXT,
+            crm_ref TEXT,
+            quote TEXT,
+            share_quote INTEGER NOT NULL DEFAULT 0,
+            private_notes TEXT,
+            account_name TEXT,
+            entries INTEGER NOT NULL DEFAULT 0,
+            taxonomy_version TEXT,
+            deleted INTEGER NOT NULL DEFAULT 0
+        )""")
+    db.execute("""
+        CREATE TABLE reason (
+            debrief_id TEXT NOT NULL REFERENCES debrief(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            detail TEXT,
+            evidence TEXT NOT NULL,
+            is_primary INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (debrief_id, position)
+        ) WITHOUT ROWID""")
+    db.execute("""
+        CREATE TABLE draft (
+            slot TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        )""")
+    # "My debriefs" lists newest first and filters by outcome, stage, period and reason.
+    db["debrief"].create_index(["deleted", "created_at", "id"], index_name="debrief_list")
+    db["debrief"].create_index(["outcome", "created_at"], index_name="debrief_outcome")
+    db["debrief"].create_index(["stage", "created_at"], index_name="debrief_stage")
+    db["reason"].create_index(["code", "debrief_id"], index_name="reason_code")
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("0001_debriefs", _v1_debriefs),
+]
+
+SCHEMA_VERSION = len(STEPS)
+
+
+def migrations() -> sqlite_utils.Migrations:
+    """The steps as a sqlite-utils migration set, each also stamping `user_version`."""
+    migration_set = sqlite_utils.Migrations("debrief")
+    for number, (name, step) in enumerate(STEPS, start=1):
+        migration_set(name=name)(_stamped(step, number))
+    return migration_set
+
+
+def _stamped(step: Step, number: int) -> Step:
+    def run(db: sqlite_utils.Database) -> None:
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+
+    run.__name__ = step.__name__
+    return run

@@ -1,0 +1,1 @@
+"""What the Debrief app and the central store share, and the central store itself."""

@@ -1,0 +1,56 @@
+"""Clocks: every timestamp in Debrief comes from an injected clock, in UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Something that tells the current time as an aware UTC datetime."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real wall clock, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class SteppingClock:
+    """A clock for tests and benchmarks: starts at `start`, moves `step` per reading."""
+
+    start: datetime = field(default_factory=lambda: datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    step: timedelta = timedelta(seconds=1)
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None:
+            raise ValueError("SteppingClock needs an aware datetime")
+        self._next = self.start
+
+    def now(self) -> datetime:
+        current = self._next
+        self._next = current + self.step
+        return current
+
+    def advance(self, delta: timedelta) -> None:
+        self._next += delta
+
+
+def to_iso(moment: datetime) -> str:
+    """The canonical text form of a timestamp: UTC, microseconds, 'Z'."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_iso(text: str) -> datetime:
+    """Parse a timestamp written by `to_iso` (or any ISO 8601 form with an offset)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp without a time zone: {text!r}")
+    return moment.astimezone(UTC)

@@ -1,0 +1,129 @@
+"""Contest scoring: how many prize-draw entries a debrief earns, and how to earn more.
+
+One pure function, `score`, runs on the rep's machine for the live preview and on the
+central store, which is the authority. The rules are data (`ContestRules`), part of a
+contest; more detail earns more entries, up to a cap per debrief.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sync.domain.debrief import Debrief
+from sync.domain.text import N_, Message
+
+
+class RulesError(ValueError):
+    """Contest rules that cannot be used (negative points, a cap below the base...)."""
+
+
+@dataclass(frozen=True)
+class ContestRules:
+    """Points per kind of detail. Every value is a whole number of entries, >= 0."""
+
+    base: int = 1  # every saved debrief, an honest "don't know" included
+    extra_reason: int = 1  # each reason beyond the first...
+    max_extra_reasons: int = 2  # ...for this many at most
+    detail_code: int = 1  # each reason narrowed to a detail code...
+    max_detail_codes: int = 2  # ...for this many at most
+    competitor: int = 1  # a named competitor
+    shared_quote: int = 2  # a verbatim quote shared with marketing...
+    min_quote_chars: int = 20  # ...of at least this length
+    complete_segment: int = 1  # industry, company size and region all set
+    cap: int = 8  # entries per debrief at most
+    daily_cap: int = 40  # entries per rep per day at most (applied over the ledger)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise RulesError(f"{f.name} must be a whole number of at least 0")
+        if self.cap < self.base:
+            raise RulesError("cap must be at least the base entries")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ContestRules:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise RulesError(f"unknown rule(s): {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A way to earn more: 'Add a competitor for +1'."""
+
+    points: int
+    message: Message
+
+
+@dataclass(frozen=True)
+class Score:
+    entries: int
+    uncapped: int
+    hints: tuple[Hint, ...]
+
+
+def score(debrief: Debrief, rules: ContestRules) -> Score:
+    """Entries `debrief` earns under `rules`, with hints ordered by what they add."""
+    reasons = debrief.reasons
+    extra = min(max(len(reasons) - 1, 0), rules.max_extra_reasons)
+    details = min(sum(1 for r in reasons if r.detail), rules.max_detail_codes)
+    has_competitor = bool(debrief.competitor and debrief.competitor.strip())
+    quote_text = (debrief.quote or "").strip()
+    has_quote = debrief.share_quote and len(quote_text) >= rules.min_quote_chars
+    parts = (
+        rules.base,
+        extra * rules.extra_reason,
+        details * rules.detail_code,
+        rules.competitor if has_competitor else 0,
+        rules.shared_quote if has_quote else 0,
+        rules.complete_segment if debrief.segment.is_complete else 0,
+    )
+    uncapped = sum(parts)
+    entries = min(uncapped, rules.cap)
+    room = rules.cap - entries
+
+    candidates: list[tuple[int, Message]] = []
+    if reasons and extra < rules.max_extra_reasons:
+        candidates.append((rules.extra_reason, Message(N_("Add another reason for +{points}"))))
+    if reasons and details < min(rules.max_detail_codes, len(reasons)):
+        candidates.append((rules.detail_code,
+                           Message(N_("Narrow a reason to a detail for +{points}"))))
+    if not has_competitor:
+        candidates.append((rules.competitor, Message(N_("Name the competitor for +{points}"))))
+    if not has_quote:
+        if quote_text and not debrief.share_quote:
+            template = N_("Share the customer quote with marketing for +{points}")
+        else:
+            template = N_("Add a customer quote ({chars}+ characters) to share for +{points}")
+        candidates.append((rules.shared_quote, Message(template)))
+    if not debrief.segment.is_complete:
+        candidates.append((rules.complete_segment,
+                           Message(N_("Complete the segment (industry, size, region) "
+                                      "for +{points}"))))
+    hints = []
+    for points, message in candidates:
+        gain = min(points, room)
+        if gain > 0:
+            params = {"points": gain, "chars": rules.min_quote_chars}
+            hints.append(Hint(gain, Message(message.template, params)))
+    hints.sort(key=lambda h: -h.points)
+    return Score(entries, uncapped, tuple(hints))
+
+
+def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules) -> list[int]:
+    """Apply the daily cap to one rep's scored debriefs, given as (UTC day, entries) in
+    save order: what is left of each day's allowance goes to the earliest debriefs."""
+    used: dict[str, int] = {}
+    allowed = []
+    for day, entries in entries_in_order:
+        granted = max(0, min(entries, rules.daily_cap - used.get(day, 0)))
+        used[day] = used.get(day, 0) + granted
+        allowed.append(granted)
+    return allowed

@@ -1,0 +1,182 @@
+"""The reason taxonomy: category -> code -> detail, versioned, owned by marketing.
+
+Codes are retired, never deleted, so old debriefs stay readable; a new version says how
+old codes map to new ones. `Taxonomy.search` is the type-ahead behind the reason picker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sync.domain.debrief import Outcome, Polarity
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy document is not well formed."""
+
+
+@dataclass(frozen=True)
+class Detail:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ReasonCode:
+    key: str
+    label: str
+    category_key: str
+    category_label: str
+    applies_to: Polarity
+    keywords: tuple[str, ...] = ()
+    details: tuple[Detail, ...] = ()
+    retired: bool = False
+
+    def applies_to_outcome(self, outcome: Outcome | None) -> bool:
+        if outcome is None or self.applies_to is Polarity.BOTH:
+            return True
+        return self.applies_to is outcome.polarity
+
+    def detail(self, key: str) -> Detail | None:
+        return next((d for d in self.details if d.key == key), None)
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    codes: tuple[ReasonCode, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One row of the type-ahead: a code, or a detail under a code."""
+
+    code: ReasonCode
+    detail: Detail | None
+    rank: int
+
+    @property
+    def label(self) -> str:
+        if self.detail is None:
+            return self.code.label
+        return f"{self.code.label} › {self.detail.label}"
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def _matches(query_words: list[str], words: list[str]) -> bool:
+    return all(any(w.startswith(q) for w in words) for q in query_words)
+
+
+class Taxonomy:
+    """An immutable, indexed reason taxonomy."""
+
+    def __init__(self, version: str, categories: tuple[Category, ...],
+                 mappings: dict[str, tuple[str, ...]]):
+        self.version = version
+        self.categories = categories
+        self.mappings = mappings
+        self._codes = {code.key: code for cat in categories for code in cat.codes}
+        self._index = [
+            (code, _words(code.label), [k.casefold() for k in code.keywords],
+             _words(code.category_label))
+            for code in self._codes.values()
+        ]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Taxonomy:
+        """Build from the JSON document (resources/taxonomy/default.json's format)."""
+        try:
+            if data.get("format") != 1:
+                raise TaxonomyError(f"unknown taxonomy format {data.get('format')!r}")
+            categories = tuple(_category(raw) for raw in data["categories"])
+            mappings = {m["from"]: tuple(m["to"]) for m in data.get("mappings", ())}
+            taxonomy = cls(str(data["version"]), categories, mappings)
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, TaxonomyError):
+                raise
+            raise TaxonomyError(f"malformed taxonomy: {exc!r}") from exc
+        count = sum(len(c.codes) for c in categories)
+        if len(taxonomy._codes) != count:
+            raise TaxonomyError("duplicate code keys in taxonomy")
+        for old, new in mappings.items():
+            if old not in taxonomy._codes or any(n not in taxonomy._codes for n in new):
+                raise TaxonomyError(f"mapping {old} -> {new} names an unknown code")
+        return taxonomy
+
+    @property
+    def codes(self) -> list[ReasonCode]:
+        return list(self._codes.values())
+
+    def code(self, key: str) -> ReasonCode | None:
+        return self._codes.get(key)
+
+    def label(self, code_key: str, detail_key: str | None = None) -> str:
+        """A readable label for any code, retired or unknown ones included."""
+        code = self._codes.get(code_key)
+        if code is None:
+            return code_key
+        if detail_key:
+            detail = code.detail(detail_key)
+            return f"{code.label} › {detail.label if detail else detail_key}"
+        return code.label
+
+    def current_codes_for(self, old_key: str) -> tuple[str, ...]:
+        """Where a merged or split code went; a code that still stands maps to itself."""
+        return self.mappings.get(old_key, (old_key,))
+
+    def search(self, text: str, outcome: Outcome | None = None, *,
+               include_retired: bool = False, limit: int = 30) -> list[Suggestion]:
+        """Type-ahead: every query word must start a word of the label, a keyword,
+        the category's label, or (for detail rows) the detail's label.
+
+        Codes whose own label matches come first, then keyword matches, then
+        category matches; ties keep the taxonomy's order. An empty query lists all.
+        """
+        query = _words(text)
+        found: list[Suggestion] = []
+        for code, label_words, keywords, category_words in self._index:
+            if (code.retired and not include_retired) or not code.applies_to_outcome(outcome):
+                continue
+            if _matches(query, label_words):
+                rank = 0
+            elif _matches(query, label_words + keywords):
+                rank = 1
+            elif _matches(query, label_words + keywords + category_words):
+                rank = 2
+            else:
+                rank = None
+            if rank is not None:
+                found.append(Suggestion(code, None, rank))
+            for detail in code.details:
+                detail_words = _words(detail.label)
+                if query and _matches(query, detail_words):
+                    found.append(Suggestion(code, detail, 1))
+                elif rank is not None and query:
+                    found.append(Suggestion(code, detail, rank + 3))
+        found.sort(key=lambda s: s.rank)  # stable: taxonomy order within a rank
+        return found[:limit]
+
+
+def _category(raw: dict[str, Any]) -> Category:
+    codes = tuple(
+        ReasonCode(
+            key=c["key"],
+            label=c["label"],
+            category_key=raw["key"],
+            category_label=raw["label"],
+            applies_to=Polarity(c["applies_to"]),
+            keywords=tuple(c.get("keywords", ())),
+            details=tuple(Detail(d["key"], d["label"]) for d in c.get("details", ())),
+            retired=bool(c.get("retired", False)),
+        )
+        for c in raw["codes"]
+    )
+    return Category(raw["key"], raw["label"], codes)

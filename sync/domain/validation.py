@@ -1,0 +1,198 @@
+"""Validation of a debrief: every problem at once, each naming its field, in a rep's words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sync.domain.debrief import Debrief, Outcome
+from sync.domain.segments import SegmentLists
+from sync.domain.taxonomy import Taxonomy
+from sync.domain.text import (
+    N_,
+    Message,
+    has_control_characters,
+    has_letter_or_digit,
+    has_symbols,
+)
+
+MAX_REASONS = 8
+MAX_NAME_CHARS = 80  # competitor, account name
+MAX_CRM_REF_CHARS = 64
+MAX_QUOTE_CHARS = 2_000
+MAX_NOTES_CHARS = 10_000
+MAX_DEAL_VALUE = Decimal("1000000000000")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_AMOUNT = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<suffix>[kKmM]?)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a debrief: the field it concerns and what to do about it."""
+
+    field: str
+    message: Message
+
+    @property
+    def text(self) -> str:
+        return self.message.text
+
+
+class InvalidDebrief(ValueError):
+    """Raised by code that refuses to store a debrief with problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.field}: {p.text}" for p in problems))
+        self.problems = problems
+
+
+def validate(debrief: Debrief, taxonomy: Taxonomy,
+             segments: SegmentLists | None = None) -> list[Problem]:
+    """All problems with `debrief`, in form order; an empty list means it can be saved."""
+    return [
+        *_outcome_and_stage(debrief),
+        *_segment(debrief, segments),
+        *_reasons(debrief, taxonomy),
+        *_optional_fields(debrief),
+    ]
+
+
+def parse_deal_value(text: str) -> Decimal | None:
+    """Read a deal value as a rep types it: '48000', '48,000', '48 000', '48k', '1.2m'.
+
+    Returns None for blank text; raises ValueError with a rep-readable reason otherwise.
+    """
+    cleaned = text.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    match = _AMOUNT.fullmatch(cleaned)
+    if not match:
+        raise ValueError(N_("Type the deal value as a number, like 48000 or 48k."))
+    try:
+        number = Decimal(match["number"])
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise ValueError(N_("Type the deal value as a number, like 48000 or 48k.")) from exc
+    factor = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"].lower()]
+    return (number * factor).quantize(Decimal("0.01"))
+
+
+def _outcome_and_stage(debrief: Debrief) -> Iterator[Problem]:
+    if debrief.outcome is None:
+        yield Problem("outcome", Message(N_("Choose how the call ended.")))
+    if debrief.stage is None:
+        yield Problem("stage", Message(N_("Choose the funnel stage the deal reached.")))
+    if not debrief.rep.strip():
+        yield Problem("rep", Message(N_("Sign in or set your name first.")))
+
+
+def _segment(debrief: Debrief, segments: SegmentLists | None) -> Iterator[Problem]:
+    if segments is None:
+        return
+    for part in ("industry", "company_size", "region"):
+        value = getattr(debrief.segment, part)
+        if value and value not in {c.key for c in segments.choices_for(part)}:
+            yield Problem(f"segment.{part}",
+                          Message(N_("Pick a value from the list."), {}))
+
+
+def _reasons(debrief: Debrief, taxonomy: Taxonomy) -> Iterator[Problem]:
+    reasons = debrief.reasons
+    if not reasons:
+        if not debrief.reasons_unknown:
+            yield Problem("reasons", Message(N_(
+                "Add at least one reason, or choose \u201cDon\u2019t know\u201d if you honestly "
+                "don\u2019t.")))
+        return
+    if debrief.reasons_unknown:
+        yield Problem("reasons", Message(N_(
+            "You chose \u201cDon\u2019t know\u201d and also gave reasons: remove one or the "
+            "other.")))
+    if len(reasons) > MAX_REASONS:
+        yield Problem("reasons", Message(N_("Keep it to {max} reasons at most."),
+                                         {"max": MAX_REASONS}))
+    primaries = sum(1 for r in reasons if r.primary)
+    if primaries == 0:
+        yield Problem("reasons", Message(N_("Mark one reason as the main one.")))
+    elif primaries > 1:
+        yield Problem("reasons", Message(N_("Only one reason can be the main one.")))
+    seen: set[tuple[str, str | None]] = set()
+    for index, reason in enumerate(reasons):
+        yield from _reason(index, reason.code, reason.detail, debrief.outcome, taxonomy, seen)
+
+
+def _reason(index: int, code_key: str, detail_key: str | None, outcome: Outcome | None,
+            taxonomy: Taxonomy, seen: set[tuple[str, str | None]]) -> Iterator[Problem]:
+    field = f"reasons[{index}]"
+    code = taxonomy.code(code_key)
+    if code is None:
+        yield Problem(field, Message(N_("\u201c{code}\u201d is not in the reason list."),
+                                     {"code": code_key}))
+        return
+    if (code_key, detail_key) in seen:
+        yield Problem(field, Message(N_("\u201c{label}\u201d is listed twice."),
+                                     {"label": taxonomy.label(code_key, detail_key)}))
+    seen.add((code_key, detail_key))
+    if detail_key is not None and code.detail(detail_key) is None:
+        yield Problem(field, Message(N_("That detail does not belong under \u201c{label}\u201d."),
+                                     {"label": code.label}))
+    if outcome is not None and not code.applies_to_outcome(outcome):
+        template = (N_("\u201c{label}\u201d is a reason deals are won: pick another reason or "
+                       "change the outcome.") if code.applies_to.value == "win" else
+                    N_("\u201c{label}\u201d is a reason deals are lost: pick another reason or "
+                       "change the outcome."))
+        yield Problem(field, Message(template, {"label": code.label}))
+
+
+def _optional_fields(debrief: Debrief) -> Iterator[Problem]:
+    yield from _name("competitor", debrief.competitor, symbols_allowed=False)
+    yield from _text("crm_ref", debrief.crm_ref, MAX_CRM_REF_CHARS, multiline=False)
+    yield from _deal_value(debrief)
+    yield from _text("quote", debrief.quote, MAX_QUOTE_CHARS, multiline=True)
+    yield from _name("account_name", debrief.account_name, symbols_allowed=True)
+    yield from _text("private_notes", debrief.private_notes, MAX_NOTES_CHARS, multiline=True)
+
+
+def _text(field: str, value: str | None, limit: int, *, multiline: bool) -> Iterator[Problem]:
+    if not value:
+        return
+    if len(value) > limit:
+        yield Problem(field, Message(
+            N_("This is {length:,} characters long; keep it under {limit:,}."),
+            {"length": len(value), "limit": limit}))
+    if has_control_characters(value, multiline=multiline):
+        yield Problem(field, Message(N_(
+            "This holds invisible control characters (often from a paste): retype it or "
+            "paste it as plain text.")))
+
+
+def _name(field: str, value: str | None, *, symbols_allowed: bool) -> Iterator[Problem]:
+    if value is None:
+        return
+    if not value.strip():
+        return
+    problems = list(_text(field, value, MAX_NAME_CHARS, multiline=False))
+    yield from problems
+    if problems:
+        return
+    if not symbols_allowed and has_symbols(value):
+        yield Problem(field, Message(N_(
+            "Write the name without emoji or symbols such as \u2122: it is used to group "
+            "deals by competitor.")))
+    elif not has_letter_or_digit(value):
+        yield Problem(field, Message(N_("A name needs at least one letter or digit.")))
+
+
+def _deal_value(debrief: Debrief) -> Iterator[Problem]:
+    value = debrief.deal_value
+    if value is None:
+        return
+    if value < 0:
+        yield Problem("deal_value", Message(N_("A deal value cannot be negative.")))
+    elif value > MAX_DEAL_VALUE:
+        yield Problem("deal_value", Message(N_("That deal value is too large to be real.")))
+    if not debrief.currency:
+        yield Problem("currency", Message(N_("Choose the currency of the deal value.")))
+    elif not _CURRENCY.fullmatch(debrief.currency):
+        yield Problem("currency", Message(N_("Use a three-letter currency code such as EUR.")))

@@ -1,0 +1,1 @@
+"""The central store: where debriefs from every rep meet (see its own issue)."""
