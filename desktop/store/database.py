@@ -21,7 +21,7 @@ from desktop.store.errors import (
     is_corruption,
     store_error_from,
 )
-from desktop.store.migrations import SCHEMA_VERSION, STEPS
+from desktop.store.migrations import MIGRATION_SET, SCHEMA_VERSION, STEPS
 from sync.domain.clock import Clock
 from sync.domain.text import N_, Message
 
@@ -128,14 +128,50 @@ def _checked_version(path: Path) -> int:
     """The schema number, after a quick integrity check; raises DatabaseError if corrupt."""
     if not path.exists():
         return 0
+    version = _peeked_version(path)
+    if version > SCHEMA_VERSION:
+        return version  # refused by the caller, before anything touched the file
     conn = connect(path)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise _Corrupt(f"quick_check: {result}")
-        return conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
     finally:
         conn.close()
+
+
+def _peeked_version(path: Path) -> int:
+    """`user_version`, read before `connect` switches the file to WAL, so that a database
+    this version refuses (newer, or with schema steps it does not know) stays unchanged.
+
+    Unknown steps are checked even at the same schema number: a different build can have
+    the same number of steps with other contents.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version <= SCHEMA_VERSION:
+            _refuse_unknown_steps(conn, path)
+        return version
+    finally:
+        conn.close()
+
+
+def _refuse_unknown_steps(conn: sqlite3.Connection, path: Path) -> None:
+    has_log = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                           "AND name = '_sqlite_migrations'").fetchone()
+    if has_log is None:
+        return
+    applied = {row[0] for row in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
+    unknown = applied - {name for name, _ in STEPS}
+    if unknown:
+        raise NewerDatabase(Message(N_(
+            "Your debriefs in {path} were changed by another version of Debrief "
+            "({steps}). Install that version to open them; nothing has been changed."),
+            {"path": str(path), "steps": ", ".join(sorted(unknown))}))
 
 
 def _migrate(path: Path) -> None:
@@ -145,15 +181,7 @@ def _migrate(path: Path) -> None:
 
     conn = connect(path)
     try:
-        db = sqlite_utils.Database(conn)
-        applied = {m.name for m in migrations().applied(db)}
-        unknown = applied - {name for name, _ in STEPS}
-        if unknown:
-            raise NewerDatabase(Message(N_(
-                "Your debriefs in {path} were changed by another version of Debrief "
-                "({steps}). Install that version to open them; nothing has been changed."),
-                {"path": str(path), "steps": ", ".join(sorted(unknown))}))
-        migrations().apply(db)
+        migrations().apply(sqlite_utils.Database(conn))
     finally:
         conn.close()
 

@@ -62,7 +62,10 @@ class DebriefStore:
             try:
                 yield self.conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (disk full, I/O error, RAISE(ROLLBACK));
+                # a second ROLLBACK would fail and hide the real error.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:

@@ -68,11 +68,12 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 SCHEMA_VERSION = len(STEPS)
+MIGRATION_SET = "debrief"  # the migration_set column of _sqlite_migrations
 
 
 def migrations() -> sqlite_utils.Migrations:
     """The steps as a sqlite-utils migration set, each also stamping `user_version`."""
-    migration_set = sqlite_utils.Migrations("debrief")
+    migration_set = sqlite_utils.Migrations(MIGRATION_SET)
     for number, (name, step) in enumerate(STEPS, start=1):
         migration_set(name=name)(_stamped(step, number))
     return migration_set

@@ -1,0 +1,150 @@
+"""Starting the app: Qt, logging, the database made ready, then the main window.
+
+`run` is what `debrief` does; `smoke_test` is `debrief --smoke-test`, which drives the
+real window offscreen against a throwaway data dir (packaging runs it on the bundle).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QEventLoop, QLocale, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import __version__
+from desktop.paths import AppPaths
+from desktop.store.database import connect, prepare
+from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.errors import StoreError
+from desktop.ui.capture_form import FormContext
+from desktop.ui.errors import ErrorPresenter, setup_logging
+from desktop.ui.main_window import MainWindow, Services
+from desktop.ui.store_worker import StoreWorker
+from desktop.ui.text import message_text, tr
+from sync.domain.clock import Clock, SystemClock
+from sync.domain.debrief import Outcome, Stage
+from sync.resources import default_contest_rules, default_segments, default_taxonomy
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("Debrief")
+    app.setOrganizationName("Debrief")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def local_currency() -> str:
+    code = QLocale.system().currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+    return code if len(code) == 3 and code.isalpha() else "EUR"
+
+
+def build_window(paths: AppPaths, clock: Clock, presenter: ErrorPresenter,
+                 rep: str | None = None) -> MainWindow:
+    """The main window over a prepared database (`prepare` has run)."""
+    rules = Rules(default_taxonomy(), default_segments(), default_contest_rules())
+    path = paths.database
+
+    def open_store() -> DebriefStore:
+        return DebriefStore(connect(path), path, clock, rules)
+
+    context = FormContext(rules.taxonomy, rules.segments, rules.contest,
+                          rep or getpass.getuser(), clock, local_currency())
+    services = Services(paths, context, open_store(), StoreWorker(open_store), presenter)
+    window = MainWindow(services)
+    window.start()
+    return window
+
+
+class _FirstPaint(QObject):
+    """Quits the app once the window has painted (for the start-up benchmark)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, _report_painted)
+        return False
+
+
+def _report_painted() -> None:
+    print("painted", flush=True)
+    QApplication.instance().closeAllWindows()
+    QApplication.instance().quit()
+
+
+def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False) -> int:
+    app = make_application(argv)
+    setup_logging(paths.log_file)
+    presenter = ErrorPresenter(paths.log_file)
+    presenter.install_excepthook()
+    clock = SystemClock()
+    try:
+        prepared = prepare(paths.database, clock)
+    except StoreError as exc:
+        QMessageBox.critical(None, tr("Debrief cannot start"), message_text(exc.message))
+        return 2
+    window = build_window(paths, clock, presenter)
+    if quit_after_paint:
+        probe = _FirstPaint(window)
+        window.installEventFilter(probe)
+    window.show()
+    if prepared.moved_aside is not None:
+        QMessageBox.warning(window, tr("Debrief"), tr(
+            "Your data file could not be read, so Debrief moved it aside to {path} and "
+            "started a fresh one. Nothing was deleted: send that file to your admin to "
+            "recover what it holds.").format(path=prepared.moved_aside))
+    return app.exec()
+
+
+def smoke_test(argv: list[str]) -> int:
+    """Start the real window offscreen, save one debrief through the form, read it back."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application(argv)
+    with tempfile.TemporaryDirectory(prefix="debrief-smoke-") as tmp:
+        paths = AppPaths(Path(tmp))
+        clock = SystemClock()
+        try:
+            prepare(paths.database, clock)
+            window = build_window(paths, clock, ErrorPresenter(None), rep="smoke-test")
+            window.show()
+            app.processEvents()
+            failure = _save_and_read_back(window)
+        except Exception as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+        finally:
+            if "window" in locals():
+                window.close()
+    if failure:
+        print(f"smoke test FAILED: {failure}", file=sys.stderr)
+        return 1
+    print(f"smoke test passed: Debrief {__version__} saved a debrief and read it back")
+    return 0
+
+
+def _save_and_read_back(window: MainWindow) -> str | None:
+    form = window.form
+    code = next(c for c in form.context.taxonomy.codes
+                if not c.retired and c.applies_to_outcome(Outcome.LOST))
+    form.fields.outcome.set_value(Outcome.LOST)
+    form.fields.stage.set_value(Stage.EVALUATION)
+    form.fields.reason_list.add(code.key, None)
+    result: dict[str, object] = {}
+    loop = QEventLoop()
+    form.saved.connect(lambda saved: (result.update(saved=saved), loop.quit()))
+    form.save_failed.connect(lambda error: (result.update(error=error), loop.quit()))
+    QTimer.singleShot(10_000, loop.quit)
+    form.save()
+    loop.exec()
+    if "saved" not in result:
+        return f"the save did not complete: {result.get('error', 'timed out')}"
+    saved = result["saved"]
+    back = window.services.reader.get(saved.id)
+    if back is None:
+        return "the saved debrief could not be read back"
+    if (back.outcome, back.stage, back.reasons) != (saved.outcome, saved.stage, saved.reasons):
+        return f"read back {back!r}, expected {saved!r}"
+    return None

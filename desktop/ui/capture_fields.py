@@ -1,0 +1,284 @@
+"""The capture form's fields, each with its inline error line; the fields <-> record mapping."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.choice_bar import ChoiceBar
+from desktop.ui.reason_picker import ReasonList, ReasonPicker
+from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
+from sync.domain.debrief import Debrief, Outcome, Segment, Stage
+from sync.domain.segments import SegmentLists
+from sync.domain.taxonomy import Taxonomy
+from sync.domain.text import Message
+from sync.domain.validation import Problem, parse_deal_value, validate
+
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "JPY",
+              "INR", "BRL", "SGD")
+SEGMENT_PARTS = ("industry", "company_size", "region")
+
+
+def _error_slot(field: str) -> str:
+    """The error line a problem's field is shown on (reasons[2] -> reasons)."""
+    if field.startswith("reasons"):
+        return "reasons"
+    if field.startswith("segment."):
+        return "segment"
+    if field == "currency":
+        return "deal_value"
+    if field == "rep":
+        return "outcome"
+    return field
+
+
+class CaptureFields(QWidget):
+    """Every input of a debrief, laid out in form order."""
+
+    changed = Signal()
+
+    def __init__(self, taxonomy: Taxonomy, segments: SegmentLists,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.taxonomy = taxonomy
+        self.segments = segments
+        self.errors: dict[str, QLabel] = {}
+        self.outcome = ChoiceBar([(o, OUTCOME_KEYS[o], outcome_label(o)) for o in Outcome])
+        self.outcome.setObjectName("outcome")
+        self.stage = ChoiceBar([(s, str(s.number), stage_label(s)) for s in Stage])
+        self.stage.setObjectName("stage")
+        self.segment_boxes = {part: self._segment_box(part) for part in SEGMENT_PARTS}
+        self.picker = ReasonPicker(taxonomy)
+        self.reason_list = ReasonList(taxonomy)
+        self.reason_list.hide()
+        self.dont_know = QCheckBox(self.tr("Don\u2019t know (an honest answer is better data "
+                                           "than a guess)"))
+        self.dont_know.setObjectName("dontKnow")
+        self.competitor = QLineEdit()
+        self.competitor.setObjectName("competitor")
+        self.competitor.setPlaceholderText(self.tr("Who else they looked at, if anyone"))
+        self._competitor_names = QStringListModel(self)
+        completer = QCompleter(self._competitor_names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.competitor.setCompleter(completer)
+        self.deal_value = QLineEdit()
+        self.deal_value.setObjectName("dealValue")
+        self.deal_value.setPlaceholderText(self.tr("e.g. 48000 or 48k"))
+        self.currency = QComboBox()
+        self.currency.addItems(CURRENCIES)
+        self.crm_ref = QLineEdit()
+        self.crm_ref.setObjectName("crmRef")
+        self.crm_ref.setPlaceholderText(self.tr("Opportunity ID in your CRM"))
+        self.quote = QPlainTextEdit()
+        self.quote.setObjectName("quote")
+        self.quote.setTabChangesFocus(True)
+        self.quote.setPlaceholderText(self.tr("What the customer said, in their words"))
+        self.quote.setMaximumHeight(70)
+        self.share_quote = QCheckBox(self.tr("Share this quote with marketing"))
+        self.account_name = QLineEdit()
+        self.account_name.setObjectName("accountName")
+        self.private_notes = QPlainTextEdit()
+        self.private_notes.setObjectName("privateNotes")
+        self.private_notes.setTabChangesFocus(True)
+        self.private_notes.setMaximumHeight(70)
+        self._build_layout()
+        self._connect()
+
+    def _segment_box(self, part: str) -> QComboBox:
+        box = QComboBox()
+        box.setObjectName(part)
+        placeholder = {"industry": self.tr("Industry\u2026"),
+                       "company_size": self.tr("Company size\u2026"),
+                       "region": self.tr("Region\u2026")}[part]
+        box.addItem(placeholder, None)
+        for choice in self.segments.choices_for(part):
+            box.addItem(choice.label, choice.key)
+        return box
+
+    def _with_error(self, slot: str, *widgets: QWidget) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        row = QHBoxLayout()
+        for widget in widgets:
+            row.addWidget(widget, 1 if isinstance(widget, (QLineEdit, QComboBox)) else 0)
+        column.addLayout(row)
+        error = QLabel()
+        error.setObjectName(f"error_{slot}")
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.setTextFormat(Qt.TextFormat.PlainText)
+        error.hide()
+        column.addWidget(error)
+        self.errors[slot] = error
+        return holder
+
+    def _build_layout(self) -> None:
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("&Outcome"), self._with_error("outcome", self.outcome))
+        form.addRow(self.tr("&Stage reached"), self._with_error("stage", self.stage))
+        form.addRow(self.tr("Se&gment"),
+                    self._with_error("segment", *self.segment_boxes.values()))
+        reasons = QWidget()
+        column = QVBoxLayout(reasons)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.picker)
+        column.addWidget(self.reason_list)
+        hint = QLabel(self.tr("On a reason: Space = main reason, C = customer said so / "
+                              "my read, Delete = remove"))
+        hint.setObjectName("keyHint")
+        column.addWidget(hint)
+        column.addWidget(self.dont_know)
+        form.addRow(self.tr("&Reasons"), self._with_error("reasons", reasons))
+        form.addRow(self.tr("Co&mpetitor"), self._with_error("competitor", self.competitor))
+        form.addRow(self.tr("Deal &value"),
+                    self._with_error("deal_value", self.deal_value, self.currency))
+        form.addRow(self.tr("CRM re&f"), self._with_error("crm_ref", self.crm_ref))
+        quote = QWidget()
+        column = QVBoxLayout(quote)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.quote)
+        column.addWidget(self.share_quote)
+        form.addRow(self.tr("Customer &quote"), self._with_error("quote", quote))
+        form.addRow(self.tr("Account (stays on\nthis computer)"),
+                    self._with_error("account_name", self.account_name))
+        form.addRow(self.tr("Private &notes (stay\non this computer)"),
+                    self._with_error("private_notes", self.private_notes))
+
+    def _connect(self) -> None:
+        self.outcome.changed.connect(self.on_outcome_changed)
+        self.outcome.chosen.connect(self.on_outcome_chosen)
+        self.stage.changed.connect(self.changed)
+        self.stage.chosen.connect(self.on_stage_chosen)
+        for box in self.segment_boxes.values():
+            box.currentIndexChanged.connect(self.changed)
+        self.picker.picked.connect(self.reason_list.add)
+        self.reason_list.changed.connect(self.changed)
+        for check in (self.dont_know, self.share_quote):
+            check.toggled.connect(self.changed)
+        for line in (self.competitor, self.deal_value, self.crm_ref, self.account_name):
+            line.textChanged.connect(self.changed)
+        self.currency.currentIndexChanged.connect(self.changed)
+        for text in (self.quote, self.private_notes):
+            text.textChanged.connect(self.changed)
+
+    def on_outcome_changed(self, outcome: Outcome | None) -> None:
+        self.picker.set_outcome(outcome)
+        self.changed.emit()
+
+    def on_outcome_chosen(self) -> None:
+        self.stage.setFocus()
+
+    def on_stage_chosen(self) -> None:
+        empty = next((box for box in self.segment_boxes.values() if box.currentIndex() <= 0),
+                     None)
+        (empty or self.picker).setFocus()
+
+    def set_competitor_names(self, names: list[str]) -> None:
+        self._competitor_names.setStringList(names)
+
+    # -- record <-> fields ----------------------------------------------------------------
+
+    def fill(self, debrief: Debrief, deal_value_text: str | None = None) -> None:
+        """Show `debrief` in the fields (quietly: one `changed` at the end)."""
+        self.blockSignals(True)
+        try:
+            self.outcome.set_value(debrief.outcome)
+            self.picker.set_outcome(debrief.outcome)
+            self.stage.set_value(debrief.stage)
+            for part, box in self.segment_boxes.items():
+                index = box.findData(getattr(debrief.segment, part))
+                box.setCurrentIndex(max(index, 0))
+            self.picker.search.clear()
+            self.reason_list.set_reasons(debrief.reasons)
+            self.dont_know.setChecked(debrief.reasons_unknown)
+            self.competitor.setText(debrief.competitor or "")
+            if deal_value_text is None:
+                deal_value_text = _plain_amount(debrief.deal_value)
+            self.deal_value.setText(deal_value_text)
+            if debrief.currency:
+                if self.currency.findText(debrief.currency) < 0:
+                    self.currency.addItem(debrief.currency)
+                self.currency.setCurrentText(debrief.currency)
+            self.crm_ref.setText(debrief.crm_ref or "")
+            self.quote.setPlainText(debrief.quote or "")
+            self.share_quote.setChecked(debrief.share_quote)
+            self.account_name.setText(debrief.account_name or "")
+            self.private_notes.setPlainText(debrief.private_notes or "")
+        finally:
+            self.blockSignals(False)
+        self.changed.emit()
+
+    def read(self, current: Debrief) -> Debrief:
+        """`current` (id, revision, timestamps) with everything the fields say now."""
+        try:
+            deal_value = parse_deal_value(self.deal_value.text())
+        except ValueError:
+            deal_value = None  # reported by problems()
+        return current.with_changes(
+            outcome=self.outcome.value(),
+            stage=self.stage.value(),
+            segment=Segment(*(self.segment_boxes[part].currentData() for part in SEGMENT_PARTS)),
+            reasons=self.reason_list.reasons(),
+            reasons_unknown=self.dont_know.isChecked(),
+            competitor=self.competitor.text() or None,
+            deal_value=deal_value,
+            currency=self.currency.currentText() if deal_value is not None else current.currency,
+            crm_ref=self.crm_ref.text() or None,
+            quote=self.quote.toPlainText() or None,
+            share_quote=self.share_quote.isChecked(),
+            account_name=self.account_name.text() or None,
+            private_notes=self.private_notes.toPlainText() or None,
+        )
+
+    def problems(self, current: Debrief) -> list[Problem]:
+        problems = validate(self.read(current), self.taxonomy, self.segments)
+        try:
+            parse_deal_value(self.deal_value.text())
+        except ValueError as exc:
+            problems.append(Problem("deal_value", Message(str(exc))))
+        return problems
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        by_slot: dict[str, list[str]] = {}
+        reason_count = len(self.reason_list.reasons())
+        for problem in problems:
+            text = message_text(problem.message)
+            if problem.field.startswith("reasons[") and reason_count > 1:
+                number = int(problem.field[len("reasons["):-1]) + 1
+                text = self.tr("Reason {n}: {problem}").format(n=number, problem=text)
+            by_slot.setdefault(_error_slot(problem.field), []).append(text)
+        for slot, label in self.errors.items():
+            texts = by_slot.get(slot)
+            label.setText("\n".join(texts) if texts else "")
+            label.setVisible(bool(texts))
+
+    def focus_field(self, field: str) -> None:
+        slot = _error_slot(field)
+        widget = {"outcome": self.outcome, "stage": self.stage, "reasons": self.picker,
+                  "segment": self.segment_boxes["industry"], "competitor": self.competitor,
+                  "deal_value": self.deal_value, "crm_ref": self.crm_ref, "quote": self.quote,
+                  "account_name": self.account_name,
+                  "private_notes": self.private_notes}.get(slot, self.outcome)
+        widget.setFocus()
+
+
+def _plain_amount(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"

@@ -1,0 +1,337 @@
+"""The capture form: a debrief in about 20 seconds, from the keyboard, with a live preview.
+
+Keys: the outcome by its letter (W L N O P), the stage by its number (1-5), each moving
+focus on; type a few letters of a reason and Enter; Ctrl+Enter saves; Esc clears (and
+the cleared form can be brought back). Errors appear next to their field. What the rep
+types is kept as a draft while they type, so closing the window or a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.store.debriefs import DebriefStore
+from desktop.store.drafts import DraftStore
+from desktop.store.errors import StoreError
+from desktop.ui.capture_fields import CaptureFields
+from desktop.ui.contest_preview import ContestPreview
+from desktop.ui.store_worker import StoreWorker
+from desktop.ui.text import message_text, outcome_label, stage_label
+from sync.domain.clock import Clock
+from sync.domain.debrief import Debrief
+from sync.domain.ids import DebriefIdFactory
+from sync.domain.scoring import ContestRules, score
+from sync.domain.segments import SegmentLists
+from sync.domain.taxonomy import Taxonomy
+from sync.domain.validation import InvalidDebrief, Problem
+
+log = logging.getLogger(__name__)
+
+DRAFT_SLOT = "capture"
+DRAFT_DELAY_MS = 400
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What the form needs to know: the rules in force and who is typing."""
+
+    taxonomy: Taxonomy
+    segments: SegmentLists
+    contest: ContestRules
+    rep: str
+    clock: Clock
+    default_currency: str = "EUR"
+
+
+class Banner(QWidget):
+    """A one-line notice above the form with up to two actions (restore a draft, undo)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.primary = QPushButton()
+        self.secondary = QPushButton()
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.primary)
+        layout.addWidget(self.secondary)
+        self._actions: tuple[Callable[[], None], Callable[[], None] | None] = (self.hide, None)
+        self.primary.clicked.connect(self.on_primary_clicked)
+        self.secondary.clicked.connect(self.on_secondary_clicked)
+        self.hide()
+
+    def offer(self, text: str, primary: tuple[str, Callable[[], None]],
+              secondary: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Show `text` with a button per (label, action); either button closes the banner."""
+        self.label.setText(text)
+        self.primary.setText(primary[0])
+        self.secondary.setText(secondary[0] if secondary else "")
+        self.secondary.setVisible(secondary is not None)
+        self._actions = (primary[1], secondary[1] if secondary else None)
+        self.show()
+
+    def on_primary_clicked(self) -> None:
+        self.hide()
+        self._actions[0]()
+
+    def on_secondary_clicked(self) -> None:
+        self.hide()
+        if self._actions[1] is not None:
+            self._actions[1]()
+
+
+class CaptureForm(QWidget):
+    """New and edited debriefs: fields on the left, the contest preview on the right."""
+
+    saved = Signal(object)  # the Debrief as stored
+    save_failed = Signal(object)  # the error, after it is shown
+
+    def __init__(self, context: FormContext, worker: StoreWorker,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.worker = worker
+        self.ids = DebriefIdFactory(context.clock)
+        self._current = Debrief(id=self.ids.new_id(), rep=context.rep)
+        self._baseline: dict[str, Any] = {}
+        self._show_problems = False
+        self._saving = False
+        self._cleared: dict[str, Any] | None = None
+
+        self.banner = Banner()
+        self.fields = CaptureFields(context.taxonomy, context.segments)
+        self.preview = ContestPreview()
+        self.status = QLabel()
+        self.status.setObjectName("formStatus")
+        self.save_button = QPushButton(self.tr("Save  (Ctrl+Enter)"))
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.clear_button = QPushButton(self.tr("Clear  (Esc)"))
+        self._build_layout()
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.on_draft_timer_timeout)
+        self.fields.changed.connect(self.on_fields_changed)
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.clear)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+
+    def _build_layout(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.banner)
+        left_layout.addWidget(self.fields, 1)
+        left_layout.addLayout(buttons)
+        outer = QHBoxLayout(self)
+        outer.addWidget(left, 1)
+        outer.addWidget(self.preview)
+
+    # -- starting, loading, reading the form -------------------------------------------
+
+    def start_new(self, prefill: Debrief | None = None) -> None:
+        """A fresh debrief, with outcome, stage, segment and currency from `prefill`."""
+        fresh = Debrief(id=self.ids.new_id(), rep=self.context.rep,
+                        currency=self.context.default_currency)
+        if prefill is not None:
+            fresh = fresh.with_changes(outcome=prefill.outcome, stage=prefill.stage,
+                                       segment=prefill.segment,
+                                       currency=prefill.currency or fresh.currency)
+        self._load(fresh)
+        self.fields.outcome.setFocus()
+
+    def edit(self, debrief: Debrief) -> None:
+        """Open a saved debrief for changes; Esc goes back to a new one."""
+        self._load(debrief)
+        when = debrief.created_at.astimezone().strftime("%d %b %Y %H:%M") if debrief.created_at \
+            else ""
+        self.banner.offer(self.tr("Editing the debrief from {when}. Ctrl+Enter saves the "
+                                  "changes.").format(when=when),
+                          (self.tr("Cancel editing"), self.on_cancel_edit_clicked))
+        self.fields.outcome.setFocus()
+
+    def _load(self, debrief: Debrief, deal_value_text: str | None = None) -> None:
+        self._current = debrief
+        self._show_problems = False
+        self.banner.hide()
+        self.fields.fill(debrief, deal_value_text)
+        self._baseline = self._snapshot()
+        self._refresh()
+
+    def debrief(self) -> Debrief:
+        """The debrief as the form shows it now."""
+        return self.fields.read(self._current)
+
+    def problems(self) -> list[Problem]:
+        return self.fields.problems(self._current)
+
+    @property
+    def is_editing(self) -> bool:
+        return self._current.revision > 0
+
+    def _snapshot(self) -> dict[str, Any]:
+        return {"debrief": self.debrief().to_dict(),
+                "deal_value_text": self.fields.deal_value.text()}
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._baseline
+
+    # -- reacting to typing -------------------------------------------------------------
+
+    def on_fields_changed(self) -> None:
+        self._refresh()
+        self._draft_timer.start()
+
+    def _refresh(self) -> None:
+        self.preview.show_score(score(self.debrief(), self.context.contest))
+        self.fields.show_problems(self.problems() if self._show_problems else [])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.clear()
+        else:
+            super().keyPressEvent(event)
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Validate; if the debrief is fine, hand it to the store worker."""
+        if self._saving:
+            return
+        problems = self.problems()
+        if problems:
+            self._show_problems = True
+            self._refresh()
+            self.fields.focus_field(problems[0].field)
+            self.status.setText(self.tr("Not saved yet: see the notes in red."))
+            return
+        debrief = self.debrief()
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self._draft_timer.stop()
+        self.worker.submit(lambda store: store.save(debrief, clear_draft=DRAFT_SLOT),
+                           self.on_store_saved, self.on_store_save_failed)
+
+    def on_store_saved(self, saved: Debrief) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        entries = score(saved, self.context.contest).entries
+        self.status.setText(self.tr("Saved: {outcome}, {stage} \u2014 {entries} entries.").format(
+            outcome=outcome_label(saved.outcome), stage=stage_label(saved.stage),
+            entries=entries) if saved.outcome and saved.stage else self.tr("Saved."))
+        self.saved.emit(saved)
+        self.start_new(prefill=saved)
+
+    def on_store_save_failed(self, error: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(error, InvalidDebrief):
+            self._show_problems = True
+            self.fields.show_problems(error.problems)
+            self.status.setText(self.tr("Not saved yet: see the notes in red."))
+        elif isinstance(error, StoreError):
+            log.warning("save failed: %s", error)
+            self.status.setText(self.tr("Not saved: {reason}").format(
+                reason=message_text(error.message)))
+            self._draft_timer.start()  # keep what was typed
+        else:
+            self._draft_timer.start()
+            self.worker.failed.emit(error)
+        self.save_failed.emit(error)
+
+    # -- clearing and undo ----------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Esc: start over. A form with typing in it can be brought back once."""
+        if self.is_editing:
+            self.on_cancel_edit_clicked()
+            return
+        if not self.is_dirty():
+            return
+        self._cleared = self._snapshot()
+        self._load(Debrief(id=self.ids.new_id(), rep=self.context.rep,
+                           currency=self.context.default_currency))
+        self._store_draft(None)
+        self.banner.offer(self.tr("Form cleared."),
+                          (self.tr("Bring it back"), self.on_undo_clear_clicked))
+        self.fields.outcome.setFocus()
+
+    def on_undo_clear_clicked(self) -> None:
+        if self._cleared is not None:
+            self._restore(self._cleared)
+            self._cleared = None
+
+    def on_cancel_edit_clicked(self) -> None:
+        self._store_draft(None)
+        self.start_new(prefill=self._current)
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def on_draft_timer_timeout(self) -> None:
+        self._store_draft(self._snapshot() if self.is_dirty() else None)
+
+    def flush_draft(self) -> None:
+        """Write the draft now (the window is closing)."""
+        if self._draft_timer.isActive() or self.is_dirty():
+            self._draft_timer.stop()
+            self._store_draft(self._snapshot() if self.is_dirty() else None)
+
+    def _store_draft(self, body: dict[str, Any] | None) -> None:
+        def write(store: DebriefStore) -> None:
+            drafts = DraftStore(store.conn, store.clock)
+            if body is None:
+                drafts.clear(DRAFT_SLOT)
+            else:
+                drafts.put(DRAFT_SLOT, body)
+
+        self.worker.submit(write, on_failure=self.on_draft_failed)
+
+    def on_draft_failed(self, error: BaseException) -> None:
+        log.warning("draft not kept: %s", error)
+        if isinstance(error, StoreError):
+            self.status.setText(self.tr("Draft not kept: {reason}").format(
+                reason=message_text(error.message)))
+        else:
+            self.worker.failed.emit(error)
+
+    def offer_draft(self, body: dict[str, Any], saved_at: datetime) -> None:
+        """Offer back a draft left by a closed window or a crash."""
+        when = saved_at.astimezone().strftime("%d %b %H:%M")
+        self.banner.offer(self.tr("You have an unsaved debrief from {when}.").format(when=when),
+                          (self.tr("Restore"), lambda: self._restore(body)),
+                          (self.tr("Discard"), self.on_discard_draft_clicked))
+
+    def on_discard_draft_clicked(self) -> None:
+        self._store_draft(None)
+
+    def _restore(self, body: dict[str, Any]) -> None:
+        try:
+            debrief = Debrief.from_dict(body["debrief"])
+        except (KeyError, ValueError, TypeError) as exc:
+            log.warning("draft could not be read back: %s", exc)
+            self.status.setText(self.tr("That draft could not be read back."))
+            return
+        self._load(debrief, body.get("deal_value_text"))
+        self._baseline = {}  # a restored draft is unsaved work
+        self._draft_timer.start()
+        self.fields.outcome.setFocus()

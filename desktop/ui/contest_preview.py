@@ -1,0 +1,42 @@
+"""The live contest preview beside the form: entries this debrief earns, how to earn more."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from desktop.ui.text import message_text
+from sync.domain.scoring import Score
+
+
+class ContestPreview(QFrame):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("contestPreview")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(230)
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Prize draw"))
+        title.setObjectName("previewTitle")
+        self.entries = QLabel()
+        self.entries.setObjectName("previewEntries")
+        self.entries.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.hints = QLabel()
+        self.hints.setObjectName("previewHints")
+        self.hints.setWordWrap(True)
+        self.hints.setTextFormat(Qt.TextFormat.PlainText)
+        for widget in (title, self.entries, self.summary, self.hints):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def show_score(self, score: Score) -> None:
+        self.entries.setText(str(score.entries))
+        self.summary.setText(self.tr("Entries this debrief earns in the prize draw: {n}")
+                             .format(n=score.entries))
+        if score.hints:
+            lines = [f"\u2022 {message_text(hint.message)}" for hint in score.hints]
+            self.hints.setText(self.tr("More detail, more chances:") + "\n" + "\n".join(lines))
+        else:
+            self.hints.setText(self.tr("That is the most one debrief can earn. Thank you!"))

@@ -1,0 +1,265 @@
+"""'My debriefs': the rep's own debriefs in a lazily fetched table, with search and filters."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store import listing
+from desktop.store.listing import DebriefFilter, DebriefRow
+from desktop.ui.text import outcome_label, stage_label
+from sync.domain.clock import Clock, from_iso
+from sync.domain.debrief import Outcome, Stage
+from sync.domain.taxonomy import Taxonomy
+
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 150
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class DebriefTableModel(QAbstractTableModel):
+    """Rows come a page at a time from the read connection as the view scrolls."""
+
+    COLUMNS = ("when", "outcome", "stage", "reason", "competitor", "account", "entries")
+
+    def __init__(self, conn: sqlite3.Connection, taxonomy: Taxonomy, parent=None):
+        super().__init__(parent)
+        self.conn = conn
+        self.taxonomy = taxonomy
+        self.filter = DebriefFilter()
+        self.total = 0
+        self._rows: list[DebriefRow] = []
+        self._headers = (self.tr("When"), self.tr("Outcome"), self.tr("Stage"),
+                         self.tr("Main reason"), self.tr("Competitor"), self.tr("Account"),
+                         self.tr("Entries"))
+
+    def set_filter(self, flt: DebriefFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.total = listing.count(self.conn, self.filter)
+        self._rows = listing.page(self.conn, self.filter, limit=PAGE_SIZE)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> DebriefRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and len(self._rows) < self.total
+
+    def fetchMore(self, parent: _Index) -> None:
+        if parent.isValid() or not self._rows:
+            return
+        more = listing.page(self.conn, self.filter, after=self._rows[-1].cursor,
+                            limit=PAGE_SIZE)
+        if not more:
+            self.total = len(self._rows)  # the list changed under us; stop asking
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "entries":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: DebriefRow, column: str) -> str:
+        if column == "when":
+            return from_iso(row.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        if column == "outcome":
+            return outcome_label(row.outcome)
+        if column == "stage":
+            return stage_label(row.stage)
+        if column == "reason":
+            if row.reasons_unknown:
+                return self.tr("Don\u2019t know")
+            return self.taxonomy.label(row.primary_code, row.primary_detail) \
+                if row.primary_code else ""
+        if column == "competitor":
+            return row.competitor or ""
+        if column == "account":
+            return row.account_name or ""
+        return str(row.entries)
+
+
+class DebriefTable(QTableView):
+    """Enter opens the selected debrief, Delete deletes it."""
+
+    open_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        debrief_id = self.current_id()
+        if debrief_id and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_requested.emit(debrief_id)
+        elif debrief_id and event.key() == Qt.Key.Key_Delete:
+            self.delete_requested.emit(debrief_id)
+        else:
+            super().keyPressEvent(event)
+
+    def current_id(self) -> str | None:
+        model = self.model()
+        assert isinstance(model, DebriefTableModel)
+        row = model.row_at(self.currentIndex().row())
+        return row.id if row else None
+
+
+class DebriefList(QWidget):
+    """Search box, filters, the table, and the count."""
+
+    open_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, conn: sqlite3.Connection, taxonomy: Taxonomy, clock: Clock,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clock = clock
+        self.model = DebriefTableModel(conn, taxonomy, self)
+        self.search = QLineEdit()
+        self.search.setObjectName("listSearch")
+        self.search.setPlaceholderText(self.tr("Search competitor, account, CRM ref, quote, "
+                                               "notes"))
+        self.search.setClearButtonEnabled(True)
+        self.outcome = QComboBox()
+        self.outcome.addItem(self.tr("Any outcome"), None)
+        for outcome in Outcome:
+            self.outcome.addItem(outcome_label(outcome), outcome)
+        self.stage = QComboBox()
+        self.stage.addItem(self.tr("Any stage"), None)
+        for stage in Stage:
+            self.stage.addItem(stage_label(stage), stage)
+        self.reason = QComboBox()
+        self.reason.addItem(self.tr("Any reason"), None)
+        for code in sorted(taxonomy.codes, key=lambda c: (c.category_label, c.label)):
+            self.reason.addItem(f"{code.category_label} \u203a {code.label}", code.key)
+        self.period = QComboBox()
+        for label, days in ((self.tr("All time"), None), (self.tr("Last 7 days"), 7),
+                            (self.tr("Last 30 days"), 30), (self.tr("Last 90 days"), 90),
+                            (self.tr("Last 12 months"), 365)):
+            self.period.addItem(label, days)
+        self.table = DebriefTable()
+        self.table.setObjectName("debriefTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        for column, width in enumerate((130, 110, 110, 260, 140, 140, 60)):
+            self.table.setColumnWidth(column, width)
+        self.count = QLabel()
+        self.count.setObjectName("listCount")
+        self.edit_button = QPushButton(self.tr("Open  (Enter)"))
+        self.delete_button = QPushButton(self.tr("Delete  (Del)"))
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._build_layout()
+        self._connect()
+
+    def _build_layout(self) -> None:
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for box in (self.outcome, self.stage, self.reason, self.period):
+            filters.addWidget(box, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.apply_filter)
+        for box in (self.outcome, self.stage, self.reason, self.period):
+            box.currentIndexChanged.connect(self.apply_filter)
+        self.table.open_requested.connect(self.open_requested)
+        self.table.delete_requested.connect(self.delete_requested)
+        self.table.doubleClicked.connect(self.on_table_double_clicked)
+        self.edit_button.clicked.connect(self.on_edit_button_clicked)
+        self.delete_button.clicked.connect(self.on_delete_button_clicked)
+
+    def current_filter(self) -> DebriefFilter:
+        days = self.period.currentData()
+        since = self.clock.now() - timedelta(days=days) if days else None
+        return DebriefFilter(text=self.search.text(), outcome=self.outcome.currentData(),
+                             stage=self.stage.currentData(),
+                             reason_code=self.reason.currentData(), since=since)
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.current_filter())
+        self._show_count()
+
+    def refresh(self) -> None:
+        """Reload with the same filter (after a save or a delete)."""
+        self.model.reload()
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.count.setText(self.tr("{n:,} debriefs").format(n=self.model.total))
+
+    def on_table_double_clicked(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row:
+            self.open_requested.emit(row.id)
+
+    def on_edit_button_clicked(self) -> None:
+        debrief_id = self.table.current_id()
+        if debrief_id:
+            self.open_requested.emit(debrief_id)
+
+    def on_delete_button_clicked(self) -> None:
+        debrief_id = self.table.current_id()
+        if debrief_id:
+            self.delete_requested.emit(debrief_id)
+

@@ -1,0 +1,104 @@
+"""Where failures go: plain messages for the environment's faults, one crash dialog for bugs.
+
+Known failures (disk full, database locked, unreadable file) are StoreErrors with a
+message a rep can act on; anything else is a bug, logged with its traceback to the log
+file in the data dir and shown once in a dialog the rep can copy from.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.errors import StoreError
+from desktop.ui.text import message_text
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging(log_file: Path) -> None:
+    """Log to a rotating file in the data dir (and nowhere that could leak a token)."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+class CrashDialog(QDialog):
+    """The one dialog for bugs: what happened, a copyable traceback, where the log is."""
+
+    def __init__(self, details: str, log_file: Path | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Debrief hit a bug"))
+        layout = QVBoxLayout(self)
+        intro = self.tr("Something went wrong inside Debrief. Your saved debriefs are safe. "
+                        "Please send the text below to your admin.")
+        if log_file is not None:
+            intro += " " + self.tr("It is also in the log file: {path}").format(path=log_file)
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(label)
+        self.details = QPlainTextEdit(details)
+        self.details.setReadOnly(True)
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton(self.tr("Copy"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(self.on_copy_clicked)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 400)
+
+    def on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.details.toPlainText())
+
+
+class ErrorPresenter(QObject):
+    """Shows a failure the right way; the default failure handler of background work."""
+
+    def __init__(self, log_file: Path | None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.log_file = log_file
+        self.window: QWidget | None = None
+        self._showing_crash = False
+
+    def present(self, error: BaseException) -> None:
+        if isinstance(error, StoreError):
+            log.warning("store error: %s", error)
+            QMessageBox.warning(self.window, self.tr("Debrief"), message_text(error.message))
+            return
+        self.present_bug(type(error), error, error.__traceback__)
+
+    def present_bug(self, kind: type[BaseException], error: BaseException,
+                    tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(kind, error, tb))
+        log.error("bug: %s", details)
+        if self._showing_crash:
+            return  # one dialog at a time; the log has every one
+        self._showing_crash = True
+        try:
+            CrashDialog(details, self.log_file, self.window).exec()
+        finally:
+            self._showing_crash = False
+
+    def install_excepthook(self) -> None:
+        sys.excepthook = self.present_bug

@@ -1,0 +1,198 @@
+"""Reasons in the capture form: a type-ahead picker over the taxonomy, and the chosen list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.text import evidence_label
+from sync.domain.debrief import Evidence, Outcome, Reason
+from sync.domain.taxonomy import Suggestion, Taxonomy
+
+_SUGGESTION_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ReasonPicker(QWidget):
+    """Type a few letters ("pri") and Enter: the best match is added as a reason.
+
+    Up/Down choose among the matches; Esc empties the search (a second Esc goes to the
+    form). Retired codes and codes that do not fit the outcome are not offered.
+    """
+
+    picked = Signal(str, object)  # code key, detail key or None
+
+    def __init__(self, taxonomy: Taxonomy, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.taxonomy = taxonomy
+        self.outcome: Outcome | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.search = QLineEdit()
+        self.search.setObjectName("reasonSearch")
+        self.search.setPlaceholderText(self.tr("Type to find a reason, e.g. \u201cpri\u201d, "
+                                               "then Enter"))
+        self.search.setClearButtonEnabled(True)
+        self.suggestions = QListWidget()
+        self.suggestions.setObjectName("reasonSuggestions")
+        self.suggestions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.suggestions.setMaximumHeight(150)
+        self.suggestions.hide()
+        layout.addWidget(self.search)
+        layout.addWidget(self.suggestions)
+        self.setFocusProxy(self.search)
+        self.search.textChanged.connect(self.on_search_text_changed)
+        self.search.installEventFilter(self)
+        self.suggestions.itemClicked.connect(self.on_suggestions_item_clicked)
+
+    def set_outcome(self, outcome: Outcome | None) -> None:
+        self.outcome = outcome
+        self.on_search_text_changed(self.search.text())
+
+    def set_taxonomy(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.on_search_text_changed(self.search.text())
+
+    def on_search_text_changed(self, text: str) -> None:
+        self.suggestions.clear()
+        if not text.strip():
+            self.suggestions.hide()
+            return
+        for suggestion in self.taxonomy.search(text, self.outcome, limit=20):
+            item = QListWidgetItem(suggestion.label)
+            item.setToolTip(suggestion.code.category_label)
+            item.setData(_SUGGESTION_ROLE, suggestion)
+            self.suggestions.addItem(item)
+        if self.suggestions.count() == 0:
+            none = self.tr("No reason matches \u201c{text}\u201d").format(text=text)
+            item = QListWidgetItem(none)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.suggestions.addItem(item)
+        else:
+            self.suggestions.setCurrentRow(0)
+        self.suggestions.show()
+
+    def on_suggestions_item_clicked(self, item: QListWidgetItem) -> None:
+        self._pick(item)
+
+    def _pick(self, item: QListWidgetItem | None) -> None:
+        suggestion: Suggestion | None = item.data(_SUGGESTION_ROLE) if item else None
+        if suggestion is None:
+            return
+        self.search.clear()
+        self.picked.emit(suggestion.code.key, suggestion.detail.key if suggestion.detail else None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            return self._on_search_key(event)
+        return super().eventFilter(watched, event)
+
+    def _on_search_key(self, event: QKeyEvent) -> bool:
+        key, plain = event.key(), event.modifiers() == Qt.KeyboardModifier.NoModifier
+        rows = self.suggestions.count()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.suggestions.isVisible() and rows:
+            step = 1 if key == Qt.Key.Key_Down else -1
+            self.suggestions.setCurrentRow(max(0, min(rows - 1,
+                                                      self.suggestions.currentRow() + step)))
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and self.search.text():
+            self._pick(self.suggestions.currentItem())
+            return True
+        if key == Qt.Key.Key_Escape and self.search.text():
+            self.search.clear()
+            return True
+        return False
+
+
+class ReasonList(QListWidget):
+    """The reasons chosen so far; the first is the main one unless the rep says otherwise.
+
+    Keys on a row: Space makes it the main reason, C switches "customer said so" /
+    "my read", Delete removes it.
+    """
+
+    changed = Signal()
+
+    def __init__(self, taxonomy: Taxonomy, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.taxonomy = taxonomy
+        self._reasons: list[Reason] = []
+        self.setObjectName("reasonList")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setMaximumHeight(120)
+        self.itemDoubleClicked.connect(self.on_item_double_clicked)
+
+    def reasons(self) -> tuple[Reason, ...]:
+        return tuple(self._reasons)
+
+    def set_reasons(self, reasons: tuple[Reason, ...]) -> None:
+        self._reasons = list(reasons)
+        self._refresh()
+
+    def add(self, code: str, detail: str | None) -> None:
+        """Add a reason; picking a detail of a code already there narrows that one."""
+        for index, reason in enumerate(self._reasons):
+            if reason.code == code and (reason.detail == detail or reason.detail is None):
+                self._reasons[index] = replace(reason, detail=detail or reason.detail)
+                self._refresh(index)
+                return
+        primary = not any(r.primary for r in self._reasons)
+        self._reasons.append(Reason(code, detail, Evidence.MY_READ, primary))
+        self._refresh(len(self._reasons) - 1)
+
+    def remove(self, row: int) -> None:
+        if not 0 <= row < len(self._reasons):
+            return
+        removed = self._reasons.pop(row)
+        if removed.primary and self._reasons:
+            self._reasons[0] = replace(self._reasons[0], primary=True)
+        self._refresh(min(row, len(self._reasons) - 1))
+
+    def make_primary(self, row: int) -> None:
+        if 0 <= row < len(self._reasons):
+            self._reasons = [replace(r, primary=(i == row)) for i, r in enumerate(self._reasons)]
+            self._refresh(row)
+
+    def toggle_evidence(self, row: int) -> None:
+        if 0 <= row < len(self._reasons):
+            reason = self._reasons[row]
+            flipped = (Evidence.MY_READ if reason.evidence is Evidence.CUSTOMER_SAID
+                       else Evidence.CUSTOMER_SAID)
+            self._reasons[row] = replace(reason, evidence=flipped)
+            self._refresh(row)
+
+    def on_item_double_clicked(self, item: QListWidgetItem) -> None:
+        self.make_primary(self.row(item))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        row = self.currentRow()
+        if event.key() == Qt.Key.Key_Space:
+            self.make_primary(row)
+        elif event.key() == Qt.Key.Key_C and not event.modifiers():
+            self.toggle_evidence(row)
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove(row)
+        else:
+            super().keyPressEvent(event)
+
+    def _refresh(self, current: int | None = None) -> None:
+        self.clear()
+        for reason in self._reasons:
+            star = "\u2605 " if reason.primary else "\u2003 "
+            label = self.taxonomy.label(reason.code, reason.detail)
+            self.addItem(f"{star}{label} \u2014 {evidence_label(reason.evidence)}")
+        if current is not None and current >= 0:
+            self.setCurrentRow(current)
+        self.setVisible(bool(self._reasons))
+        self.changed.emit()
