@@ -27,7 +27,12 @@ from desktop.ui.store_worker import StoreWorker
 from desktop.ui.text import message_text, tr
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.debrief import Outcome, Stage
-from sync.resources import default_contest_rules, default_segments, default_taxonomy
+from sync.resources import (
+    default_contest_rules,
+    default_segments,
+    default_taxonomy,
+    resources_dir,
+)
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -35,6 +40,9 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationName("Debrief")
     app.setOrganizationName("Debrief")
     app.setApplicationVersion(__version__)
+    style = resources_dir() / "styles" / "debrief.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
 
 

@@ -77,8 +77,10 @@ class CaptureFields(QWidget):
         self.deal_value = QLineEdit()
         self.deal_value.setObjectName("dealValue")
         self.deal_value.setPlaceholderText(self.tr("e.g. 48000 or 48k"))
+        self.deal_value.setMaximumWidth(220)
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
+        self.currency.setMaximumWidth(90)
         self.crm_ref = QLineEdit()
         self.crm_ref.setObjectName("crmRef")
         self.crm_ref.setPlaceholderText(self.tr("Opportunity ID in your CRM"))
@@ -115,7 +117,9 @@ class CaptureFields(QWidget):
         column.setSpacing(1)
         row = QHBoxLayout()
         for widget in widgets:
-            row.addWidget(widget, 1 if isinstance(widget, (QLineEdit, QComboBox)) else 0)
+            row.addWidget(widget)
+        if all(w.maximumWidth() < 1000 for w in widgets):
+            row.addStretch(1)
         column.addLayout(row)
         error = QLabel()
         error.setObjectName(f"error_{slot}")

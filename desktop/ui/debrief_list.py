@@ -167,11 +167,11 @@ class DebriefList(QWidget):
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
         for outcome in Outcome:
-            self.outcome.addItem(outcome_label(outcome), outcome)
+            self.outcome.addItem(outcome_label(outcome), outcome.value)
         self.stage = QComboBox()
         self.stage.addItem(self.tr("Any stage"), None)
         for stage in Stage:
-            self.stage.addItem(stage_label(stage), stage)
+            self.stage.addItem(stage_label(stage), stage.value)
         self.reason = QComboBox()
         self.reason.addItem(self.tr("Any reason"), None)
         for code in sorted(taxonomy.codes, key=lambda c: (c.category_label, c.label)):
@@ -190,9 +190,9 @@ class DebriefList(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(False)
         for column, width in enumerate((130, 110, 110, 260, 140, 140, 60)):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.count = QLabel()
         self.count.setObjectName("listCount")
         self.edit_button = QPushButton(self.tr("Open  (Enter)"))
@@ -231,8 +231,10 @@ class DebriefList(QWidget):
     def current_filter(self) -> DebriefFilter:
         days = self.period.currentData()
         since = self.clock.now() - timedelta(days=days) if days else None
-        return DebriefFilter(text=self.search.text(), outcome=self.outcome.currentData(),
-                             stage=self.stage.currentData(),
+        outcome, stage = self.outcome.currentData(), self.stage.currentData()
+        return DebriefFilter(text=self.search.text(),
+                             outcome=Outcome(outcome) if outcome else None,
+                             stage=Stage(stage) if stage else None,
                              reason_code=self.reason.currentData(), since=since)
 
     def apply_filter(self) -> None:

@@ -45,7 +45,9 @@ def to_iso(moment: datetime) -> str:
     """The canonical text form of a timestamp: UTC, microseconds, 'Z'."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime("%Y"): the latter writes year 999 as "999", which
+    # from_iso cannot read and which sorts wrongly as text.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def from_iso(text: str) -> datetime:

@@ -11,8 +11,12 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from sync.domain.clock import Clock
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_MS = timedelta(milliseconds=1)
 
 
 class DebriefIdFactory:
@@ -32,7 +36,8 @@ class DebriefIdFactory:
 
     def new_id(self) -> str:
         with self._lock:
-            ms = int(self._clock.now().timestamp() * 1000)
+            # Integer arithmetic: float timestamp() * 1000 is sometimes 1 ms short.
+            ms = (self._clock.now() - _EPOCH) // _ONE_MS
             if ms > self._last_ms:
                 self._last_ms = ms
                 self._counter = int.from_bytes(self._random_bytes(2), "big") & 0x3FF

@@ -76,7 +76,8 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
     details = min(sum(1 for r in reasons if r.detail), rules.max_detail_codes)
     has_competitor = bool(debrief.competitor and debrief.competitor.strip())
     quote_text = (debrief.quote or "").strip()
-    has_quote = debrief.share_quote and len(quote_text) >= rules.min_quote_chars
+    has_quote = (debrief.share_quote and bool(quote_text)
+                 and len(quote_text) >= rules.min_quote_chars)
     parts = (
         rules.base,
         extra * rules.extra_reason,
@@ -98,7 +99,7 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
     if not has_competitor:
         candidates.append((rules.competitor, Message(N_("Name the competitor for +{points}"))))
     if not has_quote:
-        if quote_text and not debrief.share_quote:
+        if quote_text and len(quote_text) >= rules.min_quote_chars and not debrief.share_quote:
             template = N_("Share the customer quote with marketing for +{points}")
         else:
             template = N_("Add a customer quote ({chars}+ characters) to share for +{points}")

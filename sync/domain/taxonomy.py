@@ -99,7 +99,7 @@ class Taxonomy:
             categories = tuple(_category(raw) for raw in data["categories"])
             mappings = {m["from"]: tuple(m["to"]) for m in data.get("mappings", ())}
             taxonomy = cls(str(data["version"]), categories, mappings)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, TaxonomyError):
                 raise
             raise TaxonomyError(f"malformed taxonomy: {exc!r}") from exc
@@ -137,32 +137,36 @@ class Taxonomy:
         """Type-ahead: every query word must start a word of the label, a keyword,
         the category's label, or (for detail rows) the detail's label.
 
-        Codes whose own label matches come first, then keyword matches, then
-        category matches; ties keep the taxonomy's order. An empty query lists all.
+        Best first: codes whose label and category both match ("pri" -> Price & value
+        › Price too high), then label matches, keyword matches, category matches; the
+        details of a matching code follow it. Ties keep the taxonomy's order.
         """
         query = _words(text)
         found: list[Suggestion] = []
         for code, label_words, keywords, category_words in self._index:
             if (code.retired and not include_retired) or not code.applies_to_outcome(outcome):
                 continue
-            if _matches(query, label_words):
-                rank = 0
-            elif _matches(query, label_words + keywords):
-                rank = 1
-            elif _matches(query, label_words + keywords + category_words):
-                rank = 2
-            else:
-                rank = None
+            rank = _rank(query, label_words, keywords, category_words)
             if rank is not None:
                 found.append(Suggestion(code, None, rank))
             for detail in code.details:
-                detail_words = _words(detail.label)
-                if query and _matches(query, detail_words):
-                    found.append(Suggestion(code, detail, 1))
+                if query and _matches(query, _words(detail.label)):
+                    found.append(Suggestion(code, detail, 2))
                 elif rank is not None and query:
-                    found.append(Suggestion(code, detail, rank + 3))
+                    found.append(Suggestion(code, detail, rank + 4))
         found.sort(key=lambda s: s.rank)  # stable: taxonomy order within a rank
         return found[:limit]
+
+
+def _rank(query: list[str], label: list[str], keywords: list[str],
+          category: list[str]) -> int | None:
+    if _matches(query, label):
+        return 0 if _matches(query, category) else 1
+    if _matches(query, label + keywords):
+        return 2
+    if _matches(query, label + keywords + category):
+        return 3
+    return None
 
 
 def _category(raw: dict[str, Any]) -> Category:

@@ -75,7 +75,10 @@ def parse_deal_value(text: str) -> Decimal | None:
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
         raise ValueError(N_("Type the deal value as a number, like 48000 or 48k.")) from exc
     factor = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"].lower()]
-    return (number * factor).quantize(Decimal("0.01"))
+    try:
+        return (number * factor).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:  # more digits than Decimal's precision holds
+        raise ValueError(N_("That deal value is too large to be real.")) from exc
 
 
 def _outcome_and_stage(debrief: Debrief) -> Iterator[Problem]:
@@ -188,7 +191,10 @@ def _deal_value(debrief: Debrief) -> Iterator[Problem]:
     value = debrief.deal_value
     if value is None:
         return
-    if value < 0:
+    if value.is_nan():  # e.g. "NaN" over HTTP; comparing it would raise
+        yield Problem("deal_value", Message(N_(
+            "Type the deal value as a number, like 48000 or 48k.")))
+    elif value < 0:
         yield Problem("deal_value", Message(N_("A deal value cannot be negative.")))
     elif value > MAX_DEAL_VALUE:
         yield Problem("deal_value", Message(N_("That deal value is too large to be real.")))

@@ -1,0 +1,87 @@
+"""Fixtures for the Qt tests: a real main window over its own database under tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.paths import AppPaths
+from desktop.store.database import prepare
+from desktop.ui.app import build_window
+from desktop.ui.errors import ErrorPresenter
+from desktop.ui.main_window import MainWindow
+from sync.domain.clock import SteppingClock
+
+
+class Keyboard:
+    """Presses real keys into whatever widget has focus, and counts them."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+        self.presses = 0
+
+    def _target(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "no widget has keyboard focus"
+        return widget
+
+    def type(self, text: str) -> None:
+        for char in text:
+            self.qtbot.keyClick(self._target(), char)
+            self.presses += 1
+
+    def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        self.qtbot.keyClick(self._target(), key, modifier)
+        self.presses += 1
+
+
+@pytest.fixture
+def keyboard(qtbot) -> Keyboard:
+    return Keyboard(qtbot)
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    return SteppingClock()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path, clock) -> Iterator[Callable[[], MainWindow]]:
+    """Opens (and at the end closes) main windows over one data dir under tmp_path."""
+    windows: list[MainWindow] = []
+
+    def open_() -> MainWindow:
+        paths = AppPaths(tmp_path / "data")
+        prepare(paths.database, clock)
+        window = build_window(paths, clock, ErrorPresenter(None), rep="rep-1")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+        windows.append(window)
+        return window
+
+    yield open_
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+@pytest.fixture
+def window(open_window) -> MainWindow:
+    return open_window()
+
+
+@pytest.fixture
+def settle(qtbot) -> Callable[[MainWindow], None]:
+    """Waits until every submitted store job has come back to the GUI thread."""
+
+    def wait(window: MainWindow) -> None:
+        qtbot.waitUntil(lambda: window.services.worker.pending == 0, timeout=5000)
+
+    return wait

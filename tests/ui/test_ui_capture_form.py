@@ -1,0 +1,256 @@
+"""The capture form, driven by real key presses: speed, inline errors, drafts, nothing lost."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.store import listing
+from desktop.store.drafts import DraftStore
+from desktop.store.listing import DebriefFilter
+from desktop.ui.capture_form import DRAFT_SLOT
+from sync.domain.debrief import Evidence, Outcome, Reason, Segment, Stage
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def saved_count(window) -> int:
+    return listing.count(window.services.reader.conn, DebriefFilter())
+
+
+def save_with_keys(qtbot, keyboard, window):
+    with qtbot.waitSignal(window.form.saved, timeout=5000) as blocker:
+        keyboard.press(Qt.Key.Key_Return, CTRL)
+    return blocker.args[0]
+
+
+def test_a_typical_debrief_takes_at_most_15_key_presses(qtbot, window, keyboard):
+    form = window.form
+    # Last time: a lost deal at evaluation, in a complete segment.
+    form.fields.outcome.set_value(Outcome.LOST)
+    form.fields.stage.set_value(Stage.EVALUATION)
+    for part, box in form.fields.segment_boxes.items():
+        box.setCurrentIndex(2)
+    form.fields.reason_list.add("price.too_high", None)
+    previous = form.debrief()
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    assert form.fields.outcome.hasFocus()
+    assert form.debrief().segment == previous.segment  # pre-filled from last time
+
+    keyboard.type("l")  # outcome: lost -> focus moves to stage
+    assert form.fields.stage.hasFocus()
+    keyboard.type("4")  # stage: evaluation -> segment is complete, so on to reasons
+    assert form.fields.picker.search.hasFocus()
+    keyboard.type("pri")
+    keyboard.press(Qt.Key.Key_Return)
+    keyboard.type("comp")
+    keyboard.press(Qt.Key.Key_Return)
+    saved = save_with_keys(qtbot, keyboard, window)
+
+    assert keyboard.presses <= 15, keyboard.presses
+    assert saved.outcome is Outcome.LOST and saved.stage is Stage.EVALUATION
+    assert saved.segment == previous.segment
+    assert len(saved.reasons) == 2
+    assert saved.reasons[0].primary and not saved.reasons[1].primary
+    assert saved.reasons[0].code.startswith("price.")
+    assert saved.reasons[1].code.startswith("competitor.")
+    assert saved_count(window) == 2
+
+
+def test_nothing_typed_shows_every_problem_next_to_its_field(qtbot, window, keyboard, settle):
+    form = window.form
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    errors = form.fields.errors
+    assert errors["outcome"].isVisible() and "how the call ended" in errors["outcome"].text()
+    assert errors["stage"].isVisible() and "funnel stage" in errors["stage"].text()
+    assert errors["reasons"].isVisible() and "at least one reason" in errors["reasons"].text()
+    assert not errors["competitor"].isVisible()
+    assert form.fields.outcome.hasFocus()  # the first problem gets the focus
+    settle(window)
+    assert saved_count(window) == 0
+
+
+def test_missing_primary_reason_is_named_and_space_fixes_it(qtbot, window, keyboard, settle):
+    form = window.form
+    keyboard.type("l")
+    keyboard.type("3")
+    # Two reasons, neither the main one (as a restored draft can be).
+    form.fields.reason_list.set_reasons((
+        Reason("price.too_high", None, Evidence.MY_READ, False),
+        Reason("budget.no_budget", None, Evidence.CUSTOMER_SAID, False),
+    ))
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    assert "Mark one reason as the main one" in form.fields.errors["reasons"].text()
+    settle(window)
+    assert saved_count(window) == 0
+
+    form.fields.reason_list.setFocus()
+    form.fields.reason_list.setCurrentRow(1)
+    keyboard.press(Qt.Key.Key_Space)  # make the second reason the main one
+    assert not form.fields.errors["reasons"].isVisible()  # re-checked while fixing
+    saved = save_with_keys(qtbot, keyboard, window)
+    assert [r.primary for r in saved.reasons] == [False, True]
+
+
+def paste(qtbot, widget, text: str) -> None:
+    QApplication.clipboard().setText(text)
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_V, CTRL)
+
+
+def fill_valid(keyboard, form) -> None:
+    form.fields.outcome.setFocus()
+    keyboard.type("l")
+    keyboard.type("2")
+    form.fields.picker.setFocus()
+    keyboard.type("pri")
+    keyboard.press(Qt.Key.Key_Return)
+
+
+def test_a_100kb_quote_is_refused_inline_and_kept(qtbot, window, keyboard, settle):
+    form = window.form
+    fill_valid(keyboard, form)
+    big = "The customer said: " + "x" * 100_000
+    paste(qtbot, form.fields.quote, big)
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    error = form.fields.errors["quote"]
+    assert error.isVisible()
+    assert "100,019 characters" in error.text() and "2,000" in error.text()
+    assert form.fields.quote.toPlainText() == big  # nothing the rep typed is lost
+    settle(window)
+    assert saved_count(window) == 0
+    # ...and the draft holds it too, should the window close now.
+    qtbot.waitUntil(lambda: DraftStore(window.services.reader.conn, window.services.reader.clock)
+                    .get(DRAFT_SLOT) is not None, timeout=3000)
+    body, _ = DraftStore(window.services.reader.conn, window.services.reader.clock).get(
+        DRAFT_SLOT)
+    assert body["debrief"]["quote"] == big
+
+
+def test_control_characters_are_refused_then_fixed(qtbot, window, keyboard):
+    form = window.form
+    fill_valid(keyboard, form)
+    paste(qtbot, form.fields.competitor, "Acme\x07\x1b[31m Corp")
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    assert "invisible control characters" in form.fields.errors["competitor"].text()
+    assert saved_count(window) == 0
+    form.fields.competitor.clear()
+    form.fields.competitor.setFocus()
+    keyboard.type("Acme Corp")
+    saved = save_with_keys(qtbot, keyboard, window)
+    assert saved.competitor == "Acme Corp"
+
+
+def test_an_emoji_laden_competitor_is_refused_with_a_reason(qtbot, window, keyboard, settle):
+    form = window.form
+    fill_valid(keyboard, form)
+    paste(qtbot, form.fields.competitor, "\U0001f680\U0001f525 Rocket Corp \U0001f680")
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    assert "without emoji" in form.fields.errors["competitor"].text()
+    assert form.fields.competitor.hasFocus()
+    assert form.fields.competitor.text() == "\U0001f680\U0001f525 Rocket Corp \U0001f680"
+    settle(window)
+    assert saved_count(window) == 0
+
+
+def test_a_bad_deal_value_is_named(qtbot, window, keyboard):
+    form = window.form
+    fill_valid(keyboard, form)
+    form.fields.deal_value.setFocus()
+    keyboard.type("about 40 grand")
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    assert "like 48000 or 48k" in form.fields.errors["deal_value"].text()
+    form.fields.deal_value.clear()
+    form.fields.deal_value.setFocus()
+    keyboard.type("48k")
+    saved = save_with_keys(qtbot, keyboard, window)
+    assert str(saved.deal_value) == "48000.00"
+
+
+def test_dont_know_is_a_valid_answer(qtbot, window, keyboard):
+    form = window.form
+    keyboard.type("n")
+    keyboard.type("2")
+    form.fields.dont_know.setChecked(True)
+    saved = save_with_keys(qtbot, keyboard, window)
+    assert saved.reasons_unknown and saved.reasons == ()
+
+
+def test_live_preview_follows_typing(qtbot, window, keyboard):
+    form = window.form
+    fill_valid(keyboard, form)
+    before = int(form.preview.entries.text())
+    assert "competitor" in form.preview.hints.text()
+    form.fields.competitor.setFocus()
+    keyboard.type("Globex")
+    assert int(form.preview.entries.text()) == before + 1
+    assert "competitor" not in form.preview.hints.text()
+
+
+def test_esc_clears_and_the_form_can_be_brought_back(qtbot, window, keyboard):
+    form = window.form
+    fill_valid(keyboard, form)
+    form.fields.competitor.setFocus()
+    keyboard.type("Initech")
+    keyboard.press(Qt.Key.Key_Escape)
+    assert form.fields.competitor.text() == ""
+    assert form.fields.reason_list.reasons() == ()
+    assert form.banner.isVisible()
+    form.banner.primary.click()  # "Bring it back"
+    assert form.fields.competitor.text() == "Initech"
+    assert len(form.fields.reason_list.reasons()) == 1
+
+
+def test_esc_in_the_reason_search_only_empties_the_search(qtbot, window, keyboard):
+    form = window.form
+    fill_valid(keyboard, form)
+    keyboard.type("bud")
+    keyboard.press(Qt.Key.Key_Escape)
+    assert form.fields.picker.search.text() == ""
+    assert len(form.fields.reason_list.reasons()) == 1  # the form was not cleared
+
+
+def test_a_draft_survives_closing_the_window(qtbot, open_window, keyboard):
+    first = open_window()
+    fill_valid(keyboard, first.form)
+    first.form.fields.competitor.setFocus()
+    keyboard.type("Northwind")
+    first.close()  # flushes the draft through the worker before the thread ends
+
+    second = open_window()
+    assert second.form.banner.isVisible()
+    assert "unsaved debrief" in second.form.banner.label.text()
+    second.form.banner.primary.click()  # Restore
+    assert second.form.fields.competitor.text() == "Northwind"
+    assert second.form.fields.outcome.value() is Outcome.LOST
+    saved = save_with_keys(qtbot, keyboard, second)
+    assert saved.competitor == "Northwind"
+    second.close()
+    third = open_window()
+    assert not third.form.banner.isVisible()  # saving took the draft with it
+
+
+def test_editing_keeps_the_id_and_raises_the_revision(qtbot, window, keyboard):
+    form = window.form
+    fill_valid(keyboard, form)
+    first = save_with_keys(qtbot, keyboard, window)
+    window.on_list_open_requested(first.id)
+    assert form.is_editing and form.banner.isVisible()
+    form.fields.competitor.setFocus()
+    keyboard.type("Globex")
+    second = save_with_keys(qtbot, keyboard, window)
+    assert second.id == first.id and second.revision == first.revision + 1
+    assert second.competitor == "Globex"
+    assert saved_count(window) == 1
+
+
+def test_segment_prefill_comes_from_the_last_debrief(qtbot, open_window, keyboard):
+    window = open_window()
+    fill_valid(keyboard, window.form)
+    window.form.fields.segment_boxes["region"].setCurrentIndex(3)
+    saved = save_with_keys(qtbot, keyboard, window)
+    window.close()
+    again = open_window()
+    assert again.form.debrief().segment == saved.segment
+    assert again.form.debrief().segment != Segment()
