@@ -49,15 +49,33 @@ def clock() -> SteppingClock:
     return SteppingClock()
 
 
+class RecordingPresenter(ErrorPresenter):
+    """Keeps the errors instead of opening a modal dialog that would stall the test."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.errors: list[BaseException] = []
+
+    def present(self, error: BaseException) -> None:
+        self.errors.append(error)
+
+
 @pytest.fixture
-def open_window(qtbot, tmp_path: Path, clock) -> Iterator[Callable[[], MainWindow]]:
+def presenter() -> Iterator[RecordingPresenter]:
+    presenter = RecordingPresenter()
+    yield presenter
+    assert not presenter.errors, f"unexpected errors reached the presenter: {presenter.errors}"
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path, clock, presenter) -> Iterator[Callable[[], MainWindow]]:
     """Opens (and at the end closes) main windows over one data dir under tmp_path."""
     windows: list[MainWindow] = []
 
     def open_() -> MainWindow:
         paths = AppPaths(tmp_path / "data")
         prepare(paths.database, clock)
-        window = build_window(paths, clock, ErrorPresenter(None), rep="rep-1")
+        window = build_window(paths, clock, presenter, rep="rep-1")
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -1,0 +1,106 @@
+"""Failures: the environment's faults get a plain message and lose nothing; bugs, one dialog."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.store.database import connect
+from desktop.store.debriefs import DebriefStore
+from desktop.ui.errors import CrashDialog, ErrorPresenter, setup_logging
+from desktop.ui.store_worker import StoreWorker
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_work_runs_off_the_gui_thread_and_answers_on_it(window, qtbot):
+    seen: dict[str, object] = {}
+
+    def work(store: DebriefStore) -> int:
+        seen["work_thread"] = threading.get_ident()
+        return 42
+
+    with qtbot.waitSignal(window.services.worker.busy_changed, timeout=3000,
+                          check_params_cb=lambda busy: not busy):
+        window.services.worker.submit(work, lambda result: seen.update(
+            result=result, answer_thread=threading.get_ident()))
+    assert seen["result"] == 42
+    assert seen["work_thread"] != threading.get_ident()
+    assert seen["answer_thread"] == threading.get_ident()
+
+
+def test_a_locked_database_keeps_the_form_and_says_so(window, qtbot, keyboard):
+    path = window.services.paths.database
+    rules = window.services.reader.rules
+    # The rep's second copy of Debrief holds the write lock...
+    other = connect(path)
+    other.execute("BEGIN IMMEDIATE")
+
+    def impatient_store() -> DebriefStore:
+        conn = connect(path)
+        conn.execute("PRAGMA busy_timeout = 50")
+        return DebriefStore(conn, path, window.services.reader.clock, rules)
+
+    window.form.worker = StoreWorker(impatient_store)
+    form = window.form
+    form.fields.outcome.setFocus()
+    keyboard.type("l")
+    keyboard.type("2")
+    form.fields.picker.setFocus()
+    keyboard.type("pri")
+    keyboard.press(Qt.Key.Key_Return)
+    with qtbot.waitSignal(form.save_failed, timeout=5000):
+        keyboard.press(Qt.Key.Key_Return, CTRL)
+    assert "in use by another program" in form.status.text()
+    assert form.fields.outcome.value() is not None  # nothing typed is lost
+    assert len(form.fields.reason_list.reasons()) == 1
+
+    other.execute("ROLLBACK")  # ...until it lets go: the same keys now save
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        keyboard.press(Qt.Key.Key_Return, CTRL)
+    form.worker.stop()
+    other.close()
+
+
+def test_a_bug_goes_to_the_crash_dialog_and_the_log(qtbot, tmp_path):
+    log_file = tmp_path / "logs" / "debrief.log"
+    setup_logging(log_file)
+    presenter = ErrorPresenter(log_file)
+    shown: list[str] = []
+
+    def read_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CrashDialog)
+        shown.append(dialog.details.toPlainText())
+        dialog.on_copy_clicked()
+        dialog.reject()
+
+    QTimer.singleShot(0, read_and_close)
+    try:
+        raise ZeroDivisionError("an example bug")
+    except ZeroDivisionError as exc:
+        presenter.present(exc)
+    assert "ZeroDivisionError: an example bug" in shown[0]
+    assert "Traceback" in shown[0]
+    assert QApplication.clipboard().text() == shown[0]
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "ZeroDivisionError: an example bug" in log_file.read_text(encoding="utf-8")
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "baseFilename", None) == str(log_file):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def test_sqlite_errors_that_are_not_the_environment_are_bugs(window, qtbot, presenter):
+    def broken(store: DebriefStore) -> None:
+        store.conn.execute("SELECT * FROM no_such_table")
+
+    with qtbot.waitSignal(window.services.worker.failed, timeout=3000):
+        window.services.worker.submit(broken)
+    assert isinstance(presenter.errors.pop(), sqlite3.OperationalError)
