@@ -1,3 +1,5 @@
 """Debrief desktop app: log why deals are won and lost, offline, in seconds."""
 
-__version__ = "0.1.0"
+from sync import __version__
+
+__all__ = ["__version__"]

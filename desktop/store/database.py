@@ -20,6 +20,7 @@ from desktop.store.errors import (
     UnsafeDatabase,
     is_corruption,
     store_error_from,
+    unreadable,
 )
 from desktop.store.migrations import MIGRATION_SET, SCHEMA_VERSION, STEPS
 from sync.domain.clock import Clock
@@ -92,7 +93,10 @@ def prepare(path: Path, clock: Clock) -> Prepared:
     A file SQLite cannot read as a database is renamed to `<name>.corrupt-<time>`
     (with its -wal and -shm) and a fresh database is started beside it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a read-only disk, no permission, a file in the folder's place
+        raise unreadable(path) from exc
     moved = None
     try:
         version = _checked_version(path)
@@ -136,6 +140,14 @@ def _checked_version(path: Path) -> int:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise _Corrupt(f"quick_check: {result}")
+        # A file we may read but not write fails here, not at the rep's first save: a
+        # write that is rolled back (BEGIN IMMEDIATE alone succeeds on a read-only WAL file).
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
         return version
     finally:
         conn.close()
@@ -194,7 +206,10 @@ def move_aside(path: Path, clock: Clock) -> Path:
     while target.exists():
         counter += 1
         target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-    path.rename(target)
+    try:
+        path.rename(target)
+    except OSError as exc:
+        raise unreadable(path) from exc
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists():

@@ -52,10 +52,15 @@ def store_error_from(exc: sqlite3.Error, path: Path) -> StoreError | None:
             "The disk is full, so this could not be saved. Free some space and try again; "
             "what you typed is kept."), where))
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")):
-        return DatabaseUnreadable(Message(N_(
-            "Debrief cannot read or write its data file {path}. Check that the disk is "
-            "connected and that you may write there."), where))
+        return unreadable(path)
     return None
+
+
+def unreadable(path: Path) -> DatabaseUnreadable:
+    """The data file or its folder cannot be read or written (also for OSErrors)."""
+    return DatabaseUnreadable(Message(N_(
+        "Debrief cannot read or write its data file {path}. Check that the disk is "
+        "connected and that you may write there."), {"path": str(path)}))
 
 
 def is_corruption(exc: sqlite3.Error) -> bool:

@@ -8,10 +8,12 @@ A fixture database of every released schema lives in tests/fixtures/.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported for real only when there is something to migrate
+    import sqlite_utils
 
-Step = Callable[[sqlite_utils.Database], None]
+Step = Callable[["sqlite_utils.Database"], None]
 
 
 def _v1_debriefs(db: sqlite_utils.Database) -> None:
@@ -73,6 +75,8 @@ MIGRATION_SET = "debrief"  # the migration_set column of _sqlite_migrations
 
 def migrations() -> sqlite_utils.Migrations:
     """The steps as a sqlite-utils migration set, each also stamping `user_version`."""
+    import sqlite_utils
+
     migration_set = sqlite_utils.Migrations(MIGRATION_SET)
     for number, (name, step) in enumerate(STEPS, start=1):
         migration_set(name=name)(_stamped(step, number))

@@ -40,10 +40,15 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationName("Debrief")
     app.setOrganizationName("Debrief")
     app.setApplicationVersion(__version__)
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    """The stylesheet, applied once the window is built (styling as widgets are made
+    costs more than styling them all at once)."""
     style = resources_dir() / "styles" / "debrief.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
-    return app
 
 
 def local_currency() -> str:
@@ -96,6 +101,7 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False) -> 
         QMessageBox.critical(None, tr("Debrief cannot start"), message_text(exc.message))
         return 2
     window = build_window(paths, clock, presenter)
+    apply_style(app)
     if quit_after_paint:
         probe = _FirstPaint(window)
         window.installEventFilter(probe)
@@ -118,6 +124,7 @@ def smoke_test(argv: list[str]) -> int:
         try:
             prepare(paths.database, clock)
             window = build_window(paths, clock, ErrorPresenter(None), rep="smoke-test")
+            apply_style(app)
             window.show()
             app.processEvents()
             failure = _save_and_read_back(window)

@@ -49,7 +49,8 @@ class DebriefTableModel(QAbstractTableModel):
         self.conn = conn
         self.taxonomy = taxonomy
         self.filter = DebriefFilter()
-        self.total = 0
+        self.total: int | None = None  # counted after the first page is shown
+        self._more = False
         self._rows: list[DebriefRow] = []
         self._headers = (self.tr("When"), self.tr("Outcome"), self.tr("Stage"),
                          self.tr("Main reason"), self.tr("Competitor"), self.tr("Account"),
@@ -60,10 +61,17 @@ class DebriefTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """The first page now; the count (a full scan for a text search) on `count_all`."""
         self.beginResetModel()
-        self.total = listing.count(self.conn, self.filter)
         self._rows = listing.page(self.conn, self.filter, limit=PAGE_SIZE)
+        self._more = len(self._rows) == PAGE_SIZE
+        self.total = None if self._more else len(self._rows)
         self.endResetModel()
+
+    def count_all(self) -> int:
+        if self.total is None:
+            self.total = listing.count(self.conn, self.filter)
+        return self.total
 
     def row_at(self, row: int) -> DebriefRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -75,15 +83,15 @@ class DebriefTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and len(self._rows) < self.total
+        return not parent.isValid() and self._more
 
     def fetchMore(self, parent: _Index) -> None:
         if parent.isValid() or not self._rows:
             return
         more = listing.page(self.conn, self.filter, after=self._rows[-1].cursor,
                             limit=PAGE_SIZE)
+        self._more = len(more) == PAGE_SIZE
         if not more:
-            self.total = len(self._rows)  # the list changed under us; stop asking
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
@@ -240,15 +248,22 @@ class DebriefList(QWidget):
     def apply_filter(self) -> None:
         self._search_timer.stop()
         self.model.set_filter(self.current_filter())
-        self._show_count()
+        self._count_after_paint()
 
     def refresh(self) -> None:
         """Reload with the same filter (after a save or a delete)."""
         self.model.reload()
-        self._show_count()
+        self._count_after_paint()
 
-    def _show_count(self) -> None:
-        self.count.setText(self.tr("{n:,} debriefs").format(n=self.model.total))
+    def _count_after_paint(self) -> None:
+        if self.model.total is None:
+            self.count.setText(self.tr("Counting\u2026"))
+            QTimer.singleShot(0, self.show_count)
+        else:
+            self.show_count()
+
+    def show_count(self) -> None:
+        self.count.setText(self.tr("{n:,} debriefs").format(n=self.model.count_all()))
 
     def on_table_double_clicked(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())

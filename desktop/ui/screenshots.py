@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.paths import AppPaths
 from desktop.store.database import prepare
-from desktop.ui.app import build_window, make_application
+from desktop.ui.app import apply_style, build_window, make_application
 from desktop.ui.errors import CrashDialog, ErrorPresenter
 from desktop.ui.main_window import MainWindow
 from sync.domain.clock import SteppingClock
@@ -92,6 +92,7 @@ def main(argv: list[str]) -> int:
         seeder.services.reader.conn.close()
 
         window = build_window(paths, clock, ErrorPresenter(None), rep="alex")
+        apply_style(QApplication.instance())
         window.resize(1180, 820)
         window.show()
         fill_capture_form(window)

@@ -1,0 +1,69 @@
+"""The start-up baseline: a bare PySide6 main window with N plain widgets in a grid.
+
+Run as `python bench/bare_window.py N` (a script, so that nothing of Debrief is
+imported). It prints "painted" at the window's first Paint event and exits, the same
+way `python -m desktop --quit-after-paint` does.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QWidget,
+)
+
+COLUMNS = 12
+WINDOW_SIZE = (1100, 760)  # the size MainWindow gives itself
+
+
+class FirstPaint(QObject):
+    """Quits once the window has painted (desktop.ui.app's _FirstPaint, copied)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, report_painted)
+        return False
+
+
+def report_painted() -> None:
+    print("painted", flush=True)
+    QApplication.instance().closeAllWindows()
+    QApplication.instance().quit()
+
+
+def build_window(count: int) -> QMainWindow:
+    """A main window with `count` widgets in all: a central widget holding a grid of
+    labels, line edits and plain widgets (`findChildren(QWidget)` counts `count`)."""
+    window = QMainWindow()
+    central = QWidget()
+    grid = QGridLayout(central)
+    kinds = (QLabel, QLineEdit, QWidget)
+    for index in range(count - 1):
+        kind = kinds[index % len(kinds)]
+        widget = QLabel(f"label {index}") if kind is QLabel else kind()
+        grid.addWidget(widget, index // COLUMNS, index % COLUMNS)
+    window.setCentralWidget(central)
+    window.resize(*WINDOW_SIZE)
+    return window
+
+
+def main(argv: list[str]) -> int:
+    count = int(argv[1]) if len(argv) > 1 else 100
+    app = QApplication(argv[:1])
+    window = build_window(count)
+    probe = FirstPaint(window)
+    window.installEventFilter(probe)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
