@@ -16,7 +16,7 @@ from typing import Any
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def N_(template: str) -> str:  # noqa: N802 - the conventional name of the marker
+def N_(template: str) -> str:  # the conventional name of the gettext marker
     """Mark a message template for translation without translating it here."""
     return template
 

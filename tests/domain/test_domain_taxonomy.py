@@ -141,27 +141,43 @@ def test_taxonomy_error_is_a_value_error():
 # --- search ---------------------------------------------------------------------------
 
 
+def labels(suggestions) -> list[str]:
+    return [s.label for s in suggestions]
+
+
 def test_search_pri_puts_price_codes_first():
     found = TAXONOMY.search("pri")
     assert keys(found[:2]) == [("price.too_high", None), ("price.pricing_model", None)]
-    assert [s.code.category_key for s in found[:2]] == ["price", "price"]
-    assert [s.rank for s in found[:2]] == [0, 0]
+    best = [s for s in found if s.rank == found[0].rank]
+    assert {s.code.category_key for s in best} == {"price"}
+    assert found[2].code.key == "timing.not_a_priority"  # "priority": label, not category
+
+
+def test_search_comp_puts_competitor_codes_before_complex_and_compliance():
+    found = TAXONOMY.search("comp")
+    assert [s.code.category_key for s in found[:4]] == ["competitor"] * 4
+    assert labels(found[4:7]) == ["Too complex to use", "Failed security or compliance review",
+                                  "Passed security & compliance review"]
 
 
 def test_search_ranks_label_then_keyword_then_category_matches():
     found = TAXONOMY.search("pri")
     ranks = [s.rank for s in found]
     assert ranks == sorted(ranks)
-    by_key = {(s.code.key, s.detail): s.rank for s in found}
-    assert by_key[("competitor.cheaper", None)] == 1  # keyword "price"
-    assert by_key[("price.good_value", None)] == 2  # category "Price & value"
+    rank = {(s.code.key, s.detail): s.rank for s in found}
+    label_and_category = rank[("price.too_high", None)]
+    label_only = rank[("timing.not_a_priority", None)]  # "Not a priority now"
+    keyword = rank[("competitor.cheaper", None)]  # keyword "price"
+    category = rank[("price.good_value", None)]  # category "Price & value"
+    assert label_and_category < label_only < keyword < category
 
 
 def test_search_matches_every_word_by_its_start():
-    assert keys(TAXONOMY.search("too high")) == [
-        ("price.too_high", None),
-        ("price.too_high", "price.too_high.over_budget"),
-        ("price.too_high", "price.too_high.discount_refused"),
+    assert labels(TAXONOMY.search("too high")) == [
+        "Price too high",
+        "Incumbent vendor stayed › Switching cost too high",  # the detail's own words
+        "Price too high › Over the budget they had",  # details under a matching code
+        "Price too high › Wanted a discount we could not give",
     ]
     assert TAXONOMY.search("oo high") == []
 
@@ -211,18 +227,17 @@ def test_a_standing_code_maps_to_itself():
 def test_search_finds_detail_rows_by_their_own_words():
     found = TAXONOMY.search("budget they had")
     assert keys(found) == [("price.too_high", "price.too_high.over_budget")]
-    assert found[0].label == "Price too high › Over the budget they had"
-    assert found[0].rank == 1
+    assert labels(found) == ["Price too high › Over the budget they had"]
 
 
-def test_details_follow_a_matching_code():
+def test_details_of_a_matching_code_come_after_it():
     found = TAXONOMY.search("roi unclear")
     assert keys(found) == [
         ("price.roi_unclear", None),
         ("price.roi_unclear", "price.roi_unclear.no_business_case"),
         ("price.roi_unclear", "price.roi_unclear.benefits_not_quantified"),
     ]
-    assert [s.rank for s in found] == [0, 3, 3]
+    assert found[0].rank < found[1].rank == found[2].rank
     assert found[0].label == "ROI unclear"
 
 

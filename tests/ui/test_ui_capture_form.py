@@ -29,7 +29,7 @@ def test_a_typical_debrief_takes_at_most_15_key_presses(qtbot, window, keyboard)
     # Last time: a lost deal at evaluation, in a complete segment.
     form.fields.outcome.set_value(Outcome.LOST)
     form.fields.stage.set_value(Stage.EVALUATION)
-    for part, box in form.fields.segment_boxes.items():
+    for box in form.fields.segment_boxes.values():
         box.setCurrentIndex(2)
     form.fields.reason_list.add("price.too_high", None)
     previous = form.debrief()
