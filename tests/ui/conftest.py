@@ -38,6 +38,15 @@ class Keyboard:
         self.qtbot.keyClick(self._target(), key, modifier)
         self.presses += 1
 
+    def fill_valid(self, form) -> None:
+        """A lost deal at Consideration with one price reason: the least that saves."""
+        form.fields.outcome.setFocus()
+        self.type("l")
+        self.type("2")
+        form.fields.picker.setFocus()
+        self.type("pri")
+        self.press(Qt.Key.Key_Return)
+
 
 @pytest.fixture
 def keyboard(qtbot) -> Keyboard:

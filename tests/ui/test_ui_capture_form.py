@@ -99,18 +99,9 @@ def paste(qtbot, widget, text: str) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_V, CTRL)
 
 
-def fill_valid(keyboard, form) -> None:
-    form.fields.outcome.setFocus()
-    keyboard.type("l")
-    keyboard.type("2")
-    form.fields.picker.setFocus()
-    keyboard.type("pri")
-    keyboard.press(Qt.Key.Key_Return)
-
-
 def test_a_100kb_quote_is_refused_inline_and_kept(qtbot, window, keyboard, settle):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     big = "The customer said: " + "x" * 100_000
     paste(qtbot, form.fields.quote, big)
     keyboard.press(Qt.Key.Key_Return, CTRL)
@@ -130,7 +121,7 @@ def test_a_100kb_quote_is_refused_inline_and_kept(qtbot, window, keyboard, settl
 
 def test_control_characters_are_refused_then_fixed(qtbot, window, keyboard):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     paste(qtbot, form.fields.competitor, "Acme\x07\x1b[31m Corp")
     keyboard.press(Qt.Key.Key_Return, CTRL)
     assert "invisible control characters" in form.fields.errors["competitor"].text()
@@ -144,7 +135,7 @@ def test_control_characters_are_refused_then_fixed(qtbot, window, keyboard):
 
 def test_an_emoji_laden_competitor_is_refused_with_a_reason(qtbot, window, keyboard, settle):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     paste(qtbot, form.fields.competitor, "\U0001f680\U0001f525 Rocket Corp \U0001f680")
     keyboard.press(Qt.Key.Key_Return, CTRL)
     assert "without emoji" in form.fields.errors["competitor"].text()
@@ -156,7 +147,7 @@ def test_an_emoji_laden_competitor_is_refused_with_a_reason(qtbot, window, keybo
 
 def test_a_bad_deal_value_is_named(qtbot, window, keyboard):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     form.fields.deal_value.setFocus()
     keyboard.type("about 40 grand")
     keyboard.press(Qt.Key.Key_Return, CTRL)
@@ -179,7 +170,7 @@ def test_dont_know_is_a_valid_answer(qtbot, window, keyboard):
 
 def test_live_preview_follows_typing(qtbot, window, keyboard):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     before = int(form.preview.entries.text())
     assert "competitor" in form.preview.hints.text()
     form.fields.competitor.setFocus()
@@ -190,7 +181,7 @@ def test_live_preview_follows_typing(qtbot, window, keyboard):
 
 def test_esc_clears_and_the_form_can_be_brought_back(qtbot, window, keyboard):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     form.fields.competitor.setFocus()
     keyboard.type("Initech")
     keyboard.press(Qt.Key.Key_Escape)
@@ -204,7 +195,7 @@ def test_esc_clears_and_the_form_can_be_brought_back(qtbot, window, keyboard):
 
 def test_esc_in_the_reason_search_only_empties_the_search(qtbot, window, keyboard):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     keyboard.type("bud")
     keyboard.press(Qt.Key.Key_Escape)
     assert form.fields.picker.search.text() == ""
@@ -213,7 +204,7 @@ def test_esc_in_the_reason_search_only_empties_the_search(qtbot, window, keyboar
 
 def test_a_draft_survives_closing_the_window(qtbot, open_window, keyboard):
     first = open_window()
-    fill_valid(keyboard, first.form)
+    keyboard.fill_valid(first.form)
     first.form.fields.competitor.setFocus()
     keyboard.type("Northwind")
     first.close()  # flushes the draft through the worker before the thread ends
@@ -233,7 +224,7 @@ def test_a_draft_survives_closing_the_window(qtbot, open_window, keyboard):
 
 def test_editing_keeps_the_id_and_raises_the_revision(qtbot, window, keyboard):
     form = window.form
-    fill_valid(keyboard, form)
+    keyboard.fill_valid(form)
     first = save_with_keys(qtbot, keyboard, window)
     window.on_list_open_requested(first.id)
     assert form.is_editing and form.banner.isVisible()
@@ -247,7 +238,7 @@ def test_editing_keeps_the_id_and_raises_the_revision(qtbot, window, keyboard):
 
 def test_segment_prefill_comes_from_the_last_debrief(qtbot, open_window, keyboard):
     window = open_window()
-    fill_valid(keyboard, window.form)
+    keyboard.fill_valid(window.form)
     window.form.fields.segment_boxes["region"].setCurrentIndex(3)
     saved = save_with_keys(qtbot, keyboard, window)
     window.close()

@@ -47,12 +47,7 @@ def test_a_locked_database_keeps_the_form_and_says_so(window, qtbot, keyboard):
 
     window.form.worker = StoreWorker(impatient_store)
     form = window.form
-    form.fields.outcome.setFocus()
-    keyboard.type("l")
-    keyboard.type("2")
-    form.fields.picker.setFocus()
-    keyboard.type("pri")
-    keyboard.press(Qt.Key.Key_Return)
+    keyboard.fill_valid(form)
     with qtbot.waitSignal(form.save_failed, timeout=5000):
         keyboard.press(Qt.Key.Key_Return, CTRL)
     assert "in use by another program" in form.status.text()
