@@ -65,8 +65,14 @@ def _v1_debriefs(db: sqlite_utils.Database) -> None:
     db["reason"].create_index(["code", "debrief_id"], index_name="reason_code")
 
 
+def _v2_last_edit_index(db: sqlite_utils.Database) -> None:
+    # The form pre-fills from the debrief edited last; without this, a scan per new form.
+    db["debrief"].create_index(["deleted", "updated_at"], index_name="debrief_last_edit")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_debriefs", _v1_debriefs),
+    ("0002_last_edit_index", _v2_last_edit_index),
 ]
 
 SCHEMA_VERSION = len(STEPS)
