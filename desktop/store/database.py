@@ -100,18 +100,14 @@ def prepare(path: Path, clock: Clock) -> Prepared:
     moved = None
     try:
         version = _checked_version(path)
-    except _Corrupt as exc:
-        moved = move_aside(path, clock)
-        log.warning("damaged database moved aside to %s: %s", moved, exc)
-        version = 0
-    except sqlite3.DatabaseError as exc:
-        if not is_corruption(exc):
+    except (_Corrupt, sqlite3.DatabaseError) as exc:
+        if not (isinstance(exc, _Corrupt) or is_corruption(exc)):
             known = store_error_from(exc, path)
             if known is not None:
                 raise known from exc
             raise
         moved = move_aside(path, clock)
-        log.warning("unreadable database moved aside to %s: %s", moved, exc)
+        log.warning("damaged database moved aside to %s: %s", moved, exc)
         version = 0
     if version > SCHEMA_VERSION:
         raise NewerDatabase(Message(N_(
