@@ -154,13 +154,14 @@ class DebriefStore:
         ).fetchone()
         return self.get(row[0]) if row else None
 
-    def competitors(self, limit: int = 200) -> list[str]:
-        """Competitor names the rep has used, most used first (for the completer)."""
+    def competitors(self, limit: int = 200, recent: int = 2_000) -> list[str]:
+        """Competitor names from the rep's `recent` latest debriefs, most used first (for
+        the completer). Bounded, because the window asks at every start."""
         rows = self.conn.execute(
-            "SELECT competitor FROM debrief WHERE deleted = 0 AND competitor IS NOT NULL "
-            "GROUP BY competitor ORDER BY COUNT(*) DESC, competitor LIMIT ?", (limit,))
+            "SELECT competitor FROM (SELECT competitor FROM debrief WHERE deleted = 0 "
+            "ORDER BY created_at DESC LIMIT ?) WHERE competitor IS NOT NULL "
+            "GROUP BY competitor ORDER BY COUNT(*) DESC, competitor LIMIT ?", (recent, limit))
         return [r[0] for r in rows]
-
 
 def _row(d: Debrief, entries: int, taxonomy_version: str) -> tuple:
     assert d.created_at is not None and d.updated_at is not None

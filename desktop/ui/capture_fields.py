@@ -196,6 +196,12 @@ class CaptureFields(QWidget):
     def set_competitor_names(self, names: list[str]) -> None:
         self._competitor_names.setStringList(names)
 
+    def remember_competitor(self, name: str | None) -> None:
+        """Offer a just-saved competitor name next time, without asking the store."""
+        names = self._competitor_names.stringList()
+        if name and name not in names:
+            self._competitor_names.setStringList([*names, name])
+
     # -- record <-> fields ----------------------------------------------------------------
 
     def fill(self, debrief: Debrief, deal_value_text: str | None = None) -> None:

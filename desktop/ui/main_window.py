@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
 
     def on_form_saved(self, saved: Debrief) -> None:
         self.list.refresh()
-        self.form.fields.set_competitor_names(self.services.reader.competitors())
+        self.form.fields.remember_competitor(saved.competitor)
         self.statusBar().showMessage(self.form.status.text(), 5000)
 
     def on_list_open_requested(self, debrief_id: str) -> None:

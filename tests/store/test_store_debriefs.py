@@ -333,6 +333,12 @@ def test_competitors_are_listed_most_used_first_then_by_name(store, make_debrief
     assert store.competitors(limit=2) == ["Globex", "Acme"]
 
 
+def test_competitors_come_from_the_latest_debriefs_only(store, make_debrief):
+    for name in ("Oldco", "Oldco", "Newco", "Midco", "Newco"):
+        store.save(make_debrief(store, competitor=name))
+    assert store.competitors(recent=3) == ["Newco", "Midco"]
+
+
 # --- listing --------------------------------------------------------------------------------
 
 

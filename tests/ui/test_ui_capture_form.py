@@ -131,6 +131,8 @@ def test_control_characters_are_refused_then_fixed(qtbot, window, keyboard):
     keyboard.type("Acme Corp")
     saved = save_with_keys(qtbot, keyboard, window)
     assert saved.competitor == "Acme Corp"
+    completer = form.fields.competitor.completer()
+    assert "Acme Corp" in completer.model().stringList()  # offered next time
 
 
 def test_an_emoji_laden_competitor_is_refused_with_a_reason(qtbot, window, keyboard, settle):
