@@ -8,7 +8,6 @@ file in the data dir and shown once in a dialog the rep can copy from.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 from pathlib import Path
@@ -32,11 +31,24 @@ from desktop.ui.text import message_text
 log = logging.getLogger(__name__)
 
 
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
 def setup_logging(log_file: Path) -> None:
-    """Log to a rotating file in the data dir (and nowhere that could leak a token)."""
+    """Log to a file in the data dir (and nowhere that could leak a token).
+
+    The file is rotated at start once it passes LOG_MAX_BYTES, keeping LOG_BACKUPS old
+    ones: logging.handlers' rotating handler would cost ~10 ms of imports at every start.
+    """
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+    if log_file.exists() and log_file.stat().st_size > LOG_MAX_BYTES:
+        for number in range(LOG_BACKUPS - 1, 0, -1):
+            older = log_file.with_name(f"{log_file.name}.{number}")
+            if older.exists():
+                older.replace(log_file.with_name(f"{log_file.name}.{number + 1}"))
+        log_file.replace(log_file.with_name(f"{log_file.name}.1"))
+    handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

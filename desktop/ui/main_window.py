@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QTabWidget
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import __version__
 from desktop.paths import AppPaths
 from desktop.store.debriefs import DebriefStore
 from desktop.store.drafts import DraftStore
 from desktop.ui.capture_form import DRAFT_SLOT, CaptureForm, FormContext
-from desktop.ui.debrief_list import DebriefList
 from desktop.ui.errors import ErrorPresenter
 from desktop.ui.store_worker import StoreWorker
 from sync.domain.debrief import Debrief
+
+if TYPE_CHECKING:
+    from desktop.ui.debrief_list import DebriefList
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +51,13 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setWindowTitle(self.tr("Debrief"))
         self.form = CaptureForm(services.context, services.worker)
-        self.list = DebriefList(services.reader.conn, services.context.taxonomy,
-                                services.context.clock)
+        self._list: DebriefList | None = None
+        self._list_page = QWidget()  # My debriefs is built the first time it is shown
+        QVBoxLayout(self._list_page).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form, self.tr("&New debrief"))
-        self.tabs.addTab(self.list, self.tr("&My debriefs"))
+        self.tabs.addTab(self._list_page, self.tr("&My debriefs"))
+        self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
         self.undo_button = QPushButton(self.tr("Undo delete"))
         self.undo_button.hide()
@@ -56,8 +68,6 @@ class MainWindow(QMainWindow):
         self._deleted_id: str | None = None
         self._build_menu()
         self.form.saved.connect(self.on_form_saved)
-        self.list.open_requested.connect(self.on_list_open_requested)
-        self.list.delete_requested.connect(self.on_list_delete_requested)
         self.undo_button.clicked.connect(self.on_undo_button_clicked)
         services.worker.failed.connect(services.presenter.present)
         services.presenter.window = self
@@ -70,7 +80,7 @@ class MainWindow(QMainWindow):
         new.triggered.connect(self.show_new_debrief)
         mine = QAction(self.tr("&My debriefs"), self)
         mine.setShortcut(QKeySequence("Ctrl+L"))
-        mine.triggered.connect(lambda: self.tabs.setCurrentWidget(self.list))
+        mine.triggered.connect(self.show_my_debriefs)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -89,24 +99,49 @@ class MainWindow(QMainWindow):
         reader = self.services.reader
         self.form.fields.set_competitor_names(reader.competitors())
         self.form.start_new(prefill=reader.last_saved())
-        self.list.apply_filter()
         draft = DraftStore(reader.conn, reader.clock).get(DRAFT_SLOT)
         if draft is not None:
             self.form.offer_draft(*draft)
+
+    @property
+    def list(self) -> DebriefList:
+        """My debriefs, made on first use: the first paint does not wait for it."""
+        if self._list is None:
+            from desktop.ui.debrief_list import DebriefList
+
+            services = self.services
+            self._list = DebriefList(services.reader.conn, services.context.taxonomy,
+                                     services.context.clock)
+            self._list.open_requested.connect(self.on_list_open_requested)
+            self._list.delete_requested.connect(self.on_list_delete_requested)
+            self._list_page.layout().addWidget(self._list)
+            self._list.apply_filter()
+        return self._list
+
+    def show_my_debriefs(self) -> None:
+        self.tabs.setCurrentWidget(self._list_page)
+
+    def on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self._list_page:
+            self.list.table.setFocus()
+
+    def _refresh_list(self) -> None:
+        if self._list is not None:
+            self._list.refresh()
 
     def show_new_debrief(self) -> None:
         self.tabs.setCurrentWidget(self.form)
         self.form.fields.outcome.setFocus()
 
     def on_form_saved(self, saved: Debrief) -> None:
-        self.list.refresh()
+        self._refresh_list()
         self.form.fields.remember_competitor(saved.competitor)
         self.statusBar().showMessage(self.form.status.text(), 5000)
 
     def on_list_open_requested(self, debrief_id: str) -> None:
         debrief = self.services.reader.get(debrief_id)
         if debrief is None:
-            self.list.refresh()
+            self._refresh_list()
             return
         self.form.edit(debrief)
         self.tabs.setCurrentWidget(self.form)
@@ -122,7 +157,7 @@ class MainWindow(QMainWindow):
 
     def on_store_deleted(self, debrief_id: str) -> None:
         self._deleted_id = debrief_id
-        self.list.refresh()
+        self._refresh_list()
         self.statusBar().showMessage(self.tr("Debrief deleted."), UNDO_SECONDS * 1000)
         self.undo_button.show()
         self._undo_timer.start(UNDO_SECONDS * 1000)
@@ -132,7 +167,7 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
         if debrief_id:
             self.services.worker.submit(lambda store: store.restore(debrief_id),
-                                        lambda _: self.list.refresh())
+                                        lambda _: self._refresh_list())
 
     def on_open_data_folder_triggered(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.data_dir)))

@@ -105,7 +105,7 @@ def main(argv: list[str]) -> int:
         window.form.save()
         grab(window, out / "capture-errors.png")
 
-        window.tabs.setCurrentWidget(window.list)
+        window.show_my_debriefs()
         window.list.table.selectRow(0)
         grab(window, out / "my-debriefs.png")
         window.list.outcome.setCurrentIndex(2)  # Lost

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -53,15 +52,26 @@ class DebriefIdFactory:
         value |= counter << 64
         value |= 0b10 << 62
         value |= rand_b
-        return str(uuid.UUID(int=value))
+        return _canonical(value)
+
+
+def _canonical(value: int) -> str:
+    """The 8-4-4-4-12 text form, as str(uuid.UUID(int=value)) gives it. Written out so
+    that making an id does not import uuid (and platform with it) at start-up."""
+    digits = f"{value:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def id_timestamp_ms(debrief_id: str) -> int:
     """The Unix milliseconds encoded in a UUIDv7."""
+    import uuid
+
     return uuid.UUID(debrief_id).int >> 80
 
 
 def is_uuid7(text: str) -> bool:
+    import uuid
+
     try:
         parsed = uuid.UUID(text)
     except (ValueError, AttributeError, TypeError):

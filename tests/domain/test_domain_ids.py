@@ -8,9 +8,10 @@ from itertools import pairwise
 import pytest
 from domain_strategies import aware_datetimes
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from sync.domain.clock import SteppingClock
-from sync.domain.ids import DebriefIdFactory, id_timestamp_ms, is_uuid7
+from sync.domain.ids import DebriefIdFactory, _canonical, id_timestamp_ms, is_uuid7
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -135,3 +136,8 @@ def test_is_uuid7_refuses_anything_else(text):
 
 def test_is_uuid7_accepts_the_canonical_form():
     assert is_uuid7("019b8d62-7a80-7000-8000-000000000000") is True
+
+
+@given(st.integers(min_value=0, max_value=(1 << 128) - 1))
+def test_the_written_out_text_form_is_the_standard_one(value):
+    assert _canonical(value) == str(uuid.UUID(int=value))

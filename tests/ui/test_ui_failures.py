@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.store.database import connect
 from desktop.store.debriefs import DebriefStore
-from desktop.ui.errors import CrashDialog, ErrorPresenter, setup_logging
+from desktop.ui.errors import LOG_MAX_BYTES, CrashDialog, ErrorPresenter, setup_logging
 from desktop.ui.store_worker import StoreWorker
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -99,3 +99,23 @@ def test_sqlite_errors_that_are_not_the_environment_are_bugs(window, qtbot, pres
     with qtbot.waitSignal(window.services.worker.failed, timeout=3000):
         window.services.worker.submit(broken)
     assert isinstance(presenter.errors.pop(), sqlite3.OperationalError)
+
+
+def test_the_log_is_rotated_at_start_once_it_is_large(tmp_path):
+    log_file = tmp_path / "logs" / "debrief.log"
+    log_file.parent.mkdir()
+    log_file.write_text("x" * (LOG_MAX_BYTES + 1))
+    (tmp_path / "logs" / "debrief.log.1").write_text("older")
+    root = logging.getLogger()
+    before = list(root.handlers)
+    setup_logging(log_file)
+    try:
+        assert (tmp_path / "logs" / "debrief.log.1").stat().st_size == LOG_MAX_BYTES + 1
+        assert (tmp_path / "logs" / "debrief.log.2").read_text() == "older"
+        assert not log_file.exists() or log_file.stat().st_size < LOG_MAX_BYTES
+        setup_logging(log_file)  # a small log is not rotated again
+        assert not (tmp_path / "logs" / "debrief.log.3").exists()
+    finally:
+        for handler in set(root.handlers) - set(before):
+            root.removeHandler(handler)
+            handler.close()

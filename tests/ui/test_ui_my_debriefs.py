@@ -65,7 +65,7 @@ def test_filters_narrow_the_list(window, settle, qtbot):
 
 def test_enter_opens_the_debrief_in_the_form(window, settle, qtbot):
     saved = seed(window, settle, 3)
-    window.tabs.setCurrentWidget(window.list)
+    window.show_my_debriefs()
     table = window.list.table
     table.setFocus()
     table.selectRow(0)
@@ -87,7 +87,7 @@ def answer_next_question(button: QMessageBox.StandardButton) -> None:
 def test_delete_asks_then_tombstones_and_can_be_undone(window, settle, qtbot):
     saved = seed(window, settle, 2)
     table = window.list.table
-    window.tabs.setCurrentWidget(window.list)
+    window.show_my_debriefs()
     table.setFocus()
     table.selectRow(0)
 
