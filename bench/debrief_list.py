@@ -60,12 +60,14 @@ def notes(result: dict, generated_s: float, size_mb: float) -> list[str]:
     return [
         f"{DEBRIEFS:,} debriefs ({result['total']:,} not deleted) generated in "
         f"{generated_s:.1f} s, {size_mb:.0f} MB file, page cache warm",
-        "open: DebriefList() + apply_filter() (as MainWindow.start) + show, until the "
+        "open: DebriefList() + apply_filter() (as MainWindow.list) + show, until the "
         "viewport's first Paint and one event-loop turn; the read connection is opened "
         "before the clock starts; Qt warmed by one throwaway table first",
         "filter change: from setting the combo (or search text + apply_filter) until "
         "processEvents() and the viewport's repaint; baseline: endResetModel on the "
-        "empty model + repaint. Text search also waits 150 ms of typing debounce first",
+        "empty model + repaint. Text search also waits 150 ms of typing debounce first. "
+        "Where more than a page matches, the count ('N debriefs') follows from the store "
+        "worker and is not in this figure",
         f"each filter change, ms (median of 3 rounds): {each}",
         f"{len(filters['ours'])} kinds of change: each filter alone and back, then stacked, "
         "then cleared one by one, then a search that matches nothing; slowest single "

@@ -27,12 +27,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
+from desktop.store import listing
 from desktop.store.database import connect
+from desktop.store.debriefs import DebriefStore, Rules
 from desktop.ui.app import make_application
-from desktop.ui.debrief_list import DebriefList, DebriefTableModel
+from desktop.ui.debrief_list import Counter, DebriefList, DebriefTableModel
+from desktop.ui.store_worker import StoreWorker
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.taxonomy import Taxonomy
-from sync.resources import default_taxonomy
+from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 REOPENS = 4
 FILTER_ROUNDS = 3
@@ -139,12 +142,21 @@ def open_baseline(headers: tuple[str, ...]) -> tuple[QTableView, QWidget]:
     return table, table.viewport()
 
 
-def open_list(conn: sqlite3.Connection, taxonomy: Taxonomy,
-              clock: Clock) -> Callable[[], tuple[DebriefList, QWidget]]:
-    """What the main window does: build the list, then fill it (MainWindow.start)."""
+def worker_counter(worker: StoreWorker) -> Counter:
+    """Counts on the store worker, as MainWindow.count_on_worker does."""
+
+    def count(flt, done) -> None:
+        worker.submit(lambda store: listing.count(store.conn, flt), done)
+
+    return count
+
+
+def open_list(conn: sqlite3.Connection, taxonomy: Taxonomy, clock: Clock,
+              counter: Counter) -> Callable[[], tuple[DebriefList, QWidget]]:
+    """What the main window does: build the list, then fill it (MainWindow.list)."""
 
     def build() -> tuple[DebriefList, QWidget]:
-        widget = DebriefList(conn, taxonomy, clock)
+        widget = DebriefList(conn, taxonomy, clock, counter)
         widget.apply_filter()
         return widget, widget.table.viewport()
 
@@ -215,21 +227,25 @@ def measure(database: Path) -> dict[str, object]:
     result: dict[str, object] = {"rss_app_mb": resident_mb()}
     conn = connect(database)
     taxonomy, clock = default_taxonomy(), SystemClock()
+    rules = Rules(taxonomy, default_segments(), default_contest_rules())
+    worker = StoreWorker(lambda: DebriefStore(connect(database), database, clock, rules))
+    counter = worker_counter(worker)
     model = DebriefTableModel(conn, taxonomy)
     headers = tuple(model.headerData(i, Qt.Orientation.Horizontal)
                     for i in range(model.columnCount()))
     close(ms_to_first_paint(lambda: open_baseline(headers))[1])  # Qt's first-use costs
     result["baseline_open_ms"], baseline = ms_to_first_paint(lambda: open_baseline(headers))
-    result["open_ms"], lists = ms_to_first_paint(open_list(conn, taxonomy, clock))
+    result["open_ms"], lists = ms_to_first_paint(open_list(conn, taxonomy, clock, counter))
     result["total"] = lists.model.count_all()
     result["filters"] = measure_filters(lists, baseline)
     result.update(measure_memory(lists))
     for window in (baseline, lists):
         close(window)
-    result["reopen_ms"] = [close_after(ms_to_first_paint(open_list(conn, taxonomy, clock)))
+    result["reopen_ms"] = [close_after(ms_to_first_paint(open_list(conn, taxonomy, clock, counter)))
                            for _ in range(REOPENS)]
     result["baseline_reopen_ms"] = [
         close_after(ms_to_first_paint(lambda: open_baseline(headers))) for _ in range(REOPENS)]
+    worker.stop()
     conn.close()
     app.quit()
     return result

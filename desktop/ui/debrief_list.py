@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 
 from PySide6.QtCore import (
@@ -35,6 +36,7 @@ from sync.domain.debrief import Outcome, Stage
 from sync.domain.taxonomy import Taxonomy
 
 PAGE_SIZE = 200
+Counter = Callable[[DebriefFilter, Callable[[int], None]], None]
 SEARCH_DELAY_MS = 150
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -163,9 +165,12 @@ class DebriefList(QWidget):
     delete_requested = Signal(str)
 
     def __init__(self, conn: sqlite3.Connection, taxonomy: Taxonomy, clock: Clock,
-                 parent: QWidget | None = None):
+                 counter: Counter | None = None, parent: QWidget | None = None):
+        """`counter(filter, done)` counts off the GUI thread and calls `done(n)` back on
+        it; without one, the count runs on the GUI thread once the page has painted."""
         super().__init__(parent)
         self.clock = clock
+        self.counter = counter
         self.model = DebriefTableModel(conn, taxonomy, self)
         self.search = QLineEdit()
         self.search.setObjectName("listSearch")
@@ -256,10 +261,19 @@ class DebriefList(QWidget):
         self._count_after_paint()
 
     def _count_after_paint(self) -> None:
-        if self.model.total is None:
-            self.count.setText(self.tr("Counting\u2026"))
+        if self.model.total is not None:
+            self.show_count()
+            return
+        self.count.setText(self.tr("Counting\u2026"))
+        if self.counter is None:
             QTimer.singleShot(0, self.show_count)
         else:
+            flt = self.model.filter
+            self.counter(flt, lambda n: self.on_counted(flt, n))
+
+    def on_counted(self, flt: DebriefFilter, n: int) -> None:
+        if flt == self.model.filter:  # not a count for a filter since replaced
+            self.model.total = n
             self.show_count()
 
     def show_count(self) -> None:

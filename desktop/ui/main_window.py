@@ -27,6 +27,9 @@ from desktop.ui.store_worker import StoreWorker
 from sync.domain.debrief import Debrief
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.store.listing import DebriefFilter
     from desktop.ui.debrief_list import DebriefList
 
 log = logging.getLogger(__name__)
@@ -111,12 +114,18 @@ class MainWindow(QMainWindow):
 
             services = self.services
             self._list = DebriefList(services.reader.conn, services.context.taxonomy,
-                                     services.context.clock)
+                                     services.context.clock, self.count_on_worker)
             self._list.open_requested.connect(self.on_list_open_requested)
             self._list.delete_requested.connect(self.on_list_delete_requested)
             self._list_page.layout().addWidget(self._list)
             self._list.apply_filter()
         return self._list
+
+    def count_on_worker(self, flt: DebriefFilter, done: Callable[[int], None]) -> None:
+        """Count My debriefs on the store worker: a text search scans every row."""
+        from desktop.store import listing
+
+        self.services.worker.submit(lambda store: listing.count(store.conn, flt), done)
 
     def show_my_debriefs(self) -> None:
         self.tabs.setCurrentWidget(self._list_page)

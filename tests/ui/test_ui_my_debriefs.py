@@ -109,3 +109,13 @@ def test_delete_asks_then_tombstones_and_can_be_undone(window, settle, qtbot):
     settle(window)
     assert window.list.model.count_all() == 2
     assert reader.get(saved[-1].id).revision == saved[-1].revision + 2
+
+
+def test_the_count_comes_from_the_store_worker_after_the_rows(window, settle, qtbot):
+    seed(window, settle, 2 * PAGE_SIZE + 50)
+    lists = window.list
+    lists.outcome.setCurrentIndex(lists.outcome.findData(Outcome.LOST.value))
+    # More than a page matches, so the count is not known with the first rows.
+    assert lists.count.text() == "Counting\u2026"
+    assert lists.model.rowCount() == PAGE_SIZE and lists.model.total is None
+    qtbot.waitUntil(lambda: lists.count.text() == "225 debriefs", timeout=3000)
