@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -342,44 +346,114 @@ def test_a_data_file_that_cannot_be_opened_gives_a_plain_message(db_path, clock)
         prepare(db_path, clock)
 
 
-_NOT_PERMITTED = pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0,
-    reason="needs POSIX permissions that apply (root ignores them)")
+NOBODY = 65534
 
 
-@_NOT_PERMITTED
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """A folder every user may enter (pytest's own tmp tree is closed to other users)."""
+    folder = Path(tempfile.mkdtemp(prefix="debrief-perm-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in (folder, *folder.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(folder)
+
+
+def without_write_permission(target: Path, work: Callable[[], object]) -> tuple[str, str]:
+    """Run `work` as a user who may read `target` but not write it; return the
+    (exception class name, message) it raised, or ("", "") if it raised nothing.
+
+    Root ignores permission bits, so as root the work runs in a forked child that has
+    become `nobody` (the target, owned by root, is then read-only to it); otherwise
+    the target is made read-only for the duration.
+    """
+    if os.geteuid() != 0:
+        mode = target.stat().st_mode
+        target.chmod(0o500 if target.is_dir() else 0o400)
+        try:
+            work()
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+        finally:
+            target.chmod(mode)
+        return "", ""
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about fork() in a process with threads (Qt's, from other
+        # tests). The child touches no lock of theirs: it runs SQLite and exits.
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 0
+        try:
+            os.close(read_end)
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            try:
+                work()
+                outcome = ["", ""]
+            except Exception as exc:
+                outcome = [type(exc).__name__, str(exc)]
+            os.write(write_end, json.dumps(outcome).encode())
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        data = answer.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and data, "the unprivileged child failed"
+    kind, message = json.loads(data)
+    return kind, message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_read_only_user_really_cannot_write(open_dir):
+    folder = open_dir / "locked"
+    folder.mkdir(mode=0o755)
+    kind, _ = without_write_permission(folder, lambda: (folder / "x").write_text("y"))
+    assert kind == "PermissionError"
+    assert without_write_permission(folder, lambda: sorted(folder.iterdir())) == ("", "")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 @pytest.mark.parametrize("existing", [None, b"", b"damaged" * 100],
                          ids=["no-file", "empty-file", "damaged-file"])
-def test_a_read_only_data_folder_gives_a_plain_message(tmp_path, clock, existing):
-    folder = tmp_path / "locked"
-    folder.mkdir()
+def test_a_read_only_data_folder_gives_a_plain_message(open_dir, clock, existing):
+    folder = open_dir / "locked"
+    folder.mkdir(mode=0o755)
     path = folder / "debrief.sqlite"
     if existing is not None:
         path.write_bytes(existing)
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(StoreError) as failed:
-            prepare(path, clock)
-    finally:
-        folder.chmod(0o700)
-    assert str(path) in str(failed.value)
+        path.chmod(0o644)
+
+    kind, message = without_write_permission(folder, lambda: prepare(path, clock))
+
+    assert kind in {"DatabaseUnreadable", "UnsafeDatabase"}, (kind, message)
+    assert str(path) in message
     assert sorted(p.name for p in folder.iterdir()) == ([] if existing is None else [path.name])
+    if existing is not None:
+        assert path.read_bytes() == existing  # the rep's file, untouched
 
 
-@_NOT_PERMITTED
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_a_read_only_database_file_is_refused_at_start_with_a_plain_message(
-        store, make_debrief, db_path, clock):
+        open_dir, make_debrief, open_store, clock):
     """Not at the rep's first save, after they typed a debrief."""
+    db_path = open_dir / "debrief.sqlite"
+    store = open_store(db_path, clock)
     store.save(make_debrief(store))
     store.conn.close()
+    for path in open_dir.iterdir():
+        path.chmod(0o644)
     before = db_path.read_bytes()
-    db_path.chmod(0o400)
-    try:
-        with pytest.raises(DatabaseUnreadable) as failed:
-            prepare(db_path, clock)
-    finally:
-        db_path.chmod(0o600)
-    assert str(db_path) in str(failed.value)
+
+    kind, message = without_write_permission(db_path, lambda: prepare(db_path, clock))
+
+    assert kind == "DatabaseUnreadable", (kind, message)
+    assert str(db_path) in message
     assert db_path.read_bytes() == before  # (SQLite may leave an empty -wal and -shm)
 
 
