@@ -23,17 +23,18 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "resources"
 
 
-def _load(relative: str) -> Any:
+def load_json(relative: str) -> Any:
+    """A JSON file from resources/, parsed."""
     return json.loads((resources_dir() / relative).read_text(encoding="utf-8"))
 
 
 def default_taxonomy() -> Taxonomy:
-    return Taxonomy.from_dict(_load("taxonomy/default.json"))
+    return Taxonomy.from_dict(load_json("taxonomy/default.json"))
 
 
 def default_segments() -> SegmentLists:
-    return SegmentLists.from_dict(_load("segments.json"))
+    return SegmentLists.from_dict(load_json("segments.json"))
 
 
 def default_contest_rules() -> ContestRules:
-    return ContestRules.from_dict(_load("contest_rules.json")["rules"])
+    return ContestRules.from_dict(load_json("contest_rules.json")["rules"])

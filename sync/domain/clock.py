@@ -56,3 +56,8 @@ def from_iso(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"timestamp without a time zone: {text!r}")
     return moment.astimezone(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp as aware UTC (SQLite hands back naive datetimes; we write UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

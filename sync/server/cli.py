@@ -1,27 +1,255 @@
-"""`debrief-server`: the central store's command line (serve, migrate, users, teams)."""
+"""`debrief-server`: start the central store, migrate it, manage users, teams and tokens."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from sync import __version__
+from sync.server.settings import ENV_DATA_DIR, ENV_DB, ENV_HOST, ENV_PORT, ServerSettings
+
+if TYPE_CHECKING:  # the server's libraries load only for the command that needs them
+    from datetime import datetime
+
+    from sqlalchemy import Connection, Engine
+
+    from sync.server.accounts import User
+
+EXIT_OK, EXIT_REFUSED = 0, 2
+T = TypeVar("T")
+
+
+class Refused(Exception):
+    """Something the admin can fix; the message says what."""
 
 
 def build_parser() -> argparse.ArgumentParser:
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--data-dir", metavar="DIR",
+                       help=f"the server's folder (also ${ENV_DATA_DIR}; default: the user "
+                            "data folder of debrief-server)")
+    where.add_argument("--db", metavar="URL",
+                       help=f"database URL (also ${ENV_DB}; default: sqlite in the data dir; "
+                            "e.g. postgresql+psycopg://debrief@localhost/debrief)")
+
     parser = argparse.ArgumentParser(
         prog="debrief-server",
-        description="Debrief's central store. Not built yet in this version: the desktop "
-                    "app works fully on its own, with no server.")
+        description="Debrief's central store: where debriefs from every rep meet.")
     parser.add_argument("--version", action="version", version=f"debrief-server {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", parents=[where], help="start the HTTP API")
+    serve.add_argument("--host", help=f"address to listen on (also ${ENV_HOST}; "
+                                      "default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help=f"port (also ${ENV_PORT}; default 8765)")
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", parents=[where],
+                                  help="create or upgrade the database schema")
+    migrate.set_defaults(run=_migrate)
+
+    user = commands.add_parser("user", help="add, list or disable users").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    add = user.add_parser("add", parents=[where], help="add a user (asks for the password)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("rep", "manager", "marketing", "admin"))
+    add.add_argument("--team", help="the team a rep belongs to")
+    add.add_argument("--manages", action="append", default=[], metavar="TEAM",
+                     help="a team a manager manages (repeat for several)")
+    add.add_argument("--display-name", help="the name others see (default: the username)")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    add.set_defaults(run=_user_add)
+    user.add_parser("list", parents=[where], help="list users").set_defaults(run=_user_list)
+    disable = user.add_parser("disable", parents=[where],
+                              help="disable a user and revoke their tokens")
+    disable.add_argument("username")
+    disable.set_defaults(run=_user_disable)
+
+    team = commands.add_parser("team", help="add or list teams").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    team_add = team.add_parser("add", parents=[where], help="add a team")
+    team_add.add_argument("name")
+    team_add.set_defaults(run=_team_add)
+    team.add_parser("list", parents=[where], help="list teams").set_defaults(run=_team_list)
+
+    token = commands.add_parser("token", help="revoke sign-in tokens").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    revoke = token.add_parser("revoke", parents=[where],
+                              help="sign a user out everywhere (revoke all their tokens)")
+    revoke.add_argument("username")
+    revoke.set_defaults(run=_token_revoke)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.stdin = stdin or sys.stdin
+    try:
+        return args.run(args)
+    except Refused as error:
+        print(f"debrief-server: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def _settings(args: argparse.Namespace) -> ServerSettings:
+    try:
+        return ServerSettings.resolve(data_dir=args.data_dir, db_url=args.db,
+                                      host=getattr(args, "host", None),
+                                      port=getattr(args, "port", None))
+    except ValueError as error:
+        raise Refused(str(error)) from None
+
+
+def _engine(settings: ServerSettings) -> Engine:
+    from sync.server.database import DatabaseError, make_engine
+
+    try:
+        return make_engine(settings.db_url)
+    except (DatabaseError, ImportError) as error:
+        raise Refused(str(error)) from None
+    except Exception as error:  # a malformed URL
+        raise Refused(f"cannot use the database URL: {error}") from None
+
+
+def _ready_engine(settings: ServerSettings) -> Engine:
+    """The engine, once the schema is known to be current; otherwise say what to do."""
+    from sqlalchemy.exc import OperationalError
+
+    from sync.server.database import SchemaState, check_schema, describe
+
+    engine = _engine(settings)
+    try:
+        check = check_schema(engine)
+    except OperationalError as error:
+        raise Refused(f"cannot reach the database {describe(settings.db_url)}: "
+                      f"{error.orig}") from None
+    if check.state is not SchemaState.CURRENT:
+        raise Refused(check.message)
+    return engine
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.api.app import create_app
+    from sync.server.database import describe
+
+    settings = _settings(args)
+    engine = _ready_engine(settings)
+    app = create_app(settings, engine=engine)
+    print(f"Debrief central store on http://{settings.host}:{settings.port} "
+          f"(database: {describe(settings.db_url)})", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                proxy_headers=True)
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from sync.server.database import DatabaseError, describe, migrate
+
+    settings = _settings(args)
+    try:
+        check = migrate(_engine(settings))
+    except DatabaseError as error:
+        raise Refused(str(error)) from None
+    except OperationalError as error:
+        raise Refused(f"cannot reach the database {describe(settings.db_url)}: "
+                      f"{error.orig}") from None
+    print(f"{describe(settings.db_url)}: {check.message}")
+    return EXIT_OK
+
+
+def _in_transaction(args: argparse.Namespace, work: Callable[[Connection, datetime], T]) -> T:
+    """Run `work(connection, now)` in one transaction on a current database."""
+    from sync.domain.clock import SystemClock
+    from sync.server.accounts import AccountError
+
+    engine = _ready_engine(_settings(args))
+    try:
+        with engine.begin() as connection:
+            return work(connection, SystemClock().now())
+    except AccountError as error:
+        raise Refused(f"{error.field}: {error.message}") from None
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from sync.server import accounts
+    from sync.server.passwords import Passwords
+
+    password = _read_password(args)
+    user = _in_transaction(args, lambda connection, now: accounts.add_user(
+        connection, username=args.username, password=password, role=args.role, now=now,
+        passwords=Passwords.default(), display_name=args.display_name, team=args.team,
+        manages=args.manages))
+    print(f"added {user.role} {user.username}")
+    return EXIT_OK
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return args.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise Refused("no terminal to ask for the password: pass --password-stdin")
+    first = getpass.getpass(f"Password for {args.username}: ")
+    if getpass.getpass("Same password again: ") != first:
+        raise Refused("the two passwords differ")
+    return first
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from sync.server import accounts
+
+    def listing(connection: Connection, _now: datetime) -> list[tuple[User, str | None, list[str]]]:
+        return [(user, team, accounts.team_names(connection, user.managed_team_ids))
+                for user, team in accounts.list_users(connection)]
+
+    rows = _in_transaction(args, listing)
+    print(f"{'USERNAME':24} {'ROLE':10} {'TEAM':20} {'MANAGES':24} STATUS")
+    for user, team, manages in rows:
+        print(f"{user.username:24} {user.role:10} {team or '-':20} "
+              f"{', '.join(manages) or '-':24} {'disabled' if user.disabled else 'active'}")
+    return EXIT_OK
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    from sync.server import accounts
+
+    _in_transaction(args, lambda connection, now: accounts.disable_user(
+        connection, args.username, now))
+    print(f"disabled {args.username} and revoked their tokens")
+    return EXIT_OK
+
+
+def _team_add(args: argparse.Namespace) -> int:
+    from sync.server import accounts
+
+    team = _in_transaction(args, lambda connection, now: accounts.add_team(
+        connection, args.name, now))
+    print(f"added team {team.name}")
+    return EXIT_OK
+
+
+def _team_list(args: argparse.Namespace) -> int:
+    from sync.server import accounts
+
+    for team in _in_transaction(args, lambda connection, _now: accounts.list_teams(connection)):
+        print(team.name)
+    return EXIT_OK
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    from sync.server import accounts
+
+    count = _in_transaction(args, lambda connection, now: accounts.revoke_user_tokens(
+        connection, args.username, now))
+    print(f"revoked {count} token(s) of {args.username}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,0 +1,98 @@
+"""The app factory: builds the ASGI app for one set of settings and one engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync import __version__
+from sync.domain.clock import Clock, SystemClock
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.server.api import auth, health, sync_routes
+from sync.server.api.deps import protocol
+from sync.server.api.state import ServerState
+from sync.server.database import head_revision, make_engine
+from sync.server.passwords import Passwords
+from sync.server.settings import ServerSettings
+from sync.server.store_config import StoreConfig
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: ServerSettings, *, engine: Engine | None = None,
+               passwords: Passwords | None = None, clock: Clock | None = None) -> FastAPI:
+    state = ServerState(settings=settings, engine=engine or make_engine(settings.db_url),
+                        passwords=passwords or Passwords.default(),
+                        config=StoreConfig.defaults(), clock=clock or SystemClock(),
+                        schema_head=head_revision())
+    app = FastAPI(title="Debrief central store", version=__version__,
+                  description="Where debriefs from every rep meet: sync, contests and "
+                              "aggregates for marketing.",
+                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs",
+                  redoc_url=None)
+    app.state.debrief = state
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol)])
+    for area in (auth.router, sync_routes.router):
+        api.include_router(area)
+    app.include_router(api)
+    app.include_router(health.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    return app
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422, without echoing the offending input (it may be a password or a
+    private note sent by mistake)."""
+    assert isinstance(error, RequestValidationError)
+    detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+              for e in error.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+class BodyLimit:
+    """Refuses bodies over `max_bytes` with 413 (declared or streamed), and stamps every
+    answer with the server's protocol version."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            raise self.too_large()
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise self.too_large()
+            return message
+
+        async def stamped_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (
+                    PROTOCOL_HEADER.lower().encode(), str(PROTOCOL_VERSION).encode())]
+            await send(message)
+
+        await self.app(scope, limited_receive, stamped_send)
+
+    def too_large(self) -> HTTPException:
+        detail: list[dict[str, Any]] = [{
+            "loc": ["body"], "type": "too_large",
+            "msg": f"the request body is larger than {self.max_bytes} bytes: send fewer "
+                   "debriefs per request"}]
+        return HTTPException(413, detail)

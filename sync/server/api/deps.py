@@ -1,0 +1,91 @@
+"""Dependencies chained from "which server" to "who is this" to "may they do this"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Header, HTTPException, Request, status
+
+from sync.protocol import OLDEST_CLIENT_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.server import tokens
+from sync.server.accounts import User
+from sync.server.api.state import ServerState
+from sync.server.database import reading
+
+
+def field_error(status_code: int, location: list[str | int], message: str, kind: str,
+                headers: dict[str, str] | None = None) -> HTTPException:
+    """An error in the same shape as FastAPI's 422s: which field, and what is wrong."""
+    return HTTPException(status_code, [{"loc": location, "msg": message, "type": kind}],
+                         headers=headers)
+
+
+def server_state(request: Request) -> ServerState:
+    return request.app.state.debrief
+
+
+State = Annotated[ServerState, Depends(server_state)]
+
+
+def protocol(value: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None) -> None:
+    """A client too old for this server gets 426; one that sends nothing is taken to
+    speak the current protocol (a BI tool or curl)."""
+    if value is None:
+        return
+    try:
+        version = int(value)
+    except ValueError:
+        raise field_error(400, ["header", PROTOCOL_HEADER], "must be a whole number",
+                          "int_parsing") from None
+    if version < OLDEST_CLIENT_PROTOCOL:
+        raise field_error(
+            status.HTTP_426_UPGRADE_REQUIRED, ["header", PROTOCOL_HEADER],
+            f"this Debrief app is too old for the server (protocol {version}; the server "
+            f"needs {OLDEST_CLIENT_PROTOCOL} to {PROTOCOL_VERSION}): update the app",
+            "client_too_old", {"Upgrade": f"{PROTOCOL_HEADER}/{PROTOCOL_VERSION}"})
+
+
+def read_connection(state: State) -> Iterator[sa.Connection]:
+    with reading(state.engine) as connection:
+        yield connection
+
+
+Reading = Annotated[sa.Connection, Depends(read_connection)]
+# Writes open their transaction in the route itself (`with state.engine.begin()`), so
+# that it is committed before the route returns and the answer goes out.
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("sign in first: send 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def current_user(state: State, token: Annotated[str, Depends(bearer_token)]) -> User:
+    with reading(state.engine) as connection:
+        user = tokens.user_for(connection, token, state.clock.now())
+    if user is None:
+        raise _unauthorized("your sign-in has expired or was revoked: sign in again")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: str) -> Callable[[User], User]:
+    """A dependency that lets only `roles` through (403 for anyone else)."""
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"a {user.role} cannot do this (needs: {', '.join(roles)})")
+        return user
+
+    return check
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message,
+                         headers={"WWW-Authenticate": "Bearer"})

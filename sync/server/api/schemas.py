@@ -1,0 +1,133 @@
+"""What the API takes and gives. Inputs forbid unknown fields (no mass assignment, and
+a private note or account name sent by mistake is refused, not stored)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from sync.domain.debrief import Evidence, Outcome, Stage
+
+MAX_BATCH = 500  # debriefs per push
+MAX_PAGE = 500  # rows per page of any list
+DEFAULT_PAGE = 100
+
+DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+
+ShortText = Annotated[str, Field(max_length=64)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignInIn(Input):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    team: str | None
+    manages: list[str]
+
+
+class SignInOut(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class SegmentIn(Input):
+    industry: ShortText | None = None
+    company_size: ShortText | None = None
+    region: ShortText | None = None
+
+
+class ReasonIn(Input):
+    code: str = Field(min_length=1, max_length=64)
+    detail: ShortText | None = None
+    evidence: Evidence = Evidence.MY_READ
+    primary: bool = False
+
+
+class DebriefIn(Input):
+    """One debrief as the app pushes it (sync.domain.wire)."""
+
+    id: str = Field(pattern=DEBRIEF_ID, description="a UUIDv7 made by the app")
+    revision: int = Field(ge=1, le=2**31 - 1)
+    outcome: Outcome | None = None
+    stage: Stage | None = None
+    segment: SegmentIn = Field(default_factory=SegmentIn)
+    reasons: list[ReasonIn] = Field(default_factory=list, max_length=20)
+    reasons_unknown: bool = False
+    competitor: str | None = Field(default=None, max_length=200)
+    deal_value: str | None = Field(default=None, pattern=r"^\d{1,13}(\.\d{1,4})?$")
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    crm_ref: str | None = Field(default=None, max_length=200)
+    quote: str | None = Field(default=None, max_length=10_000)
+    share_quote: bool = False
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    deleted: bool = False
+
+
+class DebriefOut(BaseModel):
+    id: str
+    revision: int
+    outcome: Outcome | None
+    stage: Stage | None
+    segment: dict[str, str | None]
+    reasons: list[dict[str, Any]]
+    reasons_unknown: bool
+    competitor: str | None
+    deal_value: str | None
+    currency: str | None
+    crm_ref: str | None
+    quote: str | None
+    share_quote: bool
+    created_at: str
+    updated_at: str
+    deleted: bool
+
+
+class PushIn(Input):
+    debriefs: list[DebriefIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ProblemOut(BaseModel):
+    field: str
+    message: str
+
+
+class ItemResultOut(BaseModel):
+    id: str
+    revision: int
+    status: str = Field(description="accepted, duplicate or rejected")
+    problems: list[ProblemOut]
+
+
+class PushOut(BaseModel):
+    results: list[ItemResultOut]
+    accepted: int
+    duplicate: int
+    rejected: int
+
+
+class DebriefPage(BaseModel):
+    items: list[DebriefOut]
+    next_cursor: str | None
+
+
+class ConfigOut(BaseModel):
+    """What the app replaces its shipped defaults with."""
+
+    protocol: int
+    taxonomy_version: str
+    taxonomy: dict[str, Any]
+    segments: dict[str, Any]
+    contest_rules: dict[str, Any]

@@ -1,0 +1,22 @@
+"""What every request works with, made once by the app factory (no import-time state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from sync.domain.clock import Clock
+from sync.server.passwords import Passwords
+from sync.server.settings import ServerSettings
+from sync.server.store_config import StoreConfig
+
+
+@dataclass(frozen=True)
+class ServerState:
+    settings: ServerSettings
+    engine: Engine
+    passwords: Passwords
+    config: StoreConfig
+    clock: Clock
+    schema_head: str

@@ -1,0 +1,70 @@
+"""Push and pull: what the app's sync engine talks to."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from sync.protocol import PROTOCOL_VERSION
+from sync.server import ingest
+from sync.server.accounts import User
+from sync.server.api.deps import Reading, State, field_error, require_role
+from sync.server.api.schemas import (
+    DEBRIEF_ID,
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    ConfigOut,
+    DebriefPage,
+    ItemResultOut,
+    ProblemOut,
+    PushIn,
+    PushOut,
+)
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+Rep = Annotated[User, Depends(require_role("rep", "manager"))]
+
+
+@router.post("/push")
+def push(body: PushIn, state: State, rep: Rep) -> PushOut:
+    """Store a batch of the rep's debriefs. Each item is answered on its own; the batch
+    is committed before this answers, so "accepted" and "duplicate" mean stored."""
+    items = [debrief.model_dump(mode="json") for debrief in body.debriefs]
+    with state.engine.begin() as connection:
+        results = ingest.push(connection, rep, items, state.config.rules, state.clock.now())
+    counts = {status: 0 for status in ingest.Status}
+    for result in results:
+        counts[result.status] += 1
+    return PushOut(
+        results=[ItemResultOut(id=r.id, revision=r.revision, status=r.status.value,
+                               problems=[ProblemOut(field=p.field, message=p.message)
+                                         for p in r.problems]) for r in results],
+        accepted=counts[ingest.Status.ACCEPTED], duplicate=counts[ingest.Status.DUPLICATE],
+        rejected=counts[ingest.Status.REJECTED])
+
+
+@router.get("/debriefs")
+def own_debriefs(connection: Reading, rep: Rep,
+                 cursor: Annotated[str | None, Query(max_length=36)] = None,
+                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                 ) -> DebriefPage:
+    """The rep's own debriefs (deleted ones as tombstones), for a second machine.
+    Pass `next_cursor` back as `cursor` until it is null."""
+    if cursor is not None and not re.fullmatch(DEBRIEF_ID, cursor):
+        raise field_error(422, ["query", "cursor"], "not a cursor this server gave out",
+                          "cursor_invalid")
+    items, next_cursor = ingest.own_debriefs(connection, rep, cursor, limit)
+    return DebriefPage.model_validate({"items": items, "next_cursor": next_cursor})
+
+
+@router.get("/config")
+def config(state: State, _user: Annotated[User, Depends(require_role(
+        "rep", "manager", "marketing", "admin"))]) -> ConfigOut:
+    """The reason taxonomy, segment lists and contest rules the apps should use."""
+    store = state.config
+    return ConfigOut(protocol=PROTOCOL_VERSION, taxonomy_version=store.taxonomy.version,
+                     taxonomy=store.taxonomy_document, segments=store.segments_document,
+                     contest_rules=store.contest_rules_document)

@@ -1,0 +1,147 @@
+"""The central store's database: the engine factory, migrations and the schema check.
+
+SQLite (one team) and PostgreSQL (a company) run the same code. Nothing here is made
+at import time: `make_engine` is called once by whoever starts the server.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used as it is; the message says what an admin should do."""
+
+
+def make_engine(url: str | URL) -> Engine:
+    """An engine for `url`, with SQLite set up for durable, concurrent use."""
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    if url.get_backend_name() == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    raise DatabaseError(f"unsupported database {url.get_backend_name()!r}: "
+                        "use sqlite:///path or postgresql+psycopg://...")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    # The driver's own transaction handling is switched off: we say BEGIN ourselves, so
+    # that writers take the write lock up front (BEGIN IMMEDIATE) and wait for it in
+    # busy_timeout instead of failing with "database is locked" halfway through.
+    engine = sa.create_engine(url, connect_args={"isolation_level": None,
+                                                 "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                       f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def begin(connection: sa.Connection) -> None:
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def reading(engine: Engine) -> sa.Connection:
+    """A connection for reads only (on SQLite it does not take the write lock)."""
+    return engine.connect().execution_options(read_only=True)
+
+
+def describe(url: str | URL) -> str:
+    """The URL without its password, for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- migrations -------------------------------------------------------------------------
+
+
+class SchemaState(enum.Enum):
+    EMPTY = "empty"  # nothing migrated yet
+    BEHIND = "behind"  # migrations to run: `debrief-server migrate`
+    CURRENT = "current"
+    AHEAD = "ahead"  # written by a newer debrief-server: refuse
+
+
+@dataclass(frozen=True)
+class SchemaCheck:
+    state: SchemaState
+    current: str | None
+    head: str
+
+    @property
+    def message(self) -> str:
+        return {
+            SchemaState.EMPTY: "the database has no Debrief tables yet: run "
+                               "`debrief-server migrate`",
+            SchemaState.BEHIND: f"the database is at schema {self.current}, this version "
+                                f"needs {self.head}: run `debrief-server migrate`",
+            SchemaState.CURRENT: f"the database schema is current ({self.head})",
+            SchemaState.AHEAD: f"the database is at schema {self.current}, which this "
+                               f"version does not know: it was written by a newer "
+                               f"debrief-server; upgrade this server",
+        }[self.state]
+
+
+def _alembic_config(connection: sa.Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder holds no revision"
+    return head
+
+
+def check_schema(engine: Engine, head: str | None = None) -> SchemaCheck:
+    """Where the database's schema stands against this version's migrations."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = head or head_revision()
+    with reading(engine) as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        state = SchemaState.EMPTY
+    elif current == head:
+        state = SchemaState.CURRENT
+    else:
+        script = ScriptDirectory.from_config(_alembic_config())
+        known = {revision.revision for revision in script.walk_revisions()}
+        state = SchemaState.BEHIND if current in known else SchemaState.AHEAD
+    return SchemaCheck(state, current, head)
+
+
+def migrate(engine: Engine) -> SchemaCheck:
+    """Bring the schema to this version's head; a newer schema is refused, never touched."""
+    from alembic import command
+
+    check = check_schema(engine)
+    if check.state is SchemaState.AHEAD:
+        raise DatabaseError(check.message)
+    if check.state is not SchemaState.CURRENT:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    return check_schema(engine)

@@ -1,0 +1,61 @@
+"""The central store's settings: command-line flags, then environment, then defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sync.server.sign_in import SignInLimits
+
+APP_NAME = "debrief-server"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+# Environment variables, each the same as its flag.
+ENV_DATA_DIR = "DEBRIEF_SERVER_DATA_DIR"
+ENV_DB = "DEBRIEF_SERVER_DB"
+ENV_HOST = "DEBRIEF_SERVER_HOST"
+ENV_PORT = "DEBRIEF_SERVER_PORT"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what one request may ask of the server."""
+
+    max_body_bytes: int = 8 * 1024 * 1024
+    min_cell: int = 5  # aggregates: smaller groups are suppressed
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    data_dir: Path
+    db_url: str
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    limits: Limits = field(default_factory=Limits)
+    sign_in: SignInLimits = field(default_factory=SignInLimits)
+
+    @classmethod
+    def resolve(cls, *, data_dir: str | None = None, db_url: str | None = None,
+                host: str | None = None, port: int | str | None = None,
+                environ: Mapping[str, str] | None = None) -> ServerSettings:
+        environ = os.environ if environ is None else environ
+        chosen_dir = data_dir or environ.get(ENV_DATA_DIR)
+        if chosen_dir:
+            resolved_dir = Path(chosen_dir).expanduser().resolve()
+        else:
+            from platformdirs import user_data_dir
+
+            resolved_dir = Path(user_data_dir(APP_NAME, appauthor=False))
+        url = db_url or environ.get(ENV_DB) or f"sqlite:///{resolved_dir / 'central.sqlite'}"
+        chosen_port = port if port is not None else environ.get(ENV_PORT, DEFAULT_PORT)
+        try:
+            port_number = int(chosen_port)
+        except ValueError:
+            raise ValueError(f"port: {chosen_port!r} is not a number") from None
+        if not 0 <= port_number <= 65535:
+            raise ValueError(f"port: {port_number} is not between 0 and 65535")
+        return cls(data_dir=resolved_dir, db_url=url,
+                   host=host or environ.get(ENV_HOST) or DEFAULT_HOST, port=port_number)

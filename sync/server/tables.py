@@ -1,0 +1,111 @@
+"""The central store's tables, as SQLAlchemy Core metadata (Alembic migrates them).
+
+Ids of debriefs are the client-made time-ordered UUIDs, so new rows land at the end
+of the primary key index. Reasons live in their own table, one row per reason, which
+is what the aggregates count.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# Constraint names are fixed, so migrations can name what they alter on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+ROLES = ("rep", "manager", "marketing", "admin")
+
+teams = sa.Table(
+    "teams", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(120), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id"), nullable=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('rep', 'manager', 'marketing', 'admin')", name="role"),
+)
+
+# A manager manages one or more teams.
+managed_teams = sa.Table(
+    "managed_teams", metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+# Only the SHA-256 of a token is kept; the token itself is shown once, to its owner.
+tokens = sa.Table(
+    "tokens", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# Failed sign-ins, kept in the database so that every server process sees the same count.
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account", sa.String(64), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_sign_in_failures_account_at", "account", "failed_at"),
+    sa.Index("ix_sign_in_failures_address_at", "address", "failed_at"),
+)
+
+debriefs = sa.Table(
+    "debriefs", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("rep_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=True),
+    sa.Column("stage", sa.String(16), nullable=True),
+    sa.Column("industry", sa.String(64), nullable=True),
+    sa.Column("company_size", sa.String(64), nullable=True),
+    sa.Column("region", sa.String(64), nullable=True),
+    sa.Column("reasons_unknown", sa.Boolean, nullable=False),
+    sa.Column("competitor", sa.String(200), nullable=True),
+    # Kept as the exact decimal text the rep typed: SQLite has no exact decimal type.
+    sa.Column("deal_value", sa.String(32), nullable=True),
+    sa.Column("currency", sa.String(3), nullable=True),
+    sa.Column("crm_ref", sa.String(200), nullable=True),
+    sa.Column("quote", sa.Text, nullable=True),  # only ever a quote the rep chose to share
+    sa.Column("share_quote", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_debriefs_rep_id_id", "rep_id", "id"),
+)
+
+debrief_reasons = sa.Table(
+    "debrief_reasons", metadata,
+    sa.Column("debrief_id", sa.String(36), sa.ForeignKey("debriefs.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("position", sa.SmallInteger, primary_key=True),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("detail", sa.String(64), nullable=True),
+    sa.Column("evidence", sa.String(16), nullable=False),
+    sa.Column("is_primary", sa.Boolean, nullable=False),
+    sa.Index("ix_debrief_reasons_code", "code"),
+)
