@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HEADLESS := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test check lint bench screenshots qt-check clean
+.PHONY: run test check lint bench screenshots qt-check pg-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Debrief needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -21,7 +21,11 @@ run: $(STAMP)
 qt-check: $(STAMP)
 	@$(HEADLESS) $(PY) -m desktop.ui.qt_check
 
-test: $(STAMP) qt-check
+# The central store's tests start their own PostgreSQL from these binaries.
+pg-check: $(STAMP)
+	@$(PY) tests/server/server_harness.py
+
+test: $(STAMP) qt-check pg-check
 	$(HEADLESS) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -67,9 +67,6 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            raise self.too_large()
         received = 0
 
         async def limited_receive() -> Message:
@@ -88,6 +85,13 @@ class BodyLimit:
                     PROTOCOL_HEADER.lower().encode(), str(PROTOCOL_VERSION).encode())]
             await send(message)
 
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            # Answered here, before the app runs: nothing of the body is read.
+            too_large = self.too_large()
+            response = JSONResponse({"detail": too_large.detail}, too_large.status_code)
+            await response(scope, receive, stamped_send)
+            return
         await self.app(scope, limited_receive, stamped_send)
 
     def too_large(self) -> HTTPException:
