@@ -7,11 +7,15 @@ contest; more detail earns more entries, up to a cap per debrief.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.domain.debrief import Debrief
 from sync.domain.text import N_, Message
+
+_NEVER = datetime.min.replace(tzinfo=UTC)  # orders undated debriefs first
 
 
 class RulesError(ValueError):
@@ -128,3 +132,28 @@ def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules) ->
         used[day] = used.get(day, 0) + granted
         allowed.append(granted)
     return allowed
+
+
+def contest_entries(debriefs: Iterable[Debrief], rules: ContestRules) -> dict[str, int]:
+    """Entries each debrief earns in a contest, by debrief id: its score, nothing for a
+    near-duplicate (the same rep, opportunity, outcome and stage again), and each rep's
+    daily cap applied in the order the debriefs were made (by UTC day)."""
+    by_rep: dict[str, list[Debrief]] = {}
+    for debrief in debriefs:
+        if not debrief.deleted:
+            by_rep.setdefault(debrief.rep, []).append(debrief)
+    earned: dict[str, int] = {}
+    for rep_debriefs in by_rep.values():
+        rep_debriefs.sort(key=lambda d: (d.created_at or _NEVER, d.id))
+        seen: set[tuple[str, str | None, str | None]] = set()
+        scored: list[tuple[str, int]] = []
+        for debrief in rep_debriefs:
+            opportunity = (debrief.crm_ref or "").strip().casefold()
+            key = (opportunity, debrief.outcome, debrief.stage)
+            duplicate = bool(opportunity) and key in seen
+            seen.add(key)
+            day = (debrief.created_at or _NEVER).astimezone(UTC).date().isoformat()
+            scored.append((day, 0 if duplicate else score(debrief, rules).entries))
+        for debrief, allowed in zip(rep_debriefs, cap_per_day(scored, rules), strict=True):
+            earned[debrief.id] = allowed
+    return earned

@@ -55,7 +55,7 @@ def add_team(connection: sa.Connection, name: str, now: datetime) -> Team:
     name = name.strip()
     if not name or len(name) > TEAM_NAME_MAX:
         raise AccountError("name", f"give the team a name of 1 to {TEAM_NAME_MAX} characters")
-    if _team_id(connection, name) is not None:
+    if find_team_id(connection, name) is not None:
         raise AccountError("name", f"a team called {name!r} already exists")
     team_id = connection.execute(
         teams.insert().values(name=name, created_at=now).returning(teams.c.id)).scalar_one()
@@ -164,13 +164,13 @@ def team_names(connection: sa.Connection, team_ids: Iterable[int]) -> list[str]:
         teams.c.id.in_(ids)).order_by(teams.c.name)).scalars())
 
 
-def _team_id(connection: sa.Connection, name: str) -> int | None:
+def find_team_id(connection: sa.Connection, name: str) -> int | None:
     return connection.execute(sa.select(teams.c.id).where(
         teams.c.name == name.strip())).scalar()
 
 
 def _existing_team_id(connection: sa.Connection, field: str, name: str) -> int:
-    team_id = _team_id(connection, name)
+    team_id = find_team_id(connection, name)
     if team_id is None:
         raise AccountError(field, f"there is no team called {name!r} "
                                   "(add it with `debrief-server team add`)")

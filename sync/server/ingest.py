@@ -139,6 +139,9 @@ def _replace_reasons(connection: sa.Connection, debrief: Debrief) -> None:
             for position, reason in enumerate(debrief.reasons)])
 
 
+_IN_CHUNK = 1000  # ids per IN (...) list: well under every database's parameter limit
+
+
 # --- pull -------------------------------------------------------------------------------
 
 
@@ -160,15 +163,14 @@ def _reasons_of(connection: sa.Connection,
                 ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     ids = list(ids)
     found: dict[str, list[dict[str, Any]]] = {}
-    if not ids:
-        return found
-    rows = connection.execute(sa.select(debrief_reasons).where(
-        debrief_reasons.c.debrief_id.in_(ids)).order_by(
-        debrief_reasons.c.debrief_id, debrief_reasons.c.position))
-    for row in rows:
-        found.setdefault(row.debrief_id, []).append({
-            "code": row.code, "detail": row.detail, "evidence": row.evidence,
-            "primary": bool(row.is_primary)})
+    for start in range(0, len(ids), _IN_CHUNK):
+        rows = connection.execute(sa.select(debrief_reasons).where(
+            debrief_reasons.c.debrief_id.in_(ids[start:start + _IN_CHUNK])).order_by(
+            debrief_reasons.c.debrief_id, debrief_reasons.c.position))
+        for row in rows:
+            found.setdefault(row.debrief_id, []).append({
+                "code": row.code, "detail": row.detail, "evidence": row.evidence,
+                "primary": bool(row.is_primary)})
     return found
 
 
@@ -183,3 +185,13 @@ def _wire(row: Any, reasons: list[dict[str, Any]]) -> dict[str, Any]:
         "created_at": to_iso(as_utc(row.created_at)),
         "updated_at": to_iso(as_utc(row.updated_at)), "deleted": bool(row.deleted),
     }
+
+
+def stored_debriefs(connection: sa.Connection,
+                    where: sa.ColumnElement[bool]) -> list[tuple[int, Debrief]]:
+    """Stored debriefs matching `where` (over debriefs' columns), as domain records with
+    their rep's id, for scoring on the server."""
+    rows = connection.execute(sa.select(debriefs).where(where)).all()
+    reasons = _reasons_of(connection, [row.id for row in rows])
+    return [(row.rep_id, from_wire(_wire(row, reasons.get(row.id, [])), str(row.rep_id)))
+            for row in rows]

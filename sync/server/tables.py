@@ -95,7 +95,9 @@ debriefs = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Index("ix_debriefs_rep_id_id", "rep_id", "id"),
+    sa.Index("ix_debriefs_rep_id_id", "rep_id", "id"),  # pull: a rep's own, by id
+    sa.Index("ix_debriefs_rep_id_created_at", "rep_id", "created_at"),  # contests
+    sa.Index("ix_debriefs_created_at", "created_at"),  # insights over a period
 )
 
 debrief_reasons = sa.Table(
@@ -108,4 +110,18 @@ debrief_reasons = sa.Table(
     sa.Column("evidence", sa.String(16), nullable=False),
     sa.Column("is_primary", sa.Boolean, nullable=False),
     sa.Index("ix_debrief_reasons_code", "code"),
+)
+
+# A contest runs for one team over a period; its rules are the scoring data (JSON).
+contests = sa.Table(
+    "contests", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("prize", sa.String(200), nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rules", sa.JSON, nullable=False),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )

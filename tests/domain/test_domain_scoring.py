@@ -392,3 +392,53 @@ def test_each_hint_keeps_its_promise(debrief, rules):
     for hint in before.hints:
         after = score(act_on_hint(debrief, hint.message.template, rules), rules)
         assert after.entries - before.entries == hint.points, hint.message.text
+
+
+# --- contest_entries: the ledger the server builds a leaderboard from --------------------
+
+
+def _dated(debrief, day: int, hour: int = 9, **changes):
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 11, day, hour, tzinfo=UTC)
+    return debrief.with_changes(created_at=moment, updated_at=moment, **changes)
+
+
+def test_contest_entries_score_each_debrief_with_the_shared_rules():
+    from sync.domain.scoring import contest_entries
+
+    rules = ContestRules()
+    one = _dated(bare(id="a"), 2)
+    two = _dated(bare(id="b", competitor="Acme"), 3)
+    assert contest_entries([one, two], rules) == {
+        "a": score(one, rules).entries, "b": score(two, rules).entries}
+
+
+def test_a_near_duplicate_of_the_same_opportunity_earns_nothing():
+    from sync.domain.scoring import contest_entries
+
+    first = _dated(bare(id="a", crm_ref="OPP-7"), 2)
+    again = _dated(bare(id="b", crm_ref=" opp-7 "), 2, hour=10)
+    other_rep = _dated(bare(id="c", crm_ref="OPP-7", rep="someone else"), 2)
+    later_stage = _dated(bare(id="d", crm_ref="OPP-7", stage=Stage.SELECTION), 3)
+    earned = contest_entries([again, first, other_rep, later_stage], ContestRules())
+    assert earned["b"] == 0
+    assert earned["a"] > 0 and earned["c"] > 0 and earned["d"] > 0
+
+
+def test_the_daily_cap_goes_to_the_earliest_debriefs_of_the_day():
+    from sync.domain.scoring import contest_entries
+
+    rules = ContestRules(daily_cap=5)
+    debriefs = [_dated(bare(id=f"d{h}"), 4, hour=h) for h in range(8, 14)]
+    earned = contest_entries(reversed(debriefs), rules)
+    per = score(debriefs[0], rules).entries
+    assert sum(earned.values()) == 5
+    assert earned["d8"] == min(per, 5)
+
+
+def test_deleted_debriefs_earn_nothing_and_are_left_out():
+    from sync.domain.scoring import contest_entries
+
+    gone = _dated(bare(id="x", deleted=True), 2)
+    assert contest_entries([gone], ContestRules()) == {}

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync import __version__
 from sync.domain.clock import Clock, SystemClock
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-from sync.server.api import auth, health, sync_routes
+from sync.server.api import auth, contest_routes, health, insight_routes, sync_routes
 from sync.server.api.deps import protocol
 from sync.server.api.state import ServerState
 from sync.server.database import head_revision, make_engine
@@ -37,7 +37,8 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                   redoc_url=None)
     app.state.debrief = state
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol)])
-    for area in (auth.router, sync_routes.router):
+    for area in (auth.router, sync_routes.router, contest_routes.router,
+                 insight_routes.router):
         api.include_router(area)
     app.include_router(api)
     app.include_router(health.router)

@@ -131,3 +131,67 @@ class ConfigOut(BaseModel):
     taxonomy: dict[str, Any]
     segments: dict[str, Any]
     contest_rules: dict[str, Any]
+
+
+class ContestIn(Input):
+    team: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=120)
+    prize: str = Field(min_length=1, max_length=200)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    rules: dict[str, int] | None = Field(default=None,
+                                         description="scoring rules; default rules if left out")
+
+
+class ContestOut(BaseModel):
+    id: int
+    team: str
+    name: str
+    prize: str
+    starts_at: datetime
+    ends_at: datetime
+    running: bool
+    rules: dict[str, int]
+
+
+class ContestPage(BaseModel):
+    items: list[ContestOut]
+    next_cursor: int | None
+
+
+class StandingOut(BaseModel):
+    rank: int
+    username: str
+    display_name: str
+    entries: int
+    debriefs: int
+
+
+class LeaderboardOut(BaseModel):
+    """Managers and admins see every rank; a rep sees the top ranks and their own place."""
+
+    contest_id: int
+    field_size: int
+    top: list[StandingOut]
+    me: StandingOut | None
+    my_band: str | None
+    next_offset: int | None
+
+
+class CellOut(BaseModel):
+    code: str
+    debriefs: int | None = Field(description="null when suppressed (a small group)")
+    share: float | None
+
+
+class GroupOut(BaseModel):
+    value: str | None
+    debriefs: int | None = Field(description="null when suppressed (a small group)")
+    reasons: list[CellOut]
+
+
+class ReasonCountsOut(BaseModel):
+    by: str
+    min_cell: int
+    groups: list[GroupOut]
+    next_offset: int | None

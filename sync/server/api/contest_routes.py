@@ -1,0 +1,107 @@
+"""Contests: list, create (managers of the team, admins), and the leaderboard."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+
+from sync.server import contests
+from sync.server.accounts import AccountError, User, find_team_id
+from sync.server.api.deps import Reading, State, field_error, require_role
+from sync.server.api.schemas import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    ContestIn,
+    ContestOut,
+    ContestPage,
+    LeaderboardOut,
+    StandingOut,
+)
+from sync.server.contests import Contest, Standing
+
+router = APIRouter(prefix="/contests", tags=["contests"])
+
+Player = Annotated[User, Depends(require_role("rep", "manager", "admin"))]
+Organiser = Annotated[User, Depends(require_role("manager", "admin"))]
+TOP_RANKS_FOR_REPS = 10
+
+
+def contest_out(contest: Contest, state: State) -> ContestOut:
+    return ContestOut(id=contest.id, team=contest.team, name=contest.name, prize=contest.prize,
+                      starts_at=contest.starts_at, ends_at=contest.ends_at,
+                      running=contest.is_running(state.clock.now()),
+                      rules=contest.rules.to_dict())
+
+
+def _visible(connection: Reading, contest_id: int, user: User) -> Contest:
+    contest = contests.find(connection, contest_id, user)
+    if contest is None:  # not there, or not this user's to see: the same answer
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such contest")
+    return contest
+
+
+@router.get("")
+def list_contests(connection: Reading, state: State, user: Player,
+                  cursor: Annotated[int | None, Query(ge=1)] = None,
+                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                  ) -> ContestPage:
+    """The contests of the user's team (or the teams they manage), newest first."""
+    page, next_cursor = contests.listed(connection, user, cursor, limit)
+    return ContestPage(items=[contest_out(c, state) for c in page], next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED,
+             responses={403: {"description": "not a manager of that team"}})
+def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut:
+    with state.engine.begin() as connection:
+        team = find_team_id(connection, body.team)
+        if team is None:
+            raise field_error(422, ["body", "team"], f"there is no team {body.team!r}",
+                              "team_unknown")
+        if not user.may_manage(team):
+            raise field_error(403, ["body", "team"], "you do not manage this team",
+                              "not_your_team")
+        try:
+            contest = contests.add_contest(
+                connection, by=user, team_id=team, name=body.name, prize=body.prize,
+                starts_at=body.starts_at, ends_at=body.ends_at, rules=body.rules,
+                now=state.clock.now())
+        except AccountError as error:
+            raise field_error(422, ["body", error.field], error.message,
+                              "value_error") from None
+    return contest_out(contest, state)
+
+
+@router.get("/{contest_id}")
+def get_contest(contest_id: int, connection: Reading, state: State,
+                user: Player) -> ContestOut:
+    return contest_out(_visible(connection, contest_id, user), state)
+
+
+def standing_out(standing: Standing) -> StandingOut:
+    return StandingOut(rank=standing.rank, username=standing.username,
+                       display_name=standing.display_name, entries=standing.entries,
+                       debriefs=standing.debriefs)
+
+
+@router.get("/{contest_id}/leaderboard")
+def leaderboard(contest_id: int, connection: Reading, user: Player,
+                offset: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                ) -> LeaderboardOut:
+    """Entries per rep, scored on the server with the shared rules."""
+    contest = _visible(connection, contest_id, user)
+    table = contests.standings(connection, contest)
+    mine = next((s for s in table if s.user_id == user.id), None)
+    sees_all = user.may_manage(contest.team_id)
+    if sees_all:
+        shown, more = table[offset:offset + limit], len(table) > offset + limit
+    else:
+        shown, more = table[:TOP_RANKS_FOR_REPS], False
+    return LeaderboardOut(
+        contest_id=contest.id, field_size=len(table),
+        top=[standing_out(s) for s in shown],
+        me=standing_out(mine) if mine else None,
+        my_band=contests.rank_band(mine.rank, len(table)) if mine else None,
+        next_offset=offset + limit if more else None)

@@ -1,0 +1,141 @@
+"""Contests: who may see and run them, and the standings, scored on the server with the
+same rules the app previews with (sync.domain.scoring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from sync.domain.clock import as_utc
+from sync.domain.scoring import ContestRules, RulesError, contest_entries
+from sync.server.accounts import AccountError, User
+from sync.server.ingest import stored_debriefs
+from sync.server.tables import contests, debriefs, teams, users
+
+NAME_MAX, PRIZE_MAX = 120, 200
+
+
+@dataclass(frozen=True)
+class Contest:
+    id: int
+    team_id: int
+    team: str
+    name: str
+    prize: str
+    starts_at: datetime
+    ends_at: datetime
+    rules: ContestRules
+
+    def is_running(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    user_id: int
+    username: str
+    display_name: str
+    entries: int
+    debriefs: int
+
+
+def visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Which contests `user` may see: their team's, the teams they manage, or all."""
+    if user.role == "admin":
+        return sa.true()
+    if user.role == "manager":
+        return contests.c.team_id.in_(sorted(user.managed_team_ids | {user.team_id or -1}))
+    if user.role == "rep" and user.team_id is not None:
+        return contests.c.team_id == user.team_id
+    return sa.false()
+
+
+def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str, prize: str,
+                starts_at: datetime, ends_at: datetime, rules: dict[str, Any] | None,
+                now: datetime) -> Contest:
+    name, prize = name.strip(), prize.strip()
+    if not name or len(name) > NAME_MAX:
+        raise AccountError("name", f"give the contest a name of 1 to {NAME_MAX} characters")
+    if not prize or len(prize) > PRIZE_MAX:
+        raise AccountError("prize", f"say what the prize is, in 1 to {PRIZE_MAX} characters")
+    if ends_at <= starts_at:
+        raise AccountError("ends_at", "a contest ends after it starts")
+    try:
+        parsed = ContestRules.from_dict(rules) if rules is not None else ContestRules()
+    except (RulesError, TypeError) as error:
+        raise AccountError("rules", str(error)) from None
+    contest_id = connection.execute(contests.insert().values(
+        team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,
+        rules=parsed.to_dict(), created_by=by.id, created_at=now).returning(contests.c.id)
+    ).scalar_one()
+    contest = find(connection, contest_id, by)
+    assert contest is not None
+    return contest
+
+
+def _query() -> sa.Select[Any]:
+    return sa.select(contests, teams.c.name.label("team")).join(
+        teams, teams.c.id == contests.c.team_id)
+
+
+def _contest(row: Any) -> Contest:
+    return Contest(row.id, row.team_id, row.team, row.name, row.prize, as_utc(row.starts_at),
+                   as_utc(row.ends_at), ContestRules.from_dict(row.rules))
+
+
+def find(connection: sa.Connection, contest_id: int, user: User) -> Contest | None:
+    """The contest, if it exists and `user` may see it (None either way otherwise)."""
+    row = connection.execute(_query().where(contests.c.id == contest_id,
+                                            visible_to(user))).first()
+    return _contest(row) if row else None
+
+
+def listed(connection: sa.Connection, user: User, after: int | None,
+           limit: int) -> tuple[list[Contest], int | None]:
+    query = _query().where(visible_to(user))
+    if after is not None:
+        query = query.where(contests.c.id < after)
+    rows = connection.execute(query.order_by(contests.c.id.desc()).limit(limit + 1)).all()
+    page = [_contest(row) for row in rows[:limit]]
+    return page, (page[-1].id if len(rows) > limit else None)
+
+
+def standings(connection: sa.Connection, contest: Contest) -> list[Standing]:
+    """Every rep of the contest's team with their entries, best first (ties share a
+    rank and are listed by name)."""
+    members = connection.execute(sa.select(users.c.id, users.c.username,
+                                           users.c.display_name).where(
+        users.c.team_id == contest.team_id, users.c.role.in_(("rep", "manager")))).all()
+    by_id = {member.id: member for member in members}
+    scored = stored_debriefs(connection, sa.and_(
+        debriefs.c.rep_id.in_(list(by_id)), debriefs.c.created_at >= contest.starts_at,
+        debriefs.c.created_at < contest.ends_at))
+    earned = contest_entries((debrief for _, debrief in scored), contest.rules)
+    totals = {member_id: [0, 0] for member_id in by_id}
+    for rep_id, debrief in scored:
+        if debrief.id in earned:
+            totals[rep_id][0] += earned[debrief.id]
+            totals[rep_id][1] += 1
+    ordered = sorted(totals.items(), key=lambda item: (-item[1][0],
+                                                       by_id[item[0]].username))
+    result, rank, previous = [], 0, None
+    for position, (member_id, (entries, count)) in enumerate(ordered, start=1):
+        if entries != previous:
+            rank, previous = position, entries
+        member = by_id[member_id]
+        result.append(Standing(rank, member_id, member.username, member.display_name,
+                               entries, count))
+    return result
+
+
+def rank_band(rank: int, field_size: int) -> str:
+    """'top 10%', 'top 25%', 'top 50%' or 'bottom 50%': motivating without shaming."""
+    share = rank / max(field_size, 1)
+    for limit, band in ((0.10, "top 10%"), (0.25, "top 25%"), (0.50, "top 50%")):
+        if share <= limit:
+            return band
+    return "bottom 50%"
