@@ -56,7 +56,7 @@ def _dimension(name: str, dialect: str) -> sa.ColumnElement[Any]:
         if dialect == "sqlite":
             month = sa.cast(sa.func.strftime("%m", made), sa.Integer)
             return (sa.func.strftime("%Y", made) + "-Q"
-                    + sa.cast((month + 2) / 3, sa.String))
+                    + sa.cast((month + 2) // 3, sa.String))
         return sa.func.to_char(sa.func.timezone("UTC", made), 'YYYY-"Q"Q')
     if name in DIMENSIONS:
         return debriefs.c[name]

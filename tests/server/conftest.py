@@ -137,9 +137,8 @@ def people(server: ServerProcess, engine: sa.Engine, request: pytest.FixtureRequ
     return People(server, engine, tag=f"{abs(hash(request.node.nodeid)) % 10**6}")
 
 
-@pytest.fixture
-def new_debrief() -> Callable[..., dict[str, Any]]:
-    """Wire dicts of valid debriefs (lost at evaluation, a primary loss reason)."""
+def debrief_maker() -> Callable[..., dict[str, Any]]:
+    """Makes wire dicts of valid debriefs (lost at evaluation, a primary loss reason)."""
     clock = SteppingClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     ids = DebriefIdFactory(clock)
 
@@ -157,3 +156,8 @@ def new_debrief() -> Callable[..., dict[str, Any]]:
         return wire
 
     return make
+
+
+@pytest.fixture
+def new_debrief() -> Callable[..., dict[str, Any]]:
+    return debrief_maker()

@@ -1,0 +1,116 @@
+"""Who may do what: every role (and no sign-in) against every route, on their own
+objects and on another team's. Each cell of the matrix is asserted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conftest import People, debrief_maker
+from server_harness import Api
+
+ROLES = ("anonymous", "rep", "manager", "marketing", "admin")
+PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
+
+
+@dataclass
+class World:
+    apis: dict[str, Api]
+    own_team: str  # the rep's team, managed by the manager
+    other_team: str  # managed by someone else
+    own_contest: int
+    other_contest: int
+    debrief: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def world(server, engine) -> World:
+    people = People(server, engine, tag="authz")
+    own_team, other_team = people.team(), people.team()
+    outsider = people("manager", manages=(other_team,))
+    apis = {"anonymous": Api(server.base_url),
+            "rep": people("rep", team=own_team).api,
+            "manager": people("manager", manages=(own_team,)).api,
+            "marketing": people("marketing").api, "admin": people("admin").api}
+    body = {"name": "Matrix", "prize": "Mug", **PERIOD}
+    own = apis["manager"].post("/api/v1/contests", json={"team": own_team, **body}).json()
+    other = outsider.api.post("/api/v1/contests", json={"team": other_team, **body}).json()
+    return World(apis, own_team, other_team, own["id"], other["id"], debrief_maker()())
+
+
+def contest(world: World, which: str) -> int:
+    return world.own_contest if which == "own" else world.other_contest
+
+
+# (method, path template, body maker, {role: expected status})
+MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
+    ("GET", "/api/v1/auth/me", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 200, "admin": 200}),
+    ("POST", "/api/v1/sync/push", "debrief",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 403}),
+    ("GET", "/api/v1/sync/debriefs", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 403}),
+    ("GET", "/api/v1/sync/config", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/contests", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
+    ("POST", "/api/v1/contests", "own contest",
+     {"anonymous": 401, "rep": 403, "manager": 201, "marketing": 403, "admin": 201}),
+    ("POST", "/api/v1/contests", "other contest",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 403, "admin": 201}),
+    ("GET", "/api/v1/contests/{own}", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/contests/{other}", "",
+     {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/contests/{own}/leaderboard", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/contests/{other}/leaderboard", "",
+     {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/insights/reasons?by=stage", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+]
+
+CELLS = [(method, path, body, role, statuses[role])
+         for method, path, body, statuses in MATRIX for role in ROLES]
+
+
+def test_the_matrix_names_every_route_the_api_serves(server) -> None:
+    import requests
+
+    served = requests.get(f"{server.base_url}/api/v1/openapi.json", timeout=10).json()
+    documented = {(method.upper(), path) for path, item in served["paths"].items()
+                  for method in item}
+    in_matrix = {(method, path.split("?")[0].replace("{own}", "{contest_id}")
+                  .replace("{other}", "{contest_id}")) for method, path, *_ in MATRIX}
+    # Open to all: health checks and sign-in. Sign-out would revoke the matrix's tokens;
+    # test_server_sign_in covers it.
+    public = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/sign-in"),
+              ("POST", "/api/v1/auth/sign-out")}
+    assert documented - public - in_matrix == set()
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CELLS,
+                         ids=[f"{m} {p} {b} as {r}".strip() for m, p, b, r, _ in CELLS])
+def test_each_role_gets_exactly_its_answer(world: World, method, path, body, role, expected):
+    url = path.replace("{own}", str(world.own_contest)).replace(
+        "{other}", str(world.other_contest))
+    payload: dict[str, Any] | None = None
+    if body == "debrief":
+        payload = {"debriefs": [{**world.debrief}]}
+    elif body.endswith("contest"):
+        team = world.own_team if body.startswith("own") else world.other_team
+        payload = {"team": team, "name": "Cell", "prize": "Pen", **PERIOD}
+    answer = world.apis[role].request(method, url, json=payload)
+    assert answer.status_code == expected, answer.text
+    if expected >= 400:
+        assert "detail" in answer.json()  # a JSON body saying why, never a bare status
+
+
+def test_nobody_reads_another_reps_debriefs(world: World, people: People, new_debrief):
+    stranger = people("rep", team=world.own_team)  # same team, still not theirs
+    mine = new_debrief()
+    assert world.apis["rep"].push(mine).status_code == 200
+    for api in (stranger.api, world.apis["manager"]):
+        pulled = api.get("/api/v1/sync/debriefs", params={"limit": 500}).json()["items"]
+        assert mine["id"] not in [d["id"] for d in pulled]

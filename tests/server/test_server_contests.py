@@ -1,0 +1,110 @@
+"""Contests: run by a team's manager, scored on the server with the shared rules."""
+
+from __future__ import annotations
+
+from conftest import People
+
+from sync.domain.debrief import Debrief
+from sync.domain.scoring import ContestRules, contest_entries
+
+PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
+
+
+def create(api, team: str, **changes):
+    body = {"team": team, "name": "November push", "prize": "A weekend in Lisbon",
+            **PERIOD, **changes}
+    return api.post("/api/v1/contests", json=body)
+
+
+def test_a_manager_runs_a_contest_for_their_team(people: People):
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    answer = create(manager.api, team)
+    assert answer.status_code == 201, answer.text
+    contest = answer.json()
+    assert (contest["team"], contest["name"]) == (team, "November push")
+    assert contest["rules"] == ContestRules().to_dict()
+    listed = manager.api.get("/api/v1/contests").json()["items"]
+    assert contest["id"] in [c["id"] for c in listed]
+
+
+def test_the_leaderboard_scores_with_the_shared_rules(people: People, new_debrief):
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    reps = [people("rep", team=team) for _ in range(3)]
+    contest = create(manager.api, team, rules={"cap": 3, "daily_cap": 40}).json()
+    pushed: dict[str, list[dict]] = {}
+    for count, rep in zip((1, 4, 2), reps, strict=True):
+        pushed[rep.username] = [new_debrief() for _ in range(count)]
+        assert rep.api.push(*pushed[rep.username]).json()["accepted"] == count
+    board = manager.api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
+    rules = ContestRules.from_dict(contest["rules"])
+    expected = {name: sum(contest_entries(
+        [Debrief.from_dict({**d, "rep": name}) for d in items], rules).values())
+        for name, items in pushed.items()}
+    assert {row["username"]: row["entries"] for row in board["top"]} == expected
+    assert [row["username"] for row in board["top"]] == [r.username for r in
+                                                         (reps[1], reps[2], reps[0])]
+    assert board["field_size"] == 3
+    assert board["top"][0]["rank"] == 1
+
+
+def test_a_rep_sees_the_top_and_their_own_band(people: People, new_debrief):
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    reps = [people("rep", team=team) for _ in range(12)]
+    for index, rep in enumerate(reps):
+        rep.api.push(*[new_debrief() for _ in range(index + 1)])
+    contest = create(manager.api, team).json()
+    last = reps[0]
+    board = last.api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
+    assert len(board["top"]) == 10
+    assert board["me"]["username"] == last.username
+    assert board["me"]["rank"] == 12
+    assert board["my_band"] == "bottom 50%"
+    best = reps[-1].api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
+    assert best["my_band"] == "top 10%"
+
+
+def test_debriefs_outside_the_period_or_deleted_earn_nothing(people: People, new_debrief):
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    rep = people("rep", team=team)
+    before = new_debrief(created_at="2026-10-31T23:59:59Z", updated_at="2026-10-31T23:59:59Z")
+    gone = new_debrief()
+    rep.api.push(before, gone)
+    rep.api.push({**gone, "revision": 2, "deleted": True, "updated_at": "2026-11-20T09:00:00Z"})
+    contest = create(manager.api, team).json()
+    board = manager.api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
+    assert board["top"][0]["entries"] == 0
+
+
+def test_another_teams_contest_is_not_found(people: People):
+    manager, stranger = people("manager"), people("rep")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    contest = create(manager.api, team).json()
+    for path in (f"/api/v1/contests/{contest['id']}",
+                 f"/api/v1/contests/{contest['id']}/leaderboard"):
+        assert stranger.api.get(path).status_code == 404
+    assert contest["id"] not in [c["id"] for c in
+                                 stranger.api.get("/api/v1/contests").json()["items"]]
+
+
+def test_bad_contests_are_refused_naming_the_field(people: People):
+    manager, other = people("manager"), people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    [other_team] = other.api.get("/api/v1/auth/me").json()["manages"]
+    cases = [
+        ({"ends_at": "2026-10-01T00:00:00Z"}, 422, "ends_at"),
+        ({"rules": {"cap": -1}}, 422, "rules"),
+        ({"rules": {"jackpot": 5}}, 422, "rules"),
+        ({"team": "no such team"}, 422, "team"),
+        ({"team": other_team}, 403, "team"),
+        ({"name": "   "}, 422, "name"),
+        ({"starts_at": "2026-11-01T00:00:00"}, 422, "starts_at"),  # no time zone
+    ]
+    for change, status, field in cases:
+        answer = create(manager.api, **{"team": team, **change})
+        assert answer.status_code == status, (change, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["body", field], change
+    assert manager.api.get("/api/v1/contests").json()["items"] == []

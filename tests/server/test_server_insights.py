@@ -1,0 +1,127 @@
+"""Reason counts for marketing: right numbers, small groups suppressed, only aggregates.
+
+The store is shared by the session's tests, so each test names its own competitor and
+filters on it."""
+
+from __future__ import annotations
+
+import itertools
+
+from conftest import People
+
+_rivals = itertools.count(1)
+
+
+def rival() -> str:
+    return f"Rival {next(_rivals)}"
+
+
+def reasons(code: str, detail: str | None = None) -> list[dict]:
+    return [{"code": code, "detail": detail, "evidence": "customer_said", "primary": True}]
+
+
+def counts(api, **params) -> dict:
+    answer = api.get("/api/v1/insights/reasons", params=params)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_reason_codes_are_counted_per_group_with_shares(people: People, new_debrief):
+    competitor = rival()
+    ann, bob = people("rep"), people("rep")
+    for rep in (ann, bob):
+        rep.api.push(*[new_debrief(competitor=competitor, reasons=reasons("price.too_high"))
+                       for _ in range(3)])
+    ann.api.push(*[new_debrief(competitor=competitor) for _ in range(4)])  # +competitor.cheaper
+    body = counts(people("marketing").api, by="industry", competitor=competitor)
+    assert body["min_cell"] == 5
+    [group] = body["groups"]
+    assert (group["value"], group["debriefs"]) == ("software", 10)
+    cited = {cell["code"]: (cell["debriefs"], cell["share"]) for cell in group["reasons"]}
+    assert cited["price.too_high"] == (10, 1.0)
+    assert cited["competitor.cheaper"] == (None, None)  # 4 debriefs: under the minimum
+    assert group["reasons"][0]["code"] == "price.too_high"  # most cited first
+
+
+def test_a_group_under_the_minimum_is_suppressed_whole(people: People, new_debrief):
+    competitor = rival()
+    ann, bob = people("rep"), people("rep")
+    ann.api.push(*[new_debrief(competitor=competitor) for _ in range(3)])
+    bob.api.push(new_debrief(competitor=competitor))
+    [group] = counts(people("marketing").api, by="stage", competitor=competitor)["groups"]
+    assert group == {"value": "evaluation", "debriefs": None, "reasons": []}
+
+
+def test_one_reps_debriefs_alone_are_never_shown(people: People, new_debrief):
+    competitor = rival()
+    people("rep").api.push(*[new_debrief(competitor=competitor) for _ in range(12)])
+    [group] = counts(people("marketing").api, by="outcome", competitor=competitor)["groups"]
+    assert group["debriefs"] is None
+
+
+def test_filters_and_deleted_debriefs(people: People, new_debrief):
+    competitor = rival()
+    ann, bob = people("rep"), people("rep")
+    lost = [new_debrief(competitor=competitor) for _ in range(6)]
+    ann.api.push(*lost[:3])
+    bob.api.push(*lost[3:])
+    won = [new_debrief(competitor=competitor, outcome="won",
+                       reasons=reasons("price.good_value")) for _ in range(6)]
+    ann.api.push(*won[:3])
+    bob.api.push(*won[3:])
+    ann.api.push({**lost[0], "revision": 2, "deleted": True,
+                  "updated_at": "2026-11-20T09:00:00Z"})
+    marketing = people("marketing").api
+    by_outcome = {g["value"]: g["debriefs"] for g in
+                  counts(marketing, by="outcome", competitor=competitor)["groups"]}
+    assert by_outcome == {"lost": 5, "won": 6}
+    only_won = counts(marketing, by="outcome", competitor=competitor, outcome="won")
+    assert [g["value"] for g in only_won["groups"]] == ["won"]
+    none_yet = counts(marketing, by="month", competitor=competitor,
+                      until="2026-01-01T00:00:00Z")
+    assert none_yet["groups"] == []
+
+
+def test_periods_group_by_month_and_quarter(people: People, new_debrief):
+    competitor = rival()
+    ann, bob = people("rep"), people("rep")
+    for rep in (ann, bob):
+        rep.api.push(*[new_debrief(competitor=competitor) for _ in range(3)])
+    marketing = people("marketing").api
+    [month] = counts(marketing, by="month", competitor=competitor)["groups"]
+    assert (month["value"], month["debriefs"]) == ("2026-11", 6)
+    [quarter] = counts(marketing, by="quarter", competitor=competitor)["groups"]
+    assert (quarter["value"], quarter["debriefs"]) == ("2026-Q4", 6)
+
+
+def test_primary_only_counts_main_reasons(people: People, new_debrief):
+    competitor = rival()
+    for rep in (people("rep"), people("rep")):
+        rep.api.push(*[new_debrief(competitor=competitor) for _ in range(3)])
+    [group] = counts(people("marketing").api, by="region", competitor=competitor,
+                     primary_only="true")["groups"]
+    assert [cell["code"] for cell in group["reasons"]] == ["price.too_high"]
+
+
+def test_no_raw_debrief_or_rep_reaches_marketing(people: People, new_debrief):
+    competitor = rival()
+    secret = "Only the rep should see this id"
+    ann, bob = people("rep"), people("rep")
+    pushed = [new_debrief(competitor=competitor, crm_ref=secret) for _ in range(6)]
+    ann.api.push(*pushed[:3])
+    bob.api.push(*pushed[3:])
+    text = people("marketing").api.get("/api/v1/insights/reasons", params={
+        "by": "competitor", "competitor": competitor}).text
+    assert secret not in text
+    assert ann.username not in text and bob.username not in text
+    assert not any(d["id"] in text for d in pushed)
+
+
+def test_an_unknown_dimension_or_filter_value_is_a_422_naming_it(people: People):
+    marketing = people("marketing").api
+    for params, name in (({"by": "rep"}, "by"), ({"by": "stage", "outcome": "maybe"}, "outcome"),
+                         ({"by": "stage", "since": "last week"}, "since"),
+                         ({"by": "stage", "limit": 100_000}, "limit")):
+        answer = marketing.get("/api/v1/insights/reasons", params=params)
+        assert answer.status_code == 422, params
+        assert answer.json()["detail"][0]["loc"] == ["query", name]
