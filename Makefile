@@ -1,4 +1,5 @@
-# Debrief: `make run` starts the app, `make test` runs every test. Both set up .venv first.
+# Debrief: `make run` starts the app, `make demo` the app beside a demo central store,
+# `make test` runs every test. All set up .venv first.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -6,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HEADLESS := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test check lint bench screenshots qt-check pg-check clean
+.PHONY: run demo test check lint bench screenshots qt-check pg-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Debrief needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -17,6 +18,39 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/debrief $(ARGS)
+
+# `make demo`: a throwaway central store under .demo/ with a demo company (made once;
+# delete .demo/ to start over), served on 127.0.0.1:8765 while the app runs.
+DEMO_DIR := .demo
+DEMO_SERVER := $(VENV)/bin/debrief-server
+DEMO_STORE := --data-dir $(DEMO_DIR)/server
+DEMO_URL := http://127.0.0.1:8765
+
+demo: $(STAMP)
+	@mkdir -p $(DEMO_DIR)/server
+	@$(PY) -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', 8765)) \
+		== 0 and 'make demo: 127.0.0.1:8765 is in use: stop what runs there first')"
+	$(DEMO_SERVER) migrate $(DEMO_STORE)
+	@test -f $(DEMO_DIR)/accounts.txt || { $(DEMO_SERVER) demo-data $(DEMO_STORE) \
+		> $(DEMO_DIR)/accounts.tmp \
+		&& mv $(DEMO_DIR)/accounts.tmp $(DEMO_DIR)/accounts.txt; }
+	@cat $(DEMO_DIR)/accounts.txt
+	@$(DEMO_SERVER) serve $(DEMO_STORE) --host 127.0.0.1 --port 8765 \
+		> $(DEMO_DIR)/server.log 2>&1 & \
+	server=$$!; trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	for i in $$(seq 100); do \
+		$(PY) -c "import urllib.request as u; u.urlopen('$(DEMO_URL)/readyz', timeout=1)" \
+			2>/dev/null && break; \
+		kill -0 $$server 2>/dev/null || { cat $(DEMO_DIR)/server.log; exit 1; }; \
+		sleep 0.1; \
+	done; \
+	echo; \
+	echo "Central store: $(DEMO_URL) (API docs: $(DEMO_URL)/api/v1/docs, log: $(DEMO_DIR)/server.log)"; \
+	echo "The app cannot sign in to a server yet: the accounts above work over the API for now"; \
+	echo "(POST /api/v1/auth/sign-in). The app starts with its own, empty data in $(DEMO_DIR)/app;"; \
+	echo "the central store stops when you close the app."; \
+	$(VENV)/bin/debrief --data-dir $(DEMO_DIR)/app
 
 qt-check: $(STAMP)
 	@$(HEADLESS) $(PY) -m desktop.ui.qt_check

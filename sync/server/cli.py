@@ -1,4 +1,5 @@
-"""`debrief-server`: start the central store, migrate it, manage users, teams and tokens."""
+"""`debrief-server`: start the central store, migrate it, manage users, teams and tokens,
+fill it with a demo company."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # the server's libraries load only for the command that needs
     from sqlalchemy import Connection, Engine
 
     from sync.server.accounts import User
+    from sync.server.demo import DemoCompany
 
 EXIT_OK, EXIT_REFUSED = 0, 2
 T = TypeVar("T")
@@ -82,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
                               help="sign a user out everywhere (revoke all their tokens)")
     revoke.add_argument("username")
     revoke.set_defaults(run=_token_revoke)
+
+    demo = commands.add_parser("demo-data", parents=[where],
+                               help="fill a new store with a demo company: 3 teams, 30 reps, "
+                                    "a year of debriefs, running contests")
+    demo.add_argument("--seed", type=int, default=1, metavar="N",
+                      help="the same seed makes the same company (default 1)")
+    demo.set_defaults(run=_demo_data)
     return parser
 
 
@@ -250,6 +259,36 @@ def _token_revoke(args: argparse.Namespace) -> int:
         connection, args.username, now))
     print(f"revoked {count} token(s) of {args.username}")
     return EXIT_OK
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from sync.server import demo
+    from sync.server.passwords import Passwords
+
+    try:
+        company = _in_transaction(args, lambda connection, now: demo.fill(
+            connection, now, seed=args.seed, passwords=Passwords.default()))
+    except demo.DemoExists as error:
+        raise Refused(str(error)) from None
+    _print_demo(company, demo.DEMO_PASSWORD)
+    return EXIT_OK
+
+
+def _print_demo(company: DemoCompany, password: str) -> None:
+    roles = [account.role for account in company.accounts]
+    print(f"added the demo company: {len(company.teams)} teams ({', '.join(company.teams)}), "
+          f"{roles.count('rep')} reps, {roles.count('manager')} managers, "
+          f"{roles.count('marketing')} marketing, {roles.count('admin')} admin")
+    print(f"{company.debriefs:,} debriefs from {company.first_at:%Y-%m-%d} to "
+          f"{company.last_at:%Y-%m-%d}")
+    for contest in company.contests:
+        print(f"running contest: {contest.name} ({contest.team}), "
+              f"{contest.starts_at:%Y-%m-%d} to {contest.ends_at:%Y-%m-%d}")
+    print(f"\nDemo accounts, all with the password {password!r}:")
+    for account in company.accounts:
+        where = {"rep": f"rep in {account.team}", "manager": f"manager of {account.team}"}
+        print(f"  {account.username:20} {where.get(account.role, account.role):28} "
+              f"{account.display_name}")
 
 
 if __name__ == "__main__":
