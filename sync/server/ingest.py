@@ -63,16 +63,17 @@ _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
          rules: Rules, now: datetime) -> list[ItemResult]:
     """Store what is new in `items` (wire dicts); one result per item, in order."""
-    return [_push_one(connection, rep, item, rules, now) for item in items]
+    upsert = _upsert(connection.dialect.name)  # built once: SQLAlchemy caches its SQL
+    return [_push_one(connection, upsert, rep, item, rules, now) for item in items]
 
 
-def _push_one(connection: sa.Connection, rep: User, item: dict[str, Any], rules: Rules,
-              now: datetime) -> ItemResult:
+def _push_one(connection: sa.Connection, upsert: sa.Executable, rep: User,
+              item: dict[str, Any], rules: Rules, now: datetime) -> ItemResult:
     debrief = from_wire(item, rep.username)
     problems = _problems(debrief, rules)
     if problems:
         return ItemResult(debrief.id, debrief.revision, Status.REJECTED, problems)
-    stored = connection.execute(_upsert(connection, _row(debrief, rep.id, now))).first()
+    stored = connection.execute(upsert, _row(debrief, rep.id, now)).first()
     if stored is not None:
         _replace_reasons(connection, debrief)
         return ItemResult(debrief.id, debrief.revision, Status.ACCEPTED)
@@ -113,10 +114,10 @@ def _row(debrief: Debrief, rep_id: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _upsert(connection: sa.Connection, row: dict[str, Any]) -> sa.Executable:
+def _upsert(dialect_name: str) -> sa.Executable:
     """Insert, or update only if the pushed version is newer; RETURNING says which."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(debriefs).values(row)
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(debriefs)
     new = statement.excluded
     newer = sa.or_(new.revision > debriefs.c.revision,
                    sa.and_(new.revision == debriefs.c.revision,
