@@ -148,8 +148,8 @@ def disable_user(connection: sa.Connection, username: str, now: datetime) -> Use
 def revoke_tokens(connection: sa.Connection, user_id: int, now: datetime) -> int:
     """Revoke every live token of a user; how many there were."""
     return connection.execute(tokens.update().where(
-        tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None)).values(
-        revoked_at=now)).rowcount
+        tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None),
+        tokens.c.expires_at > now).values(revoked_at=now)).rowcount
 
 
 def revoke_user_tokens(connection: sa.Connection, username: str, now: datetime) -> int:

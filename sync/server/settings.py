@@ -49,6 +49,9 @@ class ServerSettings:
             from platformdirs import user_data_dir
 
             resolved_dir = Path(user_data_dir(APP_NAME, appauthor=False))
+        if db_url is not None and not db_url.strip():
+            raise ValueError("db: the database URL is empty (leave --db out for SQLite in "
+                             "the data dir)")
         url = db_url or environ.get(ENV_DB) or f"sqlite:///{resolved_dir / 'central.sqlite'}"
         chosen_port = port if port is not None else environ.get(ENV_PORT, DEFAULT_PORT)
         try:

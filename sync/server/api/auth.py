@@ -11,6 +11,7 @@ from sync.server import accounts, tokens
 from sync.server.accounts import User
 from sync.server.api.deps import CurrentUser, Reading, State, bearer_token, field_error
 from sync.server.api.schemas import SignInIn, SignInOut, UserOut
+from sync.server.database import reading
 from sync.server.sign_in import SignInRefused, TooManyAttempts, sign_in
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -28,27 +29,21 @@ def user_out(connection: sa.Connection, user: User) -> UserOut:
 def sign_in_route(body: SignInIn, request: Request, state: State) -> SignInOut:
     """Trade a username and password for a token (valid for 30 days, revocable)."""
     address = request.client.host if request.client else "unknown"
-    now = state.clock.now()
-    refused: SignInRefused | None = None
-    with state.engine.begin() as connection:
-        try:
-            signed_in = sign_in(connection, username=body.username, password=body.password,
-                                address=address, now=now, passwords=state.passwords,
-                                limits=state.settings.sign_in)
-        except TooManyAttempts as error:
-            raise field_error(status.HTTP_429_TOO_MANY_REQUESTS, ["body", "username"],
-                              f"too many failed sign-ins: try again in "
-                              f"{error.retry_after_s} seconds", "rate_limited",
-                              {"Retry-After": str(error.retry_after_s)}) from None
-        except SignInRefused as error:
-            refused = error  # the failure is recorded: commit it, then answer 401
-        else:
-            answer = SignInOut(token=signed_in.token, expires_at=signed_in.expires_at,
-                               user=user_out(connection, signed_in.user))
-    if refused is not None:
-        raise field_error(status.HTTP_401_UNAUTHORIZED, ["body", "password"], str(refused),
-                          "sign_in_refused")
-    return answer
+    try:
+        signed_in = sign_in(state.engine, username=body.username, password=body.password,
+                            address=address, now=state.clock.now(),
+                            passwords=state.passwords, limits=state.settings.sign_in)
+    except TooManyAttempts as error:
+        raise field_error(status.HTTP_429_TOO_MANY_REQUESTS, ["body", "username"],
+                          f"too many failed sign-ins: try again in "
+                          f"{error.retry_after_s} seconds", "rate_limited",
+                          {"Retry-After": str(error.retry_after_s)}) from None
+    except SignInRefused as error:
+        raise field_error(status.HTTP_401_UNAUTHORIZED, ["body", "password"], str(error),
+                          "sign_in_refused", {"WWW-Authenticate": "Bearer"}) from None
+    with reading(state.engine) as connection:
+        return SignInOut(token=signed_in.token, expires_at=signed_in.expires_at,
+                         user=user_out(connection, signed_in.user))
 
 
 @router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
