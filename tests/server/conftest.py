@@ -3,27 +3,17 @@ and once on a real PostgreSQL, against a real `debrief-server serve` process."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from server_harness import Api, PostgresCluster, ServerProcess, run_cli
+from server_harness import PostgresCluster, ServerProcess
+from server_world import People, debrief_maker, migrated, new_database
 
-from sync.domain.clock import SteppingClock
-from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
-from sync.domain.ids import DebriefIdFactory
-from sync.domain.wire import to_wire
-from sync.server import accounts
 from sync.server.database import make_engine
-from sync.server.passwords import Passwords
 
-PASSWORD = "correct horse battery"
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -33,19 +23,6 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     cluster = PostgresCluster().start()
     yield cluster
     cluster.stop()
-
-
-def new_database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
-    """An empty database of `backend`, as a URL."""
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'central.sqlite'}"
-    return request.getfixturevalue("postgres_cluster").create_database("central")
-
-
-def migrated(url: str) -> str:
-    result = run_cli("migrate", "--db", url)
-    assert result.returncode == 0, result.stderr
-    return url
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -77,85 +54,9 @@ def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path)
     return new_database(backend, request, tmp_path)
 
 
-_names = itertools.count(1)
-FAST_PASSWORDS = Passwords.with_hasher(PasswordHasher(time_cost=1, memory_cost=8,
-                                                      parallelism=1))
-
-
-@dataclass
-class Person:
-    username: str
-    role: str
-    team: str | None
-    api: Api
-
-
-@dataclass
-class People:
-    """Makes teams and users in the server's database, signed in over HTTP."""
-
-    server: ServerProcess
-    engine: sa.Engine
-    tag: str
-
-    def team(self) -> str:
-        name = f"team-{self.tag}-{next(_names)}"
-        with self.engine.begin() as connection:
-            accounts.add_team(connection, name, datetime.now(UTC))
-        return name
-
-    def add(self, role: str, *, team: str | None = None, manages: tuple[str, ...] = (),
-            password: str = PASSWORD) -> str:
-        username = f"{role}-{self.tag}-{next(_names)}"
-        if role == "rep" and team is None:
-            team = self.team()
-        if role == "manager" and not manages:
-            manages = (self.team(),)
-        with self.engine.begin() as connection:
-            accounts.add_user(connection, username=username, password=password, role=role,
-                              now=datetime.now(UTC), passwords=FAST_PASSWORDS, team=team,
-                              manages=manages)
-        return username
-
-    def sign_in(self, username: str, password: str = PASSWORD) -> Api:
-        answer = Api(self.server.base_url).post(
-            "/api/v1/auth/sign-in", json={"username": username, "password": password})
-        assert answer.status_code == 200, answer.text
-        return Api(self.server.base_url, answer.json()["token"])
-
-    def __call__(self, role: str, **kwargs: Any) -> Person:
-        username = self.add(role, **kwargs)
-        with self.engine.connect() as connection:
-            user = accounts.find_user(connection, username)
-            assert user is not None
-            team = accounts.team_names(connection, [user.team_id] if user.team_id else [])
-        return Person(username, role, team[0] if team else None, self.sign_in(username))
-
-
 @pytest.fixture
 def people(server: ServerProcess, engine: sa.Engine, request: pytest.FixtureRequest) -> People:
     return People(server, engine, tag=f"{abs(hash(request.node.nodeid)) % 10**6}")
-
-
-def debrief_maker() -> Callable[..., dict[str, Any]]:
-    """Makes wire dicts of valid debriefs (lost at evaluation, a primary loss reason)."""
-    clock = SteppingClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
-    ids = DebriefIdFactory(clock)
-
-    def make(**overrides: Any) -> dict[str, Any]:
-        now = clock.now()
-        debrief = Debrief(
-            id=ids.new_id(), rep="ignored", outcome=Outcome.LOST, stage=Stage.EVALUATION,
-            segment=Segment("software", "200-999", "dach"),
-            reasons=(Reason("price.too_high", "price.too_high.over_budget",
-                            Evidence.CUSTOMER_SAID, primary=True),
-                     Reason("competitor.cheaper")),
-            competitor="Acme", revision=1, created_at=now, updated_at=now)
-        wire = to_wire(debrief)
-        wire.update(overrides)
-        return wire
-
-    return make
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import People, debrief_maker
 from server_harness import Api
+from server_world import People, debrief_maker
 
 ROLES = ("anonymous", "rep", "manager", "marketing", "admin")
 PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}

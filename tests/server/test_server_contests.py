@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import People
+from server_world import People
 
 from sync.domain.debrief import Debrief
 from sync.domain.scoring import ContestRules, contest_entries

@@ -5,6 +5,7 @@ from __future__ import annotations
 import requests
 import sqlalchemy as sa
 from server_harness import Api, ServerProcess, running_server
+from server_world import migrated
 
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
@@ -38,8 +39,6 @@ def test_a_protocol_that_is_not_a_number_is_a_400(server: ServerProcess) -> None
 
 def test_readyz_says_not_ready_when_the_schema_falls_behind(fresh_database: str,
                                                            tmp_path) -> None:
-    from conftest import migrated
-
     url = migrated(fresh_database)
     with running_server(url, tmp_path) as server:
         engine = sa.create_engine(url)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 
-from conftest import People
+from server_world import People
 
 _rivals = itertools.count(1)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import People
+from server_world import People
 
 from sync.server.api.schemas import MAX_PAGE
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import People
 from server_harness import running_server
+from server_world import People
 
 from sync.server.api.schemas import MAX_BATCH
 from sync.server.tables import debrief_reasons, debriefs

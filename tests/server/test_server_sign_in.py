@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 import sqlalchemy as sa
-from conftest import PASSWORD, People
 from server_harness import Api, ServerProcess
+from server_world import PASSWORD, People
 
 from sync.server import accounts, tokens
 from sync.server.tables import tokens as tokens_table
