@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 import sqlalchemy as sa
 
@@ -22,7 +23,7 @@ from sync.server.tables import sign_in_failures
 @dataclass(frozen=True)
 class SignInLimits:
     per_account: int = 5
-    per_address: int = 30
+    per_address: int = 100  # an office behind one address shares this
     window: timedelta = timedelta(minutes=15)
     token_lifetime: timedelta = timedelta(days=30)
 
@@ -56,17 +57,18 @@ def sign_in(engine: sa.Engine, *, username: str, password: str, address: str,
     with engine.begin() as connection:
         _serialize(connection, account, address)
         _check_limits(connection, account, address, now, limits)
-        connection.execute(sign_in_failures.insert().values(
-            account=account, address=address, failed_at=now))
+        attempt = connection.execute(sign_in_failures.insert().values(
+            account=account, address=address, failed_at=now, pending=True).returning(
+            sign_in_failures.c.id)).scalar_one()
         user = accounts.find_user(connection, account)
         stored = accounts.password_hash(connection, user.id) if user else None
     if user is None or stored is None:
         passwords.verify_nobody(password)
-        raise SignInRefused("wrong username or password")
+        _failed(engine, attempt, "wrong username or password")
     if not passwords.verify(stored, password):
-        raise SignInRefused("wrong username or password")
+        _failed(engine, attempt, "wrong username or password")
     if user.disabled:
-        raise SignInRefused("this account is disabled; ask your admin")
+        _failed(engine, attempt, "this account is disabled; ask your admin")
     new_hash = passwords.hash(password) if passwords.needs_rehash(stored) else None
     with engine.begin() as connection:
         connection.execute(sign_in_failures.delete().where(
@@ -75,6 +77,14 @@ def sign_in(engine: sa.Engine, *, username: str, password: str, address: str,
             accounts.set_password_hash(connection, user.id, new_hash)
         token = tokens.issue(connection, user.id, now, limits.token_lifetime)
     return SignedIn(user, token, now + limits.token_lifetime)
+
+
+def _failed(engine: sa.Engine, attempt: int, reason: str) -> NoReturn:
+    """The attempt failed: it now counts against the address too."""
+    with engine.begin() as connection:
+        connection.execute(sign_in_failures.update().where(
+            sign_in_failures.c.id == attempt).values(pending=False))
+    raise SignInRefused(reason)
 
 
 def _serialize(connection: sa.Connection, account: str, address: str) -> None:
@@ -97,11 +107,13 @@ def prune_failures(connection: sa.Connection, now: datetime, limits: SignInLimit
 def _check_limits(connection: sa.Connection, account: str, address: str, now: datetime,
                   limits: SignInLimits) -> None:
     since = now - limits.window
-    for column, value, limit in ((sign_in_failures.c.account, account, limits.per_account),
-                                 (sign_in_failures.c.address, address, limits.per_address)):
+    checks = ((sign_in_failures.c.account == account, limits.per_account),
+              (sa.and_(sign_in_failures.c.address == address,
+                       sign_in_failures.c.pending.is_(False)), limits.per_address))
+    for condition, limit in checks:
         times = connection.execute(
             sa.select(sign_in_failures.c.failed_at)
-            .where(column == value, sign_in_failures.c.failed_at >= since)
+            .where(condition, sign_in_failures.c.failed_at >= since)
             .order_by(sign_in_failures.c.failed_at.desc()).limit(limit)).scalars().all()
         if len(times) >= limit:
             oldest_counted = as_utc(times[-1])

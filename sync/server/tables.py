@@ -69,6 +69,9 @@ sign_in_failures = sa.Table(
     sa.Column("account", sa.String(64), nullable=False),
     sa.Column("address", sa.String(64), nullable=False),
     sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    # True while the password check runs: counts against the account (so parallel
+    # guesses cannot slip past its limit) but not yet against the address.
+    sa.Column("pending", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_sign_in_failures_account_at", "account", "failed_at"),
     sa.Index("ix_sign_in_failures_address_at", "address", "failed_at"),
 )

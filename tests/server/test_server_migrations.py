@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from sync.server.database import (
+    SQLITE_BUSY_TIMEOUT_MS,
     DatabaseError,
     SchemaState,
     check_schema,
@@ -68,4 +69,4 @@ def test_sqlite_is_opened_with_the_pragmas_durability_needs(tmp_path) -> None:
                   for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
     engine.dispose()
     assert pragma == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                      "busy_timeout": 10_000}
+                      "busy_timeout": SQLITE_BUSY_TIMEOUT_MS}

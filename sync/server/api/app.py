@@ -15,6 +15,7 @@ from sync.domain.clock import Clock, SystemClock
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.api import auth, contest_routes, health, insight_routes, sync_routes
 from sync.server.api.deps import protocol
+from sync.server.api.schemas import errors
 from sync.server.api.state import ServerState
 from sync.server.database import head_revision, make_engine
 from sync.server.passwords import Passwords
@@ -36,7 +37,11 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs",
                   redoc_url=None)
     app.state.debrief = state
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol)])
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol)],
+                    responses=errors(**{
+                        "400": "a malformed Debrief-Protocol header or an unreadable body",
+                        "413": "the body is larger than the server takes",
+                        "426": "this app is too old for the server: update it"}))
     for area in (auth.router, sync_routes.router, contest_routes.router,
                  insight_routes.router):
         api.include_router(area)

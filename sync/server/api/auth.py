@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, status
 from sync.server import accounts, tokens
 from sync.server.accounts import User
 from sync.server.api.deps import CurrentUser, Reading, State, bearer_token, field_error
-from sync.server.api.schemas import SignInIn, SignInOut, UserOut
+from sync.server.api.schemas import SIGNED_IN, SignInIn, SignInOut, UserOut, errors
 from sync.server.database import reading
 from sync.server.sign_in import SignInRefused, TooManyAttempts, sign_in
 
@@ -24,8 +24,8 @@ def user_out(connection: sa.Connection, user: User) -> UserOut:
                    manages=accounts.team_names(connection, user.managed_team_ids))
 
 
-@router.post("/sign-in", responses={401: {"description": "wrong username or password"},
-                                    429: {"description": "too many failed sign-ins"}})
+@router.post("/sign-in", responses=errors(**{"401": "wrong username or password",
+                                            "429": "too many failed sign-ins"}))
 def sign_in_route(body: SignInIn, request: Request, state: State) -> SignInOut:
     """Trade a username and password for a token (valid for 30 days, revocable)."""
     address = request.client.host if request.client else "unknown"
@@ -46,7 +46,8 @@ def sign_in_route(body: SignInIn, request: Request, state: State) -> SignInOut:
                          user=user_out(connection, signed_in.user))
 
 
-@router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT,
+             responses=errors(**{"401": SIGNED_IN["401"]}))
 def sign_out(state: State, user: CurrentUser,
              token: Annotated[str, Depends(bearer_token)]) -> None:
     """Revoke the token this request was made with."""
@@ -54,6 +55,6 @@ def sign_out(state: State, user: CurrentUser,
         tokens.revoke(connection, token, state.clock.now())
 
 
-@router.get("/me")
+@router.get("/me", responses=errors(**{"401": SIGNED_IN["401"]}))
 def me(user: CurrentUser, connection: Reading) -> UserOut:
     return user_out(connection, user)

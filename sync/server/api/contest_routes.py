@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
 from sync.server import contests
 from sync.server.accounts import AccountError, User, find_team_id
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
     DEFAULT_PAGE,
+    MAX_ID,
+    MAX_OFFSET,
     MAX_PAGE,
+    SIGNED_IN,
     ContestIn,
     ContestOut,
     ContestPage,
     LeaderboardOut,
     StandingOut,
+    errors,
 )
 from sync.server.contests import Contest, Standing
 
-router = APIRouter(prefix="/contests", tags=["contests"])
+router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
+    **SIGNED_IN, **{"404": "no such contest, or not yours to see"}))
 
 Player = Annotated[User, Depends(require_role("rep", "manager", "admin"))]
 Organiser = Annotated[User, Depends(require_role("manager", "admin"))]
+ContestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TOP_RANKS_FOR_REPS = 10
 
 
@@ -43,7 +49,7 @@ def _visible(connection: Reading, contest_id: int, user: User) -> Contest:
 
 @router.get("")
 def list_contests(connection: Reading, state: State, user: Player,
-                  cursor: Annotated[int | None, Query(ge=1)] = None,
+                  cursor: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                   ) -> ContestPage:
     """The contests of the user's team (or the teams they manage), newest first."""
@@ -74,7 +80,7 @@ def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut
 
 
 @router.get("/{contest_id}")
-def get_contest(contest_id: int, connection: Reading, state: State,
+def get_contest(contest_id: ContestId, connection: Reading, state: State,
                 user: Player) -> ContestOut:
     return contest_out(_visible(connection, contest_id, user), state)
 
@@ -86,8 +92,8 @@ def standing_out(standing: Standing) -> StandingOut:
 
 
 @router.get("/{contest_id}/leaderboard")
-def leaderboard(contest_id: int, connection: Reading, user: Player,
-                offset: Annotated[int, Query(ge=0)] = 0,
+def leaderboard(contest_id: ContestId, connection: Reading, user: Player,
+                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                 ) -> LeaderboardOut:
     """Entries per rep, scored on the server with the shared rules."""

@@ -47,12 +47,6 @@ def protocol(value: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None)
             "client_too_old", {"Upgrade": f"{PROTOCOL_HEADER}/{PROTOCOL_VERSION}"})
 
 
-def read_connection(state: State) -> Iterator[sa.Connection]:
-    with reading(state.engine) as connection:
-        yield connection
-
-
-Reading = Annotated[sa.Connection, Depends(read_connection)]
 # Writes open their transaction in the route itself (`with state.engine.begin()`), so
 # that it is committed before the route returns and the answer goes out.
 
@@ -73,6 +67,17 @@ def current_user(state: State, token: Annotated[str, Depends(bearer_token)]) -> 
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def read_connection(state: State, user: CurrentUser) -> Iterator[sa.Connection]:
+    """The request's read connection, taken only once the user is known: the sign-in
+    check's own connection is back in the pool by then, so a request never holds two
+    (under load, requests holding one and waiting for a second starved the pool)."""
+    with reading(state.engine) as connection:
+        yield connection
+
+
+Reading = Annotated[sa.Connection, Depends(read_connection)]
 
 
 def require_role(*roles: str) -> Callable[[User], User]:

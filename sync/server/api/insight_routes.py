@@ -11,21 +11,24 @@ from sync.domain.clock import as_utc
 from sync.domain.debrief import Outcome, Stage
 from sync.server import insights
 from sync.server.accounts import User
-from sync.server.api.deps import Reading, State, require_role
+from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
     DEFAULT_PAGE,
+    MAX_OFFSET,
     MAX_PAGE,
+    SIGNED_IN,
     CellOut,
     GroupOut,
     ReasonCountsOut,
+    errors,
 )
 
-router = APIRouter(prefix="/insights", tags=["insights"])
+router = APIRouter(prefix="/insights", tags=["insights"], responses=errors(**SIGNED_IN))
 
 Analyst = Annotated[User, Depends(require_role("marketing", "admin"))]
 Dimension = Literal["outcome", "stage", "industry", "company_size", "region", "competitor",
                     "month", "quarter"]
-Text = Annotated[str | None, Query(max_length=200)]
+Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 @router.get("/reasons")
@@ -38,7 +41,7 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimensi
                   until: Annotated[datetime | None, Query(
                       description="debriefs made before (ISO 8601)")] = None,
                   primary_only: bool = False,
-                  offset: Annotated[int, Query(ge=0)] = 0,
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                   ) -> ReasonCountsOut:
     """How many debriefs give each reason code, per value of `by`. Groups and cells
@@ -46,7 +49,7 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimensi
     filters = insights.Filters(
         outcome=outcome.value if outcome else None, stage=stage.value if stage else None,
         industry=industry, company_size=company_size, region=region, competitor=competitor,
-        since=_utc(since), until=_utc(until), primary_only=primary_only)
+        since=_utc(since, "since"), until=_utc(until, "until"), primary_only=primary_only)
     min_cell = state.settings.limits.min_cell
     groups, next_offset = insights.reason_counts(connection, by, filters, min_cell=min_cell,
                                                  offset=offset, limit=limit)
@@ -56,5 +59,8 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimensi
                           for c in g.reasons]) for g in groups])
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return as_utc(moment) if moment is not None else None
+def _utc(moment: datetime | None, name: str) -> datetime | None:
+    try:
+        return as_utc(moment) if moment is not None else None
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 has no UTC time
+        raise field_error(422, ["query", name], "date out of range", "datetime_range") from None

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from sync.domain.debrief import Evidence, Outcome, Stage
 
 MAX_BATCH = 500  # debriefs per push
+MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
+MAX_OFFSET = 1_000_000
 MAX_PAGE = 500  # rows per page of any list
 DEFAULT_PAGE = 100
 
@@ -21,6 +23,14 @@ ShortText = Annotated[str, Field(max_length=64)]
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        """NUL cannot be stored as text (PostgreSQL refuses it) and is never typed."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class SignInIn(Input):
@@ -195,3 +205,25 @@ class ReasonCountsOut(BaseModel):
     min_cell: int
     groups: list[GroupOut]
     next_offset: int | None
+
+
+def errors(**described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for error statuses, e.g. errors(**{"404": "no such contest"})."""
+    return {int(status): {"model": ErrorOut, "description": text}
+            for status, text in described.items()}
+
+
+SIGNED_IN = {"401": "not signed in, or the token expired or was revoked",
+             "403": "this role may not do this"}
+
+
+class FieldErrorOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    """Every error: a sentence, or the fields at fault (the shape of FastAPI's 422)."""
+
+    detail: str | list[FieldErrorOut]

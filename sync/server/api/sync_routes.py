@@ -15,15 +15,17 @@ from sync.server.api.schemas import (
     DEBRIEF_ID,
     DEFAULT_PAGE,
     MAX_PAGE,
+    SIGNED_IN,
     ConfigOut,
     DebriefPage,
     ItemResultOut,
     ProblemOut,
     PushIn,
     PushOut,
+    errors,
 )
 
-router = APIRouter(prefix="/sync", tags=["sync"])
+router = APIRouter(prefix="/sync", tags=["sync"], responses=errors(**SIGNED_IN))
 
 Rep = Annotated[User, Depends(require_role("rep", "manager"))]
 
