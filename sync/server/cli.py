@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the server's libraries load only for the command that needs
     from sync.server.demo import DemoCompany
 
 EXIT_OK, EXIT_REFUSED = 0, 2
+KEEP_ALIVE_S = 75
 T = TypeVar("T")
 
 
@@ -152,8 +153,10 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings, engine=engine)
     print(f"Debrief central store on http://{settings.host}:{settings.port} "
           f"(database: {describe(settings.db_url)})", flush=True)
+    # Idle connections stay open longer than a load balancer's usual idle timeout (60 s):
+    # closing first races the client's next request into a reset connection.
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                proxy_headers=True)
+                proxy_headers=True, timeout_keep_alive=KEEP_ALIVE_S)
     return EXIT_OK
 
 
