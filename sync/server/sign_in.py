@@ -56,6 +56,7 @@ def sign_in(engine: sa.Engine, *, username: str, password: str, address: str,
     address = address[:64]
     with engine.begin() as connection:
         _serialize(connection, account, address)
+        prune_failures(connection, now, limits)
         _check_limits(connection, account, address, now, limits)
         attempt = connection.execute(sign_in_failures.insert().values(
             account=account, address=address, failed_at=now, pending=True).returning(
@@ -99,7 +100,8 @@ def _serialize(connection: sa.Connection, account: str, address: str) -> None:
 
 
 def prune_failures(connection: sa.Connection, now: datetime, limits: SignInLimits) -> int:
-    """Forget failures older than the window (they no longer count)."""
+    """Forget failures older than the window: they no longer count, and without this
+    the table would keep every failure ever made."""
     return connection.execute(sign_in_failures.delete().where(
         sign_in_failures.c.failed_at < now - limits.window)).rowcount
 
