@@ -100,17 +100,19 @@ def add_user(connection: sa.Connection, *, username: str, password: str, role: s
 
 
 def find_user(connection: sa.Connection, username: str) -> User | None:
-    row = connection.execute(sa.select(users.c.id).where(
-        users.c.username == normalize_username(username))).first()
-    return load_user(connection, row.id) if row else None
+    return _user_where(connection, users.c.username == normalize_username(username))
 
 
 def load_user(connection: sa.Connection, user_id: int) -> User | None:
-    row = connection.execute(sa.select(users).where(users.c.id == user_id)).first()
+    return _user_where(connection, users.c.id == user_id)
+
+
+def _user_where(connection: sa.Connection, condition: sa.ColumnElement[bool]) -> User | None:
+    row = connection.execute(sa.select(users).where(condition)).first()
     if row is None:
         return None
     managed = connection.execute(sa.select(managed_teams.c.team_id).where(
-        managed_teams.c.user_id == user_id)).scalars()
+        managed_teams.c.user_id == row.id)).scalars()
     return User(row.id, row.username, row.display_name, row.role, row.team_id,
                 bool(row.disabled), frozenset(managed))
 
