@@ -4,9 +4,10 @@ fill it with a demo company."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from sync import __version__
@@ -125,18 +126,27 @@ def _engine(settings: ServerSettings) -> Engine:
         raise Refused(f"cannot use the database URL: {error}") from None
 
 
-def _ready_engine(settings: ServerSettings) -> Engine:
-    """The engine, once the schema is known to be current; otherwise say what to do."""
+@contextlib.contextmanager
+def _reaching(settings: ServerSettings) -> Iterator[None]:
+    """Say which database could not be reached, and why, instead of a traceback."""
     from sqlalchemy.exc import OperationalError
 
-    from sync.server.database import SchemaState, check_schema, describe
+    from sync.server.database import describe
 
-    engine = _engine(settings)
     try:
-        check = check_schema(engine)
+        yield
     except OperationalError as error:
         raise Refused(f"cannot reach the database {describe(settings.db_url)}: "
                       f"{error.orig}") from None
+
+
+def _ready_engine(settings: ServerSettings) -> Engine:
+    """The engine, once the schema is known to be current; otherwise say what to do."""
+    from sync.server.database import SchemaState, check_schema
+
+    engine = _engine(settings)
+    with _reaching(settings):
+        check = check_schema(engine)
     if check.state is not SchemaState.CURRENT:
         raise Refused(check.message)
     return engine
@@ -161,18 +171,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError
-
     from sync.server.database import DatabaseError, describe, migrate
 
     settings = _settings(args)
     try:
-        check = migrate(_engine(settings))
+        with _reaching(settings):
+            check = migrate(_engine(settings))
     except DatabaseError as error:
         raise Refused(str(error)) from None
-    except OperationalError as error:
-        raise Refused(f"cannot reach the database {describe(settings.db_url)}: "
-                      f"{error.orig}") from None
     print(f"{describe(settings.db_url)}: {check.message}")
     return EXIT_OK
 
