@@ -21,7 +21,8 @@ from sync.domain.clock import as_utc, to_iso
 from sync.domain.debrief import Debrief
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
-from sync.domain.validation import validate
+from sync.domain.text import N_, Message
+from sync.domain.validation import Problem, validate
 from sync.domain.wire import from_wire
 from sync.server.accounts import User
 from sync.server.tables import debrief_reasons, debriefs
@@ -31,12 +32,6 @@ class Status(enum.StrEnum):
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -81,19 +76,18 @@ def _push_one(connection: sa.Connection, upsert: sa.Executable, rep: User,
         debriefs.c.id == debrief.id)).scalar_one()
     if owner != rep.id:
         return ItemResult(debrief.id, debrief.revision, Status.REJECTED, (Problem(
-            "id", "this id belongs to another debrief; the app makes a new one"),))
+            "id", Message(N_("this id belongs to another debrief; the app makes a new one"))),))
     return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE)
 
 
 def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
     if debrief.quote is not None and not debrief.share_quote:
-        return (Problem("quote", "a quote that is not shared never leaves the app"),)
+        return (Problem("quote", Message(N_("a quote that is not shared never leaves the app"))),)
     if debrief.revision < 1:
-        return (Problem("revision", "a pushed debrief has revision 1 or more"),)
+        return (Problem("revision", Message(N_("a pushed debrief has revision 1 or more"))),)
     if debrief.deleted:
         return ()  # a tombstone only needs to be newer; its content no longer counts
-    return tuple(Problem(p.field, p.text) for p in
-                 validate(debrief, rules.taxonomy, rules.segments))
+    return tuple(validate(debrief, rules.taxonomy, rules.segments))
 
 
 def _row(debrief: Debrief, rep_id: int, now: datetime) -> dict[str, Any]:

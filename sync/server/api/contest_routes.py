@@ -58,7 +58,7 @@ def list_contests(connection: Reading, state: State, user: Player,
 
 
 @router.post("", status_code=status.HTTP_201_CREATED,
-             responses={403: {"description": "not a manager of that team"}})
+             responses=errors(**{"403": "not a manager of that team"}))
 def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut:
     with state.engine.begin() as connection:
         team = find_team_id(connection, body.team)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from sync.protocol import PROTOCOL_VERSION
 from sync.server import ingest
 from sync.server.accounts import User
-from sync.server.api.deps import Reading, State, field_error, require_role
+from sync.server.api.deps import Reading, State, require_role
 from sync.server.api.schemas import (
     DEBRIEF_ID,
     DEFAULT_PAGE,
@@ -42,7 +41,7 @@ def push(body: PushIn, state: State, rep: Rep) -> PushOut:
         counts[result.status] += 1
     return PushOut(
         results=[ItemResultOut(id=r.id, revision=r.revision, status=r.status.value,
-                               problems=[ProblemOut(field=p.field, message=p.message)
+                               problems=[ProblemOut(field=p.field, message=p.text)
                                          for p in r.problems]) for r in results],
         accepted=counts[ingest.Status.ACCEPTED], duplicate=counts[ingest.Status.DUPLICATE],
         rejected=counts[ingest.Status.REJECTED])
@@ -50,14 +49,11 @@ def push(body: PushIn, state: State, rep: Rep) -> PushOut:
 
 @router.get("/debriefs")
 def own_debriefs(connection: Reading, rep: Rep,
-                 cursor: Annotated[str | None, Query(max_length=36)] = None,
+                 cursor: Annotated[str | None, Query(pattern=DEBRIEF_ID)] = None,
                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                  ) -> DebriefPage:
     """The rep's own debriefs (deleted ones as tombstones), for a second machine.
     Pass `next_cursor` back as `cursor` until it is null."""
-    if cursor is not None and not re.fullmatch(DEBRIEF_ID, cursor):
-        raise field_error(422, ["query", "cursor"], "not a cursor this server gave out",
-                          "cursor_invalid")
     items, next_cursor = ingest.own_debriefs(connection, rep, cursor, limit)
     return DebriefPage.model_validate({"items": items, "next_cursor": next_cursor})
 
