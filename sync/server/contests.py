@@ -10,10 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
-from sync.domain.scoring import ContestRules, RulesError, contest_entries
+from sync.domain.scoring import ContestRules, RulesError
+from sync.server import scores
 from sync.server.accounts import AccountError, User
-from sync.server.ingest import stored_debriefs
-from sync.server.tables import contests, debriefs, teams, users
+from sync.server.tables import contests, teams
 
 NAME_MAX, PRIZE_MAX = 120, 200
 
@@ -72,6 +72,7 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
         team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,
         rules=parsed.to_dict(), created_by=by.id, created_at=now).returning(contests.c.id)
     ).scalar_one()
+    scores.rescore_contest(connection, contest_id)
     contest = find(connection, contest_id, by)
     assert contest is not None
     return contest
@@ -107,27 +108,13 @@ def listed(connection: sa.Connection, user: User, after: int | None,
 def standings(connection: sa.Connection, contest: Contest) -> list[Standing]:
     """Every rep of the contest's team with their entries, best first (ties share a
     rank and are listed by name)."""
-    members = connection.execute(sa.select(users.c.id, users.c.username,
-                                           users.c.display_name).where(
-        users.c.team_id == contest.team_id, users.c.role.in_(("rep", "manager")))).all()
-    by_id = {member.id: member for member in members}
-    scored = stored_debriefs(connection, sa.and_(
-        debriefs.c.rep_id.in_(list(by_id)), debriefs.c.created_at >= contest.starts_at,
-        debriefs.c.created_at < contest.ends_at))
-    earned = contest_entries((debrief for _, debrief in scored), contest.rules)
-    totals = {member_id: [0, 0] for member_id in by_id}
-    for rep_id, debrief in scored:
-        if debrief.id in earned:
-            totals[rep_id][0] += earned[debrief.id]
-            totals[rep_id][1] += 1
-    ordered = sorted(totals.items(), key=lambda item: (-item[1][0],
-                                                       by_id[item[0]].username))
+    ordered = sorted(scores.read(connection, contest.id, contest.team_id),
+                     key=lambda scored: (-scored[1], scored[0].username))
     result, rank, previous = [], 0, None
-    for position, (member_id, (entries, count)) in enumerate(ordered, start=1):
+    for position, (member, entries, count) in enumerate(ordered, start=1):
         if entries != previous:
             rank, previous = position, entries
-        member = by_id[member_id]
-        result.append(Standing(rank, member_id, member.username, member.display_name,
+        result.append(Standing(rank, member.id, member.username, member.display_name,
                                entries, count))
     return result
 

@@ -63,6 +63,17 @@ def reading(engine: Engine) -> sa.Connection:
     return engine.connect().execution_options(read_only=True)
 
 
+def serialize(connection: sa.Connection, *keys: str) -> None:
+    """Make other transactions that name any of `keys` wait until this one ends.
+    SQLite's BEGIN IMMEDIATE already serializes every writer; PostgreSQL takes
+    transaction-scoped advisory locks, in a fixed order so that two never deadlock."""
+    if connection.dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": key})
+
+
 def describe(url: str | URL) -> str:
     """The URL without its password, for logs and messages."""
     return make_url(url).render_as_string(hide_password=True)

@@ -9,22 +9,23 @@ The caller commits before it answers, so "accepted" and "duplicate" mean stored.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from sync.domain.clock import as_utc, to_iso
 from sync.domain.debrief import Debrief
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
 from sync.domain.validation import Problem, validate
 from sync.domain.wire import from_wire
+from sync.server import rollups, scores, stored
 from sync.server.accounts import User
+from sync.server.database import serialize
 from sync.server.tables import debrief_reasons, debriefs
 
 
@@ -57,27 +58,51 @@ _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", 
 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
          rules: Rules, now: datetime) -> list[ItemResult]:
-    """Store what is new in `items` (wire dicts); one result per item, in order."""
+    """Store what is new in `items` (wire dicts); one result per item, in order. The
+    reason rollup and the rep's contest scores move in the same transaction."""
+    # One push per rep at a time: what the rollup and the scores are moved from must be
+    # what the upserts replace, even when two machines of one rep push at once.
+    serialize(connection, f"push:{rep.id}")
+    before = {counted.debrief_id: counted for counted in rollups.currently_counted(
+        connection, [item["id"] for item in items if isinstance(item.get("id"), str)])}
     upsert = _upsert(connection.dialect.name)  # built once: SQLAlchemy caches its SQL
-    return [_push_one(connection, upsert, rep, item, rules, now) for item in items]
+    results, kept = [], {}
+    for item in items:
+        result, debrief = _push_one(connection, upsert, rep, item, rules, now)
+        results.append(result)
+        if debrief is not None:
+            kept[debrief.id] = debrief  # the last accepted version of an id is the one kept
+    if kept:
+        replaced = [before[i] for i in kept if i in before]
+        rollups.apply(connection, replaced,
+                      [counted for debrief in kept.values()
+                       if (counted := rollups.counted(debrief, rep.id)) is not None])
+        scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept.values()
+                                             if debrief.created_at is not None]
+                           + [counted.created_at for counted in replaced])
+    return results
 
 
 def _push_one(connection: sa.Connection, upsert: sa.Executable, rep: User,
-              item: dict[str, Any], rules: Rules, now: datetime) -> ItemResult:
+              item: dict[str, Any], rules: Rules, now: datetime,
+              ) -> tuple[ItemResult, Debrief | None]:
     debrief = from_wire(item, rep.username)
     problems = _problems(debrief, rules)
     if problems:
-        return ItemResult(debrief.id, debrief.revision, Status.REJECTED, problems)
-    stored = connection.execute(upsert, _row(debrief, rep.id, now)).first()
-    if stored is not None:
+        return ItemResult(debrief.id, debrief.revision, Status.REJECTED, problems), None
+    # A blank competitor is no competitor, and "Acme " is "Acme": one group in insights.
+    debrief = replace(debrief, competitor=(debrief.competitor or "").strip() or None)
+    written = connection.execute(upsert, _row(debrief, rep.id, now)).first()
+    if written is not None:
         _replace_reasons(connection, debrief)
-        return ItemResult(debrief.id, debrief.revision, Status.ACCEPTED)
+        return ItemResult(debrief.id, debrief.revision, Status.ACCEPTED), debrief
     owner = connection.execute(sa.select(debriefs.c.rep_id).where(
         debriefs.c.id == debrief.id)).scalar_one()
     if owner != rep.id:
         return ItemResult(debrief.id, debrief.revision, Status.REJECTED, (Problem(
-            "id", Message(N_("this id belongs to another debrief; the app makes a new one"))),))
-    return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE)
+            "id", Message(N_("this id belongs to another debrief; the app makes a new one"))),
+        )), None
+    return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE), None
 
 
 def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
@@ -134,9 +159,6 @@ def _replace_reasons(connection: sa.Connection, debrief: Debrief) -> None:
             for position, reason in enumerate(debrief.reasons)])
 
 
-_IN_CHUNK = 1000  # ids per IN (...) list: well under every database's parameter limit
-
-
 # --- pull -------------------------------------------------------------------------------
 
 
@@ -149,44 +171,6 @@ def own_debriefs(connection: sa.Connection, rep: User, after: str | None,
         query = query.where(debriefs.c.id > after)
     rows = connection.execute(query.order_by(debriefs.c.id).limit(limit + 1)).all()
     page, more = rows[:limit], len(rows) > limit
-    reasons = _reasons_of(connection, [row.id for row in page])
-    items = [_wire(row, reasons.get(row.id, [])) for row in page]
+    reasons = stored.reasons_of(connection, [row.id for row in page])
+    items = [stored.wire(row, reasons.get(row.id, [])) for row in page]
     return items, (page[-1].id if more else None)
-
-
-def _reasons_of(connection: sa.Connection,
-                ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    ids = list(ids)
-    found: dict[str, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), _IN_CHUNK):
-        rows = connection.execute(sa.select(debrief_reasons).where(
-            debrief_reasons.c.debrief_id.in_(ids[start:start + _IN_CHUNK])).order_by(
-            debrief_reasons.c.debrief_id, debrief_reasons.c.position))
-        for row in rows:
-            found.setdefault(row.debrief_id, []).append({
-                "code": row.code, "detail": row.detail, "evidence": row.evidence,
-                "primary": bool(row.is_primary)})
-    return found
-
-
-def _wire(row: Any, reasons: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": row.id, "revision": row.revision, "outcome": row.outcome, "stage": row.stage,
-        "segment": {"industry": row.industry, "company_size": row.company_size,
-                    "region": row.region},
-        "reasons": reasons, "reasons_unknown": bool(row.reasons_unknown),
-        "competitor": row.competitor, "deal_value": row.deal_value, "currency": row.currency,
-        "crm_ref": row.crm_ref, "quote": row.quote, "share_quote": bool(row.share_quote),
-        "created_at": to_iso(as_utc(row.created_at)),
-        "updated_at": to_iso(as_utc(row.updated_at)), "deleted": bool(row.deleted),
-    }
-
-
-def stored_debriefs(connection: sa.Connection,
-                    where: sa.ColumnElement[bool]) -> list[tuple[int, Debrief]]:
-    """Stored debriefs matching `where` (over debriefs' columns), as domain records with
-    their rep's id, for scoring on the server."""
-    rows = connection.execute(sa.select(debriefs).where(where)).all()
-    reasons = _reasons_of(connection, [row.id for row in rows])
-    return [(row.rep_id, from_wire(_wire(row, reasons.get(row.id, [])), str(row.rep_id)))
-            for row in rows]

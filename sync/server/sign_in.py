@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sync.domain.clock import as_utc
 from sync.server import accounts, tokens
 from sync.server.accounts import User
+from sync.server.database import serialize
 from sync.server.passwords import Passwords
 from sync.server.tables import sign_in_failures
 
@@ -55,7 +56,7 @@ def sign_in(engine: sa.Engine, *, username: str, password: str, address: str,
     account = accounts.normalize_username(username)[:64]
     address = address[:64]
     with engine.begin() as connection:
-        _serialize(connection, account, address)
+        serialize(connection, f"account:{account}", f"address:{address}")
         prune_failures(connection, now, limits)
         _check_limits(connection, account, address, now, limits)
         attempt = connection.execute(sign_in_failures.insert().values(
@@ -86,17 +87,6 @@ def _failed(engine: sa.Engine, attempt: int, reason: str) -> NoReturn:
         connection.execute(sign_in_failures.update().where(
             sign_in_failures.c.id == attempt).values(pending=False))
     raise SignInRefused(reason)
-
-
-def _serialize(connection: sa.Connection, account: str, address: str) -> None:
-    """Make concurrent sign-ins for one account or address wait for each other until
-    this transaction ends. SQLite's BEGIN IMMEDIATE already does; PostgreSQL takes
-    transaction-scoped advisory locks, in a fixed order so that two never deadlock."""
-    if connection.dialect.name != "postgresql":
-        return
-    for key in sorted((f"account:{account}", f"address:{address}")):
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                           {"key": key})
 
 
 def prune_failures(connection: sa.Connection, now: datetime, limits: SignInLimits) -> int:

@@ -115,6 +115,22 @@ debrief_reasons = sa.Table(
     sa.Index("ix_debrief_reasons_code", "code"),
 )
 
+# What marketing's insights read: per UTC month, outcome, dimension (see
+# sync.server.rollups) and value ('' for "not given"), the number of debriefs (code '')
+# and of debriefs naming each code, with the lowest and highest rep id among them.
+# Kept on every push, in the same transaction, so it never disagrees with the debriefs.
+reason_rollup = sa.Table(
+    "reason_rollup", metadata,
+    sa.Column("dimension", sa.String(16), primary_key=True),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("outcome", sa.String(16), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("debriefs", sa.Integer, nullable=False),
+    sa.Column("rep_lo", sa.Integer, nullable=True),  # null only inside a push
+    sa.Column("rep_hi", sa.Integer, nullable=True),
+)
+
 # A contest runs for one team over a period; its rules are the scoring data (JSON).
 contests = sa.Table(
     "contests", metadata,
@@ -127,4 +143,16 @@ contests = sa.Table(
     sa.Column("rules", sa.JSON, nullable=False),
     sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Each member's entries in a contest, kept on every push by that member (and computed
+# for the whole team when the contest is made), so standings are one indexed read.
+contest_scores = sa.Table(
+    "contest_scores", metadata,
+    sa.Column("contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("rep_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("debriefs", sa.Integer, nullable=False),
 )

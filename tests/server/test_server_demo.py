@@ -28,7 +28,7 @@ from sync.resources import default_segments, default_taxonomy
 from sync.server import demo
 from sync.server.database import make_engine, migrate
 from sync.server.demo_debriefs import RIVALS_BY_TIER, DemoRep, demo_debriefs
-from sync.server.ingest import stored_debriefs
+from sync.server.stored import stored_debriefs
 from sync.server.tables import contests, debrief_reasons, debriefs, teams, users
 
 EXIT_REFUSED = 2

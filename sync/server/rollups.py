@@ -1,0 +1,230 @@
+"""Reason rollups: the counts behind marketing's insights, kept on every push.
+
+`reason_rollup` holds one row per (dimension, UTC month, outcome, value, code): how many
+undeleted debriefs have that value, in all (code '') and naming each code (once per
+debrief, however many of its reasons use the code), with the lowest and highest rep id
+among them. Counts add up across months, and so do min and max; "at least two reps"
+(insights.MIN_REPS) holds exactly when the lowest and highest differ. So a question
+over six months sums a few thousand rows instead of scanning millions of reasons.
+docs/scale.md has the figures that chose this design.
+
+A push hands `apply` what its debriefs counted for before and after, in the push's own
+transaction. Counts move by the difference. A rep's lowest/highest id cannot be taken
+back by subtraction, so a row that lost a rep is counted again from the debriefs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sync.domain.clock import as_utc
+from sync.domain.debrief import Debrief
+from sync.server.stored import IN_CHUNK
+from sync.server.tables import debrief_reasons, debriefs, reason_rollup
+
+DIMENSIONS = ("outcome", "stage", "industry", "company_size", "region", "competitor")
+NOT_GIVEN = ""  # the value of a debrief that leaves a dimension empty
+ALL = ""  # the code of a row counting every debrief of its value
+
+Key = tuple[str, date, str, str, str]  # dimension, month, outcome, value, code
+_KEY_COLUMNS = ("dimension", "month", "outcome", "value", "code")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one stored, undeleted debrief adds to the rollup."""
+
+    debrief_id: str
+    rep_id: int
+    created_at: datetime
+    values: tuple[str, ...]  # one per DIMENSIONS, NOT_GIVEN where empty
+    codes: frozenset[str]
+
+    def keys_counted(self) -> Iterator[Key]:
+        month, outcome = month_of(self.created_at), self.values[0]
+        for dimension, value in zip(DIMENSIONS, self.values, strict=True):
+            yield dimension, month, outcome, value, ALL
+            for code in self.codes:
+                yield dimension, month, outcome, value, code
+
+
+def month_of(moment: datetime) -> date:
+    utc = as_utc(moment)
+    return date(utc.year, utc.month, 1)
+
+
+def month_start(month: date) -> datetime:
+    return datetime(month.year, month.month, 1, tzinfo=UTC)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def counted(debrief: Debrief, rep_id: int) -> Counted | None:
+    """What `debrief`, as stored for `rep_id`, counts for (None for a tombstone)."""
+    if debrief.deleted or debrief.created_at is None:
+        return None
+    segment = debrief.segment
+    values = (debrief.outcome.value if debrief.outcome else None,
+              debrief.stage.value if debrief.stage else None,
+              segment.industry, segment.company_size, segment.region, debrief.competitor)
+    return Counted(debrief.id, rep_id, debrief.created_at,
+                   tuple(value or NOT_GIVEN for value in values),
+                   frozenset(reason.code for reason in debrief.reasons))
+
+
+def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Counted]:
+    """What the stored, undeleted debriefs among `ids` count for now."""
+    rows: list[Any] = []
+    codes: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = connection.execute(
+            sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
+                      *(debriefs.c[name] for name in DIMENSIONS))
+            .where(debriefs.c.id.in_(ids[start:start + IN_CHUNK]),
+                   debriefs.c.deleted.is_(False))).all()
+        if chunk:
+            for debrief_id, code in connection.execute(
+                    sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code)
+                    .where(debrief_reasons.c.debrief_id.in_([row.id for row in chunk]))):
+                codes[debrief_id].add(code)
+        rows.extend(chunk)
+    result = []
+    for row in rows:
+        values = tuple(getattr(row, name) or NOT_GIVEN for name in DIMENSIONS)
+        result.append(Counted(row.id, row.rep_id, as_utc(row.created_at), values,
+                              frozenset(codes[row.id])))
+    return result
+
+
+@dataclass
+class _Change:
+    debriefs: int = 0
+    added: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)
+
+
+def apply(connection: sa.Connection, before: Iterable[Counted],
+          after: Iterable[Counted]) -> None:
+    """Move the rollup from what `before` counted for to what `after` counts for.
+
+    Call it in the transaction that changed the debriefs, after the change, with no
+    other transaction changing the same debriefs meanwhile (ingest holds the rep's lock).
+    Rows are written in key order, so two pushes never wait on each other in a circle.
+    """
+    changes: dict[Key, _Change] = defaultdict(_Change)
+    for version in before:
+        for key in version.keys_counted():
+            changes[key].debriefs -= 1
+            changes[key].removed.add(version.rep_id)
+    for version in after:
+        for key in version.keys_counted():
+            changes[key].debriefs += 1
+            changes[key].added.add(version.rep_id)
+    rows, shrunk = [], []
+    for key in sorted(changes):
+        change = changes[key]
+        if change.debriefs == 0 and change.removed <= change.added:
+            continue  # an edit that still counts here, for the same rep
+        rows.append({**dict(zip(_KEY_COLUMNS, key, strict=True)),
+                     "debriefs": change.debriefs,
+                     "rep_lo": min(change.added, default=None),
+                     "rep_hi": max(change.added, default=None)})
+        if change.removed - change.added:
+            shrunk.append((key, change.removed - change.added))
+    if rows:
+        connection.execute(_upsert(connection.dialect.name), rows)
+    for key, gone in shrunk:
+        _settle(connection, key, gone)
+
+
+def _upsert(dialect_name: str) -> sa.Executable:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(reason_rollup)
+    new, old = statement.excluded, reason_rollup.c
+    return statement.on_conflict_do_update(
+        index_elements=[reason_rollup.c[name] for name in _KEY_COLUMNS],
+        set_={"debriefs": old.debriefs + new.debriefs,
+              "rep_lo": sa.case((sa.or_(new.rep_lo.is_(None), new.rep_lo > old.rep_lo),
+                                 old.rep_lo), else_=new.rep_lo),
+              "rep_hi": sa.case((sa.or_(new.rep_hi.is_(None), new.rep_hi < old.rep_hi),
+                                 old.rep_hi), else_=new.rep_hi)})
+
+
+def _match(key: Key) -> sa.ColumnElement[bool]:
+    return sa.and_(*(reason_rollup.c[name] == part
+                     for name, part in zip(_KEY_COLUMNS, key, strict=True)))
+
+
+def _settle(connection: sa.Connection, key: Key, gone: set[int]) -> None:
+    """A row some rep left: drop it if empty, count it again if that rep was its lowest
+    or highest. The upsert locked the row, so the recount sees every committed change
+    and any later one waits for this transaction."""
+    row = connection.execute(sa.select(reason_rollup.c.debriefs, reason_rollup.c.rep_lo,
+                                       reason_rollup.c.rep_hi).where(_match(key))).first()
+    if row is None:
+        return
+    if row.debriefs > 0 and row.rep_lo not in gone and row.rep_hi not in gone:
+        return
+    count, low, high = connection.execute(_recount(key)).one()
+    if count == 0:
+        connection.execute(reason_rollup.delete().where(_match(key)))
+    else:
+        connection.execute(reason_rollup.update().where(_match(key)).values(
+            debriefs=count, rep_lo=low, rep_hi=high))
+
+
+def _recount(key: Key) -> sa.Select[Any]:
+    dimension, month, outcome, value, code = key
+    column = debriefs.c[dimension]
+    source: sa.FromClause = debriefs
+    counted: sa.ColumnElement[Any] = sa.func.count()
+    where = [debriefs.c.deleted.is_(False),
+             debriefs.c.created_at >= month_start(month),
+             debriefs.c.created_at < month_start(next_month(month)),
+             sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome,
+             sa.func.coalesce(column, NOT_GIVEN) == value]
+    if code != ALL:
+        # A join, not EXISTS: SQLite would answer EXISTS from the code index, once
+        # for every debrief of the month.
+        source = debriefs.join(debrief_reasons, debrief_reasons.c.debrief_id == debriefs.c.id)
+        counted = sa.func.count(sa.distinct(debriefs.c.id))
+        where.append(debrief_reasons.c.code == code)
+    return sa.select(counted, sa.func.min(debriefs.c.rep_id),
+                     sa.func.max(debriefs.c.rep_id)).select_from(source).where(*where)
+
+
+def month_column(dialect_name: str, moment: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """SQL for the first day of `moment`'s UTC month, as the rollup stores it."""
+    if dialect_name == "sqlite":
+        return sa.func.date(moment, "start of month")
+    return sa.cast(sa.func.date_trunc("month", sa.func.timezone("UTC", moment)), sa.Date)
+
+
+def rebuild(connection: sa.Connection) -> None:
+    """Count the whole rollup again from the debriefs: after a migration adds it, or a
+    bulk load that went around the push. Same answers as keeping it on every push."""
+    connection.execute(reason_rollup.delete())
+    month = month_column(connection.dialect.name, debriefs.c.created_at)
+    outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
+    live = debriefs.c.deleted.is_(False)
+    columns = [*_KEY_COLUMNS, "debriefs", "rep_lo", "rep_hi"]
+    codes = sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code).distinct().subquery()
+    for dimension in DIMENSIONS:
+        value = sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
+        tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
+        connection.execute(reason_rollup.insert().from_select(columns, sa.select(
+            sa.literal(dimension), month, outcome, value, sa.literal(ALL), *tally)
+            .where(live).group_by(month, outcome, value)))
+        connection.execute(reason_rollup.insert().from_select(columns, sa.select(
+            sa.literal(dimension), month, outcome, value, codes.c.code, *tally)
+            .select_from(debriefs.join(codes, codes.c.debrief_id == debriefs.c.id))
+            .where(live).group_by(month, outcome, value, codes.c.code)))

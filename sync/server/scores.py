@@ -1,0 +1,112 @@
+"""Contest scores kept on write: each member's entries in each contest of their team.
+
+A rep's entries depend on all their debriefs in the contest's period (near-duplicates
+earn nothing, the daily cap spreads over a day), so each push scores the pushing rep
+again, from their stored debriefs, in every contest of their team that the pushed
+debriefs fall in. Reading the standings is then one indexed read, however many
+debriefs a contest holds. Scoring uses sync.domain.scoring, as the app's preview does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sync.domain.clock import as_utc
+from sync.domain.scoring import ContestRules, contest_entries
+from sync.server.accounts import User
+from sync.server.database import serialize
+from sync.server.stored import stored_debriefs
+from sync.server.tables import contest_scores, contests, debriefs, users
+
+MEMBER_ROLES = ("rep", "manager")  # who takes part in their team's contests
+
+
+def members(connection: sa.Connection, team_id: int) -> list[Any]:
+    """The contest's field: the team's reps and managers (id, username, display_name)."""
+    return list(connection.execute(
+        sa.select(users.c.id, users.c.username, users.c.display_name).where(
+            users.c.team_id == team_id, users.c.role.in_(MEMBER_ROLES))))
+
+
+def tally(connection: sa.Connection, rules: ContestRules, starts_at: datetime,
+          ends_at: datetime, member_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """(entries, debriefs that count) per member, scored from the stored debriefs."""
+    scored = stored_debriefs(connection, sa.and_(
+        debriefs.c.rep_id.in_(list(member_ids)), debriefs.c.created_at >= starts_at,
+        debriefs.c.created_at < ends_at))
+    earned = contest_entries((debrief for _, debrief in scored), rules)
+    totals = {member_id: (0, 0) for member_id in member_ids}
+    for rep_id, debrief in scored:
+        if debrief.id in earned:
+            entries, count = totals[rep_id]
+            totals[rep_id] = (entries + earned[debrief.id], count + 1)
+    return totals
+
+
+def rescore_rep(connection: sa.Connection, rep: User, moments: Iterable[datetime]) -> None:
+    """Score `rep` again in their team's contests that any of `moments` (when the
+    pushed debriefs, and the versions they replace, were made) falls in. The caller
+    holds the rep's push lock, so no other push moves these scores meanwhile."""
+    moments = list(moments)
+    if rep.team_id is None or rep.role not in MEMBER_ROLES or not moments:
+        return
+    touched = connection.execute(sa.select(contests).where(
+        contests.c.team_id == rep.team_id, contests.c.starts_at <= max(moments),
+        contests.c.ends_at > min(moments))).all()
+    for contest in touched:
+        starts_at, ends_at = as_utc(contest.starts_at), as_utc(contest.ends_at)
+        if any(starts_at <= as_utc(moment) < ends_at for moment in moments):
+            _write(connection, contest.id, _tally_row(connection, contest, [rep.id]))
+
+
+def rescore_contest(connection: sa.Connection, contest_id: int) -> None:
+    """Score every member of the contest's team again: when the contest is made, or
+    after a bulk load that went around the push."""
+    contest = connection.execute(sa.select(contests).where(
+        contests.c.id == contest_id)).one()
+    member_ids = [member.id for member in members(connection, contest.team_id)]
+    # Pushes under way for these members finish first; later ones wait for this
+    # transaction and then see the contest, so none is left out of the scores.
+    serialize(connection, *(f"push:{member_id}" for member_id in member_ids))
+    connection.execute(contest_scores.delete().where(contest_scores.c.contest_id == contest_id))
+    _write(connection, contest_id, _tally_row(connection, contest, member_ids))
+
+
+def _tally_row(connection: sa.Connection, contest: Any,
+               member_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    return tally(connection, ContestRules.from_dict(contest.rules), contest.starts_at,
+                 contest.ends_at, member_ids)
+
+
+def _write(connection: sa.Connection, contest_id: int,
+           totals: dict[int, tuple[int, int]]) -> None:
+    rows = [{"contest_id": contest_id, "rep_id": rep_id, "entries": entries,
+             "debriefs": count} for rep_id, (entries, count) in sorted(totals.items())]
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(contest_scores)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[contest_scores.c.contest_id, contest_scores.c.rep_id],
+        set_={"entries": statement.excluded.entries,
+              "debriefs": statement.excluded.debriefs}), rows)
+
+
+def read(connection: sa.Connection, contest_id: int,
+         team_id: int) -> list[tuple[Any, int, int]]:
+    """Each member with their kept (entries, debriefs); 0, 0 for one with none yet."""
+    member = users.alias("member")
+    rows = connection.execute(
+        sa.select(member.c.id, member.c.username, member.c.display_name,
+                  sa.func.coalesce(contest_scores.c.entries, 0).label("entries"),
+                  sa.func.coalesce(contest_scores.c.debriefs, 0).label("debriefs"))
+        .select_from(member.outerjoin(contest_scores, sa.and_(
+            contest_scores.c.rep_id == member.c.id,
+            contest_scores.c.contest_id == contest_id)))
+        .where(member.c.team_id == team_id, member.c.role.in_(MEMBER_ROLES))).all()
+    return [(row, row.entries, row.debriefs) for row in rows]

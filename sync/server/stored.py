@@ -1,0 +1,54 @@
+"""Stored debriefs read back: as wire dicts (for pull) and as domain records (for
+scoring on the server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from sync.domain.clock import as_utc, to_iso
+from sync.domain.debrief import Debrief
+from sync.domain.wire import from_wire
+from sync.server.tables import debrief_reasons, debriefs
+
+IN_CHUNK = 1000  # ids per IN (...) list: well under every database's parameter limit
+
+
+def reasons_of(connection: sa.Connection,
+               ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    ids = list(ids)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        rows = connection.execute(sa.select(debrief_reasons).where(
+            debrief_reasons.c.debrief_id.in_(ids[start:start + IN_CHUNK])).order_by(
+            debrief_reasons.c.debrief_id, debrief_reasons.c.position))
+        for row in rows:
+            found.setdefault(row.debrief_id, []).append({
+                "code": row.code, "detail": row.detail, "evidence": row.evidence,
+                "primary": bool(row.is_primary)})
+    return found
+
+
+def wire(row: Any, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": row.id, "revision": row.revision, "outcome": row.outcome, "stage": row.stage,
+        "segment": {"industry": row.industry, "company_size": row.company_size,
+                    "region": row.region},
+        "reasons": reasons, "reasons_unknown": bool(row.reasons_unknown),
+        "competitor": row.competitor, "deal_value": row.deal_value, "currency": row.currency,
+        "crm_ref": row.crm_ref, "quote": row.quote, "share_quote": bool(row.share_quote),
+        "created_at": to_iso(as_utc(row.created_at)),
+        "updated_at": to_iso(as_utc(row.updated_at)), "deleted": bool(row.deleted),
+    }
+
+
+def stored_debriefs(connection: sa.Connection,
+                    where: sa.ColumnElement[bool]) -> list[tuple[int, Debrief]]:
+    """Stored debriefs matching `where` (over debriefs' columns), as domain records with
+    their rep's id, for scoring on the server."""
+    rows = connection.execute(sa.select(debriefs).where(where)).all()
+    reasons = reasons_of(connection, [row.id for row in rows])
+    return [(row.rep_id, from_wire(wire(row, reasons.get(row.id, [])), str(row.rep_id)))
+            for row in rows]

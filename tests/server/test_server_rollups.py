@@ -1,0 +1,237 @@
+"""The reason rollup and the contest scores, kept on every push, always equal what the
+debriefs themselves say: after any mix of new debriefs, edits, deletes and repeats,
+from several reps, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from server_world import FAST_PASSWORDS, migrated
+
+from sync.domain.clock import SteppingClock
+from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.ids import DebriefIdFactory
+from sync.domain.wire import to_wire
+from sync.server import accounts, contests, ingest, insights, rollups, scores
+from sync.server.database import make_engine
+from sync.server.store_config import StoreConfig
+from sync.server.tables import contest_scores, debriefs, reason_rollup
+
+CONFIG = StoreConfig.defaults()
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+MONTHS = (datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 9, 30, 23, tzinfo=UTC),
+          datetime(2026, 10, 15, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
+OUTCOMES = (Outcome.LOST, Outcome.WON, Outcome.NO_DECISION)
+INDUSTRIES = (None, *(c.key for c in CONFIG.rules.segments.industries[:2]))
+REGIONS = (None, *(c.key for c in CONFIG.rules.segments.regions[:2]))
+COMPETITORS = (None, "Acme", " Acme ", "Globex", "  ")
+
+
+def codes_for(outcome: Outcome) -> list[tuple[str, str | None]]:
+    """A few (code, detail) pairs that fit `outcome`, one code with two details."""
+    fitting = [code for code in CONFIG.rules.taxonomy.codes
+               if not code.retired and code.applies_to_outcome(outcome)]
+    with_details = next(code for code in fitting if len(code.details) >= 2)
+    pairs = [(with_details.key, with_details.details[0].key),
+             (with_details.key, with_details.details[1].key)]
+    pairs += [(code.key, None) for code in fitting if code is not with_details][:3]
+    return pairs
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a debrief says, drawn by hypothesis."""
+
+    outcome: Outcome
+    stage: Stage
+    industry: str | None
+    region: str | None
+    competitor: str | None
+    reasons: tuple[int, ...]  # indexes into codes_for(outcome); empty: "don't know"
+    made: datetime
+
+
+shapes = st.builds(
+    Shape, outcome=st.sampled_from(OUTCOMES), stage=st.sampled_from(list(Stage)),
+    industry=st.sampled_from(INDUSTRIES), region=st.sampled_from(REGIONS),
+    competitor=st.sampled_from(COMPETITORS),
+    reasons=st.lists(st.integers(0, 4), max_size=3, unique=True).map(tuple),
+    made=st.sampled_from(MONTHS).flatmap(
+        lambda month: st.integers(0, 72).map(lambda hours: month + timedelta(hours=hours))))
+
+# (rep, what): "new" with a shape, "edit" the n-th debrief of that rep with a shape,
+# "delete" or "again" (the same version pushed twice) the n-th debrief.
+steps = st.lists(st.one_of(
+    st.tuples(st.integers(0, 2), st.just("new"), st.integers(0, 0), shapes),
+    st.tuples(st.integers(0, 2), st.sampled_from(["edit"]), st.integers(0, 5), shapes),
+    st.tuples(st.integers(0, 2), st.sampled_from(["delete", "again"]), st.integers(0, 5),
+              st.none())), min_size=1, max_size=14)
+
+
+def debrief_of(shape: Shape, debrief_id: str, revision: int) -> dict[str, Any]:
+    pairs = codes_for(shape.outcome)
+    reasons = tuple(Reason(pairs[i][0], pairs[i][1], Evidence.MY_READ, primary=n == 0)
+                    for n, i in enumerate(shape.reasons))
+    debrief = Debrief(
+        id=debrief_id, rep="ignored", revision=revision, outcome=shape.outcome,
+        stage=shape.stage, segment=Segment(shape.industry, None, shape.region),
+        reasons=reasons, reasons_unknown=not reasons, competitor=shape.competitor,
+        created_at=shape.made, updated_at=NOW + timedelta(seconds=revision))
+    return to_wire(debrief)
+
+
+@pytest.fixture
+def store(fresh_database: str) -> Iterator[sa.Engine]:
+    engine = make_engine(migrated(fresh_database))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def field(store: sa.Engine) -> dict[str, Any]:
+    """Two teams, three reps (two in north), a manager, and a contest in north."""
+    with store.begin() as connection:
+        for team in ("north", "south"):
+            accounts.add_team(connection, team, NOW)
+        reps = [accounts.add_user(connection, username=name, password="x" * 12, role="rep",
+                                  team=team, now=NOW, passwords=FAST_PASSWORDS)
+                for name, team in (("rep.a", "north"), ("rep.b", "north"),
+                                   ("rep.c", "south"))]
+        manager = accounts.add_user(connection, username="boss", password="x" * 12,
+                                    role="manager", team="north", manages=("north",),
+                                    now=NOW, passwords=FAST_PASSWORDS)
+        manager = accounts.load_user(connection, manager.id)
+        early = contests.add_contest(
+            connection, by=manager, team_id=reps[0].team_id, name="Autumn", prize="Lunch",
+            starts_at=datetime(2026, 9, 15, tzinfo=UTC),
+            ends_at=datetime(2026, 11, 1, tzinfo=UTC), rules={"daily_cap": 5}, now=NOW)
+    return {"reps": reps, "manager": manager, "contests": [early]}
+
+
+def run(store: sa.Engine, field: dict[str, Any], plan: list[tuple]) -> None:
+    ids = DebriefIdFactory(SteppingClock(NOW))
+    made: dict[int, list[list[Any]]] = {0: [], 1: [], 2: []}  # per rep: [id, rev, shape]
+    for rep_index, what, n, shape in plan:
+        rep, own = field["reps"][rep_index], made[rep_index]
+        if what == "new":
+            own.append([ids.new_id(), 1, shape])
+            item = debrief_of(shape, own[-1][0], 1)
+        elif not own:
+            continue
+        else:
+            entry = own[n % len(own)]
+            if what != "again":
+                entry[1] += 1
+            if what == "edit":
+                entry[2] = shape
+            item = debrief_of(entry[2], entry[0], entry[1])
+            if what == "delete":
+                item = {**item, "deleted": True}
+        with store.begin() as connection:
+            results = ingest.push(connection, rep, [item], CONFIG.rules, NOW)
+        assert results[0].status != ingest.Status.REJECTED, results[0].problems
+
+
+def rollup_rows(connection: sa.Connection) -> set[tuple]:
+    return {tuple(row) for row in connection.execute(sa.select(reason_rollup))}
+
+
+def assert_rollup_is_exact(store: sa.Engine) -> None:
+    with store.connect() as connection:
+        kept = rollup_rows(connection)
+        rollups.rebuild(connection)
+        counted = rollup_rows(connection)
+        connection.rollback()
+    assert kept == counted
+
+
+def assert_insights_agree(store: sa.Engine) -> None:
+    """Every question the rollup answers gets the same answer from the debriefs."""
+    questions = [insights.Filters(), insights.Filters(outcome="lost"),
+                 insights.Filters(since=datetime(2026, 9, 1, tzinfo=UTC),
+                                  until=datetime(2026, 11, 1, tzinfo=UTC))]
+    with store.connect() as connection:
+        for filters in questions:
+            assert insights.answers_from_rollup(filters)
+            for by in insights.DIMENSIONS:
+                for min_cell in (1, 2):
+                    offset: int | None = 0
+                    while offset is not None:
+                        page = dict(by=by, filters=filters, min_cell=min_cell,
+                                    offset=offset, limit=2)
+                        ours = insights._from_rollup(connection, **page)
+                        truth = insights._from_debriefs(connection, **page)
+                        assert ours == truth, (by, filters, min_cell, offset)
+                        offset = ours[1]
+
+
+def assert_scores_are_exact(store: sa.Engine, field: dict[str, Any]) -> None:
+    with store.connect() as connection:
+        for contest in field["contests"]:
+            members = [member.id for member in scores.members(connection, contest.team_id)]
+            truth = scores.tally(connection, contest.rules, contest.starts_at,
+                                 contest.ends_at, members)
+            standings = contests.standings(connection, contest)
+            assert {s.user_id: (s.entries, s.debriefs) for s in standings} == truth
+
+
+def wipe(store: sa.Engine) -> None:
+    with store.begin() as connection:
+        for table in (contest_scores, reason_rollup, debriefs):
+            connection.execute(table.delete())
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(plan=steps)
+def test_rollup_and_scores_equal_a_count_from_scratch(store, field, plan):
+    wipe(store)
+    run(store, field, plan)
+    assert_rollup_is_exact(store)
+    assert_insights_agree(store)
+    assert_scores_are_exact(store, field)
+
+
+def test_a_code_named_twice_counts_once_and_a_contest_made_later_scores_the_past(
+        store, field):
+    lost = codes_for(Outcome.LOST)
+    plan = [(rep, "new", 0, Shape(Outcome.LOST, Stage.EVALUATION, INDUSTRIES[1], None,
+                                  "Acme", (0, 1, 2), MONTHS[2] + timedelta(hours=rep)))
+            for rep in (0, 1, 0)]
+    run(store, field, plan)
+    assert lost[0][0] == lost[1][0]  # the same code, two details
+    with store.connect() as connection:
+        groups, _ = insights.reason_counts(connection, "competitor", insights.Filters(),
+                                           min_cell=1, offset=0, limit=10)
+    (acme,) = groups
+    assert acme.value == "Acme" and acme.debriefs == 3
+    assert {cell.code: cell.debriefs for cell in acme.reasons}[lost[0][0]] == 3
+    with store.begin() as connection:
+        later = contests.add_contest(
+            connection, by=field["manager"], team_id=field["reps"][0].team_id, name="Late",
+            prize="Cake", starts_at=datetime(2026, 10, 1, tzinfo=UTC),
+            ends_at=datetime(2026, 12, 1, tzinfo=UTC), rules=None, now=NOW)
+    field["contests"].append(later)
+    assert_scores_are_exact(store, field)
+    with store.connect() as connection:
+        entries = {s.username: s.entries for s in contests.standings(connection, later)}
+    assert entries["rep.a"] > entries["rep.b"] > 0 and entries["boss"] == 0
+
+
+def test_a_rep_leaving_a_cell_is_counted_again(store, field):
+    shape = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[3])
+    run(store, field, [(0, "new", 0, shape), (1, "new", 0, shape),
+                       (0, "delete", 0, None)])
+    with store.connect() as connection:
+        acme = connection.execute(sa.select(reason_rollup).where(
+            reason_rollup.c.dimension == "competitor", reason_rollup.c.code == "")).one()
+    assert (acme.debriefs, acme.rep_lo, acme.rep_hi) == (1, field["reps"][1].id,
+                                                         field["reps"][1].id)
