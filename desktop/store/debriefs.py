@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from desktop.store.conflicts import keep_copy
 from desktop.store.errors import store_error_from
 from sync.domain.clock import Clock, from_iso, to_iso
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
@@ -97,19 +98,20 @@ class DebriefStore:
         now = self.clock.now()
         entries = score(debrief, self.rules.contest).entries
         with self.transaction() as conn:
-            row = conn.execute("SELECT revision, created_at FROM debrief WHERE id = ?",
-                               (debrief.id,)).fetchone()
+            row = conn.execute(
+                "SELECT revision, created_at, pulled_revision FROM debrief WHERE id = ?",
+                (debrief.id,)).fetchone()
             stored_revision, created = (row[0], from_iso(row[1])) if row else (0, now)
             saved = debrief.with_changes(
                 revision=max(stored_revision, debrief.revision) + 1,
                 created_at=created, updated_at=now)
-            conn.execute(_UPSERT, _row(saved, entries, self.rules.taxonomy.version))
-            conn.execute("DELETE FROM reason WHERE debrief_id = ?", (saved.id,))
-            conn.executemany(
-                "INSERT INTO reason (debrief_id, position, code, detail, evidence, is_primary)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(saved.id, i, r.code, r.detail, r.evidence.value, int(r.primary))
-                 for i, r in enumerate(saved.reasons)])
+            if row and 0 < debrief.revision < stored_revision == row[2]:
+                # Edited from a copy older than a version sync pulled in meanwhile (from
+                # another machine): this edit wins, and the pulled version is kept.
+                pulled = read(conn, debrief.id, include_deleted=True)
+                assert pulled is not None
+                keep_copy(conn, pulled, saved.revision, now)
+            write(conn, saved, entries, self.rules.taxonomy.version)
             if clear_draft is not None:
                 conn.execute("DELETE FROM draft WHERE slot = ?", (clear_draft,))
         return saved
@@ -137,16 +139,7 @@ class DebriefStore:
         return self.get(debrief_id)
 
     def get(self, debrief_id: str, *, include_deleted: bool = False) -> Debrief | None:
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM debrief WHERE id = ?"
-        if not include_deleted:
-            sql += " AND deleted = 0"
-        row = self.conn.execute(sql, (debrief_id,)).fetchone()
-        if row is None:
-            return None
-        reasons = self.conn.execute(
-            "SELECT code, detail, evidence, is_primary FROM reason WHERE debrief_id = ? "
-            "ORDER BY position", (debrief_id,)).fetchall()
-        return _debrief(dict(zip(_COLUMNS, row, strict=True)), reasons)
+        return read(self.conn, debrief_id, include_deleted=include_deleted)
 
     def last_saved(self) -> Debrief | None:
         row = self.conn.execute(
@@ -162,6 +155,35 @@ class DebriefStore:
             "ORDER BY created_at DESC LIMIT ?) WHERE competitor IS NOT NULL "
             "GROUP BY competitor ORDER BY COUNT(*) DESC, competitor LIMIT ?", (recent, limit))
         return [r[0] for r in rows]
+
+
+def write(conn: sqlite3.Connection, debrief: Debrief, entries: int,
+          taxonomy_version: str) -> None:
+    """Store `debrief` and its reasons exactly as given (revision included), inside the
+    caller's transaction. Saves and debriefs pulled from the central store both use it."""
+    conn.execute(_UPSERT, _row(debrief, entries, taxonomy_version))
+    conn.execute("DELETE FROM reason WHERE debrief_id = ?", (debrief.id,))
+    conn.executemany(
+        "INSERT INTO reason (debrief_id, position, code, detail, evidence, is_primary)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(debrief.id, i, r.code, r.detail, r.evidence.value, int(r.primary))
+         for i, r in enumerate(debrief.reasons)])
+
+
+def read(conn: sqlite3.Connection, debrief_id: str, *,
+         include_deleted: bool = False) -> Debrief | None:
+    """One debrief with its reasons, or None."""
+    sql = f"SELECT {', '.join(_COLUMNS)} FROM debrief WHERE id = ?"
+    if not include_deleted:
+        sql += " AND deleted = 0"
+    row = conn.execute(sql, (debrief_id,)).fetchone()
+    if row is None:
+        return None
+    reasons = conn.execute(
+        "SELECT code, detail, evidence, is_primary FROM reason WHERE debrief_id = ? "
+        "ORDER BY position", (debrief_id,)).fetchall()
+    return _debrief(dict(zip(_COLUMNS, row, strict=True)), reasons)
+
 
 def _row(d: Debrief, entries: int, taxonomy_version: str) -> tuple:
     assert d.created_at is not None and d.updated_at is not None

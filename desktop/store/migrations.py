@@ -70,9 +70,43 @@ def _v2_last_edit_index(db: sqlite_utils.Database) -> None:
     db["debrief"].create_index(["deleted", "updated_at"], index_name="debrief_last_edit")
 
 
+def _v3_sync_state(db: sqlite_utils.Database) -> None:
+    # What the central store has confirmed (synced_revision), what it refused and why
+    # (refused_revision, refusal as JSON), and which revision last came from a pull.
+    for column in ("synced_revision INTEGER NOT NULL DEFAULT 0",
+                   "pulled_revision INTEGER NOT NULL DEFAULT 0",
+                   "refused_revision INTEGER",
+                   "refusal TEXT"):
+        db.execute(f"ALTER TABLE debrief ADD COLUMN {column}")
+    # Debriefs waiting to be pushed, found and counted without a scan of every debrief.
+    db.execute("CREATE INDEX debrief_unsynced ON debrief (id) "
+               "WHERE synced_revision < revision")
+    # The losing side of a conflict between two machines, kept readable, never dropped.
+    db.execute("""
+        CREATE TABLE conflict_copy (
+            id INTEGER PRIMARY KEY,
+            debrief_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            winner_revision INTEGER NOT NULL,
+            kept_at TEXT NOT NULL,
+            UNIQUE (debrief_id, revision, updated_at)
+        )""")
+    # The pull cursor, the last sync, and the taxonomy, segment lists and contest rules
+    # pulled from the central store (JSON).
+    db.execute("""
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_debriefs", _v1_debriefs),
     ("0002_last_edit_index", _v2_last_edit_index),
+    ("0003_sync_state", _v3_sync_state),
 ]
 
 SCHEMA_VERSION = len(STEPS)

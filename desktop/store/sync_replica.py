@@ -1,0 +1,304 @@
+"""The local store's side of sync: what is waiting, what the central store confirmed or
+refused, debriefs pulled from it (with the conflict rule), and the lists it hands out.
+
+Implements sync.client.replica.LocalReplica over a DebriefStore's connection, one
+transaction per call. A debrief's sync state lives in its own row:
+
+- `synced_revision`: the highest revision the central store confirmed (accepted or
+  duplicate). The debrief waits to be pushed while its revision is higher.
+- `refused_revision`, `refusal`: the revision the central store refused, and why (JSON).
+  It is not pushed again until the rep edits it.
+- `pulled_revision`: the revision written by a pull (0 if never): a row whose revision
+  differs was last written on this machine.
+
+Conflict rule: the higher revision wins, ties by the later `updated_at`. The loser is
+kept in `conflict_copy` (with its private notes, if it is the local one), never dropped.
+A version written on this machine that a pulled one replaces is kept even when the
+other machine may have edited on top of it: with one revision number, an edit made on
+top of it and a concurrent one look the same, and a spare copy beats a lost edit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from enum import Enum
+
+from desktop.store.conflicts import conflict_copies, keep_copy
+from desktop.store.debriefs import DebriefStore, Rules, read, write
+from desktop.store.errors import store_error_from
+from sync.domain.clock import from_iso, to_iso
+from sync.domain.debrief import Debrief
+from sync.domain.scoring import ContestRules, score
+from sync.domain.segments import SegmentLists
+from sync.domain.sync_state import (
+    ConflictCopy,
+    PulledConfig,
+    PullOutcome,
+    Refusal,
+    RefusedField,
+    ReplicaCounts,
+)
+from sync.domain.taxonomy import Taxonomy
+from sync.domain.wire import to_wire
+
+_WAITING = ("synced_revision < revision "
+            "AND (refused_revision IS NULL OR refused_revision < revision)")
+_REFUSED = "refused_revision IS NOT NULL AND refused_revision = revision"
+REFUSALS_SHOWN = 100  # refusals handed to the status area; the count covers all
+
+_CURSOR = "pull_cursor"
+_COMPLETE_PULL = "last_complete_pull"
+_LAST_SYNC = "last_sync"
+_CONFIG = "config"
+
+
+class _Merged(Enum):
+    """What applying one pulled debrief did."""
+
+    ADDED = "added"
+    SKIPPED = "skipped"
+    SAME = "same"
+    UPDATED = "updated"
+    UPDATED_KEEPING_LOCAL = "updated, the local version kept as a copy"
+    LOCAL_KEPT = "the local version wins"
+    LOCAL_KEPT_WITH_COPY = "the local version wins, the pulled one kept as a copy"
+
+
+class SyncReplica:
+    """The rep's debriefs as the sync engine sees them, over one store connection."""
+
+    def __init__(self, store: DebriefStore):
+        self.store = store
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.store.conn
+
+    # --- push -------------------------------------------------------------------------
+
+    def unsynced(self, limit: int, after: str | None = None) -> list[Debrief]:
+        with self._snapshot() as conn:
+            ids = [row[0] for row in conn.execute(
+                f"SELECT id FROM debrief WHERE {_WAITING} AND id > ? ORDER BY id LIMIT ?",
+                (after or "", limit))]
+            found = [read(conn, debrief_id, include_deleted=True) for debrief_id in ids]
+        return [debrief for debrief in found if debrief is not None]
+
+    def mark_synced(self, confirmed: Sequence[tuple[str, int]]) -> None:
+        if not confirmed:
+            return
+        with self.store.transaction() as conn:
+            # SET sees the old values, so the refusal is cleared only if it is older.
+            conn.executemany(
+                "UPDATE debrief SET synced_revision = :rev, "
+                "refusal = CASE WHEN refused_revision <= :rev THEN NULL ELSE refusal END, "
+                "refused_revision = CASE WHEN refused_revision <= :rev THEN NULL "
+                "ELSE refused_revision END "
+                "WHERE id = :id AND synced_revision < :rev AND revision >= :rev",
+                [{"id": debrief_id, "rev": revision} for debrief_id, revision in confirmed])
+
+    def mark_refused(self, refusals: Sequence[Refusal]) -> None:
+        if not refusals:
+            return
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE debrief SET refused_revision = :rev, refusal = :why "
+                "WHERE id = :id AND revision >= :rev AND synced_revision < :rev",
+                [{"id": r.debrief_id, "rev": r.revision, "why": _problems_json(r.problems)}
+                 for r in refusals])
+
+    # --- pull -------------------------------------------------------------------------
+
+    def apply_pulled(self, debriefs: Sequence[Debrief], next_cursor: str | None,
+                     pulled_at: datetime) -> PullOutcome:
+        added = updated = conflicts = 0
+        with self.store.transaction() as conn:
+            for remote in debriefs:
+                merged = self._merge(conn, remote, pulled_at)
+                added += merged is _Merged.ADDED
+                updated += merged in (_Merged.UPDATED, _Merged.UPDATED_KEEPING_LOCAL)
+                conflicts += merged in (_Merged.UPDATED_KEEPING_LOCAL,
+                                        _Merged.LOCAL_KEPT_WITH_COPY)
+            if next_cursor is None:
+                _delete(conn, _CURSOR)
+                _put(conn, _COMPLETE_PULL, to_iso(pulled_at), pulled_at)
+            else:
+                _put(conn, _CURSOR, next_cursor, pulled_at)
+        return PullOutcome(added=added, updated=updated, conflicts=conflicts)
+
+    def _merge(self, conn: sqlite3.Connection, remote: Debrief, now: datetime) -> _Merged:
+        """Apply one pulled debrief by the conflict rule."""
+        state = conn.execute(
+            "SELECT synced_revision, pulled_revision FROM debrief WHERE id = ?",
+            (remote.id,)).fetchone()
+        local = read(conn, remote.id, include_deleted=True) if state else None
+        if local is None:
+            if remote.outcome is None or remote.stage is None:
+                return _Merged.SKIPPED  # a tombstone of something never seen here
+            self._write_pulled(conn, remote)
+            return _Merged.ADDED
+        synced, pulled = state
+        if _version(remote) == _version(local):
+            # The central store holds exactly this version (e.g. its answer was lost).
+            conn.execute("UPDATE debrief SET synced_revision = MAX(synced_revision, ?) "
+                         "WHERE id = ?", (remote.revision, remote.id))
+            return _Merged.SAME
+        if _version(remote) > _version(local):
+            merged = _merged(remote, local)
+            kept = local.revision != pulled and _differs(local, merged)
+            if kept:
+                keep_copy(conn, local, merged.revision, now)
+            self._write_pulled(conn, merged)
+            return _Merged.UPDATED_KEEPING_LOCAL if kept else _Merged.UPDATED
+        # The local version wins; it is pushed next. A remote version this machine never
+        # had, which that push replaces on the central store, is kept as a copy.
+        foreign = remote.revision > max(synced, pulled) or remote.revision == local.revision
+        if foreign and remote.outcome and remote.stage and _differs(local, remote):
+            keep_copy(conn, remote.with_changes(rep=local.rep), local.revision, now)
+            return _Merged.LOCAL_KEPT_WITH_COPY
+        return _Merged.LOCAL_KEPT
+
+    def _write_pulled(self, conn: sqlite3.Connection, debrief: Debrief) -> None:
+        rules = self.store.rules
+        write(conn, debrief, score(debrief, rules.contest).entries, rules.taxonomy.version)
+        conn.execute(
+            "UPDATE debrief SET synced_revision = :rev, pulled_revision = :rev, "
+            "refused_revision = NULL, refusal = NULL WHERE id = :id",
+            {"rev": debrief.revision, "id": debrief.id})
+
+    def pull_cursor(self) -> str | None:
+        return _get(self.conn, _CURSOR)
+
+    def last_complete_pull(self) -> datetime | None:
+        value = _get(self.conn, _COMPLETE_PULL)
+        return from_iso(value) if value else None
+
+    # --- config and bookkeeping -------------------------------------------------------
+
+    def apply_config(self, config: PulledConfig) -> None:
+        document = json.dumps({
+            "taxonomy_version": config.taxonomy_version, "taxonomy": config.taxonomy,
+            "segments": config.segments, "contest_rules": config.contest_rules,
+        }, ensure_ascii=False, sort_keys=True)
+        with self.store.transaction() as conn:
+            if _get(conn, _CONFIG) != document:
+                _put(conn, _CONFIG, document, self.store.clock.now())
+
+    def pulled_config(self) -> PulledConfig | None:
+        value = _get(self.conn, _CONFIG)
+        return PulledConfig(**json.loads(value)) if value else None
+
+    def record_sync(self, finished_at: datetime) -> None:
+        with self.store.transaction() as conn:
+            _put(conn, _LAST_SYNC, to_iso(finished_at), finished_at)
+
+    def last_sync(self) -> datetime | None:
+        value = _get(self.conn, _LAST_SYNC)
+        return from_iso(value) if value else None
+
+    def counts(self) -> ReplicaCounts:
+        with self._snapshot() as conn:
+            waiting = conn.execute(f"SELECT COUNT(*) FROM debrief WHERE {_WAITING}").fetchone()
+            refused = conn.execute(
+                f"SELECT COUNT(*) FROM debrief WHERE synced_revision < revision AND {_REFUSED}"
+            ).fetchone()
+            copies = conn.execute("SELECT COUNT(*) FROM conflict_copy").fetchone()
+            rows = conn.execute(
+                f"SELECT id, refused_revision, refusal FROM debrief WHERE "
+                f"synced_revision < revision AND {_REFUSED} ORDER BY id LIMIT ?",
+                (REFUSALS_SHOWN,)).fetchall()
+        return ReplicaCounts(waiting=waiting[0], refused=refused[0],
+                             conflict_copies=copies[0],
+                             refusals=tuple(_refusal(*row) for row in rows))
+
+    def refusal(self, debrief_id: str) -> Refusal | None:
+        """Why the central store refused this debrief's current revision, if it did."""
+        row = self.conn.execute(
+            f"SELECT id, refused_revision, refusal FROM debrief WHERE id = ? AND {_REFUSED}",
+            (debrief_id,)).fetchone()
+        return _refusal(*row) if row else None
+
+    def conflict_copies(self, debrief_id: str | None = None) -> list[ConflictCopy]:
+        """Kept losing versions, newest first; of one debrief if `debrief_id` is given."""
+        return conflict_copies(self.conn, debrief_id)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: a debrief and its reasons come from the same commit."""
+        try:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            known = store_error_from(exc, self.store.path)
+            if known is not None:
+                raise known from exc
+            raise
+
+
+def pulled_rules(replica: SyncReplica, fallback: Rules) -> Rules:
+    """The rules a save checks against: the central store's lists once pulled."""
+    config = replica.pulled_config()
+    if config is None:
+        return fallback
+    return Rules(Taxonomy.from_dict(config.taxonomy), SegmentLists.from_dict(config.segments),
+                 ContestRules.from_dict(config.contest_rules["rules"]))
+
+
+def _version(debrief: Debrief) -> tuple[int, datetime]:
+    assert debrief.updated_at is not None
+    return (debrief.revision, debrief.updated_at)
+
+
+def _merged(remote: Debrief, local: Debrief) -> Debrief:
+    """The winning remote version, with what never leaves this machine kept from the
+    local one: private notes, account name, and a quote that was not shared."""
+    merged = remote.with_changes(rep=local.rep, private_notes=local.private_notes,
+                                 account_name=local.account_name)
+    if remote.outcome is None or remote.stage is None:  # a bare tombstone
+        merged = local.with_changes(revision=remote.revision, updated_at=remote.updated_at,
+                                    deleted=remote.deleted)
+    elif not remote.share_quote and remote.quote is None and not local.share_quote:
+        merged = merged.with_changes(quote=local.quote)
+    return merged
+
+
+def _differs(one: Debrief, other: Debrief) -> bool:
+    """Whether two versions say different things (revisions and times aside)."""
+    ignore = ("revision", "updated_at", "created_at")
+    first, second = to_wire(one), to_wire(other)
+    return any(first[key] != second[key] for key in first if key not in ignore)
+
+
+def _problems_json(problems: Sequence[RefusedField]) -> str:
+    return json.dumps([{"field": p.field, "message": p.message} for p in problems],
+                      ensure_ascii=False)
+
+
+def _refusal(debrief_id: str, revision: int, text: str | None) -> Refusal:
+    problems = json.loads(text) if text else []
+    return Refusal(debrief_id, revision,
+                   tuple(RefusedField(p["field"], p["message"]) for p in problems))
+
+
+def _get(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _put(conn: sqlite3.Connection, key: str, value: str, now: datetime) -> None:
+    conn.execute(
+        "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at", (key, value, to_iso(now)))
+
+
+def _delete(conn: sqlite3.Connection, key: str) -> None:
+    conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))

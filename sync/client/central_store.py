@@ -1,0 +1,312 @@
+"""The central store's HTTP API as the app calls it: a thin client over requests.
+
+Every call sends the protocol header, has a connect and a read timeout, verifies TLS
+(against a custom CA bundle if one is set) and sends the token as a Bearer header.
+Answers become values; failures become `SyncProblem`s (sync.client.problems). The token
+is never put in a message, a log line or a repr; a 401 makes this client forget it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.auth import AuthBase
+
+from sync.client import problems
+from sync.client.problems import BatchRefused, SyncProblem
+from sync.domain.clock import Clock, SystemClock
+from sync.domain.text import N_, Message
+from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+OLDEST_SERVER_PROTOCOL = 1  # the oldest central store this app can sync with
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for a connection, and then between bytes of the answer."""
+
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in. The caller keeps `token` in the keychain, nowhere else."""
+
+    username: str
+    role: str
+    expires_at: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """The central store's answer for one pushed debrief."""
+
+    id: str
+    revision: int
+    status: str  # accepted, duplicate or rejected
+    problems: tuple[tuple[str, str], ...] = ()  # (field, message)
+
+
+@dataclass(frozen=True)
+class DebriefPage:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def server_address(text: str, *, allow_plain_http: bool = False) -> str:
+    """A server address as the rep typed it, checked and without a trailing slash.
+
+    Plain http is taken only for this computer (127.0.0.1, ::1, localhost) unless
+    `allow_plain_http`: elsewhere it would send the token readable to anyone between.
+    """
+    address = text.strip().rstrip("/")
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise problems.wrong_address(address or text, "not an http(s) URL with a host")
+    if parts.query or parts.fragment:
+        raise problems.wrong_address(address, "a server address has no ?query or #part")
+    if parts.scheme == "http" and not (allow_plain_http or _is_loopback(parts.hostname)):
+        raise problems.SyncProblem(problems.ProblemKind.WRONG_ADDRESS, Message(N_(
+            "{url} is not encrypted (http): use the https address of your team's server."),
+            {"url": address}), detail="plain http to another computer")
+    return address
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Bearer(AuthBase):
+    """Sets the Authorization header; as an auth object it also keeps requests from
+    replacing it with credentials from a ~/.netrc."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "<Bearer token>"
+
+
+class CentralStore:
+    """One central store at `base_url`, maybe signed in. Not thread-safe: one per worker."""
+
+    def __init__(self, base_url: str, *, token: str | None = None,
+                 timeouts: Timeouts | None = None, ca_bundle: Path | None = None,
+                 session: requests.Session | None = None, clock: Clock | None = None,
+                 protocol_version: int = PROTOCOL_VERSION,
+                 oldest_server_protocol: int = OLDEST_SERVER_PROTOCOL):
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.timeouts = timeouts or Timeouts()
+        self.verify: bool | str = str(ca_bundle) if ca_bundle is not None else True
+        self.session = session or requests.Session()
+        self.clock = clock or SystemClock()
+        self.protocol_version = protocol_version
+        self.oldest_server_protocol = oldest_server_protocol
+
+    def __repr__(self) -> str:
+        return f"CentralStore({self.base_url!r}, signed_in={self.signed_in})"
+
+    @property
+    def signed_in(self) -> bool:
+        return self._token is not None
+
+    def use_token(self, token: str | None) -> None:
+        self._token = token
+
+    def forget_token(self) -> None:
+        self._token = None
+
+    def close(self) -> None:
+        self.session.close()
+
+    # --- the routes -------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        """Trade a username and password for a token, which this client then uses."""
+        try:
+            body = self._call("POST", "/auth/sign-in", signed=False,
+                              json={"username": username, "password": password})
+        except SyncProblem as problem:
+            if problem.kind is problems.ProblemKind.SIGN_IN:
+                raise problems.wrong_password() from None
+            raise
+        self._token = body["token"]
+        user = body.get("user") or {}
+        return SignedIn(username=user.get("username", username), role=user.get("role", ""),
+                        expires_at=str(body.get("expires_at", "")), token=body["token"])
+
+    def sign_out(self) -> None:
+        """Revoke this client's token on the server, and forget it."""
+        try:
+            self._call("POST", "/auth/sign-out")
+        finally:
+            self._token = None
+
+    def me(self) -> dict[str, Any]:
+        return self._call("GET", "/auth/me")
+
+    def push(self, debriefs: list[dict[str, Any]]) -> list[ItemAnswer]:
+        """Push wire dicts; one answer per item, in the server's order."""
+        body = self._call("POST", "/sync/push", json={"debriefs": debriefs})
+        return [ItemAnswer(id=r["id"], revision=int(r["revision"]), status=r["status"],
+                           problems=tuple((p["field"], p["message"])
+                                          for p in r.get("problems") or ()))
+                for r in body["results"]]
+
+    def own_debriefs(self, cursor: str | None, limit: int) -> DebriefPage:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        body = self._call("GET", "/sync/debriefs", params=params)
+        return DebriefPage(items=list(body["items"]), next_cursor=body.get("next_cursor"))
+
+    def config(self) -> dict[str, Any]:
+        """The taxonomy, segment lists and contest rules the central store uses."""
+        return self._call("GET", "/sync/config")
+
+    # --- one call ---------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, signed: bool = True,
+              json: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+        if signed and self._token is None:
+            raise problems.sign_in_needed("not signed in")
+        try:
+            response = self.session.request(
+                method, f"{self.base_url}{API_PREFIX}{path}", json=json, params=params,
+                headers={PROTOCOL_HEADER: str(self.protocol_version),
+                         "Accept": "application/json"},
+                auth=_Bearer(self._token) if signed and self._token else None,
+                timeout=(self.timeouts.connect, self.timeouts.read), verify=self.verify,
+                allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise problems.certificate(self.base_url, _describe(exc)) from None
+        except (requests.ConnectionError, requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise problems.offline(self.base_url, _describe(exc)) from None
+        except requests.RequestException as exc:  # InvalidURL, MissingSchema, ...
+            raise problems.wrong_address(self.base_url, _describe(exc)) from None
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        return self._answer(response)
+
+    def _answer(self, response: requests.Response) -> Any:
+        status = response.status_code
+        if status == 426:
+            raise problems.update_app(_server_says(response))
+        spoken = response.headers.get(PROTOCOL_HEADER)
+        if spoken is None:  # not the central store itself: a proxy, or another web server
+            if status == 429 or status >= 500:
+                raise self._unavailable(response)
+            raise problems.wrong_address(
+                self.base_url, f"HTTP {status} without a {PROTOCOL_HEADER} header",
+                status=status)
+        try:
+            server_protocol = int(spoken)
+        except ValueError:
+            raise problems.wrong_address(self.base_url, f"{PROTOCOL_HEADER}: {spoken[:20]!r}",
+                                         status=status) from None
+        if server_protocol < self.oldest_server_protocol:
+            raise problems.update_server(self.base_url, server_protocol,
+                                         self.oldest_server_protocol)
+        if 200 <= status < 300:
+            return self._body(response) if status != 204 else None
+        if status == 401:
+            self._token = None
+            raise problems.sign_in_needed(_server_says(response))
+        if status == 429 or status >= 500:
+            raise self._unavailable(response)
+        if status == 404 or 300 <= status < 400:
+            raise problems.wrong_address(self.base_url, f"HTTP {status}", status=status)
+        if status == 422:
+            raise _batch_refused(self.base_url, response)
+        raise problems.refused(self.base_url, status, _server_says(response))
+
+    def _unavailable(self, response: requests.Response) -> SyncProblem:
+        retry_after = _retry_after(response, self.clock.now())
+        if response.status_code in (429, 503) and retry_after is not None:
+            return problems.throttled(self.base_url, retry_after, response.status_code)
+        return problems.offline(self.base_url, f"HTTP {response.status_code}",
+                                status=response.status_code)
+
+    def _body(self, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise problems.wrong_address(self.base_url, "the answer is not JSON",
+                                         status=response.status_code) from None
+
+
+def _describe(exc: BaseException) -> str:
+    """The cause for the log: its type and text (URLs and reasons, never headers)."""
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _server_says(response: requests.Response) -> str:
+    """The server's own sentence from an error body, in the shape of FastAPI's errors."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return f"HTTP {response.status_code}"
+    if isinstance(detail, list):
+        return "; ".join(str(item.get("msg", "")) for item in detail
+                         if isinstance(item, dict))[:500]
+    return str(detail)[:500] if detail else f"HTTP {response.status_code}"
+
+
+def _batch_refused(url: str, response: requests.Response) -> BatchRefused:
+    """A 422 for a push: which debriefs (by position in the batch) and what is wrong."""
+    items: dict[int, list[tuple[str, str]]] = {}
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    for error in detail if isinstance(detail, list) else ():
+        loc = error.get("loc") if isinstance(error, dict) else None
+        if (isinstance(loc, list) and len(loc) >= 3 and loc[:2] == ["body", "debriefs"]
+                and isinstance(loc[2], int)):
+            field_name = ".".join(str(part) for part in loc[3:]) or "debrief"
+            items.setdefault(loc[2], []).append((field_name, str(error.get("msg", ""))))
+    return BatchRefused(Message(N_("The server at {url} refused the request: {reason}"),
+                                {"url": url, "reason": _server_says(response)}), items,
+                        detail="HTTP 422")
+
+
+def _retry_after(response: requests.Response, now: datetime) -> float | None:
+    """Retry-After in seconds (it may be a number of seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())

@@ -1,0 +1,68 @@
+"""What the sync engine needs from the laptop's store: the local replica of the debriefs.
+
+The desktop store implements it (desktop.store.sync_replica); the engine is tested
+against that real store. Every method is one transaction of its own, so a crash
+between two calls leaves the store consistent: at worst a debrief is pushed again and
+answered "duplicate".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from sync.domain.debrief import Debrief
+from sync.domain.sync_state import PulledConfig, PullOutcome, Refusal, ReplicaCounts
+
+
+class LocalReplica(Protocol):
+    def unsynced(self, limit: int, after: str | None = None) -> list[Debrief]:
+        """Up to `limit` debriefs (tombstones too) whose latest revision the central
+        store has not confirmed and has not refused, in id order, with ids after
+        `after`. Each as stored, with its revision; private fields may be present (the
+        engine sends only `sync.domain.wire.to_wire` of them)."""
+        ...
+
+    def mark_synced(self, confirmed: Sequence[tuple[str, int]]) -> None:
+        """The central store holds these (id, revision)s: accepted or duplicate. A
+        debrief edited since stays waiting (its revision is higher)."""
+        ...
+
+    def mark_refused(self, refusals: Sequence[Refusal]) -> None:
+        """The central store refused these revisions; keep them with the reasons until
+        the rep edits them (a higher revision is pushed again)."""
+        ...
+
+    def apply_pulled(self, debriefs: Sequence[Debrief], next_cursor: str | None,
+                     pulled_at: datetime) -> PullOutcome:
+        """Merge a page of the rep's debriefs from the central store, and remember where
+        the pull goes on (`next_cursor`; None: the pass is complete, at `pulled_at`).
+
+        The higher revision wins, ties by the later `updated_at`; a version that loses
+        to another machine's is kept as a conflict copy, never dropped. A local edit
+        not yet pushed is replaced only by a version that wins by that rule."""
+        ...
+
+    def pull_cursor(self) -> str | None:
+        """Where an interrupted pull of debriefs goes on; None to start a new pass."""
+        ...
+
+    def last_complete_pull(self) -> datetime | None:
+        """When a pull of debriefs last reached the end, or None if it never did."""
+        ...
+
+    def apply_config(self, config: PulledConfig) -> None:
+        """Keep the taxonomy, segment lists and contest rules the central store uses."""
+        ...
+
+    def record_sync(self, finished_at: datetime) -> None:
+        """A run pushed and pulled everything without a failure at `finished_at`."""
+        ...
+
+    def last_sync(self) -> datetime | None:
+        ...
+
+    def counts(self) -> ReplicaCounts:
+        """Waiting, refused (with the first refusals), and conflict copies."""
+        ...

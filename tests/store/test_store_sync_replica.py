@@ -1,0 +1,318 @@
+"""The local store's side of sync, without a server: what waits, what was confirmed or
+refused, and how pulled debriefs merge with local ones (the conflict rule)."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import closing
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from store_samples import T0
+
+from desktop.store.database import connect, prepare
+from desktop.store.debriefs import DebriefStore
+from desktop.store.sync_replica import SyncReplica, pulled_rules
+from sync.domain.clock import SteppingClock
+from sync.domain.debrief import Debrief
+from sync.domain.sync_state import PulledConfig, Refusal, RefusedField
+from sync.domain.wire import from_wire, to_wire
+from sync.resources import load_json
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture
+def replica(store: DebriefStore) -> SyncReplica:
+    return SyncReplica(store)
+
+
+def remote(debrief: Debrief, **changes) -> Debrief:
+    """`debrief` as the central store would hand it back: wire fields only."""
+    return from_wire(to_wire(debrief.with_changes(**changes)), debrief.rep)
+
+
+def waiting_ids(replica: SyncReplica) -> list[str]:
+    return [d.id for d in replica.unsynced(1000)]
+
+
+# --- what waits ---------------------------------------------------------------------------
+
+
+def test_every_saved_debrief_waits_in_id_order_tombstones_too(store, replica, make_debrief):
+    saved = [store.save(make_debrief(store)) for _ in range(5)]
+    store.delete(saved[2].id)
+
+    assert waiting_ids(replica) == sorted(d.id for d in saved)
+    assert replica.unsynced(1000)[2].deleted
+    assert [d.id for d in replica.unsynced(2)] == [saved[0].id, saved[1].id]
+    assert [d.id for d in replica.unsynced(2, after=saved[1].id)] == [saved[2].id, saved[3].id]
+    assert replica.counts().waiting == 5
+
+
+def test_a_confirmed_debrief_stops_waiting_until_it_is_edited(store, replica, make_debrief):
+    first, second = (store.save(make_debrief(store)) for _ in range(2))
+    replica.mark_synced([(first.id, first.revision), (second.id, second.revision)])
+    assert waiting_ids(replica) == []
+
+    edited = store.save(first.with_changes(competitor="Hooli"))
+
+    assert [(d.id, d.revision) for d in replica.unsynced(10)] == [(first.id, 2)]
+    assert edited.revision == 2
+
+
+def test_a_confirmation_of_an_older_revision_leaves_a_newer_edit_waiting(store, replica,
+                                                                        make_debrief):
+    sent = store.save(make_debrief(store))
+    store.save(sent.with_changes(competitor="Hooli"))  # edited while the push was under way
+
+    replica.mark_synced([(sent.id, sent.revision)])
+
+    assert [(d.id, d.revision) for d in replica.unsynced(10)] == [(sent.id, 2)]
+    replica.mark_synced([(sent.id, 2), (sent.id, 1)])  # a late answer never goes back
+    assert waiting_ids(replica) == []
+    replica.mark_synced([(sent.id, 7)])  # nor beyond what exists here
+    store.save(store.get(sent.id).with_changes(competitor="Initech"))
+    assert waiting_ids(replica) == [sent.id]
+
+
+def test_a_refused_debrief_keeps_its_reasons_and_waits_again_once_edited(store, replica,
+                                                                        make_debrief):
+    ok, bad = (store.save(make_debrief(store)) for _ in range(2))
+    why = (RefusedField("reasons[0]", "“x” is not in the reason list."),)
+    replica.mark_synced([(ok.id, ok.revision)])
+    replica.mark_refused([Refusal(bad.id, bad.revision, why)])
+
+    counts = replica.counts()
+    assert (counts.waiting, counts.refused) == (0, 1)
+    assert counts.refusals == (Refusal(bad.id, 1, why),)
+    assert replica.refusal(bad.id) == Refusal(bad.id, 1, why)
+    assert store.get(bad.id) == bad  # nothing local changed
+
+    fixed = store.save(bad.with_changes(competitor="Hooli"))
+
+    assert (replica.counts().waiting, replica.counts().refused) == (1, 0)
+    assert replica.refusal(bad.id) is None
+    replica.mark_synced([(bad.id, fixed.revision)])
+    assert replica.counts() == replica.counts().__class__()
+
+
+def test_a_migrated_schema_1_database_has_everything_waiting(tmp_path, rules):
+    path = tmp_path / "debrief.sqlite"
+    shutil.copyfile(FIXTURES / "schema-1.sqlite", path)
+    clock = SteppingClock(start=T0 + timedelta(days=400))
+    prepare(path, clock)
+    with closing(connect(path)) as conn:
+        total = conn.execute("SELECT COUNT(*) FROM debrief").fetchone()[0]
+        replica = SyncReplica(DebriefStore(conn, path, clock, rules))
+        assert replica.counts().waiting == total == len(replica.unsynced(1000))
+        assert replica.pull_cursor() is None and replica.last_sync() is None
+
+
+# --- pulled debriefs ----------------------------------------------------------------------
+
+
+def test_a_pulled_debrief_new_here_is_stored_as_synced(store, replica, make_debrief, clock):
+    other = make_debrief(store, revision=3, created_at=T0, updated_at=T0, private_notes=None)
+
+    outcome = replica.apply_pulled([remote(other)], "cursor-1", clock.now())
+
+    assert outcome.added == 1
+    assert store.get(other.id) == other
+    assert waiting_ids(replica) == []
+    assert replica.pull_cursor() == "cursor-1"
+    assert replica.last_complete_pull() is None
+
+
+def test_the_cursor_is_cleared_and_the_pass_recorded_at_the_end(replica, clock):
+    replica.apply_pulled([], "cursor-1", clock.now())
+    end = clock.now()
+    replica.apply_pulled([], None, end)
+    assert replica.pull_cursor() is None
+    assert replica.last_complete_pull() == end
+
+
+def test_a_pulled_version_the_server_holds_already_marks_it_synced(store, replica,
+                                                                  make_debrief, clock):
+    # The push was committed but its answer was lost: the pull proves it arrived.
+    mine = store.save(make_debrief(store, private_notes="mine"))
+
+    replica.apply_pulled([remote(mine)], None, clock.now())
+
+    assert waiting_ids(replica) == []
+    assert store.get(mine.id) == mine
+    assert replica.conflict_copies() == []
+
+
+def test_an_older_pulled_version_never_replaces_a_newer_local_one(store, replica,
+                                                                 make_debrief, clock):
+    first = store.save(make_debrief(store))
+    replica.mark_synced([(first.id, 1)])
+    newer = store.save(first.with_changes(competitor="Hooli"))  # not pushed yet
+
+    replica.apply_pulled([remote(first)], None, clock.now())
+
+    assert store.get(first.id) == newer
+    assert waiting_ids(replica) == [first.id]
+    assert replica.conflict_copies() == []  # the pulled one is what this machine pushed
+
+
+def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
+        store, replica, make_debrief, clock):
+    pulled = make_debrief(store, revision=2, created_at=T0, updated_at=T0)
+    replica.apply_pulled([remote(pulled)], None, clock.now())  # came from the other machine
+    edited = store.save(store.get(pulled.id).with_changes(
+        private_notes="only here", account_name="Nordbank", quote="between us",
+        share_quote=False))
+    replica.mark_synced([(edited.id, edited.revision)])
+    later = remote(edited, revision=edited.revision + 1, updated_at=edited.updated_at
+                   + timedelta(hours=1), competitor="Umbrella")
+    assert later.private_notes is None and later.quote is None
+
+    outcome = replica.apply_pulled([later], None, clock.now())
+
+    now_here = store.get(pulled.id)
+    assert (now_here.revision, now_here.competitor) == (later.revision, "Umbrella")
+    assert (now_here.private_notes, now_here.account_name) == ("only here", "Nordbank")
+    assert (now_here.quote, now_here.share_quote) == ("between us", False)
+    assert waiting_ids(replica) == []
+    # This machine's version was written here: it is kept as a copy, never dropped.
+    assert outcome.conflicts == 1
+    assert [c.debrief for c in replica.conflict_copies(pulled.id)] == [edited]
+
+
+def test_a_newer_pulled_version_over_a_pulled_one_keeps_no_copy(store, replica,
+                                                                make_debrief, clock):
+    pulled = make_debrief(store, revision=2, created_at=T0, updated_at=T0)
+    replica.apply_pulled([remote(pulled)], None, clock.now())
+    later = remote(pulled, revision=3, updated_at=T0 + timedelta(hours=1), competitor="X")
+
+    outcome = replica.apply_pulled([later], None, clock.now())
+
+    assert (outcome.updated, outcome.conflicts) == (1, 0)
+    assert store.get(pulled.id).competitor == "X"
+
+
+def test_a_winning_pulled_version_replaces_a_local_edit_and_keeps_it_as_a_copy(
+        store, replica, make_debrief, clock):
+    mine = store.save(make_debrief(store, private_notes="my notes"))
+    replica.mark_synced([(mine.id, 1)])
+    local_edit = store.save(mine.with_changes(competitor="Hooli"))  # revision 2, unpushed
+    theirs = remote(mine, revision=3, updated_at=local_edit.updated_at, competitor="Initech")
+
+    replica.apply_pulled([theirs], None, clock.now())
+
+    now_here = store.get(mine.id)
+    assert (now_here.revision, now_here.competitor) == (3, "Initech")
+    assert now_here.private_notes == "my notes"
+    assert waiting_ids(replica) == []
+    [copy] = replica.conflict_copies(mine.id)
+    assert copy.debrief == local_edit and copy.winner_revision == 3
+    assert replica.counts().conflict_copies == 1
+
+
+def test_a_tie_goes_to_the_later_edit(store, replica, make_debrief, clock):
+    mine = store.save(make_debrief(store))
+    replica.mark_synced([(mine.id, 1)])
+    local_edit = store.save(mine.with_changes(competitor="Hooli"))
+    earlier = remote(local_edit, updated_at=local_edit.updated_at - timedelta(seconds=1),
+                     competitor="Initech")
+    later = remote(local_edit, updated_at=local_edit.updated_at + timedelta(seconds=1),
+                   competitor="Globex")
+
+    replica.apply_pulled([earlier], None, clock.now())
+    assert store.get(mine.id) == local_edit  # the local edit is later: it stays, waiting
+    assert waiting_ids(replica) == [mine.id]
+    assert [c.debrief.competitor for c in replica.conflict_copies()] == ["Initech"]
+
+    replica.apply_pulled([later], None, clock.now())
+    assert store.get(mine.id).competitor == "Globex"
+    assert waiting_ids(replica) == []
+    assert sorted(c.debrief.competitor for c in replica.conflict_copies()) == [
+        "Hooli", "Initech"]
+
+
+def test_a_losing_version_from_another_machine_is_kept_as_a_copy(store, replica,
+                                                                make_debrief, clock):
+    mine = store.save(make_debrief(store))
+    replica.mark_synced([(mine.id, 1)])
+    store.save(mine.with_changes(competitor="Hooli"))
+    local = store.save(store.get(mine.id).with_changes(competitor="Hooli Inc"))  # rev 3
+    theirs = remote(mine, revision=2, updated_at=local.updated_at + timedelta(hours=1),
+                    competitor="Initech")  # edited elsewhere from revision 1
+
+    outcome = replica.apply_pulled([theirs], None, clock.now())
+
+    assert store.get(mine.id) == local  # higher revision wins; pushed next
+    assert waiting_ids(replica) == [mine.id]
+    assert outcome.conflicts == 1
+    [copy] = replica.conflict_copies(mine.id)
+    assert (copy.debrief.competitor, copy.debrief.revision) == ("Initech", 2)
+    replica.apply_pulled([theirs], None, clock.now())  # pulled again: one copy, not two
+    assert len(replica.conflict_copies()) == 1
+
+
+def test_a_pulled_tombstone_deletes_here(store, replica, make_debrief, clock):
+    mine = store.save(make_debrief(store, account_name="Nordbank"))
+    replica.mark_synced([(mine.id, 1)])
+
+    replica.apply_pulled([remote(mine, revision=2, deleted=True,
+                                 updated_at=mine.updated_at + timedelta(minutes=1))],
+                         None, clock.now())
+
+    assert store.get(mine.id) is None
+    gone = store.get(mine.id, include_deleted=True)
+    assert gone.deleted and gone.revision == 2 and gone.account_name == "Nordbank"
+    assert waiting_ids(replica) == []
+
+
+def test_a_pulled_tombstone_of_a_debrief_never_seen_here_is_skipped(store, replica, clock,
+                                                                   make_debrief):
+    bare = Debrief(id=store.ids.new_id(), rep="x", revision=4, created_at=T0,
+                   updated_at=T0, deleted=True)
+    assert replica.apply_pulled([bare], None, clock.now()).added == 0
+    assert store.get(bare.id, include_deleted=True) is None
+
+
+# --- config and bookkeeping ---------------------------------------------------------------
+
+
+def test_the_pulled_lists_are_kept_and_become_the_rules(store, replica, rules):
+    config = PulledConfig(taxonomy_version="2099.1",
+                          taxonomy={**load_json("taxonomy/default.json"), "version": "2099.1"},
+                          segments=load_json("segments.json"),
+                          contest_rules=load_json("contest_rules.json"))
+    assert replica.pulled_config() is None
+    assert pulled_rules(replica, rules) is rules
+
+    replica.apply_config(config)
+    replica.apply_config(config)
+
+    assert replica.pulled_config() == config
+    assert pulled_rules(replica, rules).taxonomy.version == "2099.1"
+
+
+def test_the_last_sync_is_remembered(replica, clock):
+    assert replica.last_sync() is None
+    moment = clock.now()
+    replica.record_sync(moment)
+    assert replica.last_sync() == moment
+
+
+def test_an_edit_of_an_older_copy_keeps_the_version_pulled_meanwhile(store, replica,
+                                                                    make_debrief, clock):
+    first = make_debrief(store, revision=1, created_at=T0, updated_at=T0)
+    replica.apply_pulled([remote(first)], None, clock.now())  # made on another machine
+    opened = store.get(first.id)  # the rep opens it in the form...
+    theirs = remote(opened, revision=2, updated_at=opened.updated_at + timedelta(minutes=5),
+                    competitor="Initech")
+    replica.apply_pulled([theirs], None, clock.now())  # ...sync pulls another machine's...
+
+    saved = store.save(opened.with_changes(competitor="Hooli"))  # ...and the rep saves
+
+    assert (saved.revision, store.get(opened.id).competitor) == (3, "Hooli")
+    assert [c.debrief.competitor for c in replica.conflict_copies(opened.id)] == ["Initech"]
+    assert waiting_ids(replica) == [opened.id]
+    store.save(store.get(opened.id).with_changes(competitor="Hooli Inc"))  # a normal edit
+    assert len(replica.conflict_copies()) == 1

@@ -1,0 +1,71 @@
+"""The client's own rules, without a server: what a server address may be, how
+Retry-After is read, and that the token never shows in a repr."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+import requests
+
+from sync.client.central_store import CentralStore, SignedIn, _Bearer, _retry_after, server_address
+from sync.client.problems import ProblemKind, SyncProblem
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("https://debrief.example.com/", "https://debrief.example.com"),
+    ("  https://debrief.example.com:8443/team  ", "https://debrief.example.com:8443/team"),
+    ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+    ("http://localhost:8765/", "http://localhost:8765"),
+    ("http://[::1]:8765", "http://[::1]:8765"),
+])
+def test_a_usable_server_address_is_tidied(typed, expected):
+    assert server_address(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "debrief.example.com", "ftp://debrief.example.com",
+                                   "https://", "https://debrief.example.com/?team=1",
+                                   "http://debrief.example.com"])
+def test_an_unusable_server_address_is_refused_with_a_reason(typed):
+    with pytest.raises(SyncProblem) as refused:
+        server_address(typed)
+    assert refused.value.kind is ProblemKind.WRONG_ADDRESS
+    assert refused.value.message.text
+
+
+def test_plain_http_elsewhere_only_when_allowed():
+    assert server_address("http://10.0.0.5:8765", allow_plain_http=True) == \
+        "http://10.0.0.5:8765"
+    with pytest.raises(SyncProblem, match="not encrypted"):
+        server_address("http://10.0.0.5:8765")
+
+
+def answer(retry_after: str | None) -> requests.Response:
+    response = requests.Response()
+    response.status_code = 503
+    if retry_after is not None:
+        response.headers["Retry-After"] = retry_after
+    return response
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert _retry_after(answer("120"), now) == 120.0
+    later = format_datetime(now + timedelta(seconds=90), usegmt=True)
+    assert _retry_after(answer(later), now) == 90.0
+    earlier = format_datetime(now - timedelta(seconds=90), usegmt=True)
+    assert _retry_after(answer(earlier), now) == 0.0
+    assert _retry_after(answer("soon"), now) is None
+    assert _retry_after(answer(None), now) is None
+
+
+def test_the_token_shows_in_no_repr():
+    token = "tok-5ecret-value"
+    central = CentralStore("https://debrief.example.com", token=token)
+    signed = SignedIn(username="ann", role="rep", expires_at="2026-04-01", token=token)
+    for text in (repr(central), repr(signed), repr(_Bearer(token))):
+        assert token not in text
+    central.forget_token()
+    assert not central.signed_in
+    central.close()
