@@ -20,11 +20,14 @@ run: $(STAMP)
 	$(VENV)/bin/debrief $(ARGS)
 
 # `make demo`: a throwaway central store under .demo/ with a demo company (made once;
-# delete .demo/ to start over), served on 127.0.0.1:8765 while the app runs.
+# delete .demo/ to start over), served on 127.0.0.1:8765 while the app runs, signed in
+# as one of the demo reps (every demo account has the public password below).
 DEMO_DIR := .demo
 DEMO_SERVER := $(VENV)/bin/debrief-server
 DEMO_STORE := --data-dir $(DEMO_DIR)/server
 DEMO_URL := http://127.0.0.1:8765
+DEMO_REP ?= rep.anna
+DEMO_PASSWORD := debrief-demo-2026
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)/server
@@ -47,10 +50,11 @@ demo: $(STAMP)
 	done; \
 	echo; \
 	echo "Central store: $(DEMO_URL) (API docs: $(DEMO_URL)/api/v1/docs, log: $(DEMO_DIR)/server.log)"; \
-	echo "The app cannot sign in to a server yet: the accounts above work over the API for now"; \
-	echo "(POST /api/v1/auth/sign-in). The app starts with its own, empty data in $(DEMO_DIR)/app;"; \
+	echo "The app signs in as $(DEMO_REP) (another rep: make demo DEMO_REP=rep.ben) and pulls"; \
+	echo "that rep's debriefs and the team's lists into its own data in $(DEMO_DIR)/app-$(DEMO_REP);"; \
 	echo "the central store stops when you close the app."; \
-	$(VENV)/bin/debrief --data-dir $(DEMO_DIR)/app
+	echo '$(DEMO_PASSWORD)' | $(VENV)/bin/debrief --data-dir $(DEMO_DIR)/app-$(DEMO_REP) \
+		--connect $(DEMO_URL) --user $(DEMO_REP) --password-stdin
 
 qt-check: $(STAMP)
 	@$(HEADLESS) $(PY) -m desktop.ui.qt_check

@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QLocale, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,10 +21,12 @@ from desktop.paths import AppPaths
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.errors import StoreError
+from desktop.store.server_settings import has_pulled_lists
 from desktop.ui.capture_form import FormContext
 from desktop.ui.errors import ErrorPresenter, setup_logging
 from desktop.ui.main_window import MainWindow, Services
 from desktop.ui.store_worker import StoreWorker
+from desktop.ui.sync_worker import SyncSetup, SyncWorker
 from desktop.ui.text import message_text, tr
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.debrief import Outcome, Stage
@@ -33,6 +36,10 @@ from sync.resources import (
     default_taxonomy,
     resources_dir,
 )
+
+if TYPE_CHECKING:
+    from desktop.keychain import TokenVault
+    from desktop.ui.server_connection import SignInRequest
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -56,18 +63,33 @@ def local_currency() -> str:
     return code if len(code) == 3 and code.isalpha() else "EUR"
 
 
+def shipped_rules() -> Rules:
+    return Rules(default_taxonomy(), default_segments(), default_contest_rules())
+
+
 def build_window(paths: AppPaths, clock: Clock, presenter: ErrorPresenter,
-                 rep: str | None = None) -> MainWindow:
-    """The main window over a prepared database (`prepare` has run)."""
-    rules = Rules(default_taxonomy(), default_segments(), default_contest_rules())
+                 rep: str | None = None, sync_setup: SyncSetup | None = None) -> MainWindow:
+    """The main window over a prepared database (`prepare` has run).
+
+    The lists last pulled from the team's server replace the shipped ones, if any."""
+    defaults = shipped_rules()
     path = paths.database
+    reader = DebriefStore(connect(path), path, clock, defaults)
+    rules = defaults
+    if has_pulled_lists(reader.conn):
+        from desktop.store.sync_replica import SyncReplica
+        from desktop.ui.sync_runner import current_rules
+
+        rules = reader.rules = current_rules(SyncReplica(reader), defaults)
 
     def open_store() -> DebriefStore:
         return DebriefStore(connect(path), path, clock, rules)
 
-    context = FormContext(rules.taxonomy, rules.segments, rules.contest,
-                          rep or getpass.getuser(), clock, local_currency())
-    services = Services(paths, context, open_store(), StoreWorker(open_store), presenter)
+    rep = rep or getpass.getuser()
+    context = FormContext(rules.taxonomy, rules.segments, rules.contest, rep, clock,
+                          local_currency())
+    services = Services(paths, context, reader, StoreWorker(open_store), presenter,
+                        SyncWorker(open_store, defaults, rep, clock, sync_setup))
     window = MainWindow(services)
     window.start()
     return window
@@ -89,7 +111,10 @@ def _report_painted() -> None:
     QApplication.instance().quit()
 
 
-def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False) -> int:
+def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
+        sign_in_first: SignInRequest | None = None) -> int:
+    """`debrief`. With `sign_in_first` (`--connect`), sign in before the window opens,
+    and stop with exit 1 if that fails."""
     app = make_application(argv)
     setup_logging(paths.log_file)
     presenter = ErrorPresenter(paths.log_file)
@@ -100,7 +125,12 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False) -> 
     except StoreError as exc:
         QMessageBox.critical(None, tr("Debrief cannot start"), message_text(exc.message))
         return 2
-    window = build_window(paths, clock, presenter)
+    setup = SyncSetup()
+    if sign_in_first is not None:
+        setup.vault = sign_in_from_command_line(paths, clock, sign_in_first)
+        if setup.vault is None:
+            return 1
+    window = build_window(paths, clock, presenter, sync_setup=setup)
     apply_style(app)
     if quit_after_paint:
         probe = _FirstPaint(window)
@@ -112,6 +142,35 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False) -> 
             "started a fresh one. Nothing was deleted: send that file to your admin to "
             "recover what it holds.").format(path=prepared.moved_aside))
     return app.exec()
+
+
+def sign_in_from_command_line(paths: AppPaths, clock: Clock,
+                              request: SignInRequest) -> TokenVault | None:
+    """Sign in for `debrief --connect`; the vault holding the token, or None (said why).
+
+    The window's sync worker is handed the same vault: where the keychain cannot keep
+    the token, it lives in that vault's memory for this run."""
+    from desktop.ui.connect_dialog import failure
+    from desktop.ui.server_connection import default_vault, sign_in
+    from sync.client.problems import SyncProblem
+
+    vault = default_vault()
+    store = DebriefStore(connect(paths.database), paths.database, clock, shipped_rules())
+    try:
+        connected, central = sign_in(request, store, vault)
+        central.close()
+    except (SyncProblem, StoreError) as error:
+        _, text = failure(error, request.url)
+        print(tr("debrief: could not sign in to {url} as {user}: {reason}").format(
+            url=request.url, user=request.username, reason=text), file=sys.stderr)
+        return None
+    finally:
+        store.conn.close()
+    print(tr("Signed in to {url} as {user}.").format(url=connected.connection.url,
+                                                     user=connected.connection.username))
+    if not connected.remembered and connected.reason is not None:
+        print(message_text(connected.reason))
+    return vault
 
 
 def smoke_test(argv: list[str]) -> int:

@@ -193,6 +193,27 @@ class CaptureFields(QWidget):
                      None)
         (empty or self.picker).setFocus()
 
+    def use_lists(self, taxonomy: Taxonomy, segments: SegmentLists) -> None:
+        """The lists pulled from the team's server replace the ones in use. What the form
+        shows stays: a retired reason keeps its label, a segment value the new lists lack
+        stays chosen (and is named as a problem at save)."""
+        self.taxonomy, self.segments = taxonomy, segments
+        self.picker.set_taxonomy(taxonomy)
+        self.reason_list.set_taxonomy(taxonomy)
+        for part, box in self.segment_boxes.items():
+            chosen = box.currentData()
+            box.blockSignals(True)
+            try:
+                while box.count() > 1:  # item 0 is the placeholder
+                    box.removeItem(1)
+                for choice in segments.choices_for(part):
+                    box.addItem(choice.label, choice.key)
+                if chosen is not None and box.findData(chosen) < 0:
+                    box.addItem(chosen, chosen)
+                box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
+            finally:
+                box.blockSignals(False)
+
     def set_competitor_names(self, names: list[str]) -> None:
         self._competitor_names.setStringList(names)
 

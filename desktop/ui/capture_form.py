@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -146,6 +146,14 @@ class CaptureForm(QWidget):
         outer = QHBoxLayout(self)
         outer.addWidget(left, 1)
         outer.addWidget(self.preview)
+
+    def use_lists(self, taxonomy: Taxonomy, segments: SegmentLists,
+                  contest: ContestRules) -> None:
+        """Check, pick and score by the lists pulled from the team's server."""
+        self.context = replace(self.context, taxonomy=taxonomy, segments=segments,
+                               contest=contest)
+        self.fields.use_lists(taxonomy, segments)
+        self._refresh()
 
     # -- starting, loading, reading the form -------------------------------------------
 

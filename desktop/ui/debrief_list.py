@@ -186,9 +186,7 @@ class DebriefList(QWidget):
         for stage in Stage:
             self.stage.addItem(stage_label(stage), stage.value)
         self.reason = QComboBox()
-        self.reason.addItem(self.tr("Any reason"), None)
-        for code in sorted(taxonomy.codes, key=lambda c: (c.category_label, c.label)):
-            self.reason.addItem(f"{code.category_label} \u203a {code.label}", code.key)
+        self._fill_reasons(taxonomy)
         self.period = QComboBox()
         for label, days in ((self.tr("All time"), None), (self.tr("Last 7 days"), 7),
                             (self.tr("Last 30 days"), 30), (self.tr("Last 90 days"), 90),
@@ -215,6 +213,22 @@ class DebriefList(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._build_layout()
         self._connect()
+
+    def _fill_reasons(self, taxonomy: Taxonomy) -> None:
+        chosen = self.reason.currentData()
+        self.reason.blockSignals(True)
+        self.reason.clear()
+        self.reason.addItem(self.tr("Any reason"), None)
+        for code in sorted(taxonomy.codes, key=lambda c: (c.category_label, c.label)):
+            self.reason.addItem(f"{code.category_label} \u203a {code.label}", code.key)
+        self.reason.setCurrentIndex(max(self.reason.findData(chosen), 0))
+        self.reason.blockSignals(False)
+
+    def use_taxonomy(self, taxonomy: Taxonomy) -> None:
+        """Label reasons by the taxonomy pulled from the team's server."""
+        self.model.taxonomy = taxonomy
+        self._fill_reasons(taxonomy)
+        self.apply_filter()
 
     def _build_layout(self) -> None:
         filters = QHBoxLayout()

@@ -1,9 +1,11 @@
-"""The main window: 'New debrief' and 'My debriefs', a menu, and the status bar."""
+"""The main window: 'New debrief' and 'My debriefs', a menu, and the status bar with the
+sync status area."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QUrl
@@ -19,18 +21,27 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.paths import AppPaths
-from desktop.store.debriefs import DebriefStore
+from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.drafts import DraftStore
+from desktop.store.server_settings import load_connection
 from desktop.ui.capture_form import DRAFT_SLOT, CaptureForm, FormContext
 from desktop.ui.errors import ErrorPresenter
 from desktop.ui.store_worker import StoreWorker
+from desktop.ui.sync_status import SyncStatusArea
+from desktop.ui.text import message_text, outcome_label, stage_label
+from sync.client.status import StatusKind, SyncStatus, not_connected, settled
 from sync.domain.debrief import Debrief
+from sync.domain.sync_state import ReplicaCounts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop.store.listing import DebriefFilter
+    from desktop.ui.connect_dialog import ConnectDialog
     from desktop.ui.debrief_list import DebriefList
+    from desktop.ui.server_connection import Connected
+    from desktop.ui.sync_status import RefusedDebriefs
+    from desktop.ui.sync_worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +57,7 @@ class Services:
     reader: DebriefStore  # the GUI thread's own read connection
     worker: StoreWorker  # every write goes here
     presenter: ErrorPresenter
+    sync: SyncWorker  # every call to the team's server goes here
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +77,10 @@ class MainWindow(QMainWindow):
         self.undo_button = QPushButton(self.tr("Undo delete"))
         self.undo_button.hide()
         self.statusBar().addPermanentWidget(self.undo_button)
+        self.sync_area = SyncStatusArea()
+        self.statusBar().addPermanentWidget(self.sync_area)
+        self._connect_dialog: ConnectDialog | None = None
+        self.refused_dialog: RefusedDebriefs | None = None
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self.undo_button.hide)
@@ -73,6 +89,7 @@ class MainWindow(QMainWindow):
         self.form.saved.connect(self.on_form_saved)
         self.undo_button.clicked.connect(self.on_undo_button_clicked)
         services.worker.failed.connect(services.presenter.present)
+        self._connect_sync(services.sync)
         services.presenter.window = self
         self.resize(1100, 760)
 
@@ -90,6 +107,16 @@ class MainWindow(QMainWindow):
         file_menu.addActions([new, mine])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        settings = self.menuBar().addMenu(self.tr("&Settings"))
+        connect = QAction(self.tr("&Connect to your team's server\u2026"), self)
+        connect.triggered.connect(self.show_connect_dialog)
+        self.sync_now_action = QAction(self.tr("&Sync now"), self)
+        self.sync_now_action.setShortcut(QKeySequence("F5"))
+        self.sync_now_action.triggered.connect(self.on_sync_now_requested)
+        self.sign_out_action = QAction(self.tr("Sign &out / disconnect"), self)
+        self.sign_out_action.triggered.connect(self.on_sign_out_triggered)
+        self.sign_out_action.setEnabled(False)
+        settings.addActions([connect, self.sync_now_action, self.sign_out_action])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         folder = QAction(self.tr("Open the &data folder"), self)
         folder.triggered.connect(self.on_open_data_folder_triggered)
@@ -105,6 +132,12 @@ class MainWindow(QMainWindow):
         draft = DraftStore(reader.conn, reader.clock).get(DRAFT_SLOT)
         if draft is not None:
             self.form.offer_draft(*draft)
+        connected = load_connection(reader.conn) is not None
+        # Counted on the sync worker in a moment; the window does not wait for it.
+        self.sync_area.show_status(settled(ReplicaCounts(), None) if connected
+                                   else not_connected(ReplicaCounts()))
+        self.sign_out_action.setEnabled(connected)
+        self.services.sync.start(connected)
 
     @property
     def list(self) -> DebriefList:
@@ -113,7 +146,7 @@ class MainWindow(QMainWindow):
             from desktop.ui.debrief_list import DebriefList
 
             services = self.services
-            self._list = DebriefList(services.reader.conn, services.context.taxonomy,
+            self._list = DebriefList(services.reader.conn, self.form.context.taxonomy,
                                      services.context.clock, self.count_on_worker)
             self._list.open_requested.connect(self.on_list_open_requested)
             self._list.delete_requested.connect(self.on_list_delete_requested)
@@ -146,6 +179,7 @@ class MainWindow(QMainWindow):
         self._refresh_list()
         self.form.fields.remember_competitor(saved.competitor)
         self.statusBar().showMessage(self.form.status.text(), 5000)
+        self.services.sync.after_save()
 
     def on_list_open_requested(self, debrief_id: str) -> None:
         debrief = self.services.reader.get(debrief_id)
@@ -165,6 +199,7 @@ class MainWindow(QMainWindow):
                                     lambda _: self.on_store_deleted(debrief_id))
 
     def on_store_deleted(self, debrief_id: str) -> None:
+        self.services.sync.after_save()  # a delete is pushed as a tombstone
         self._deleted_id = debrief_id
         self._refresh_list()
         self.statusBar().showMessage(self.tr("Debrief deleted."), UNDO_SECONDS * 1000)
@@ -176,7 +211,11 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
         if debrief_id:
             self.services.worker.submit(lambda store: store.restore(debrief_id),
-                                        lambda _: self._refresh_list())
+                                        lambda _: self.on_store_restored())
+
+    def on_store_restored(self) -> None:
+        self._refresh_list()
+        self.services.sync.after_save()
 
     def on_open_data_folder_triggered(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.data_dir)))
@@ -187,10 +226,130 @@ class MainWindow(QMainWindow):
             "Your data: {path}").format(version=__version__,
                                         path=self.services.paths.data_dir))
 
+    # -- sync ---------------------------------------------------------------------------
+
+    def _connect_sync(self, sync: SyncWorker) -> None:
+        sync.status_changed.connect(self.on_sync_status_changed)
+        sync.progressed.connect(self.sync_area.show_progress)
+        sync.lists_changed.connect(self.on_sync_lists_changed)
+        sync.debriefs_pulled.connect(self.on_sync_debriefs_pulled)
+        sync.connected.connect(self.on_sync_connected)
+        sync.connect_failed.connect(self.on_sync_connect_failed)
+        sync.disconnected.connect(self.on_sync_disconnected)
+        sync.failed.connect(self.services.presenter.present)
+        self.sync_area.details_requested.connect(self.on_sync_area_details_requested)
+        self.sync_area.sync_now_requested.connect(self.on_sync_now_requested)
+
+    def on_sync_status_changed(self, status: SyncStatus) -> None:
+        self.sync_area.show_status(status)
+        self.sign_out_action.setEnabled(status.kind is not StatusKind.NOT_CONNECTED)
+
+    def on_sync_now_requested(self) -> None:
+        if self.services.sync.server_set:
+            self.services.sync.sync_now()
+        else:
+            self.show_connect_dialog()
+
+    def show_connect_dialog(self) -> ConnectDialog:
+        from desktop.ui.connect_dialog import ConnectDialog
+
+        if self._connect_dialog is not None and self._connect_dialog.isVisible():
+            self._connect_dialog.activateWindow()
+            return self._connect_dialog
+        dialog = ConnectDialog(load_connection(self.services.reader.conn), self)
+        dialog.connect_requested.connect(self.services.sync.connect_to)
+        self._connect_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_sync_connected(self, connected: Connected) -> None:
+        connection = connected.connection
+        self.statusBar().showMessage(self.tr("Connected to {url} as {user}.").format(
+            url=connection.url, user=connection.username), 8000)
+        self.sync_area.show_not_remembered(
+            None if connected.remembered or connected.reason is None
+            else message_text(connected.reason))
+        self.sign_out_action.setEnabled(True)
+        if self._connect_dialog is not None and self._connect_dialog.isVisible():
+            self._connect_dialog.show_connected(connected)
+
+    def on_sync_connect_failed(self, error: BaseException) -> None:
+        if self._connect_dialog is not None and self._connect_dialog.isVisible():
+            self._connect_dialog.show_failure(error)
+
+    def on_sign_out_triggered(self) -> None:
+        self.services.sync.disconnect()
+
+    def on_sync_disconnected(self) -> None:
+        self.sync_area.show_not_remembered(None)
+        self.sign_out_action.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Signed out. Your debriefs stay on this "
+                                             "computer."), 8000)
+
+    def on_sync_area_details_requested(self, status: SyncStatus) -> None:
+        if status.kind in (StatusKind.NOT_CONNECTED, StatusKind.NEEDS_SIGN_IN):
+            self.show_connect_dialog()
+        elif status.kind is StatusKind.REFUSED:
+            self.show_refused(status)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Sync"),
+                              message_text(status.message), QMessageBox.StandardButton.Ok,
+                              self)
+            box.open()
+
+    def show_refused(self, status: SyncStatus) -> RefusedDebriefs:
+        from desktop.ui.sync_status import RefusedDebriefs
+
+        dialog = RefusedDebriefs(status, self.describe_debrief, self)
+        dialog.open_requested.connect(self.on_refused_open_requested)
+        self.refused_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_refused_open_requested(self, debrief_id: str) -> None:
+        if self.refused_dialog is not None:
+            self.refused_dialog.accept()
+        self.on_list_open_requested(debrief_id)
+
+    def describe_debrief(self, debrief_id: str) -> str:
+        """One line naming a debrief: outcome, stage, when, main reason, competitor."""
+        debrief = self.services.reader.get(debrief_id, include_deleted=True)
+        if debrief is None or debrief.outcome is None or debrief.stage is None:
+            return self.tr("A debrief that is no longer on this computer")
+        parts = [outcome_label(debrief.outcome), stage_label(debrief.stage)]
+        if debrief.created_at is not None:
+            parts.append(debrief.created_at.astimezone().strftime("%d %b %Y %H:%M"))
+        main = next((r for r in debrief.reasons if r.primary), None)
+        if main is not None:
+            parts.append(self.form.context.taxonomy.label(main.code, main.detail))
+        if debrief.competitor:
+            parts.append(debrief.competitor)
+        if debrief.deleted:
+            parts.append(self.tr("deleted"))
+        return " \u00b7 ".join(parts)
+
+    def on_sync_lists_changed(self, rules: Rules) -> None:
+        """The server's reason list, segments and contest rules replace the shipped ones."""
+        self.services.reader.rules = rules
+        self.services.worker.submit(partial(_use_rules, rules))
+        self.form.use_lists(rules.taxonomy, rules.segments, rules.contest)
+        self.services.context = self.form.context
+        if self._list is not None:
+            self._list.use_taxonomy(rules.taxonomy)
+
+    def on_sync_debriefs_pulled(self, count: int) -> None:
+        self._refresh_list()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep the half-typed debrief, finish every write, then close."""
         self.form.flush_draft()
+        self.hide()  # a push in flight may take a moment to stop
+        self.services.sync.stop()
         self.services.worker.stop()
         self.services.reader.conn.close()
         event.accept()
 
+
+def _use_rules(rules: Rules, store: DebriefStore) -> None:
+    """On the store worker: saves are checked and scored by the pulled lists."""
+    store.rules = rules

@@ -133,6 +133,11 @@ class ReasonList(QListWidget):
         self.setMaximumHeight(120)
         self.itemDoubleClicked.connect(self.on_item_double_clicked)
 
+    def set_taxonomy(self, taxonomy: Taxonomy) -> None:
+        """Label the chosen reasons from `taxonomy` (retired codes keep their labels)."""
+        self.taxonomy = taxonomy
+        self._refresh(self.currentRow() if self._reasons else None)
+
     def reasons(self) -> tuple[Reason, ...]:
         return tuple(self._reasons)
 

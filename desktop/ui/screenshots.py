@@ -9,15 +9,23 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.paths import AppPaths
 from desktop.store.database import prepare
+from desktop.store.server_settings import ServerConnection
 from desktop.ui.app import apply_style, build_window, make_application
 from desktop.ui.errors import CrashDialog, ErrorPresenter
 from desktop.ui.main_window import MainWindow
+from desktop.ui.server_connection import Connected
+from desktop.ui.text import message_text
+from sync.client import problems
+from sync.client.status import SyncStatus, failed, not_connected, settled, syncing
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.sync_state import Refusal, RefusedField, ReplicaCounts
+from sync.domain.text import N_, Message
 
 COMPETITORS = ("Acme Analytics", "Northwind", "Globex", "Initech", None, None)
 ACCOUNTS = ("Fabrikam GmbH", "Contoso Ltd", "Tailspin Toys", "Wide World Importers",
@@ -72,10 +80,114 @@ def fill_capture_form(window: MainWindow) -> None:
     fields.picker.search.setText("bud")
 
 
+def settle() -> None:
+    """Let every posted layout request run (a relayout can post another)."""
+    for _ in range(3):
+        QApplication.processEvents()
+
+
 def grab(widget: QWidget, target: Path) -> None:
-    QApplication.processEvents()
+    settle()
     widget.grab().save(str(target))
     print(f"wrote {target}")
+
+
+DEMO_URL = "https://debrief.example.com"
+
+
+def sync_states(refused: tuple[Refusal, ...]) -> list[SyncStatus]:
+    """One status of each kind the status area shows, as a rep would meet them."""
+    now = datetime.now(UTC).replace(hour=14, minute=32)
+    return [
+        not_connected(ReplicaCounts()),
+        failed(problems.offline(DEMO_URL, "no network"), ReplicaCounts(waiting=12), now, None),
+        syncing(312, 10_000),
+        settled(ReplicaCounts(), now),
+        settled(ReplicaCounts(waiting=3), now),
+        failed(problems.sign_in_needed(), ReplicaCounts(waiting=3), now, None),
+        failed(problems.update_app("update the app"), ReplicaCounts(), now, None),
+        settled(ReplicaCounts(refused=len(refused), refusals=refused), now),
+    ]
+
+
+def grab_sync_states(window: MainWindow, states: list[SyncStatus], target: Path) -> None:
+    """The status bar in each state, one above the other, in one picture."""
+    area, bar = window.sync_area, window.statusBar()
+    shots = []
+    for status in states:
+        area.show_status(status)
+        if status.total:
+            area.show_progress(status.done, status.total)
+        settle()
+        shots.append(bar.grab())
+    area.show_status(states[3])
+    area.show_not_remembered(message_text(Message(N_("Your sign-in will not be remembered."))))
+    settle()
+    shots.append(bar.grab())
+    area.show_not_remembered(None)
+    gap = 6
+    sheet = QPixmap(max(s.width() for s in shots),
+                    sum(s.height() for s in shots) + gap * (len(shots) - 1))
+    sheet.setDevicePixelRatio(shots[0].devicePixelRatio())
+    sheet.fill(QColor("#9aa0a6"))
+    painter = QPainter(sheet)
+    y = 0
+    for shot in shots:
+        painter.drawPixmap(0, y, shot)
+        y += round(shot.height() / shot.devicePixelRatio()) + gap
+    painter.end()
+    sheet.save(str(target))
+    print(f"wrote {target}")
+
+
+def sample_refusals(window: MainWindow) -> tuple[Refusal, ...]:
+    ids = [row[0] for row in window.services.reader.conn.execute(
+        "SELECT id FROM debrief WHERE deleted = 0 ORDER BY created_at DESC LIMIT 2")]
+    says = [(RefusedField("reasons[0]", "\u201cprice.local_only\u201d is not in the reason "
+                                        "list."),),
+            (RefusedField("segment.region", "Pick a value from the list."),
+             RefusedField("competitor", "Keep it under 80 characters."))]
+    return tuple(Refusal(debrief_id, 1, fields) for debrief_id, fields in zip(ids, says,
+                                                                                strict=False))
+
+
+def grab_sync_dialogs(window: MainWindow, refused: tuple[Refusal, ...], out: Path) -> None:
+    dialog = window.show_connect_dialog()
+    dialog.url.setText(DEMO_URL)
+    dialog.username.setText("rep.anna")
+    dialog.password.setText("not-the-password")
+    dialog.show_failure(problems.wrong_password())
+    grab(dialog, out / "connect-dialog.png")
+    dialog.url.setText("debrief.example")
+    dialog.show_failure(problems.offline("https://debrief.example", "no such host"))
+    grab(dialog, out / "connect-dialog-unreachable.png")
+    dialog.show_errors({})
+    dialog.url.setText(DEMO_URL)
+    dialog.show_connected(Connected(
+        connection=ServerConnection(DEMO_URL, "rep.anna"), role="rep",
+        remembered=False, reason=Message(N_(
+            "Your sign-in will not be remembered after Debrief closes: this computer has "
+            "no secure keychain available. You will be asked to sign in again next "
+            "time."))))
+    grab(dialog, out / "connect-dialog-not-remembered.png")
+    dialog.reject()
+    listing = window.show_refused(settled(ReplicaCounts(refused=len(refused),
+                                                        refusals=refused), None))
+    grab(listing, out / "refused-debriefs.png")
+    listing.reject()
+
+
+def grab_sync(window: MainWindow, out: Path) -> None:
+    """The status area in each state, a window syncing, and the sync dialogs."""
+    window.show_new_debrief()
+    window.form.start_new()
+    window.form.status.clear()
+    refused = sample_refusals(window)
+    grab_sync_states(window, sync_states(refused), out / "sync-status.png")
+    window.sync_area.show_status(syncing(312, 10_000))
+    window.sync_area.show_progress(312, 10_000)
+    grab(window, out / "syncing.png")
+    grab_sync_dialogs(window, refused, out)
 
 
 def main(argv: list[str]) -> int:
@@ -112,6 +224,8 @@ def main(argv: list[str]) -> int:
         window.list.search.setText("Acme")
         window.list.apply_filter()
         grab(window, out / "my-debriefs-filtered.png")
+
+        grab_sync(window, out)
 
         crash = CrashDialog("Traceback (most recent call last):\n  File \"...\", line 1\n"
                             "ValueError: an example of a bug report", paths.log_file)

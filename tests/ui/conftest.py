@@ -112,3 +112,79 @@ def settle(qtbot) -> Callable[[MainWindow], None]:
         qtbot.waitUntil(lambda: window.services.worker.pending == 0, timeout=5000)
 
     return wait
+
+
+# --- sync: a real central store on loopback, a keychain in memory -------------------------
+
+
+@pytest.fixture(scope="session")
+def central(tmp_path_factory: pytest.TempPathFactory):
+    """One `debrief-server serve` (SQLite) for the session; tests keep apart by their reps."""
+    import sync_window
+
+    world = sync_window.sync_world
+    folder = tmp_path_factory.mktemp("central")
+    process = world.ServerProcess(world.migrated(f"sqlite:///{folder / 'central.sqlite'}"),
+                                  folder)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def central_db(central):
+    from sync.server.database import make_engine
+
+    engine = make_engine(central.db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def rep(central_db) -> str:
+    import sync_window
+
+    return sync_window.new_rep(central_db)
+
+
+@pytest.fixture
+def keychain():
+    import sync_window
+
+    return sync_window.MemoryKeychain()
+
+
+@pytest.fixture
+def vault(keychain):
+    from desktop.keychain import TokenVault
+
+    return TokenVault(keychain)
+
+
+@pytest.fixture
+def data_paths(tmp_path: Path) -> AppPaths:
+    return AppPaths(tmp_path / "data")
+
+
+@pytest.fixture
+def open_synced_window(qtbot, data_paths: AppPaths, clock, presenter, vault):
+    """`open_synced_window(**setup)`: a main window whose sync worker uses the test's
+    keychain and quick timings (see sync_window.quick_setup)."""
+    import sync_window
+
+    windows: list[MainWindow] = []
+
+    def open_(**setup) -> MainWindow:
+        prepare(data_paths.database, clock)
+        window = build_window(data_paths, clock, presenter, rep="rep-1",
+                              sync_setup=sync_window.quick_setup(**({"vault": vault} | setup)))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield open_
+    for window in windows:
+        if window.isVisible():
+            window.close()

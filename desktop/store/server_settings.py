@@ -1,0 +1,75 @@
+"""Which team server the app syncs with, and as whom: kept in the local store's sync_state.
+
+The server address, the username and an optional CA bundle path are not secret; the
+sign-in token is, and lives only in the keychain (desktop.keychain), never here.
+
+Connecting to a different server or as a different rep than the one this store last
+synced with starts the sync state over, so every debrief is pushed to the new one
+(a server that already holds one answers "duplicate").
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from desktop.store.debriefs import DebriefStore
+from sync.domain.clock import to_iso
+
+_CONNECTION = "server_connection"  # what the app syncs with now (deleted at sign-out)
+_SYNCED_WITH = "synced_with"  # what the sync state in this store refers to (kept)
+# What a sync state of one server says, dropped when the store starts over with another.
+_PER_SERVER_KEYS = ("pull_cursor", "last_complete_pull", "last_sync", "config")
+
+
+@dataclass(frozen=True)
+class ServerConnection:
+    url: str
+    username: str
+    ca_bundle: str | None = None  # a PEM file the server's certificate is checked against
+
+
+def load_connection(conn: sqlite3.Connection) -> ServerConnection | None:
+    """The server the app is connected to, or None (never set up, or signed out)."""
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (_CONNECTION,)).fetchone()
+    if row is None:
+        return None
+    try:
+        return ServerConnection(**json.loads(row[0]))
+    except (TypeError, ValueError):
+        return None
+
+
+def has_pulled_lists(conn: sqlite3.Connection) -> bool:
+    """Whether a sync has kept the server's lists (sync_replica reads them): a cheap look
+    at start-up, before the sync code is loaded."""
+    return conn.execute("SELECT 1 FROM sync_state WHERE key = 'config'").fetchone() is not None
+
+
+def save_connection(store: DebriefStore, connection: ServerConnection) -> bool:
+    """Remember `connection`; True if the sync state was started over for it."""
+    now = to_iso(store.clock.now())
+    identity = json.dumps([connection.url, connection.username])
+    with store.transaction() as conn:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = ?",
+                           (_SYNCED_WITH,)).fetchone()
+        start_over = row is not None and row[0] != identity
+        if start_over:
+            conn.execute("UPDATE debrief SET synced_revision = 0, refused_revision = NULL, "
+                         "refusal = NULL WHERE synced_revision > 0 OR refusal IS NOT NULL")
+            conn.executemany("DELETE FROM sync_state WHERE key = ?",
+                             [(key,) for key in _PER_SERVER_KEYS])
+        conn.executemany(
+            "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "updated_at = excluded.updated_at",
+            [(_CONNECTION, json.dumps(asdict(connection)), now),
+             (_SYNCED_WITH, identity, now)])
+    return start_over
+
+
+def forget_connection(store: DebriefStore) -> None:
+    """Signed out: no server to sync with. What was synced stays recorded."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM sync_state WHERE key = ?", (_CONNECTION,))

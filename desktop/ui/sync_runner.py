@@ -1,0 +1,264 @@
+"""The sync thread's side of the sync worker: the runner that owns the thread's store
+connection, replica, client and engine, and does what the GUI thread asks.
+
+Loaded when the sync thread starts (desktop.ui.sync_worker), not at the app's start;
+`requests` and the sync engine are imported here at first use, on the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.errors import StoreError
+from desktop.store.server_settings import (
+    ServerConnection,
+    forget_connection,
+    load_connection,
+)
+from desktop.store.sync_replica import SyncReplica, pulled_rules
+from desktop.ui.server_connection import (
+    SignInRequest,
+    default_central,
+    default_vault,
+    missing_certificate_file,
+    sign_in,
+)
+from sync.client.status import StatusKind, SyncStatus, not_connected, settled
+from sync.domain.clock import Clock
+
+if TYPE_CHECKING:
+    from desktop.keychain import TokenVault
+    from desktop.ui.sync_worker import SyncSetup
+    from sync.client.engine import SyncEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one sync run ended with, for the GUI thread."""
+
+    status: SyncStatus
+    retry_in: float | None = None  # seconds until the engine wants to try again
+    pulled: int = 0  # debriefs pulled in (the list may have changed)
+    rules: Rules | None = None  # the lists the server handed out, when this run changed them
+
+
+class _Stopped(Exception):
+    """The window is closing: the run stops between two batches."""
+
+
+class SyncRunner(QObject):
+    """Lives on the sync thread; owns its store connection, the client and the engine."""
+
+    status = Signal(object)  # SyncStatus, e.g. "syncing" as a run starts
+    progressed = Signal(int, int)  # debriefs pushed so far, of how many
+    finished = Signal(object)  # RunResult, or None after a bug
+    connected = Signal(object)  # server_connection.Connected
+    connect_failed = Signal(object)  # the error
+    disconnected = Signal()
+    crashed = Signal(object)  # a bug, for the error presenter
+
+    def __init__(self, open_store: Callable[[], DebriefStore], defaults: Rules, rep: str,
+                 clock: Clock, setup: SyncSetup, stopping: threading.Event):
+        super().__init__()
+        self._open_store = open_store
+        self._defaults = defaults
+        self._rep = rep
+        self._clock = clock
+        self._setup = setup
+        self._stopping = stopping
+        self._replica: SyncReplica | None = None
+        self._config_seen: Any = None
+        self._vault_made: TokenVault | None = setup.vault
+        self._engine: SyncEngine | None = None
+        self._engine_for: ServerConnection | None = None
+
+    # --- what the GUI thread asks for ---------------------------------------------------
+
+    @Slot()
+    def report_status(self) -> None:
+        """The status from the local store alone (no network), e.g. at start-up."""
+        try:
+            replica = self._open()
+            counts = replica.counts()
+            if load_connection(replica.conn) is None:
+                self.status.emit(not_connected(counts))
+            else:
+                self.status.emit(settled(counts, replica.last_sync()))
+        except StoreError as error:
+            self.status.emit(SyncStatus(StatusKind.SERVER_PROBLEM, error.message))
+        except Exception as error:
+            self.crashed.emit(error)
+
+    @Slot(bool)
+    def run(self, full_pull: bool) -> None:
+        if self._stopping.is_set():
+            return
+        try:
+            result: RunResult | None = self._run(full_pull)
+        except _Stopped:
+            return
+        except StoreError as error:
+            log.warning("sync stopped by the local store: %s", error)
+            result = RunResult(SyncStatus(StatusKind.SERVER_PROBLEM, error.message), 60.0)
+        except Exception as error:
+            self.crashed.emit(error)
+            result = None
+        self.finished.emit(result)
+
+    @Slot(object)
+    def connect_to(self, request: SignInRequest) -> None:
+        from sync.client.problems import SyncProblem
+
+        try:
+            replica = self._open()
+            connected, central = sign_in(request, replica.store, self._vault(),
+                                         self._setup.make_central)
+        except (SyncProblem, StoreError) as error:
+            self.connect_failed.emit(error)
+            return
+        except Exception as error:
+            self.crashed.emit(error)
+            self.connect_failed.emit(error)
+            return
+        self._drop_engine()
+        self._engine = self._make_engine(central, replica)
+        self._engine_for = connected.connection
+        self.connected.emit(connected)
+
+    @Slot()
+    def disconnect(self) -> None:
+        """Sign out: revoke the token on the server if it answers, forget it here."""
+        from sync.client.problems import SyncProblem
+
+        try:
+            replica = self._open()
+            connection = load_connection(replica.conn)
+            if connection is not None:
+                vault = self._vault()
+                token = vault.load(connection.url, connection.username)
+                if token is not None:
+                    try:
+                        central = self._engine_of(connection).central
+                        central.use_token(token)
+                        central.sign_out()
+                    except SyncProblem as problem:  # offline: the token expires by itself
+                        log.info("sign-out not sent to the server: %s", problem.kind.value)
+                vault.forget(connection.url, connection.username)
+                forget_connection(replica.store)
+            self._drop_engine()
+            self.disconnected.emit()
+            self.status.emit(not_connected(replica.counts()))
+        except StoreError as error:
+            self.status.emit(SyncStatus(StatusKind.SERVER_PROBLEM, error.message))
+        except Exception as error:
+            self.crashed.emit(error)
+
+    @Slot(object)
+    def close(self, done: threading.Event) -> None:
+        self._drop_engine()
+        if self._replica is not None:
+            self._replica.conn.close()
+            self._replica = None
+        done.set()
+
+    # --- one run ------------------------------------------------------------------------
+
+    def _run(self, full_pull: bool) -> RunResult:
+        from sync.client.problems import ProblemKind, SyncProblem, sign_in_needed
+        from sync.client.status import failed, syncing
+
+        replica = self._open()
+        connection = load_connection(replica.conn)
+        if connection is None:
+            self._drop_engine()
+            return RunResult(not_connected(replica.counts()))
+        try:
+            engine = self._engine_of(connection)
+        except SyncProblem as problem:
+            return RunResult(failed(problem, replica.counts(), replica.last_sync(), None))
+        if not engine.central.signed_in:
+            token = self._vault().load(connection.url, connection.username)
+            if token is None:
+                return RunResult(failed(sign_in_needed("no token kept"), replica.counts(),
+                                        replica.last_sync(), None))
+            engine.central.use_token(token)
+        self.status.emit(syncing(0, replica.counts().waiting))
+        report = engine.run_once(self._on_progress, full_pull=full_pull)
+        if any(problem.kind is ProblemKind.SIGN_IN for problem in report.errors):
+            self._vault().forget(connection.url, connection.username)
+        assert report.status is not None
+        return RunResult(report.status, report.retry_in, report.pulled,
+                         self._changed_rules(replica))
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._stopping.is_set():
+            raise _Stopped
+        self.progressed.emit(done, total)
+
+    def _changed_rules(self, replica: SyncReplica) -> Rules | None:
+        """The pulled lists as rules, if they changed since this thread last looked."""
+        config = replica.pulled_config()
+        if config == self._config_seen:
+            return None
+        self._config_seen = config
+        rules = current_rules(replica, self._defaults)
+        replica.store.rules = rules  # pulled debriefs are scored by the new contest rules
+        return rules
+
+    # --- what the runner keeps -----------------------------------------------------------
+
+    def _open(self) -> SyncReplica:
+        if self._replica is None:
+            replica = SyncReplica(self._open_store())  # made here: one connection per thread
+            self._config_seen = replica.pulled_config()
+            replica.store.rules = current_rules(replica, self._defaults)
+            self._replica = replica
+        return self._replica
+
+    def _vault(self) -> TokenVault:
+        if self._vault_made is None:
+            self._vault_made = default_vault()
+        return self._vault_made
+
+    def _engine_of(self, connection: ServerConnection) -> SyncEngine:
+        if self._engine is not None and self._engine_for == connection:
+            return self._engine
+        self._drop_engine()
+        ca_bundle = Path(connection.ca_bundle) if connection.ca_bundle else None
+        if ca_bundle is not None and not ca_bundle.is_file():
+            raise missing_certificate_file(str(ca_bundle))
+        central = (self._setup.make_central or default_central)(connection.url, ca_bundle)
+        self._engine = self._make_engine(central, self._open())
+        self._engine_for = connection
+        return self._engine
+
+    def _make_engine(self, central: Any, replica: SyncReplica) -> SyncEngine:
+        from sync.client.engine import SyncEngine
+
+        return SyncEngine(central, replica, rep=self._rep, clock=self._clock,
+                          backoff=self._setup.backoff, batch_size=self._setup.batch_size)
+
+    def _drop_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.central.close()
+        self._engine = None
+        self._engine_for = None
+
+
+def current_rules(replica: SyncReplica, defaults: Rules) -> Rules:
+    """The lists last pulled from the server, else the shipped defaults."""
+    try:
+        return pulled_rules(replica, defaults)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # TaxonomyError too
+        log.warning("the pulled lists cannot be read, the shipped ones are used: %s", exc)
+        return defaults

@@ -1,0 +1,220 @@
+"""The sync worker: the one thread that talks to the team's server.
+
+Its runner (desktop.ui.sync_runner) lives on a QThread of its own with its own store
+connection, replica, client and engine (one connection per thread, as store_worker.py
+does for saves); the GUI thread asks it to sign in, sync or sign out through queued
+signals and hears back through signals, so the window never waits for the network.
+`SyncWorker` also decides when to sync: soon after start-up, a moment after each save,
+on "Sync now", and then on a timer (the report's back-off after a failure, a regular
+pull when all is well).
+
+The thread, the runner, `requests` and the sync engine are loaded only once there is a
+server to talk to: the app's cold start does not pay for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from desktop.store.debriefs import DebriefStore, Rules
+from sync.client.status import StatusKind, SyncStatus
+from sync.domain.clock import Clock
+
+if TYPE_CHECKING:
+    from desktop.keychain import TokenVault
+    from desktop.ui.server_connection import CentralFactory, SignInRequest
+    from desktop.ui.sync_runner import RunResult, SyncRunner
+
+log = logging.getLogger(__name__)
+
+# After a run that went well but left debriefs waiting (saved meanwhile), run again soon
+# at most this many times in a row, then wait for the regular interval.
+MAX_FOLLOW_UPS = 3
+
+
+@dataclass
+class SyncSetup:
+    """How the app syncs. Tests hand in their own keychain, client and timings."""
+
+    vault: TokenVault | None = None  # default: the OS keychain, looked up on the thread
+    make_central: CentralFactory | None = None  # default: CentralStore(url, ca_bundle=...)
+    backoff: Any = None  # a sync.client.backoff.Backoff; default: the engine's own
+    batch_size: int = 250
+    start_delay_ms: int = 1_000  # the first sync after start-up waits for the window
+    save_delay_ms: int = 1_500  # saves close together go in one push
+    interval_s: float = 300.0  # when all is well, pull again after this long
+
+
+class SyncWorker(QObject):
+    """Asks the sync thread for work and decides when to sync; answers on the GUI thread."""
+
+    status_changed = Signal(object)  # SyncStatus
+    progressed = Signal(int, int)  # pushed so far, of how many
+    lists_changed = Signal(object)  # Rules: the server's taxonomy, segments, contest rules
+    debriefs_pulled = Signal(int)
+    connected = Signal(object)  # server_connection.Connected
+    connect_failed = Signal(object)  # SyncProblem, StoreError, or a bug
+    disconnected = Signal()
+    failed = Signal(object)  # a bug, for the error presenter
+
+    _run = Signal(bool)
+    _report_status = Signal()
+    _connect = Signal(object)
+    _disconnect = Signal()
+    _close = Signal(object)
+
+    def __init__(self, open_store: Callable[[], DebriefStore], defaults: Rules, rep: str,
+                 clock: Clock, setup: SyncSetup | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setup = setup or SyncSetup()
+        self._runner_args = (open_store, defaults, rep, clock)
+        self._stopping = threading.Event()
+        self._thread: QThread | None = None  # started at first use
+        self._runner: SyncRunner | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.on_timer_timeout)
+        self.server_set = False  # a server is set up (whether or not signed in)
+        self.running = False
+        self.last_status: SyncStatus | None = None
+        self._again = False
+        self._full_pull = False
+        self._follow_ups = 0
+
+    # --- what the window calls ------------------------------------------------------------
+
+    def start(self, server_set: bool) -> None:
+        """At start-up: show the status from the local store, then sync if connected."""
+        self.server_set = server_set
+        if server_set:
+            self._ensure_thread()
+            self._report_status.emit()
+            self.sync_soon(self.setup.start_delay_ms)
+
+    def sync_soon(self, delay_ms: int, *, full_pull: bool = False) -> None:
+        """Sync in `delay_ms` (or sooner if a sync is already due sooner)."""
+        if self._stopping.is_set():
+            return
+        self._full_pull = self._full_pull or full_pull
+        if self.running:
+            self._again = True
+            return
+        if self._timer.isActive() and self._timer.remainingTime() <= delay_ms:
+            return
+        self._timer.start(max(0, delay_ms))
+
+    def sync_now(self) -> None:
+        """The rep asked: push, and pull everything, right away."""
+        self._follow_ups = 0
+        self.sync_soon(0, full_pull=True)
+
+    def after_save(self) -> None:
+        if self.server_set:
+            self.sync_soon(self.setup.save_delay_ms)
+
+    def connect_to(self, request: SignInRequest) -> None:
+        self._ensure_thread()
+        self._connect.emit(request)
+
+    def disconnect(self) -> None:
+        self._timer.stop()
+        self._ensure_thread()
+        self._disconnect.emit()
+
+    def stop(self, timeout_s: float = 40.0) -> None:
+        """Stop between two batches, wait for the request in flight, end the thread.
+
+        The wait is bounded by the client's timeouts (a connect and a read)."""
+        self._stopping.set()
+        self._timer.stop()
+        if self._thread is None or not self._thread.isRunning():
+            return
+        done = threading.Event()
+        self._close.emit(done)
+        if not done.wait(timeout_s):
+            log.error("sync worker did not finish within %.0f s", timeout_s)
+        self._thread.quit()
+        self._thread.wait()
+
+    # --- answers from the sync thread -----------------------------------------------------
+
+    def on_timer_timeout(self) -> None:
+        if self.running:
+            self._again = True
+            return
+        self._ensure_thread()
+        self.running = True
+        full_pull, self._full_pull = self._full_pull, False
+        self._run.emit(full_pull)
+
+    def on_runner_status(self, status: SyncStatus) -> None:
+        self.last_status = status
+        self.status_changed.emit(status)
+
+    def on_runner_finished(self, result: RunResult | None) -> None:
+        self.running = False
+        if result is not None:
+            self.on_runner_status(result.status)
+            if result.rules is not None:
+                self.lists_changed.emit(result.rules)
+            if result.pulled:
+                self.debriefs_pulled.emit(result.pulled)
+        if self._stopping.is_set():
+            return
+        if self._again:
+            self._again = False
+            self.sync_soon(0)
+        elif result is not None:
+            self._schedule_after(result)
+
+    def _schedule_after(self, result: RunResult) -> None:
+        status = result.status
+        if result.retry_in is not None:  # a failure the engine retries with back-off
+            self.sync_soon(round(result.retry_in * 1000))
+        elif status.kind in (StatusKind.UP_TO_DATE, StatusKind.WAITING, StatusKind.REFUSED):
+            if status.waiting and self._follow_ups < MAX_FOLLOW_UPS:
+                self._follow_ups += 1  # saved while the run pushed: send those too
+                self.sync_soon(self.setup.save_delay_ms)
+            else:
+                self._follow_ups = 0
+                self.sync_soon(round(self.setup.interval_s * 1000))
+        # Not connected, sign in needed, update needed: nothing runs until the rep acts.
+
+    def on_runner_connected(self, connected: Any) -> None:
+        self.server_set = True
+        self.connected.emit(connected)
+        self.sync_now()
+
+    def on_runner_disconnected(self) -> None:
+        self.server_set = False
+        self._timer.stop()
+        self.disconnected.emit()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None:
+            return
+        from desktop.ui.sync_runner import SyncRunner
+
+        self._thread = QThread()
+        self._thread.setObjectName("debrief-sync")
+        self._runner = SyncRunner(*self._runner_args, self.setup, self._stopping)
+        self._runner.moveToThread(self._thread)
+        self._run.connect(self._runner.run)
+        self._report_status.connect(self._runner.report_status)
+        self._connect.connect(self._runner.connect_to)
+        self._disconnect.connect(self._runner.disconnect)
+        self._close.connect(self._runner.close)
+        self._runner.status.connect(self.on_runner_status)
+        self._runner.progressed.connect(self.progressed)
+        self._runner.finished.connect(self.on_runner_finished)
+        self._runner.connected.connect(self.on_runner_connected)
+        self._runner.connect_failed.connect(self.connect_failed)
+        self._runner.disconnected.connect(self.on_runner_disconnected)
+        self._runner.crashed.connect(self.failed)
+        self._thread.start()

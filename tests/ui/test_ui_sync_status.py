@@ -1,0 +1,196 @@
+"""The sync status area, against a real central store on loopback: not connected, n
+waiting, up to date, offline, needs sign-in after a revoked token, update needed, and
+refused debriefs listed with their reasons and opened in the form to be fixed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from sync_window import (
+    connect_behind_the_window,
+    free_port,
+    new_debriefs,
+    open_store,
+    server_rows,
+    wait_for_status,
+)
+
+from desktop.store.database import prepare
+from desktop.store.server_settings import ServerConnection, save_connection
+from sync.client.central_store import CentralStore
+from sync.client.status import StatusKind
+from sync.domain.debrief import Evidence, Reason
+from sync.server import accounts
+
+
+def summary(window) -> str:
+    return window.sync_area.summary.text()
+
+
+def test_before_any_server_it_says_not_connected_and_sync_now_offers_to_connect(
+        qtbot, open_synced_window):
+    window = open_synced_window()
+
+    assert window.sync_area.status.kind is StatusKind.NOT_CONNECTED
+    assert summary(window) == "Not connected: working locally"
+    assert window.services.sync._thread is None  # no sync thread until there is a server
+
+    qtbot.mouseClick(window.sync_area.sync_now, Qt.MouseButton.LeftButton)
+
+    assert window._connect_dialog is not None and window._connect_dialog.isVisible()
+
+
+def test_at_start_it_counts_the_debriefs_waiting(qtbot, open_synced_window, data_paths, clock,
+                                                 central, rep, vault):
+    prepare(data_paths.database, clock)
+    connect_behind_the_window(data_paths.database, clock, central.base_url, rep, vault)
+    new_debriefs(data_paths.database, clock, "rep-1", 3)
+
+    window = open_synced_window(start_delay_ms=600_000)  # no network run in this test
+
+    qtbot.waitUntil(lambda: window.sync_area.status.waiting == 3, timeout=5000)
+    assert window.sync_area.status.kind is StatusKind.WAITING
+    assert summary(window) == "3 waiting to sync"
+
+
+def test_a_sync_ends_up_to_date_and_a_save_is_pushed_soon_after(
+        qtbot, open_synced_window, data_paths, clock, central, central_db, rep, vault,
+        keyboard, settle):
+    prepare(data_paths.database, clock)
+    connect_behind_the_window(data_paths.database, clock, central.base_url, rep, vault)
+    waiting = new_debriefs(data_paths.database, clock, "rep-1", 5)
+
+    window = open_synced_window()
+    wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
+
+    assert summary(window).startswith("Up to date (synced ")
+    assert set(server_rows(central_db, [d.id for d in waiting])) == {d.id for d in waiting}
+
+    window.activateWindow()
+    keyboard.fill_valid(window.form)
+    with qtbot.waitSignal(window.form.saved) as saved:
+        keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(window)
+    new_id = saved.args[0].id
+    qtbot.waitUntil(lambda: new_id in server_rows(central_db, [new_id]), timeout=10_000)
+    wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
+
+
+def test_a_server_that_does_not_answer_means_offline_working_locally(
+        qtbot, open_synced_window, data_paths, clock, rep, vault):
+    prepare(data_paths.database, clock)
+    nobody_there = f"http://127.0.0.1:{free_port()}"
+    store = open_store(data_paths.database, clock)
+    save_connection(store, ServerConnection(nobody_there, rep))
+    store.conn.close()
+    vault.store(nobody_there, rep, "a-token-from-an-earlier-run")
+    new_debriefs(data_paths.database, clock, "rep-1", 2)
+
+    window = open_synced_window()
+
+    wait_for_status(qtbot, window, StatusKind.OFFLINE)
+    assert summary(window) == "Offline: working locally, 2 waiting"
+    assert "cannot be reached" in window.sync_area.summary.toolTip()
+
+
+def test_a_revoked_token_asks_to_sign_in_and_signing_in_again_syncs(
+        qtbot, open_synced_window, data_paths, clock, central, central_db, rep, vault,
+        keychain):
+    prepare(data_paths.database, clock)
+    connect_behind_the_window(data_paths.database, clock, central.base_url, rep, vault)
+    window = open_synced_window()
+    wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
+    with central_db.begin() as connection:
+        accounts.revoke_user_tokens(connection, rep, datetime.now(UTC))
+    new_debriefs(data_paths.database, clock, "rep-1", 1)
+
+    window.sync_now_action.trigger()
+
+    wait_for_status(qtbot, window, StatusKind.NEEDS_SIGN_IN)
+    assert summary(window) == "Sign in to sync"
+    assert keychain.entries == {}  # the dead token is forgotten
+
+    qtbot.mouseClick(window.sync_area.summary, Qt.MouseButton.LeftButton)
+    dialog = window._connect_dialog
+    assert dialog.isVisible()
+    assert (dialog.url.text(), dialog.username.text()) == (central.base_url, rep)
+    qtbot.keyClicks(dialog.password, "correct horse battery")
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
+    assert keychain.token(central.base_url, rep)
+
+
+def test_an_app_too_old_for_the_server_says_update(qtbot, open_synced_window, data_paths,
+                                                   clock, central, rep, vault):
+    prepare(data_paths.database, clock)
+    connect_behind_the_window(data_paths.database, clock, central.base_url, rep, vault)
+
+    def too_old(url, ca_bundle):
+        return CentralStore(url, ca_bundle=ca_bundle, protocol_version=0)
+
+    window = open_synced_window(make_central=too_old)
+
+    wait_for_status(qtbot, window, StatusKind.UPDATE_NEEDED)
+    assert summary(window) == "Update Debrief to sync"
+
+
+def test_refused_debriefs_are_listed_with_their_reasons_and_open_in_the_form_to_fix(
+        qtbot, open_synced_window, data_paths, clock, central, central_db, rep, vault,
+        keyboard, settle):
+    prepare(data_paths.database, clock)
+    connect_behind_the_window(data_paths.database, clock, central.base_url, rep, vault)
+    good = new_debriefs(data_paths.database, clock, "rep-1", 2)
+    # Written by a laptop whose reason list had a code the central store does not know.
+    [bad] = new_debriefs(data_paths.database, clock, "rep-1", 1, reasons=(
+        Reason("price.local_only", None, Evidence.CUSTOMER_SAID, primary=True),))
+    window = open_synced_window()
+
+    wait_for_status(qtbot, window, StatusKind.REFUSED)
+
+    assert summary(window) == "The server refused 1 debrief"
+    assert set(server_rows(central_db, [d.id for d in [*good, bad]])) == {d.id for d in good}
+    qtbot.mouseClick(window.sync_area.summary, Qt.MouseButton.LeftButton)
+    dialog = window.refused_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.list.count() == 1
+    text = dialog.list.item(0).text()
+    assert text.startswith("Lost \u00b7 Evaluation")
+    assert "Reason 1: " in text
+
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+
+    assert not dialog.isVisible()
+    form = window.form
+    assert window.tabs.currentWidget() is form
+    assert form.is_editing and form.debrief().id == bad.id
+    # Fix it: replace the unknown reason with one from the list, and save.
+    form.fields.reason_list.remove(0)
+    form.fields.picker.setFocus()
+    keyboard.type("pri")
+    keyboard.press(Qt.Key.Key_Return)
+    with qtbot.waitSignal(form.saved):
+        keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(window)
+
+    qtbot.waitUntil(lambda: bad.id in server_rows(central_db, [bad.id]), timeout=10_000)
+    wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
+    assert server_rows(central_db, [bad.id])[bad.id].revision == 2
+
+
+def test_refusals_written_by_an_earlier_run_show_at_start(
+        qtbot, open_synced_window, data_paths, clock, central, rep, vault):
+    prepare(data_paths.database, clock)
+    connect_behind_the_window(data_paths.database, clock, central.base_url, rep, vault)
+    [bad] = new_debriefs(data_paths.database, clock, "rep-1", 1, reasons=(
+        Reason("price.local_only", None, Evidence.CUSTOMER_SAID, primary=True),))
+    first = open_synced_window()
+    wait_for_status(qtbot, first, StatusKind.REFUSED)
+    first.close()
+
+    again = open_synced_window(start_delay_ms=600_000)
+
+    qtbot.waitUntil(lambda: again.sync_area.status.kind is StatusKind.REFUSED, timeout=5000)
+    assert [r.debrief_id for r in again.sync_area.status.refusals] == [bad.id]
