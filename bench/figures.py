@@ -5,26 +5,30 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Target:
-    """A limit on a figure: `limit` in the figure's unit, or `limit` times the baseline."""
+    """A bound on a figure: `limit` in the figure's unit, or `limit` times the baseline.
+    An upper bound ("ours <= bound") unless `at_least`, for rates where more is better."""
 
     limit: float
     of_baseline: bool = False
+    at_least: bool = False
 
     def met(self, ours: float, baseline: float) -> bool:
         bound = self.limit * baseline if self.of_baseline else self.limit
-        return ours <= bound
+        return ours >= bound if self.at_least else ours <= bound
 
     def describe(self, unit: str) -> str:
+        sign = ">=" if self.at_least else "<="
         if self.of_baseline:
-            return f"<= {self.limit:g}x base"
-        return f"<= {self.limit:g} {unit}"
+            return f"{sign} {self.limit:g}x base"
+        return f"{sign} {self.limit:g} {unit}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,42 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
 
 def median(samples: Sequence[float]) -> float:
     return percentile(samples, 0.5)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Timed calls of one thing, in milliseconds; `warmed` unless only the warm-up ran."""
+
+    samples: list[float]
+    warmed: bool
+
+    @property
+    def median(self) -> float:
+        return median(self.samples)
+
+    def describe(self) -> str:
+        if not self.warmed:
+            return "1 run, no warm-up (slower than the time budget)"
+        if len(self.samples) == 1:
+            return "1 run after a warm-up"
+        return f"median of {len(self.samples)} after a warm-up"
+
+
+def warm_runs(run: Callable[[], object], *, most: int = 5, budget_s: float = 15.0) -> Runs:
+    """`most` timed calls of `run` after one warm-up call; fewer when they are slow, so
+    that the timed ones take about `budget_s` (at least one). A warm-up slower than
+    `budget_s` is the only call: a figure far off its target needs no second run."""
+    started = time.perf_counter()
+    run()
+    first = time.perf_counter() - started
+    if first > budget_s:
+        return Runs([first * 1000], warmed=False)
+    samples = []
+    for _ in range(max(1, min(most, int(budget_s // max(first, 1e-9))))):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return Runs(samples, warmed=True)
 
 
 def filesystem_of(path: Path) -> str:

@@ -24,36 +24,34 @@ the figures.
 from __future__ import annotations
 
 import argparse
-import os
-import pwd
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.central_data import (
+    BATCH,
+    REASONS_PER_DEBRIEF,
+    fill_postgres,
+    refresh_rollups,
+    wire_batch,
+)
 from bench.figures import machine_line
+from bench.postgres import PG_SETTINGS, Cluster, execute
 from bench.scale_sql import (
     CLEANUP,
-    CODES,
     DIM_LIST,
     DIMS,
-    FILL_DEBRIEFS,
-    FILL_REASONS,
     PROTOTYPES,
     SOURCES,
     TRIGGERS,
-    keys,
 )
 from sync.domain.clock import SystemClock, to_iso
 from sync.domain.ids import DebriefIdFactory
@@ -61,75 +59,6 @@ from sync.server import ingest, insights
 from sync.server.accounts import User
 from sync.server.database import make_engine, migrate
 from sync.server.store_config import StoreConfig
-
-PG_SETTINGS = ("shared_buffers=256MB", "work_mem=16MB", "maintenance_work_mem=512MB",
-               "max_wal_size=8GB")
-BATCH = 500
-
-
-class Cluster:
-    """A throwaway PostgreSQL on 127.0.0.1 (as `postgres` when run as root); fsync stays on."""
-
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="debrief-scale-"))
-        self.owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
-        if self.owner:
-            os.chown(self.root, self.owner.pw_uid, self.owner.pw_gid)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-
-    def run(self, *args: str) -> None:
-        bindir = Path(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"))
-        user = {"user": self.owner.pw_uid, "group": self.owner.pw_gid} if self.owner else {}
-        subprocess.run([str(bindir / args[0]), "-D", str(self.root / "data"), *args[1:]],
-                       check=True, cwd=self.root, capture_output=True, **user)
-
-    def start(self) -> str:
-        self.run("initdb", "-U", "debrief", "--auth=trust", "-E", "UTF8", "--no-locale")
-        options = " ".join([f"-p {self.port} -h 127.0.0.1 -k {self.root}",
-                            *(f"-c {s}" for s in PG_SETTINGS)])
-        self.run("pg_ctl", "-l", str(self.root / "log"), "-w", "-o", options, "start")
-        return f"postgresql+psycopg://debrief@127.0.0.1:{self.port}/postgres"
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-m", "fast", "-w", "stop")
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-def execute(engine: sa.Engine, statements: list[str], autocommit: bool = False,
-            **params: Any) -> float:
-    """Run `statements` in one transaction (or autocommit); the seconds it took."""
-    start = time.perf_counter()
-    with (engine.connect().execution_options(isolation_level="AUTOCOMMIT") if autocommit
-          else engine.begin()) as c:
-        for statement in statements:
-            c.execute(sa.text(statement), params)
-    return time.perf_counter() - start
-
-
-def fill(engine: sa.Engine, reason_rows: int, reps: int, now: datetime) -> list[tuple]:
-    """Fill with SQL; the secondary indexes are dropped first and made again after."""
-    n = int(reason_rows / 2.48)  # 2.48 reasons per debrief, on average, as generated
-    with engine.begin() as c:
-        indexes = c.execute(sa.text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
-            "('debriefs','debrief_reasons') AND indexname NOT LIKE 'pk_%'")).all()
-    setup = ["SET LOCAL session_replication_role = replica", "SELECT setseed(0.42)",  # no FK checks
-             *(f"DROP INDEX {name}" for name, _ in indexes)]
-    people = ["INSERT INTO teams SELECT t, 'Team '||t, now() FROM generate_series(1,100) t",
-              "INSERT INTO users SELECT r, 'rep'||r, 'Rep '||r, 'rep', 1+r%100, 'x', false, "
-              "now() FROM generate_series(1,:reps) r", "SELECT setval('users_id_seq', :reps)",
-              "SELECT setval('teams_id_seq', 100)"]
-    span = timedelta(days=730)
-    return [(f"fill: {name}", took, "s") for name, took in (
-        ("teams and reps", execute(engine, setup + people, reps=reps)),
-        (f"{n:,} debriefs", execute(engine, [*setup[:2], FILL_DEBRIEFS], reps=reps, n=n,
-                                    start=now - span, span=span)),
-        ("reasons", execute(engine, [*setup[:2], FILL_REASONS])),
-        ("secondary indexes", execute(engine, [definition for _, definition in indexes])),
-        ("vacuum analyze + checkpoint", execute(engine, [
-            "VACUUM (ANALYZE) debriefs, debrief_reasons", "CHECKPOINT"], autocommit=True)))]
 
 
 def sizes(engine: sa.Engine, tables: tuple[str, ...]) -> list[tuple]:
@@ -233,26 +162,6 @@ PUSH_SETTINGS = (("empty database", ()), ("big database", ()),
                  ("big + widened debrief_reasons", ("reasons_widen",)))
 
 
-def wire_batch(ids: DebriefIdFactory, rng: random.Random, now: datetime) -> list[dict]:
-    items = []
-    for _ in range(BATCH):
-        outcome = rng.choice(["lost", "won", "no_decision", "objection", "progressed"])
-        codes = rng.sample(CODES["win" if outcome in ("won", "progressed") else "loss"],
-                           rng.randint(1, 4))
-        made = to_iso(now - timedelta(minutes=rng.randint(1, 600)))
-        items.append({
-            "id": ids.new_id(), "revision": 1, "outcome": outcome, "stage": "evaluation",
-            "segment": {"industry": rng.choice(keys("industries")),
-                        "company_size": rng.choice(keys("company_sizes")),
-                        "region": rng.choice(keys("regions"))},
-            "reasons": [{"code": c["key"], "detail": None, "evidence": "my_read",
-                         "primary": i == 0} for i, c in enumerate(codes)],
-            "reasons_unknown": False, "competitor": f"Competitor {rng.randint(1, 300)}",
-            "deal_value": "48000", "currency": "EUR", "crm_ref": None, "quote": None,
-            "share_quote": False, "created_at": made, "updated_at": made, "deleted": False})
-    return items
-
-
 def push_rates(big: sa.Engine, empty: sa.Engine, rounds: int) -> list[tuple]:
     """Debriefs/s for batches of 500 new debriefs, then the same as edits (revision 2), one
     batch per setting per round, the settings interleaved so that drift hits them alike."""
@@ -320,7 +229,11 @@ def probe(url: str, args: argparse.Namespace) -> tuple[list[tuple], list[str], s
     else:
         migrate(engine)
         note(f"filling ({args.rows:,} reason rows)")
-        figures += fill(engine, args.rows, args.reps, datetime.now(UTC))
+        figures += [(f"fill: {name}", took, "s") for name, took in fill_postgres(
+            engine, int(args.rows / REASONS_PER_DEBRIEF), args.reps, 100, datetime.now(UTC))]
+        start = time.perf_counter()
+        if refresh_rollups(engine):  # the fill went around ingest.push
+            figures.append(("fill: rollups.rebuild", time.perf_counter() - start, "s"))
     figures += sizes(engine, ("debriefs", "debrief_reasons"))
     page, expected, slowest = {"min_cell": 5, "offset": 0, "limit": 100}, {}, (0.0, 0)
     with engine.connect() as c:

@@ -33,7 +33,9 @@ def keys(name: str) -> list[str]:
 
 
 FILL_DEBRIEFS = f"""
-INSERT INTO debriefs SELECT
+INSERT INTO debriefs (id, rep_id, revision, outcome, stage, industry, company_size,
+ region, reasons_unknown, competitor, deal_value, currency, crm_ref, quote, share_quote,
+ created_at, updated_at, deleted, received_at) SELECT
  substr(h,1,8)||'-'||substr(h,9,4)||'-7'||substr(x,1,3)||'-'||substr('89ab',1+i%4,1)
    ||substr(x,4,3)||'-'||substr(x,7,4)||lpad(to_hex(i),8,'0'),
  rep, 1 + floor(random()*3)::int,
@@ -60,7 +62,7 @@ FROM (SELECT i, t, lpad(to_hex((extract(epoch FROM t)*1000)::bigint),12,'0') AS 
             FROM generate_series(1,:n) i) s) s2"""
 
 FILL_REASONS = f"""
-INSERT INTO debrief_reasons
+INSERT INTO debrief_reasons (debrief_id, position, code, detail, evidence, is_primary)
 SELECT id, k, ({arr([c["key"] for c in CODES["win"] + CODES["loss"]])})[ix],
  CASE WHEN random()<.3 THEN NULLIF(({arr([(c.get("details") or [{"key": ""}])[0]["key"]
                                           for c in CODES["win"] + CODES["loss"]])})[ix],'') END,

@@ -1,0 +1,122 @@
+"""Aggregates: marketing's reason-code breakdown over the last 6 complete months.
+
+`insights.reason_counts` (limit 100, min_cell 5: the API's defaults) over stores bulk
+filled as docs/scale.md describes (bench/central_data.py): 10 million reason rows on
+PostgreSQL and 1 million on SQLite, kept between runs in .bench-cache/. The window is
+month-aligned: the 6 whole UTC months before the month of the newest debrief.
+
+Four questions: by industry and by competitor with outcome=lost, by stage (no outcome
+filter), by month. Baseline: a bare `SELECT count(*) FROM debrief_reasons`, one scan
+of the reasons, in the same run. Each call gets a connection of its own, as a request
+does; median of several calls after a warm-up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from bench.central_data import REASONS_PER_DEBRIEF, refresh_rollups
+from bench.figures import Figure, Runs, Section, Target, warm_runs
+from bench.filled_stores import Filled, Recipe, cache_lock, filled, postgres_cluster, scaled
+from sync.server import insights
+from sync.server.database import make_engine, reading
+
+TARGET_MS = 300.0
+PAGE = {"min_cell": 5, "offset": 0, "limit": 100}
+QUESTIONS = (("by industry, lost", "industry", {"outcome": "lost"}),
+             ("by competitor, lost", "competitor", {"outcome": "lost"}),
+             ("by stage", "stage", {}),
+             ("by month", "month", {}))
+MONTHS = 6
+COUNT_REASONS = sa.text("SELECT count(*) FROM debrief_reasons")
+
+
+def _rollups(engine: sa.Engine) -> list[tuple[str, float]]:
+    started = time.perf_counter()
+    if not refresh_rollups(engine):
+        return []
+    return [("rollups.rebuild", time.perf_counter() - started)]
+
+
+def recipe(reason_rows: int, reps: int, teams: int) -> Recipe:
+    return Recipe("aggregates", int(reason_rows / REASONS_PER_DEBRIEF), reps, teams,
+                  after=_rollups)
+
+
+def window(engine: sa.Engine) -> tuple[datetime, datetime]:
+    """[since, until): the MONTHS whole UTC months before the newest debrief's month."""
+    with reading(engine) as c:
+        newest = c.execute(sa.text("SELECT max(created_at) FROM debriefs")).scalar_one()
+    if isinstance(newest, str):  # SQLite hands back the stored text, in UTC
+        newest = datetime.fromisoformat(newest)
+    newest = newest.replace(tzinfo=UTC) if newest.tzinfo is None else newest.astimezone(UTC)
+    months = newest.year * 12 + newest.month - 1
+    since_year, since_month = divmod(months - MONTHS, 12)
+    return (datetime(since_year, since_month + 1, 1, tzinfo=UTC),
+            datetime(newest.year, newest.month, 1, tzinfo=UTC))
+
+
+def _timed(engine: sa.Engine, ask: Callable[[sa.Connection], object]) -> Runs:
+    def run() -> None:
+        with reading(engine) as c:
+            ask(c)
+    return warm_runs(run)
+
+
+def _question(by: str, filters: insights.Filters, answer: list[insights.Group]
+              ) -> Callable[[sa.Connection], object]:
+    def ask(c: sa.Connection) -> None:
+        answer[:] = insights.reason_counts(c, by, filters, **PAGE)[0]
+    return ask
+
+
+def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
+    engine = make_engine(store.url)
+    figures, runs = [], {}
+    try:
+        since, until = window(engine)
+        base = _timed(engine, lambda c: c.execute(COUNT_REASONS).scalar_one())
+        for name, by, extra in QUESTIONS:
+            answer: list[insights.Group] = []
+            filters = insights.Filters(since=since, until=until, **extra)
+            timed = _timed(engine, _question(by, filters, answer))
+            shown = sum(1 for group in answer if group.debriefs is not None)
+            assert shown, f"{store.backend}, {name}: every group suppressed or none at all"
+            figures.append(Figure(f"{store.backend} {rows / 10**6:g}M: {name}",
+                                  timed.median, base.median, "ms", Target(TARGET_MS)))
+            runs.setdefault(timed.describe(), []).append(f"{name} ({shown} groups shown)")
+    finally:
+        engine.dispose()
+    notes = [store.describe(),
+             f"{store.backend}: window {since:%Y-%m-%d} to {until:%Y-%m-%d} (exclusive); "
+             f"count(*): {base.describe()}; " + "; ".join(
+                 f"{', '.join(names)}: {how}" for how, names in runs.items())]
+    return figures, notes
+
+
+def run() -> Section:
+    figures: list[Figure] = []
+    notes: list[str] = []
+    pg_rows, sqlite_rows = scaled(10_000_000), scaled(1_000_000)
+    with cache_lock():
+        with postgres_cluster() as cluster:
+            store = filled(recipe(pg_rows, 10_000, 100), cluster)
+            more = measure(store, pg_rows)
+            figures += more[0]
+            notes += more[1]
+        store = filled(recipe(sqlite_rows, 1_000, 10))
+        more = measure(store, sqlite_rows)
+        figures += more[0]
+        notes += more[1]
+    notes += [
+        f"PostgreSQL: {pg_rows:,} reason rows, 10,000 reps in 100 teams; SQLite: "
+        f"{sqlite_rows:,} reason rows, 1,000 reps in 10 teams; debriefs = rows / "
+        f"{REASONS_PER_DEBRIEF} over 24 months, the last month about 5.5% of them",
+        "SQLite is not ANALYZEd (the store never runs it); PostgreSQL is VACUUM ANALYZEd "
+        "after the fill, as autovacuum would; both warm-cache",
+    ]
+    return Section("5. aggregates: reason counts over 6 months", figures, notes)
