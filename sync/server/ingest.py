@@ -59,50 +59,102 @@ _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
          rules: Rules, now: datetime) -> list[ItemResult]:
     """Store what is new in `items` (wire dicts); one result per item, in order. The
-    reason rollup and the rep's contest scores move in the same transaction."""
+    reason rollup and the rep's contest scores move in the same transaction.
+
+    The batch is written with a few set-wide statements, not one per debrief: one
+    upsert of the newest version of each id, one delete and one insert of reasons."""
     # One push per rep at a time: what the rollup and the scores are moved from must be
     # what the upserts replace, even when two machines of one rep push at once.
     serialize(connection, f"push:{rep.id}")
-    before = {counted.debrief_id: counted for counted in rollups.currently_counted(
-        connection, [item["id"] for item in items if isinstance(item.get("id"), str)])}
-    upsert = _upsert(connection.dialect.name)  # built once: SQLAlchemy caches its SQL
-    results, kept = [], {}
-    for item in items:
-        result, debrief = _push_one(connection, upsert, rep, item, rules, now)
-        results.append(result)
-        if debrief is not None:
-            kept[debrief.id] = debrief  # the last accepted version of an id is the one kept
-    if kept:
-        replaced = [before[i] for i in kept if i in before]
+    results: list[ItemResult | None] = [None] * len(items)
+    newest: dict[str, tuple[int, Debrief]] = {}  # per id: the newest valid version sent
+    superseded: list[tuple[int, str]] = []  # older versions of an id in the same batch
+    for index, item in enumerate(items):
+        debrief = from_wire(item, rep.username)
+        problems = _problems(debrief, rules)
+        if problems:
+            results[index] = ItemResult(debrief.id, debrief.revision, Status.REJECTED,
+                                        problems)
+            continue
+        # A blank competitor is no competitor, and "Acme " is "Acme": one group in insights.
+        debrief = replace(debrief, competitor=(debrief.competitor or "").strip() or None)
+        seen = newest.get(debrief.id)
+        if seen is not None and not _newer(debrief, seen[1]):
+            superseded.append((index, debrief.id))
+            continue
+        if seen is not None:
+            superseded.append((seen[0], debrief.id))
+        newest[debrief.id] = (index, debrief)
+    before = {counted.debrief_id: counted
+              for counted in rollups.currently_counted(connection, list(newest))}
+    written = _write(connection, rep, [debrief for _, debrief in newest.values()], now)
+    foreign = _owned_by_others(connection, rep, [i for i in newest if i not in written])
+    for debrief_id, (index, debrief) in newest.items():
+        results[index] = _answer(debrief, debrief_id in written, debrief_id in foreign)
+    for index, debrief_id in superseded:
+        # An older copy of a debrief sent again in the same batch: stored if its newer
+        # copy is (or already was), refused if the id is someone else's.
+        item = items[index]
+        results[index] = _answer(from_wire(item, rep.username), False, debrief_id in foreign)
+    if written:
+        kept = [newest[debrief_id][1] for debrief_id in written]
+        replaced = [before[i] for i in written if i in before]
         rollups.apply(connection, replaced,
-                      [counted for debrief in kept.values()
+                      [counted for debrief in kept
                        if (counted := rollups.counted(debrief, rep.id)) is not None])
-        scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept.values()
+        scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept
                                              if debrief.created_at is not None]
                            + [counted.created_at for counted in replaced])
-    return results
+    assert all(result is not None for result in results)
+    return results  # type: ignore[return-value]
 
 
-def _push_one(connection: sa.Connection, upsert: sa.Executable, rep: User,
-              item: dict[str, Any], rules: Rules, now: datetime,
-              ) -> tuple[ItemResult, Debrief | None]:
-    debrief = from_wire(item, rep.username)
-    problems = _problems(debrief, rules)
-    if problems:
-        return ItemResult(debrief.id, debrief.revision, Status.REJECTED, problems), None
-    # A blank competitor is no competitor, and "Acme " is "Acme": one group in insights.
-    debrief = replace(debrief, competitor=(debrief.competitor or "").strip() or None)
-    written = connection.execute(upsert, _row(debrief, rep.id, now)).first()
-    if written is not None:
-        _replace_reasons(connection, debrief)
-        return ItemResult(debrief.id, debrief.revision, Status.ACCEPTED), debrief
-    owner = connection.execute(sa.select(debriefs.c.rep_id).where(
-        debriefs.c.id == debrief.id)).scalar_one()
-    if owner != rep.id:
+def _newer(debrief: Debrief, than: Debrief) -> bool:
+    """The same rule as the upsert's: a higher revision, or the same one edited later."""
+    assert debrief.updated_at is not None and than.updated_at is not None
+    return (debrief.revision, debrief.updated_at) > (than.revision, than.updated_at)
+
+
+def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
+           now: datetime) -> set[str]:
+    """Upsert `batch` (one version per id); the ids actually written, whose reasons are
+    then replaced."""
+    if not batch:
+        return set()
+    upsert = _upsert(connection.dialect.name)
+    written = {row.id for row in connection.execute(
+        upsert, [_row(debrief, rep.id, now) for debrief in batch])}
+    ids = [debrief.id for debrief in batch if debrief.id in written]
+    for start in range(0, len(ids), stored.IN_CHUNK):
+        connection.execute(debrief_reasons.delete().where(
+            debrief_reasons.c.debrief_id.in_(ids[start:start + stored.IN_CHUNK])))
+    reasons = [{"debrief_id": debrief.id, "position": position, "code": reason.code,
+                "detail": reason.detail, "evidence": reason.evidence.value,
+                "is_primary": reason.primary}
+               for debrief in batch if debrief.id in written
+               for position, reason in enumerate(debrief.reasons)]
+    if reasons:
+        connection.execute(debrief_reasons.insert(), reasons)
+    return written
+
+
+def _owned_by_others(connection: sa.Connection, rep: User, ids: list[str]) -> set[str]:
+    foreign: set[str] = set()
+    for start in range(0, len(ids), stored.IN_CHUNK):
+        foreign.update(connection.execute(sa.select(debriefs.c.id).where(
+            debriefs.c.id.in_(ids[start:start + stored.IN_CHUNK]),
+            debriefs.c.rep_id != rep.id)).scalars())
+    return foreign
+
+
+def _answer(debrief: Debrief, written: bool, foreign: bool) -> ItemResult:
+    if written:
+        return ItemResult(debrief.id, debrief.revision, Status.ACCEPTED)
+    if foreign:
         return ItemResult(debrief.id, debrief.revision, Status.REJECTED, (Problem(
             "id", Message(N_("this id belongs to another debrief; the app makes a new one"))),
-        )), None
-    return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE), None
+        ))
+    return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE)
 
 
 def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
@@ -146,17 +198,6 @@ def _upsert(dialect_name: str) -> sa.Executable:
         set_={name: new[name] for name in _UPDATED_COLUMNS},
         where=sa.and_(debriefs.c.rep_id == new.rep_id, newer),
     ).returning(debriefs.c.id)
-
-
-def _replace_reasons(connection: sa.Connection, debrief: Debrief) -> None:
-    connection.execute(debrief_reasons.delete().where(
-        debrief_reasons.c.debrief_id == debrief.id))
-    if debrief.reasons:
-        connection.execute(debrief_reasons.insert(), [
-            {"debrief_id": debrief.id, "position": position, "code": reason.code,
-             "detail": reason.detail, "evidence": reason.evidence.value,
-             "is_primary": reason.primary}
-            for position, reason in enumerate(debrief.reasons)])
 
 
 # --- pull -------------------------------------------------------------------------------
