@@ -85,12 +85,14 @@ class DebriefStore:
         return Debrief(id=self.ids.new_id(), rep=rep, outcome=last.outcome, stage=last.stage,
                        segment=last.segment, currency=last.currency)
 
-    def save(self, debrief: Debrief, *, clear_draft: str | None = None) -> Debrief:
+    def save(self, debrief: Debrief, *, clear_draft: str | None = None,
+             drop_copy: int | None = None) -> Debrief:
         """Validate and store `debrief` with its reasons in one transaction.
 
         The stored revision becomes one more than the highest seen; returns the record
-        as saved. The draft in slot `clear_draft` goes in the same transaction, so a
-        crash never leaves both. Raises InvalidDebrief (nothing written) on problems.
+        as saved. The draft in slot `clear_draft`, and the conflict copy `drop_copy` (the
+        version saved, chosen by the rep), go in the same transaction, so a crash never
+        leaves both. Raises InvalidDebrief (nothing written) on problems.
         """
         problems = validate(debrief, self.rules.taxonomy, self.rules.segments)
         if problems:
@@ -110,10 +112,12 @@ class DebriefStore:
                 # another machine): this edit wins, and the pulled version is kept.
                 pulled = read(conn, debrief.id, include_deleted=True)
                 assert pulled is not None
-                keep_copy(conn, pulled, saved.revision, now)
+                keep_copy(conn, pulled, saved.revision, now, lost_here=False)
             write(conn, saved, entries, self.rules.taxonomy.version)
             if clear_draft is not None:
                 conn.execute("DELETE FROM draft WHERE slot = ?", (clear_draft,))
+            if drop_copy is not None:
+                conn.execute("DELETE FROM conflict_copy WHERE id = ?", (drop_copy,))
         return saved
 
     def delete(self, debrief_id: str) -> Debrief | None:

@@ -2,6 +2,7 @@
 
 Pages are keyset-paginated on (created_at, id) so page 500 costs what page 1 costs;
 the list index covers the order, and outcome, stage and reason filters have their own.
+Each row counts its conflict copies through the copies' (debrief_id, ...) unique index.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class DebriefRow:
     competitor: str | None
     account_name: str | None
     entries: int
+    kept_copies: int = 0  # versions that lost a conflict, kept for the rep to compare
 
     @property
     def cursor(self) -> tuple[str, str]:
@@ -48,7 +50,8 @@ class DebriefRow:
 
 _SELECT = """
     SELECT d.id, d.created_at, d.outcome, d.stage, r.code, r.detail, d.reasons_unknown,
-           d.competitor, d.account_name, d.entries
+           d.competitor, d.account_name, d.entries,
+           (SELECT COUNT(*) FROM conflict_copy c WHERE c.debrief_id = d.id)
     FROM debrief d
     LEFT JOIN reason r ON r.debrief_id = d.id AND r.is_primary = 1
 """
@@ -100,6 +103,6 @@ def page(conn: sqlite3.Connection, flt: DebriefFilter, after: tuple[str, str] | 
     return [
         DebriefRow(id=r[0], created_at=r[1], outcome=Outcome(r[2]), stage=Stage(r[3]),
                    primary_code=r[4], primary_detail=r[5], reasons_unknown=bool(r[6]),
-                   competitor=r[7], account_name=r[8], entries=r[9])
+                   competitor=r[7], account_name=r[8], entries=r[9], kept_copies=r[10])
         for r in rows
     ]

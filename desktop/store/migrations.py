@@ -103,10 +103,17 @@ def _v3_sync_state(db: sqlite_utils.Database) -> None:
         )""")
 
 
+def _v4_conflict_side(db: sqlite_utils.Database) -> None:
+    # Which machine a kept copy was written on, for the rep to read: 1 this one, 0 another
+    # one, NULL not recorded (copies kept before this step).
+    db.execute("ALTER TABLE conflict_copy ADD COLUMN lost_here INTEGER")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_debriefs", _v1_debriefs),
     ("0002_last_edit_index", _v2_last_edit_index),
     ("0003_sync_state", _v3_sync_state),
+    ("0004_conflict_side", _v4_conflict_side),
 ]
 
 SCHEMA_VERSION = len(STEPS)

@@ -151,14 +151,15 @@ class SyncReplica:
             merged = _merged(remote, local)
             kept = local.revision != pulled and _differs(local, merged)
             if kept:
-                keep_copy(conn, local, merged.revision, now)
+                keep_copy(conn, local, merged.revision, now, lost_here=True)
             self._write_pulled(conn, merged)
             return _Merged.UPDATED_KEEPING_LOCAL if kept else _Merged.UPDATED
         # The local version wins; it is pushed next. A remote version this machine never
         # had, which that push replaces on the central store, is kept as a copy.
         foreign = remote.revision > max(synced, pulled) or remote.revision == local.revision
         if foreign and remote.outcome and remote.stage and _differs(local, remote):
-            keep_copy(conn, remote.with_changes(rep=local.rep), local.revision, now)
+            keep_copy(conn, remote.with_changes(rep=local.rep), local.revision, now,
+                      lost_here=False)
             return _Merged.LOCAL_KEPT_WITH_COPY
         return _Merged.LOCAL_KEPT
 

@@ -1,4 +1,8 @@
-"""'My debriefs': the rep's own debriefs in a lazily fetched table, with search and filters."""
+"""'My debriefs': the rep's own debriefs in a lazily fetched table, with search and filters.
+
+A debrief with other versions kept (it lost a conflict with another computer) is marked,
+and the count of kept versions below the table opens them (desktop.ui.conflict_copies).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store import listing
+from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
 from desktop.ui.text import outcome_label, stage_label
 from sync.domain.clock import Clock, from_iso
@@ -54,6 +59,7 @@ class DebriefTableModel(QAbstractTableModel):
         self.total: int | None = None  # counted after the first page is shown
         self._more = False
         self._rows: list[DebriefRow] = []
+        self._kept_icon: QIcon | None = None  # drawn when first needed
         self._headers = (self.tr("When"), self.tr("Outcome"), self.tr("Stage"),
                          self.tr("Main reason"), self.tr("Competitor"), self.tr("Account"),
                          self.tr("Entries"))
@@ -115,6 +121,23 @@ class DebriefTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == "entries":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if row.kept_copies and column == "when":
+            return self._kept_marker(row, role)
+        return None
+
+    def _kept_marker(self, row: DebriefRow, role: int):
+        """The mark of a debrief with other versions kept: an icon and what it means."""
+        if role == Qt.ItemDataRole.DecorationRole:
+            if self._kept_icon is None:
+                self._kept_icon = kept_versions_icon()
+            return self._kept_icon
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            if row.kept_copies == 1:
+                return self.tr("Another version of this debrief is kept. Click \u201cother "
+                               "versions kept\u201d below the list to compare them.")
+            return self.tr("{n} other versions of this debrief are kept. Click \u201cother "
+                           "versions kept\u201d below the list to compare them.").format(
+                               n=row.kept_copies)
         return None
 
     def _display(self, row: DebriefRow, column: str) -> str:
@@ -134,6 +157,22 @@ class DebriefTableModel(QAbstractTableModel):
         if column == "account":
             return row.account_name or ""
         return str(row.entries)
+
+
+def kept_versions_icon(size: int = 16) -> QIcon:
+    """Two pages, one behind the other, in the colour the app uses for "look at this"."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#9a6700"), 1.4))
+    page = round(size * 0.62)
+    painter.setBrush(QColor("#fff4ce"))
+    painter.drawRoundedRect(size - page - 1, 1, page, page, 1.5, 1.5)
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawRoundedRect(1, size - page - 1, page, page, 1.5, 1.5)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class DebriefTable(QTableView):
@@ -159,10 +198,11 @@ class DebriefTable(QTableView):
 
 
 class DebriefList(QWidget):
-    """Search box, filters, the table, and the count."""
+    """Search box, filters, the table, the count, and the count of other versions kept."""
 
     open_requested = Signal(str)
     delete_requested = Signal(str)
+    copies_requested = Signal(str)  # the selected debrief's id if it has copies, else ""
 
     def __init__(self, conn: sqlite3.Connection, taxonomy: Taxonomy, clock: Clock,
                  counter: Counter | None = None, parent: QWidget | None = None):
@@ -201,11 +241,19 @@ class DebriefList(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((130, 110, 110, 260, 140, 140, 60)):
+        for column, width in enumerate((150, 110, 110, 260, 140, 140, 60)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.count = QLabel()
         self.count.setObjectName("listCount")
+        self.copies_button = QPushButton()
+        self.copies_button.setObjectName("otherVersions")
+        self.copies_button.setFlat(True)
+        self.copies_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.copies_button.setToolTip(self.tr(
+            "Versions of your debriefs that lost to a newer change on another computer, or "
+            "on this one. Click to compare each with the current version and choose."))
+        self.copies_button.hide()
         self.edit_button = QPushButton(self.tr("Open  (Enter)"))
         self.delete_button = QPushButton(self.tr("Delete  (Del)"))
         self._search_timer = QTimer(self)
@@ -236,7 +284,9 @@ class DebriefList(QWidget):
         for box in (self.outcome, self.stage, self.reason, self.period):
             filters.addWidget(box, 1)
         actions = QHBoxLayout()
-        actions.addWidget(self.count, 1)
+        actions.addWidget(self.count)
+        actions.addWidget(self.copies_button)
+        actions.addStretch(1)
         actions.addWidget(self.edit_button)
         actions.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
@@ -254,6 +304,7 @@ class DebriefList(QWidget):
         self.table.doubleClicked.connect(self.on_table_double_clicked)
         self.edit_button.clicked.connect(self.on_edit_button_clicked)
         self.delete_button.clicked.connect(self.on_delete_button_clicked)
+        self.copies_button.clicked.connect(self.on_copies_button_clicked)
 
     def current_filter(self) -> DebriefFilter:
         days = self.period.currentData()
@@ -268,11 +319,13 @@ class DebriefList(QWidget):
         self._search_timer.stop()
         self.model.set_filter(self.current_filter())
         self._count_after_paint()
+        self.show_copies()
 
     def refresh(self) -> None:
         """Reload with the same filter (after a save or a delete)."""
         self.model.reload()
         self._count_after_paint()
+        self.show_copies()
 
     def _count_after_paint(self) -> None:
         if self.model.total is not None:
@@ -292,6 +345,17 @@ class DebriefList(QWidget):
 
     def show_count(self) -> None:
         self.count.setText(self.tr("{n:,} debriefs").format(n=self.model.count_all()))
+
+    def show_copies(self) -> None:
+        """How many other versions are kept (a small table: read here, like a page)."""
+        n = count_copies(self.model.conn)
+        self.copies_button.setVisible(n > 0)
+        self.copies_button.setText(self.tr("1 other version kept") if n == 1 else
+                                   self.tr("{n:,} other versions kept").format(n=n))
+
+    def on_copies_button_clicked(self) -> None:
+        row = self.model.row_at(self.table.currentIndex().row())
+        self.copies_requested.emit(row.id if row is not None and row.kept_copies else "")
 
     def on_table_double_clicked(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop.store.listing import DebriefFilter
+    from desktop.ui.conflict_copies import OtherVersions
     from desktop.ui.connect_dialog import ConnectDialog
     from desktop.ui.debrief_list import DebriefList
     from desktop.ui.server_connection import Connected
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_area)
         self._connect_dialog: ConnectDialog | None = None
         self.refused_dialog: RefusedDebriefs | None = None
+        self.other_versions: OtherVersions | None = None
+        self._copies_seen: int | None = None  # other versions kept, as sync last counted
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self.undo_button.hide)
@@ -150,6 +153,7 @@ class MainWindow(QMainWindow):
                                      services.context.clock, self.count_on_worker)
             self._list.open_requested.connect(self.on_list_open_requested)
             self._list.delete_requested.connect(self.on_list_delete_requested)
+            self._list.copies_requested.connect(self.show_other_versions)
             self._list_page.layout().addWidget(self._list)
             self._list.apply_filter()
         return self._list
@@ -170,6 +174,35 @@ class MainWindow(QMainWindow):
     def _refresh_list(self) -> None:
         if self._list is not None:
             self._list.refresh()
+        if self.other_versions is not None and self.other_versions.isVisible():
+            self.other_versions.reload()
+
+    def show_other_versions(self, debrief_id: str = "") -> OtherVersions:
+        """The other versions kept by sync, that of `debrief_id` first if it has one."""
+        from desktop.ui.conflict_copies import OtherVersions
+
+        dialog = self.other_versions
+        if dialog is not None and dialog.isVisible():
+            dialog.select_debrief(debrief_id)
+            dialog.activateWindow()
+            return dialog
+        if dialog is not None:
+            dialog.deleteLater()
+        context = self.form.context
+        dialog = OtherVersions(self.services.reader, self.services.worker, context.taxonomy,
+                               context.segments, self, first=debrief_id or None)
+        dialog.changed.connect(self.on_other_versions_changed)
+        dialog.used.connect(self.on_other_versions_used)
+        self.other_versions = dialog
+        dialog.open()
+        return dialog
+
+    def on_other_versions_changed(self) -> None:
+        if self._list is not None:
+            self._list.refresh()
+
+    def on_other_versions_used(self, saved: Debrief) -> None:
+        self.services.sync.after_save()  # the chosen version is pushed like any edit
 
     def show_new_debrief(self) -> None:
         self.tabs.setCurrentWidget(self.form)
@@ -243,6 +276,12 @@ class MainWindow(QMainWindow):
     def on_sync_status_changed(self, status: SyncStatus) -> None:
         self.sync_area.show_status(status)
         self.sign_out_action.setEnabled(status.kind is not StatusKind.NOT_CONNECTED)
+        if status.kind is not StatusKind.SYNCING:  # a run's start carries no counts
+            seen, self._copies_seen = self._copies_seen, status.conflict_copies
+            if seen is not None and status.conflict_copies > seen:
+                self.statusBar().showMessage(self.tr(
+                    "Sync kept another version of a debrief changed on two computers: see "
+                    "\u201cother versions kept\u201d in My debriefs."), 15_000)
 
     def on_sync_now_requested(self) -> None:
         if self.services.sync.server_set:

@@ -7,15 +7,17 @@ import random
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.paths import AppPaths
-from desktop.store.database import prepare
+from desktop.store.database import connect, prepare
+from desktop.store.debriefs import DebriefStore
 from desktop.store.server_settings import ServerConnection
-from desktop.ui.app import apply_style, build_window, make_application
+from desktop.ui.app import apply_style, build_window, make_application, shipped_rules
 from desktop.ui.errors import CrashDialog, ErrorPresenter
 from desktop.ui.main_window import MainWindow
 from desktop.ui.server_connection import Connected
@@ -58,6 +60,46 @@ def seed(window: MainWindow, count: int, rng: random.Random) -> None:
             account_name=rng.choice(ACCOUNTS), quote=quote, share_quote=quote is not None))
     window.services.worker.submit(lambda store: [store.save(d) for d in debriefs])
     window.services.worker.stop()
+
+
+def keep_sample_copies(paths: AppPaths, clock: SteppingClock) -> None:
+    """Two debriefs changed on two computers, merged by the real sync replica: one keeps
+    another computer's losing change, the newest keeps this computer's."""
+    from desktop.store.sync_replica import SyncReplica
+    from sync.domain.wire import from_wire, to_wire
+
+    store = DebriefStore(connect(paths.database), paths.database, clock, shipped_rules())
+    replica = SyncReplica(store)
+
+    def pulled(debrief: Debrief, **changes) -> Debrief:  # as the central store sends it
+        return from_wire(to_wire(debrief.with_changes(**changes)), debrief.rep)
+
+    def pushed(debrief_id: str) -> Debrief:
+        debrief = store.get(debrief_id)
+        assert debrief is not None
+        replica.mark_synced([(debrief.id, debrief.revision)])
+        return debrief
+
+    try:
+        newest, _, third = (row[0] for row in store.conn.execute(
+            "SELECT id FROM debrief WHERE deleted = 0 ORDER BY created_at DESC LIMIT 3"))
+        older = pushed(third)
+        store.save(older.with_changes(competitor="Globex"))
+        here = store.save(store.get(third).with_changes(crm_ref="OPP-20417"))
+        replica.apply_pulled([pulled(older, revision=older.revision + 1,
+                                     updated_at=here.updated_at + timedelta(hours=2),
+                                     competitor="Initech")], None, clock.now())
+        shared = pushed(newest)
+        mine = store.save(shared.with_changes(
+            stage=Stage.SELECTION, competitor="Northwind", deal_value=Decimal("48000"),
+            currency="EUR", private_notes="Their CFO wants a second call before Q3. Bring "
+            "the renewal numbers.", account_name="Fabrikam GmbH"))
+        replica.apply_pulled([pulled(shared, revision=mine.revision + 1,
+                                     updated_at=mine.updated_at + timedelta(minutes=20),
+                                     competitor="Acme Analytics", crm_ref="OPP-20388")],
+                             None, clock.now())
+    finally:
+        store.conn.close()
 
 
 def fill_capture_form(window: MainWindow) -> None:
@@ -202,6 +244,7 @@ def main(argv: list[str]) -> int:
         seeder = build_window(paths, clock, ErrorPresenter(None), rep="alex")
         seed(seeder, 1500, random.Random(7))
         seeder.services.reader.conn.close()
+        keep_sample_copies(paths, clock)
 
         window = build_window(paths, clock, ErrorPresenter(None), rep="alex")
         apply_style(QApplication.instance())
@@ -224,6 +267,9 @@ def main(argv: list[str]) -> int:
         window.list.search.setText("Acme")
         window.list.apply_filter()
         grab(window, out / "my-debriefs-filtered.png")
+        versions = window.show_other_versions()
+        grab(versions, out / "other-versions.png")
+        versions.reject()
 
         grab_sync(window, out)
 

@@ -37,6 +37,8 @@ class ConflictCopy:
     debrief: Debrief
     winner_revision: int
     kept_at: datetime
+    copy_id: int = 0  # the local store's key, to dismiss or use this copy
+    lost_here: bool | None = None  # written on this machine (True), another (False), unknown
 
 
 @dataclass(frozen=True)

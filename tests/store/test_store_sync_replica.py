@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from store_samples import T0
 
+from desktop.store.conflicts import count_copies, dismiss_copy, use_copy
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore
 from desktop.store.sync_replica import SyncReplica, pulled_rules
 from sync.domain.clock import SteppingClock
-from sync.domain.debrief import Debrief
+from sync.domain.debrief import Debrief, Reason
 from sync.domain.sync_state import PulledConfig, Refusal, RefusedField
+from sync.domain.validation import InvalidDebrief
 from sync.domain.wire import from_wire, to_wire
 from sync.resources import load_json
 
@@ -316,3 +318,103 @@ def test_an_edit_of_an_older_copy_keeps_the_version_pulled_meanwhile(store, repl
     assert waiting_ids(replica) == [opened.id]
     store.save(store.get(opened.id).with_changes(competitor="Hooli Inc"))  # a normal edit
     assert len(replica.conflict_copies()) == 1
+
+
+# --- conflict copies: which computer, and what the rep does with them -----------------------
+
+
+def lost_local_edit(store, replica, make_debrief, clock, **local_changes):
+    """This machine's unpushed edit loses to a newer one pulled from another machine."""
+    mine = store.save(make_debrief(store, private_notes="my notes", account_name="Nordbank"))
+    replica.mark_synced([(mine.id, mine.revision)])
+    local_edit = store.save(mine.with_changes(competitor="Hooli", **local_changes))
+    theirs = remote(mine, revision=3, updated_at=local_edit.updated_at + timedelta(minutes=1),
+                    competitor="Initech")
+    replica.apply_pulled([theirs], None, clock.now())
+    return local_edit
+
+
+def lost_remote_edit(store, replica, make_debrief, clock, **remote_changes):
+    """Another machine's older-revision edit loses to two edits made here."""
+    mine = store.save(make_debrief(store, private_notes="my notes", account_name="Nordbank"))
+    replica.mark_synced([(mine.id, mine.revision)])
+    store.save(mine.with_changes(competitor="Hooli"))
+    local = store.save(store.get(mine.id).with_changes(private_notes="newer notes"))
+    theirs = remote(mine, revision=2, updated_at=local.updated_at + timedelta(hours=1),
+                    **({"competitor": "Initech"} | remote_changes))
+    replica.apply_pulled([theirs], None, clock.now())
+    return local
+
+
+def test_each_copy_says_which_computer_it_was_written_on(store, replica, make_debrief,
+                                                         clock):
+    here = lost_local_edit(store, replica, make_debrief, clock)
+    there = lost_remote_edit(store, replica, make_debrief, clock)
+    first = make_debrief(store, revision=1, created_at=T0, updated_at=T0)
+    replica.apply_pulled([remote(first)], None, clock.now())
+    opened = store.get(first.id)
+    replica.apply_pulled([remote(opened, revision=2, competitor="Initech",
+                                 updated_at=opened.updated_at + timedelta(minutes=5))],
+                         None, clock.now())
+    store.save(opened.with_changes(competitor="Hooli"))  # an edit of the older version
+
+    assert [c.lost_here for c in replica.conflict_copies(here.id)] == [True]
+    assert [c.lost_here for c in replica.conflict_copies(there.id)] == [False]
+    assert [c.lost_here for c in replica.conflict_copies(first.id)] == [False]
+
+
+def test_keeping_the_current_version_dismisses_the_copy(store, replica, make_debrief,
+                                                         clock):
+    lost = lost_local_edit(store, replica, make_debrief, clock)
+    current = store.get(lost.id)
+    [copy] = replica.conflict_copies()
+
+    assert dismiss_copy(store, copy.copy_id)
+
+    assert replica.conflict_copies() == [] and count_copies(store.conn) == 0
+    assert store.get(lost.id) == current
+    assert waiting_ids(replica) == []
+    assert not dismiss_copy(store, copy.copy_id)  # a second click finds nothing
+
+
+def test_using_a_copy_saves_it_as_a_new_edit_that_waits_to_be_pushed(store, replica,
+                                                                     make_debrief, clock):
+    lost = lost_local_edit(store, replica, make_debrief, clock)
+    [copy] = replica.conflict_copies(lost.id)
+
+    saved = use_copy(store, copy.copy_id)
+
+    assert saved is not None and saved.revision == 4  # above the winner's 3
+    now_here = store.get(lost.id)
+    assert now_here == saved
+    assert (now_here.competitor, now_here.private_notes) == ("Hooli", "my notes")
+    assert waiting_ids(replica) == [lost.id]
+    assert replica.conflict_copies() == []
+    assert use_copy(store, copy.copy_id) is None
+
+
+def test_using_another_computers_copy_keeps_this_computers_notes(store, replica,
+                                                                make_debrief, clock):
+    local = lost_remote_edit(store, replica, make_debrief, clock)
+    [copy] = replica.conflict_copies(local.id)
+    assert copy.debrief.private_notes is None  # notes never travel
+
+    saved = use_copy(store, copy.copy_id)
+
+    assert saved is not None and saved.revision == local.revision + 1
+    assert (saved.competitor, saved.private_notes, saved.account_name) == (
+        "Initech", "newer notes", "Nordbank")
+    assert waiting_ids(replica) == [local.id]
+
+
+def test_a_copy_the_current_lists_refuse_is_kept_and_nothing_saved(store, replica,
+                                                                   make_debrief, clock):
+    local = lost_remote_edit(store, replica, make_debrief, clock,
+                             reasons=(Reason("price.not_in_any_list", primary=True),))
+    [copy] = replica.conflict_copies(local.id)
+
+    with pytest.raises(InvalidDebrief):
+        use_copy(store, copy.copy_id)
+
+    assert store.get(local.id) == local
+    assert [c.copy_id for c in replica.conflict_copies()] == [copy.copy_id]
