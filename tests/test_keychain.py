@@ -14,9 +14,10 @@ from pathlib import Path
 import keyring
 import keyring.core
 import pytest
+from keychain_backends import MemoryKeychain, not_registered
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError, PasswordDeleteError, PasswordSetError
+from keyring.errors import KeyringError, PasswordSetError
 
 from desktop.keychain import StoreOutcome, TokenVault, is_secure, trusted_backend
 from desktop.paths import DATA_DIR_ENV, AppPaths
@@ -25,40 +26,7 @@ URL = "https://debrief.example.com/"
 REP = "ana.rep"
 
 
-def _not_registered(cls: type[KeyringBackend]) -> type[KeyringBackend]:
-    """Keep a test backend out of keyring's registry of every backend class.
-
-    Defining a KeyringBackend subclass registers it, and keyring's own detection would
-    then offer it to any later test that uses the default keyring.
-    """
-    KeyringBackend._classes.discard(cls)
-    return cls
-
-
-@_not_registered
-class MemoryKeychain(KeyringBackend):
-    """Stands in for a real OS keychain: secure, recommended priority, kept in memory."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("No such password!") from None
-
-
-@_not_registered
+@not_registered
 class ForgetfulKeychain(MemoryKeychain):
     """Claims to be secure, accepts every write and keeps nothing."""
 
@@ -66,7 +34,7 @@ class ForgetfulKeychain(MemoryKeychain):
         pass
 
 
-@_not_registered
+@not_registered
 class BrokenKeychain(MemoryKeychain):
     """Fails at everything, and careless enough to put the secret into its errors."""
 
@@ -80,7 +48,7 @@ class BrokenKeychain(MemoryKeychain):
         raise KeyringError("the collection is locked")
 
 
-@_not_registered
+@not_registered
 class NoDBusKeychain(MemoryKeychain):
     """Fails the way a headless Linux does: not with a KeyringError."""
 
@@ -88,7 +56,7 @@ class NoDBusKeychain(MemoryKeychain):
         raise OSError("org.freedesktop.DBus.Error.NotSupported: no session bus")
 
 
-@_not_registered
+@not_registered
 class LyingKeychain(MemoryKeychain):
     """Stores the token, then gives back something else."""
 
@@ -97,14 +65,14 @@ class LyingKeychain(MemoryKeychain):
         return None if kept is None else kept[::-1]
 
 
-@_not_registered
+@not_registered
 class LowPriorityKeychain(MemoryKeychain):
     """What keyring calls viable but not recommended."""
 
     priority = 0.5
 
 
-@_not_registered
+@not_registered
 class UnavailableKeychain(MemoryKeychain):
     """A backend whose priority says it cannot work here, as SecretService's does."""
 
@@ -113,14 +81,14 @@ class UnavailableKeychain(MemoryKeychain):
         raise RuntimeError("The Secret Service daemon is neither running nor activatable")
 
 
-@_not_registered
+@not_registered
 class FileLookingKeychain(MemoryKeychain):
     """Secure by priority, but from a package that keeps secrets in files."""
 
     __module__ = "keyrings.alt.file"
 
 
-@_not_registered
+@not_registered
 class FixedChainer(chainer.ChainerBackend):
     """keyring's chainer over a given list instead of every backend on this machine."""
 
@@ -225,7 +193,7 @@ def test_a_secure_keychain_remembers_the_token(disk, token, caplog):
 
     assert outcome == StoreOutcome(remembered=True, reason=None)
     assert vault.remembers
-    assert vault.backend_name == f"{__name__}.MemoryKeychain"
+    assert vault.backend_name == "keychain_backends.MemoryKeychain"
     [(service, username)] = backend.entries
     assert URL.rstrip("/") in service and username == REP
     assert backend.entries[(service, username)] == token

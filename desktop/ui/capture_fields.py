@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.choice_bar import ChoiceBar
+from desktop.ui.field_errors import with_error_line
 from desktop.ui.reason_picker import ReasonList, ReasonPicker
 from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
 from sync.domain.debrief import Debrief, Outcome, Segment, Stage
@@ -111,25 +111,8 @@ class CaptureFields(QWidget):
         return box
 
     def _with_error(self, slot: str, *widgets: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        row = QHBoxLayout()
-        for widget in widgets:
-            row.addWidget(widget)
-        if all(w.maximumWidth() < 1000 for w in widgets):
-            row.addStretch(1)
-        column.addLayout(row)
-        error = QLabel()
-        error.setObjectName(f"error_{slot}")
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setTextFormat(Qt.TextFormat.PlainText)
-        error.hide()
-        column.addWidget(error)
-        self.errors[slot] = error
-        return holder
+        return with_error_line(self.errors, slot, *widgets,
+                               stretch=all(w.maximumWidth() < 1000 for w in widgets))
 
     def _build_layout(self) -> None:
         form = QFormLayout(self)

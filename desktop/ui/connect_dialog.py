@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import ServerConnection
+from desktop.ui.field_errors import with_error_line
 from desktop.ui.server_connection import Connected, SignInRequest
 from desktop.ui.text import message_text, tr
 from sync.client.problems import ProblemKind, SyncProblem
@@ -119,24 +119,7 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _with_error(self, slot: str, *widgets: QWidget) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        if widgets:
-            row = QHBoxLayout()
-            for widget in widgets:
-                row.addWidget(widget)
-            column.addLayout(row)
-        error = QLabel()
-        error.setObjectName(f"error_{slot}")
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setTextFormat(Qt.TextFormat.PlainText)
-        error.hide()
-        column.addWidget(error)
-        self.errors[slot] = error
-        return holder
+        return with_error_line(self.errors, slot, *widgets)
 
     def request(self) -> SignInRequest:
         return SignInRequest(url=typed_address(self.url.text()),

@@ -149,9 +149,10 @@ def rep(central_db) -> str:
 
 @pytest.fixture
 def keychain():
-    import sync_window
+    import sync_window  # noqa: F401  (puts tests/ on the path for keychain_backends)
+    from keychain_backends import MemoryKeychain
 
-    return sync_window.MemoryKeychain()
+    return MemoryKeychain()
 
 
 @pytest.fixture

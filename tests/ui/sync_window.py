@@ -13,13 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sync_world
 
-from desktop.keychain import SERVICE_PREFIX, TokenVault
+from desktop.keychain import TokenVault
 from desktop.store.database import connect
 from desktop.store.debriefs import DebriefStore, Rules, write
 from desktop.store.server_settings import ServerConnection, save_connection
@@ -42,33 +40,6 @@ sample_debrief = sync_world.sample_debrief
 free_port = sync_world.free_port
 
 
-class MemoryKeychain(KeyringBackend):
-    """Stands in for the OS keychain: secure (recommended priority), kept in memory."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("No such password!") from None
-
-    def token(self, url: str, username: str) -> str | None:
-        return self.entries.get((SERVICE_PREFIX + url, username))
-
-
-# Defining a backend registers it with keyring's detection: keep this one out of it.
-KeyringBackend._classes.discard(MemoryKeychain)
 
 
 def quick_setup(**overrides: Any) -> SyncSetup:
