@@ -102,7 +102,9 @@ class Bare:
         self.raw.close()
 
 
-def _http(session: requests.Session, base_url: str) -> Way:
+def push_route(session: requests.Session, base_url: str) -> Way:
+    """POST /api/v1/sync/push of a batch of new debriefs, body encoded beforehand; the
+    timed call sends it and checks that every item was accepted (also used by sync.py)."""
     def prepare(items: list[dict[str, Any]]) -> Callable[[], None]:
         body = json.dumps({"debriefs": items}).encode()
 
@@ -110,7 +112,7 @@ def _http(session: requests.Session, base_url: str) -> Way:
             answer = session.post(f"{base_url}/api/v1/sync/push", data=body, timeout=120,
                                   headers={"Content-Type": "application/json"})
             answer.raise_for_status()
-            assert answer.json()["accepted"] == BATCH, answer.text[:500]
+            assert answer.json()["accepted"] == len(items), answer.text[:500]
         return run
     return prepare
 
@@ -151,7 +153,7 @@ def measure(url: str, folder: Path, rounds: int) -> dict[str, list[float]]:
     bare = Bare(engine, rep.id)
     try:
         with serving(url, folder) as base_url:
-            ways = dict(zip(WAYS, (_http(signed_in(base_url, REP), base_url),
+            ways = dict(zip(WAYS, (push_route(signed_in(base_url, REP), base_url),
                                    _direct(engine, rep), bare.store), strict=True))
             samples = _rounds(ways, rounds)
         with engine.connect() as c:
