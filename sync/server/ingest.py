@@ -68,7 +68,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     serialize(connection, f"push:{rep.id}")
     results: list[ItemResult | None] = [None] * len(items)
     newest: dict[str, tuple[int, Debrief]] = {}  # per id: the newest valid version sent
-    superseded: list[tuple[int, str]] = []  # older versions of an id in the same batch
+    superseded: list[tuple[int, Debrief]] = []  # older versions of an id in the same batch
     for index, item in enumerate(items):
         debrief = from_wire(item, rep.username)
         problems = _problems(debrief, rules)
@@ -80,10 +80,10 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
         debrief = replace(debrief, competitor=(debrief.competitor or "").strip() or None)
         seen = newest.get(debrief.id)
         if seen is not None and not _newer(debrief, seen[1]):
-            superseded.append((index, debrief.id))
+            superseded.append((index, debrief))
             continue
         if seen is not None:
-            superseded.append((seen[0], debrief.id))
+            superseded.append(seen)
         newest[debrief.id] = (index, debrief)
     before = {counted.debrief_id: counted
               for counted in rollups.currently_counted(connection, list(newest))}
@@ -91,11 +91,10 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     foreign = _owned_by_others(connection, rep, [i for i in newest if i not in written])
     for debrief_id, (index, debrief) in newest.items():
         results[index] = _answer(debrief, debrief_id in written, debrief_id in foreign)
-    for index, debrief_id in superseded:
+    for index, debrief in superseded:
         # An older copy of a debrief sent again in the same batch: stored if its newer
         # copy is (or already was), refused if the id is someone else's.
-        item = items[index]
-        results[index] = _answer(from_wire(item, rep.username), False, debrief_id in foreign)
+        results[index] = _answer(debrief, False, debrief.id in foreign)
     if written:
         kept = [newest[debrief_id][1] for debrief_id in written]
         replaced = [before[i] for i in written if i in before]

@@ -270,3 +270,15 @@ def test_two_server_processes_pushing_the_same_debriefs_store_them_once(
     assert 30 <= accepted <= 90  # each debrief at least once, at most once per revision
     assert count_rows(engine, [d["id"] for d in batch]) == 30
     assert {stored(engine, d["id"])["revision"] for d in batch} == {3}
+
+
+def test_two_versions_of_one_debrief_in_one_batch_store_the_newer(people: People, engine,
+                                                                  new_debrief):
+    rep = people("rep")
+    first = new_debrief()
+    newer = {**first, "revision": 2, "competitor": "Newer",
+             "updated_at": "2026-11-05T10:00:00.000000Z"}
+    assert statuses(rep.api.push(newer, first)) == ["accepted", "duplicate"]
+    assert statuses(rep.api.push(first, newer)) == ["duplicate", "duplicate"]
+    row = stored(engine, first["id"])
+    assert (row["revision"], row["competitor"]) == (2, "Newer")
