@@ -28,13 +28,12 @@ from sync.domain.sync_state import PulledConfig, Refusal, RefusedField
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
 from sync.domain.wire import WIRE_FIELDS, from_wire, to_wire
+from sync.protocol import MAX_BATCH, MAX_PAGE
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (done, total) debriefs pushed in this run
 
-MAX_BATCH = 500  # the central store takes at most this many debriefs per push
-MAX_PAGE = 500  # and hands out at most this many per page
 # Failures that need the rep (sign in again, update the app): no automatic retry.
 _NEEDS_THE_REP = frozenset({ProblemKind.SIGN_IN, ProblemKind.UPDATE_APP})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server_world import People
 
-from sync.server.api.schemas import MAX_PAGE
+from sync.protocol import MAX_PAGE
 
 
 def test_a_rep_pages_through_their_own_debriefs_only(people: People, new_debrief):

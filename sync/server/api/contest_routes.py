@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
+from sync.protocol import MAX_PAGE
 from sync.server import contests
 from sync.server.accounts import AccountError, User, find_team_id
 from sync.server.api.deps import Reading, State, field_error, require_role
@@ -13,7 +14,6 @@ from sync.server.api.schemas import (
     DEFAULT_PAGE,
     MAX_ID,
     MAX_OFFSET,
-    MAX_PAGE,
     SIGNED_IN,
     ContestIn,
     ContestOut,

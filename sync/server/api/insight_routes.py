@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Outcome, Stage
+from sync.protocol import MAX_PAGE
 from sync.server import insights
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
     DEFAULT_PAGE,
     MAX_OFFSET,
-    MAX_PAGE,
     SIGNED_IN,
     CellOut,
     GroupOut,

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from sync.domain.debrief import Evidence, Outcome, Stage
+from sync.protocol import MAX_BATCH
 
-MAX_BATCH = 500  # debriefs per push
 MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
 MAX_OFFSET = 1_000_000
-MAX_PAGE = 500  # rows per page of any list
 DEFAULT_PAGE = 100
 
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"

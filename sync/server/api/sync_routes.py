@@ -6,14 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from sync.protocol import PROTOCOL_VERSION
+from sync.protocol import MAX_PAGE, PROTOCOL_VERSION
 from sync.server import ingest
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, require_role
 from sync.server.api.schemas import (
     DEBRIEF_ID,
     DEFAULT_PAGE,
-    MAX_PAGE,
     SIGNED_IN,
     ConfigOut,
     DebriefPage,
