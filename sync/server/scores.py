@@ -26,11 +26,16 @@ from sync.server.tables import contest_scores, contests, debriefs, users
 MEMBER_ROLES = ("rep", "manager")  # who takes part in their team's contests
 
 
+def _in_field(people: sa.FromClause, team_id: int) -> sa.ColumnElement[bool]:
+    """Who takes part in the team's contests, over `users` or an alias of it."""
+    return sa.and_(people.c.team_id == team_id, people.c.role.in_(MEMBER_ROLES))
+
+
 def members(connection: sa.Connection, team_id: int) -> list[Any]:
     """The contest's field: the team's reps and managers (id, username, display_name)."""
     return list(connection.execute(
         sa.select(users.c.id, users.c.username, users.c.display_name).where(
-            users.c.team_id == team_id, users.c.role.in_(MEMBER_ROLES))))
+            _in_field(users, team_id))))
 
 
 def tally(connection: sa.Connection, rules: ContestRules, starts_at: datetime,
@@ -108,5 +113,5 @@ def read(connection: sa.Connection, contest_id: int,
         .select_from(member.outerjoin(contest_scores, sa.and_(
             contest_scores.c.rep_id == member.c.id,
             contest_scores.c.contest_id == contest_id)))
-        .where(member.c.team_id == team_id, member.c.role.in_(MEMBER_ROLES))).all()
+        .where(_in_field(member, team_id))).all()
     return [(row, row.entries, row.debriefs) for row in rows]
