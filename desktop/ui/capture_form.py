@@ -183,6 +183,9 @@ class CaptureForm(QWidget):
         self._show_problems = False
         self.banner.hide()
         self.fields.fill(debrief, deal_value_text)
+        # Filling is not typing: the changes it signals must not write a draft, or the
+        # one just offered back would be replaced by an empty form moments later.
+        self._draft_timer.stop()
         self._baseline = self._snapshot()
         self._refresh()
 

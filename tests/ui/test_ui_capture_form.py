@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.store import listing
 from desktop.store.drafts import DraftStore
 from desktop.store.listing import DebriefFilter
-from desktop.ui.capture_form import DRAFT_SLOT
+from desktop.ui.capture_form import DRAFT_DELAY_MS, DRAFT_SLOT
 from sync.domain.debrief import Evidence, Outcome, Reason, Segment, Stage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -222,6 +222,27 @@ def test_a_draft_survives_closing_the_window(qtbot, open_window, keyboard):
     second.close()
     third = open_window()
     assert not third.form.banner.isVisible()  # saving took the draft with it
+
+
+def test_a_draft_offered_at_start_is_kept_until_the_rep_answers(qtbot, open_window,
+                                                                keyboard, settle):
+    """Starting, waiting and closing again is no answer: the offer stands next time."""
+    first = open_window()
+    keyboard.fill_valid(first.form)
+    first.close()
+    second = open_window()
+    assert second.form.banner.isVisible()
+    qtbot.wait(DRAFT_DELAY_MS * 3)  # longer than any draft write would wait
+    settle(second)
+    assert DraftStore(second.services.reader.conn, second.services.reader.clock).get(
+        DRAFT_SLOT) is not None
+    second.close()
+
+    third = open_window()
+    assert third.form.banner.isVisible()
+    assert "unsaved debrief" in third.form.banner.label.text()
+    third.form.banner.primary.click()  # Restore
+    assert third.form.fields.outcome.value() is Outcome.LOST
 
 
 def test_editing_keeps_the_id_and_raises_the_revision(qtbot, window, keyboard):
