@@ -62,10 +62,32 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def _missing_app_extra() -> str | None:
+    """What to install when this Python has the central store's part only, or None."""
+    from importlib.util import find_spec
+
+    def importable(name: str) -> bool:
+        try:
+            return find_spec(name) is not None
+        except ImportError:
+            return False
+
+    missing = [name for name in ("PySide6", "sqlite_utils", "keyring", "requests")
+               if not importable(name)]
+    if not missing:
+        return None
+    return (f"debrief: the desktop app needs {', '.join(missing)}, which this install "
+            "does not have. Install the app with: pip install 'debrief[app]'")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     request = _sign_in_request(parser, args)
+    missing = _missing_app_extra()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     qt_argv = [sys.argv[0]]
     if args.smoke_test:
         from desktop.ui.app import smoke_test

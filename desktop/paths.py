@@ -1,4 +1,9 @@
-"""Every filesystem path the desktop app uses, in one place."""
+"""Every filesystem path the desktop app uses, in one place.
+
+The rep's data (AppPaths) and the shipped resources (`resource`). Where the resources
+folder is, from a source checkout, an installed wheel or a frozen bundle alike, is
+decided by sync.resources.resources_dir, which the central store shares.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,11 @@ from sync.resources import resources_dir
 
 APP_NAME = "Debrief"
 DATA_DIR_ENV = "DEBRIEF_DATA_DIR"
+
+
+def resource(relative: str) -> Path:
+    """A shipped file, e.g. resource("styles/debrief.qss")."""
+    return resources_dir() / relative
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
-"""The shipped defaults in resources/: taxonomy, segment lists, contest rules.
+"""The shipped defaults in resources/: taxonomy, segment lists, contest rules, style.
 
-Found the same way from a source checkout and from a frozen bundle (PyInstaller puts
-the folder under sys._MEIPASS). The central copies replace these on sync.
+`resources_dir` is the one place that knows where that folder is, for the app and the
+central store alike: in a frozen bundle PyInstaller puts it under sys._MEIPASS; an
+installed wheel holds it as the package `debrief_resources` (pyproject.toml maps the
+folder to that name); a source checkout has it beside `sync/`. The central copies
+replace these defaults on sync.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -15,11 +19,17 @@ from sync.domain.scoring import ContestRules
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 
+RESOURCES_PACKAGE = "debrief_resources"
+
 
 def resources_dir() -> Path:
+    """The folder holding the shipped resources (see the module's docstring)."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
+    spec = importlib.util.find_spec(RESOURCES_PACKAGE)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
     return Path(__file__).resolve().parents[1] / "resources"
 
 

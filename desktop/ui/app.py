@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QLocale, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
-from desktop.paths import AppPaths
+from desktop.paths import AppPaths, resource
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.errors import StoreError
@@ -30,12 +30,7 @@ from desktop.ui.sync_worker import SyncSetup, SyncWorker
 from desktop.ui.text import message_text, tr
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.debrief import Outcome, Stage
-from sync.resources import (
-    default_contest_rules,
-    default_segments,
-    default_taxonomy,
-    resources_dir,
-)
+from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 if TYPE_CHECKING:
     from desktop.keychain import TokenVault
@@ -53,7 +48,7 @@ def make_application(argv: list[str]) -> QApplication:
 def apply_style(app: QApplication) -> None:
     """The stylesheet, applied once the window is built (styling as widgets are made
     costs more than styling them all at once)."""
-    style = resources_dir() / "styles" / "debrief.qss"
+    style = resource("styles/debrief.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
 
@@ -174,7 +169,8 @@ def sign_in_from_command_line(paths: AppPaths, clock: Clock,
 
 
 def smoke_test(argv: list[str]) -> int:
-    """Start the real window offscreen, save one debrief through the form, read it back."""
+    """Start the real window offscreen, save one debrief through the form, read it back;
+    then check that what syncing needs is there (install_check)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application(argv)
     with tempfile.TemporaryDirectory(prefix="debrief-smoke-") as tmp:
@@ -187,6 +183,10 @@ def smoke_test(argv: list[str]) -> int:
             window.show()
             app.processEvents()
             failure = _save_and_read_back(window)
+            if failure is None:
+                from desktop.install_check import sync_stack_problem
+
+                failure = sync_stack_problem()
         except Exception as exc:
             failure = f"{type(exc).__name__}: {exc}"
         finally:
@@ -195,7 +195,8 @@ def smoke_test(argv: list[str]) -> int:
     if failure:
         print(f"smoke test FAILED: {failure}", file=sys.stderr)
         return 1
-    print(f"smoke test passed: Debrief {__version__} saved a debrief and read it back")
+    print(f"smoke test passed: Debrief {__version__} saved a debrief, read it back, and "
+          "has what syncing needs")
     return 0
 
 
