@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HEADLESS := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run demo test check lint bench screenshots qt-check pg-check clean
+.PHONY: run demo test check lint bench screenshots package qt-check pg-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Debrief needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -73,6 +73,14 @@ check: lint test
 
 bench: $(STAMP) qt-check
 	$(HEADLESS) $(PY) -m bench
+
+# The app for reps: a one-folder bundle in dist/debrief/ (pyinstaller.spec), checked by
+# running its smoke test. Build on the OS it is for; see the README.
+package: $(STAMP) qt-check
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller pyinstaller.spec
+	$(HEADLESS) dist/debrief/debrief --smoke-test
+	@du -sh dist/debrief
 
 screenshots: $(STAMP) qt-check
 	$(HEADLESS) $(PY) -m desktop.ui.screenshots docs/screenshots
