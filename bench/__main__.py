@@ -16,11 +16,11 @@ from bench.figures import Section, format_sections, machine_line, summary_line
 
 def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     """Each benchmark's name and its `run`, imported only when asked for."""
-    from bench import aggregates, debrief_list, ingest, leaderboard, save, startup, sync
+    from bench import aggregates, debrief_list, ingest, leaderboard, package, save, startup, sync
 
     return [("startup", startup.run), ("save", save.run), ("debrief_list", debrief_list.run),
             ("ingest", ingest.run), ("aggregates", aggregates.run),
-            ("leaderboard", leaderboard.run), ("sync", sync.run)]
+            ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run)]
 
 
 def run_all() -> tuple[list[Section], list[str]]:
