@@ -383,3 +383,19 @@ def test_no_test_backend_is_offered_to_keyrings_own_detection():
     assert not offered & {MemoryKeychain, ForgetfulKeychain, BrokenKeychain, NoDBusKeychain,
                           LyingKeychain, LowPriorityKeychain, UnavailableKeychain,
                           FileLookingKeychain, FixedChainer}
+
+
+def test_an_upgrade_finds_the_token_where_earlier_versions_put_it(token):
+    """The keychain entry's name is part of every installed version's data: a new
+    bundle that named it differently would sign every rep out on upgrade."""
+    keychain = MemoryKeychain()
+    # Exactly as version 0.1.0 wrote it: service "Debrief sign-in: <URL without a
+    # trailing slash>", account the username as typed.
+    keychain.set_password("Debrief sign-in: https://debrief.example.com", "anna", token)
+
+    vault = TokenVault(keychain)
+
+    assert vault.load("https://debrief.example.com/", "anna") == token
+    assert vault.load("https://debrief.example.com", "anna") == token
+    vault.forget("https://debrief.example.com", "anna")
+    assert keychain.entries == {}
