@@ -154,5 +154,8 @@ def migrate(engine: Engine) -> SchemaCheck:
         raise DatabaseError(check.message)
     if check.state is not SchemaState.CURRENT:
         with engine.begin() as connection:
+            # Servers started together each migrate: the first takes the lock and
+            # upgrades; the others wait for its commit, then find nothing to do.
+            serialize(connection, "migrate")
             command.upgrade(_alembic_config(connection), "head")
     return check_schema(engine)

@@ -3,6 +3,9 @@ the code uses, and the schema check that `serve` and /readyz rely on."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -47,6 +50,26 @@ def test_migrating_twice_changes_nothing(fresh_engine: sa.Engine) -> None:
     before = sa.inspect(fresh_engine).get_table_names()
     assert migrate(fresh_engine).state is SchemaState.CURRENT
     assert sa.inspect(fresh_engine).get_table_names() == before
+
+
+def test_processes_migrating_at_once_all_end_current(fresh_database: str) -> None:
+    """Several servers started together each run `migrate` (a systemd unit per port
+    does): one migrates, the others wait for it and find nothing left to do."""
+    starts = 3
+    engines = [make_engine(fresh_database) for _ in range(starts)]
+    barrier = threading.Barrier(starts)
+
+    def start(engine: sa.Engine) -> SchemaState:
+        barrier.wait()
+        return migrate(engine).state
+
+    try:
+        with ThreadPoolExecutor(starts) as pool:
+            states = list(pool.map(start, engines))
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert states == [SchemaState.CURRENT] * starts
 
 
 def test_a_schema_from_a_newer_server_is_refused_and_left_alone(
