@@ -77,7 +77,8 @@ def _missing_app_extra() -> str | None:
     if not missing:
         return None
     return (f"debrief: the desktop app needs {', '.join(missing)}, which this install "
-            "does not have. Install the app with: pip install 'debrief[app]'")
+            "does not have. Install its part from the Debrief folder or wheel you "
+            "installed from: pip install '/path/to/debrief[app]'")
 
 
 def main(argv: list[str] | None = None) -> int:
