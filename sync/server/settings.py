@@ -53,6 +53,7 @@ class ServerSettings:
             raise ValueError("db: the database URL is empty (leave --db out for SQLite in "
                              "the data dir)")
         url = db_url or environ.get(ENV_DB) or f"sqlite:///{resolved_dir / 'central.sqlite'}"
+        _check_credentials(url)
         chosen_port = port if port is not None else environ.get(ENV_PORT, DEFAULT_PORT)
         try:
             port_number = int(chosen_port)
@@ -62,3 +63,14 @@ class ServerSettings:
             raise ValueError(f"port: {port_number} is not between 0 and 65535")
         return cls(data_dir=resolved_dir, db_url=url,
                    host=host or environ.get(ENV_HOST) or DEFAULT_HOST, port=port_number)
+
+
+def _check_credentials(url: str) -> None:
+    """Refuse a bare '@' in the user name or password: the URL would be read with part of
+    the password as the host, and that part would then show in every message naming the
+    database."""
+    authority = url.partition("://")[2].partition("/")[0]
+    if authority.count("@") > 1:
+        raise ValueError("db: the database URL has more than one '@' before the host: "
+                         "write an '@' in the user name or password as %40 (and ':' as "
+                         "%3A, '/' as %2F, '%' as %25)")

@@ -276,3 +276,13 @@ def test_an_empty_db_url_is_refused_not_read_as_the_default(tmp_path) -> None:
     assert result.returncode == 2
     assert "db: the database URL is empty" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_password_with_a_bare_at_sign_is_refused_without_showing_it(tmp_path) -> None:
+    """Read as written, part of the password would be the host, named in every error."""
+    result = run_cli("migrate", "--db", "postgresql+psycopg://debrief:Sec@ret@127.0.0.1/db",
+                     "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "as %40" in result.stderr
+    assert "Sec" not in result.stderr and "ret@" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
