@@ -52,7 +52,3 @@ class AppPaths:
     @property
     def log_file(self) -> Path:
         return self.log_dir / "debrief.log"
-
-    @property
-    def resources(self) -> Path:
-        return resources_dir()
