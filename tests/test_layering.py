@@ -14,22 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from no_qt import NO_QT
 
 REPO = Path(__file__).resolve().parents[1]
 QT = {"PySide6", "shiboken6"}
-
-# A meta path finder that refuses Qt, put first so that nothing can find it.
-_NO_QT = """
-import importlib.abc, sys
-
-class _NoQt(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in ("PySide6", "shiboken6"):
-            raise ImportError(f"{name} is unimportable in this test")
-        return None
-
-sys.meta_path.insert(0, _NoQt())
-"""
 
 # Walk packages with pkgutil, importing each module, but never descend into desktop.ui
 # (the one place Qt may be used) and never run a __main__ module (that starts the program).
@@ -49,7 +37,7 @@ def modules(package, skip=()):
     return names
 """
 
-_IMPORT_EVERYTHING_BUT_THE_UI = _NO_QT + _WALK + """
+_IMPORT_EVERYTHING_BUT_THE_UI = NO_QT + _WALK + """
 import json, traceback
 try:
     import PySide6  # noqa: F401

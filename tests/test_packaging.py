@@ -17,6 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from no_qt import NO_QT
 
 from desktop import __version__
 from desktop.store.database import connect
@@ -92,13 +93,8 @@ def test_the_app_extra_brings_qt_and_leaves_the_server_out(wheel: Path, tmp_path
 
 
 # The wheel's own files, with Qt made unimportable: what a server without Qt runs.
-_FROM_THE_WHEEL = """
-import importlib.abc, json, sys
-class NoQt(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in ("PySide6", "shiboken6"):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-sys.meta_path.insert(0, NoQt())
+_FROM_THE_WHEEL = NO_QT + """
+import json
 sys.path.insert(0, sys.argv[1])
 from sync.resources import default_taxonomy, resources_dir
 from sync.server.cli import main as server
