@@ -40,16 +40,18 @@ def on_worker(window, settle, work):
     return results[0]
 
 
-def lose_edit_here(window, settle) -> Debrief:
-    """An unpushed edit made here loses to a newer one from another computer: kept."""
+def lose_edit_here(window, settle, **theirs) -> Debrief:
+    """An unpushed edit made here loses to a newer one from another computer: kept.
+    `theirs` is what the other computer changed (by default, the competitor)."""
     debrief = sample(window)
+    theirs = theirs or {"competitor": "Initech"}
 
     def work(store: DebriefStore) -> Debrief:
         replica = SyncReplica(store)
         saved = store.save(debrief)
         replica.mark_synced([(saved.id, saved.revision)])
         mine = store.save(saved.with_changes(competitor="Hooli"))
-        replica.apply_pulled([pulled(saved, revision=3, competitor="Initech",
+        replica.apply_pulled([pulled(saved, revision=3, **theirs,
                                      updated_at=mine.updated_at + timedelta(minutes=1))],
                              None, store.clock.now())
         return mine
@@ -190,19 +192,7 @@ def test_using_the_kept_version_saves_it_as_a_newer_edit_waiting_to_sync(window,
 
 
 def test_an_edit_lost_to_a_delete_elsewhere_can_be_brought_back(window, settle, qtbot):
-    debrief = sample(window)
-
-    def work(store: DebriefStore) -> Debrief:
-        replica = SyncReplica(store)
-        saved = store.save(debrief)
-        replica.mark_synced([(saved.id, saved.revision)])
-        mine = store.save(saved.with_changes(competitor="Hooli"))
-        replica.apply_pulled([pulled(saved, revision=3, deleted=True,
-                                     updated_at=mine.updated_at + timedelta(minutes=1))],
-                             None, store.clock.now())
-        return mine
-
-    mine = on_worker(window, settle, work)
+    mine = lose_edit_here(window, settle, deleted=True)
     window.list.refresh()
     window.show_my_debriefs()
     assert window.list.model.rowCount() == 0  # deleted on the other computer
