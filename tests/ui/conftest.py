@@ -77,26 +77,36 @@ def presenter() -> Iterator[RecordingPresenter]:
 
 
 @pytest.fixture
-def open_window(qtbot, tmp_path: Path, clock, presenter) -> Iterator[Callable[[], MainWindow]]:
-    """Opens (and at the end closes) main windows over one data dir under tmp_path."""
+def show(qtbot) -> Iterator[Callable[[MainWindow], MainWindow]]:
+    """Shows a built main window and closes it (finishing its writes) when the test ends."""
     windows: list[MainWindow] = []
+
+    def show_(window: MainWindow) -> MainWindow:
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield show_
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path, clock, presenter, show) -> Callable[[], MainWindow]:
+    """Opens (and at the end closes) main windows over one data dir under tmp_path."""
 
     def open_() -> MainWindow:
         paths = AppPaths(tmp_path / "data")
         prepare(paths.database, clock)
-        window = build_window(paths, clock, presenter, rep="rep-1")
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
+        window = show(build_window(paths, clock, presenter, rep="rep-1"))
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
-        windows.append(window)
         return window
 
-    yield open_
-    for window in windows:
-        if window.isVisible():
-            window.close()
+    return open_
 
 
 @pytest.fixture
@@ -168,24 +178,14 @@ def data_paths(tmp_path: Path) -> AppPaths:
 
 
 @pytest.fixture
-def open_synced_window(qtbot, data_paths: AppPaths, clock, presenter, vault):
+def open_synced_window(data_paths: AppPaths, clock, presenter, vault, show):
     """`open_synced_window(**setup)`: a main window whose sync worker uses the test's
     keychain and quick timings (see sync_window.quick_setup)."""
     import sync_window
 
-    windows: list[MainWindow] = []
-
     def open_(**setup) -> MainWindow:
         prepare(data_paths.database, clock)
-        window = build_window(data_paths, clock, presenter, rep="rep-1",
-                              sync_setup=sync_window.quick_setup(**({"vault": vault} | setup)))
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        windows.append(window)
-        return window
+        return show(build_window(data_paths, clock, presenter, rep="rep-1",
+                                 sync_setup=sync_window.quick_setup(**({"vault": vault} | setup))))
 
-    yield open_
-    for window in windows:
-        if window.isVisible():
-            window.close()
+    return open_
