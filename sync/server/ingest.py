@@ -124,9 +124,9 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     written = {row.id for row in connection.execute(
         upsert, [_row(debrief, rep.id, now) for debrief in batch])}
     ids = [debrief.id for debrief in batch if debrief.id in written]
-    for start in range(0, len(ids), stored.IN_CHUNK):
+    for chunk in stored.in_chunks(ids):
         connection.execute(debrief_reasons.delete().where(
-            debrief_reasons.c.debrief_id.in_(ids[start:start + stored.IN_CHUNK])))
+            debrief_reasons.c.debrief_id.in_(chunk)))
     reasons = [{"debrief_id": debrief.id, "position": position, "code": reason.code,
                 "detail": reason.detail, "evidence": reason.evidence.value,
                 "is_primary": reason.primary}
@@ -139,9 +139,9 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
 
 def _owned_by_others(connection: sa.Connection, rep: User, ids: list[str]) -> set[str]:
     foreign: set[str] = set()
-    for start in range(0, len(ids), stored.IN_CHUNK):
+    for chunk in stored.in_chunks(ids):
         foreign.update(connection.execute(sa.select(debriefs.c.id).where(
-            debriefs.c.id.in_(ids[start:start + stored.IN_CHUNK]),
+            debriefs.c.id.in_(chunk),
             debriefs.c.rep_id != rep.id)).scalars())
     return foreign
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
-from sync.server.stored import IN_CHUNK
+from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
 DIMENSIONS = ("outcome", "stage", "industry", "company_size", "region", "competitor")
@@ -85,11 +85,11 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
     """What the stored, undeleted debriefs among `ids` count for now."""
     rows: list[Any] = []
     codes: dict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(ids), IN_CHUNK):
+    for some_ids in in_chunks(ids):
         chunk = connection.execute(
             sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
                       *(debriefs.c[name] for name in DIMENSIONS))
-            .where(debriefs.c.id.in_(ids[start:start + IN_CHUNK]),
+            .where(debriefs.c.id.in_(some_ids),
                    debriefs.c.deleted.is_(False))).all()
         if chunk:
             for debrief_id, code in connection.execute(

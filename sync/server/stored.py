@@ -3,7 +3,7 @@ scoring on the server)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,13 +16,19 @@ from sync.server.tables import debrief_reasons, debriefs
 IN_CHUNK = 1000  # ids per IN (...) list: well under every database's parameter limit
 
 
+def in_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    """`ids` in slices of at most IN_CHUNK, one IN (...) list each."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start:start + IN_CHUNK]
+
+
 def reasons_of(connection: sa.Connection,
                ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     ids = list(ids)
     found: dict[str, list[dict[str, Any]]] = {}
-    for start in range(0, len(ids), IN_CHUNK):
+    for chunk in in_chunks(ids):
         rows = connection.execute(sa.select(debrief_reasons).where(
-            debrief_reasons.c.debrief_id.in_(ids[start:start + IN_CHUNK])).order_by(
+            debrief_reasons.c.debrief_id.in_(chunk)).order_by(
             debrief_reasons.c.debrief_id, debrief_reasons.c.position))
         for row in rows:
             found.setdefault(row.debrief_id, []).append({
