@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,7 +18,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.store.debriefs import DebriefStore
-from desktop.store.drafts import DraftStore
+from desktop.store.drafts import Draft, DraftStore, form_slot
 from desktop.store.errors import StoreError
 from desktop.ui.capture_fields import CaptureFields
 from desktop.ui.contest_preview import ContestPreview
@@ -35,7 +34,6 @@ from sync.domain.validation import InvalidDebrief, Problem
 
 log = logging.getLogger(__name__)
 
-DRAFT_SLOT = "capture"
 DRAFT_DELAY_MS = 400
 
 
@@ -108,6 +106,7 @@ class CaptureForm(QWidget):
         self._show_problems = False
         self._saving = False
         self._cleared: dict[str, Any] | None = None
+        self._offers: list[Draft] = []  # drafts from earlier, newest first, not yet answered
 
         self.banner = Banner()
         self.fields = CaptureFields(context.taxonomy, context.segments)
@@ -167,10 +166,20 @@ class CaptureForm(QWidget):
                                        currency=prefill.currency or fresh.currency)
         self._load(fresh)
         self.fields.outcome.setFocus()
+        self._offer_next()
 
     def edit(self, debrief: Debrief) -> None:
-        """Open a saved debrief for changes; Esc goes back to a new one."""
+        """Open a saved debrief for changes; Esc goes back to a new one. Unsaved changes
+        to it, kept from an earlier session, come back with it."""
+        kept = next((d for d in self._offers if d.slot == form_slot(debrief.id)), None)
+        if kept is not None:
+            self._offers.remove(kept)
+            if self._restore(kept.body):
+                return
         self._load(debrief)
+        self._show_editing(debrief)
+
+    def _show_editing(self, debrief: Debrief) -> None:
         when = debrief.created_at.astimezone().strftime("%d %b %Y %H:%M") if debrief.created_at \
             else ""
         self.banner.offer(self.tr("Editing the debrief from {when}. Ctrl+Enter saves the "
@@ -240,7 +249,8 @@ class CaptureForm(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         self._draft_timer.stop()
-        self.worker.submit(lambda store: store.save(debrief, clear_draft=DRAFT_SLOT),
+        slot = form_slot(debrief.id)
+        self.worker.submit(lambda store: store.save(debrief, clear_draft=slot),
                            self.on_store_saved, self.on_store_save_failed)
 
     def on_store_saved(self, saved: Debrief) -> None:
@@ -280,9 +290,9 @@ class CaptureForm(QWidget):
         if not self.is_dirty():
             return
         self._cleared = self._snapshot()
+        self._store_draft(None)  # the cleared debrief's draft; "Bring it back" writes it again
         self._load(Debrief(id=self.ids.new_id(), rep=self.context.rep,
                            currency=self.context.default_currency))
-        self._store_draft(None)
         self.banner.offer(self.tr("Form cleared."),
                           (self.tr("Bring it back"), self.on_undo_clear_clicked))
         self.fields.outcome.setFocus()
@@ -307,13 +317,17 @@ class CaptureForm(QWidget):
             self._draft_timer.stop()
             self._store_draft(self._snapshot() if self.is_dirty() else None)
 
-    def _store_draft(self, body: dict[str, Any] | None) -> None:
+    def _store_draft(self, body: dict[str, Any] | None, slot: str | None = None) -> None:
+        """Keep `body` as the draft in `slot` (the debrief in the form's own, by default),
+        or clear that slot when `body` is None."""
+        slot = slot or form_slot(self._current.id)
+
         def write(store: DebriefStore) -> None:
             drafts = DraftStore(store.conn, store.clock)
             if body is None:
-                drafts.clear(DRAFT_SLOT)
+                drafts.clear(slot)
             else:
-                drafts.put(DRAFT_SLOT, body)
+                drafts.put(slot, body)
 
         self.worker.submit(write, on_failure=self.on_draft_failed)
 
@@ -325,24 +339,59 @@ class CaptureForm(QWidget):
         else:
             self.worker.failed.emit(error)
 
-    def offer_draft(self, body: dict[str, Any], saved_at: datetime) -> None:
-        """Offer back a draft left by a closed window or a crash."""
-        when = saved_at.astimezone().strftime("%d %b %H:%M")
-        self.banner.offer(self.tr("You have an unsaved debrief from {when}.").format(when=when),
-                          (self.tr("Restore"), lambda: self._restore(body)),
-                          (self.tr("Discard"), self.on_discard_draft_clicked))
+    def offer_drafts(self, drafts: list[Draft]) -> None:
+        """Offer back, newest first, drafts left by a closed window or a crash."""
+        self._offers = list(drafts)
+        self._offer_next()
 
-    def on_discard_draft_clicked(self) -> None:
-        self._store_draft(None)
+    def _offer_next(self) -> None:
+        """Show the next waiting draft, unless the banner is busy with something else."""
+        if not self._offers or self.is_editing or not self.banner.isHidden():
+            return
+        draft = self._offers[0]
+        when = draft.saved_at.astimezone().strftime("%d %b %H:%M")
+        text = self.tr("You have an unsaved debrief from {when}.").format(when=when)
+        if len(self._offers) > 1:
+            text += " " + self.tr("{count} more after it.").format(count=len(self._offers) - 1)
+        self.banner.offer(text, (self.tr("Restore"), lambda: self.on_restore_clicked(draft)),
+                          (self.tr("Discard"), lambda: self.on_discard_clicked(draft)))
 
-    def _restore(self, body: dict[str, Any]) -> None:
+    def on_restore_clicked(self, draft: Draft) -> None:
+        """Bring `draft` into the form. What the form held is kept as a draft and offered
+        back in turn, so nothing typed is lost either way."""
+        self._offers.remove(draft)
+        if self.is_dirty():
+            self._draft_timer.stop()
+            snapshot = self._snapshot()
+            self._store_draft(snapshot)
+            self._offers.append(Draft(form_slot(self._current.id), snapshot,
+                                      self.context.clock.now()))
+        if self._restore(draft.body) and draft.slot != form_slot(self._current.id):
+            # A draft from the single slot older versions kept: write it under its own
+            # slot first, then let the old one go (the worker runs both in order).
+            self._draft_timer.stop()
+            self._store_draft(self._snapshot())
+            self._store_draft(None, draft.slot)
+        self._offer_next()
+
+    def on_discard_clicked(self, draft: Draft) -> None:
+        self._offers.remove(draft)
+        self._store_draft(None, draft.slot)
+        self._offer_next()
+
+    def _restore(self, body: dict[str, Any]) -> bool:
+        """Load a kept form (a draft, or one Esc cleared); False if it cannot be read."""
         try:
-            debrief = Debrief.from_dict(body["debrief"])
+            # Drafts from the first schema hold the debrief itself, not the form's fields.
+            debrief = Debrief.from_dict(body.get("debrief", body))
         except (KeyError, ValueError, TypeError) as exc:
             log.warning("draft could not be read back: %s", exc)
             self.status.setText(self.tr("That draft could not be read back."))
-            return
+            return False
         self._load(debrief, body.get("deal_value_text"))
+        if self.is_editing:
+            self._show_editing(debrief)
         self._baseline = {}  # a restored draft is unsaved work
         self._draft_timer.start()
         self.fields.outcome.setFocus()
+        return True

@@ -24,7 +24,7 @@ from desktop.paths import AppPaths
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.drafts import DraftStore
 from desktop.store.server_settings import load_connection
-from desktop.ui.capture_form import DRAFT_SLOT, CaptureForm, FormContext
+from desktop.ui.capture_form import CaptureForm, FormContext
 from desktop.ui.errors import ErrorPresenter
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_status import SyncStatusArea
@@ -132,9 +132,7 @@ class MainWindow(QMainWindow):
         reader = self.services.reader
         self.form.fields.set_competitor_names(reader.competitors())
         self.form.start_new(prefill=reader.last_saved())
-        draft = DraftStore(reader.conn, reader.clock).get(DRAFT_SLOT)
-        if draft is not None:
-            self.form.offer_draft(*draft)
+        self.form.offer_drafts(DraftStore(reader.conn, reader.clock).form_drafts())
         connected = load_connection(reader.conn) is not None
         # Counted on the sync worker in a moment; the window does not wait for it.
         self.sync_area.show_status(settled(ReplicaCounts(), None) if connected

@@ -19,7 +19,7 @@ from store_samples import (
     WIN_DETAIL,
 )
 
-from desktop.store.drafts import DraftStore
+from desktop.store.drafts import DraftStore, form_slot
 from desktop.store.listing import DebriefFilter, count, page
 from sync.domain.clock import SteppingClock, to_iso
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
@@ -483,6 +483,32 @@ def test_a_draft_is_kept_replaced_and_cleared(still_store, still_clock):
     drafts.clear("capture")
     assert drafts.get("capture") is None
     drafts.clear("capture")  # clearing nothing is fine
+
+
+def test_the_form_drafts_are_listed_newest_first_with_the_older_single_slot(
+        still_store, still_clock):
+    drafts = DraftStore(still_store.conn, still_clock)
+    drafts.put("capture", {"n": 1})  # as the first schema's app kept its one form draft
+    still_clock.advance(timedelta(seconds=1))
+    drafts.put(form_slot("b"), {"n": 2})
+    still_clock.advance(timedelta(seconds=1))
+    drafts.put(form_slot("a"), {"n": 3})
+    drafts.put("edit:other", {"n": 4})  # not the capture form's
+    drafts.put("capturex", {"n": 5})
+    listed = drafts.form_drafts()
+    assert [(d.slot, d.body) for d in listed] == [
+        ("capture:a", {"n": 3}), ("capture:b", {"n": 2}), ("capture", {"n": 1})]
+    assert listed[0].saved_at == T0 + timedelta(seconds=2)
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", "3", "null"])
+def test_an_unreadable_form_draft_is_left_out_of_the_list(still_store, still_clock, body):
+    still_store.conn.execute("INSERT INTO draft (slot, body, saved_at) VALUES (?, ?, ?)",
+                             (form_slot("bad"), body, "2026-01-05T09:00:00.000000Z"))
+    drafts = DraftStore(still_store.conn, still_clock)
+    drafts.put(form_slot("good"), {"ok": True})
+    assert [d.slot for d in drafts.form_drafts()] == [form_slot("good")]
+    assert drafts.get(form_slot("bad")) is None
 
 
 def test_a_whole_debrief_round_trips_through_a_draft(store, make_debrief):

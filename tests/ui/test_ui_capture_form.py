@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.store import listing
-from desktop.store.drafts import DraftStore
+from desktop.store.database import connect
+from desktop.store.drafts import DraftStore, form_slot
 from desktop.store.listing import DebriefFilter
-from desktop.ui.capture_form import DRAFT_DELAY_MS, DRAFT_SLOT
-from sync.domain.debrief import Evidence, Outcome, Reason, Segment, Stage
+from desktop.ui.capture_form import DRAFT_DELAY_MS
+from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def saved_count(window) -> int:
     return listing.count(window.services.reader.conn, DebriefFilter())
+
+
+def drafts(window) -> DraftStore:
+    return DraftStore(window.services.reader.conn, window.services.reader.clock)
 
 
 def save_with_keys(qtbot, keyboard, window):
@@ -112,10 +119,9 @@ def test_a_100kb_quote_is_refused_inline_and_kept(qtbot, window, keyboard, settl
     settle(window)
     assert saved_count(window) == 0
     # ...and the draft holds it too, should the window close now.
-    qtbot.waitUntil(lambda: DraftStore(window.services.reader.conn, window.services.reader.clock)
-                    .get(DRAFT_SLOT) is not None, timeout=3000)
-    body, _ = DraftStore(window.services.reader.conn, window.services.reader.clock).get(
-        DRAFT_SLOT)
+    slot = form_slot(form.debrief().id)
+    qtbot.waitUntil(lambda: drafts(window).get(slot) is not None, timeout=3000)
+    body, _ = drafts(window).get(slot)
     assert body["debrief"]["quote"] == big
 
 
@@ -234,8 +240,7 @@ def test_a_draft_offered_at_start_is_kept_until_the_rep_answers(qtbot, open_wind
     assert second.form.banner.isVisible()
     qtbot.wait(DRAFT_DELAY_MS * 3)  # longer than any draft write would wait
     settle(second)
-    assert DraftStore(second.services.reader.conn, second.services.reader.clock).get(
-        DRAFT_SLOT) is not None
+    assert len(drafts(second).form_drafts()) == 1
     second.close()
 
     third = open_window()
@@ -243,6 +248,95 @@ def test_a_draft_offered_at_start_is_kept_until_the_rep_answers(qtbot, open_wind
     assert "unsaved debrief" in third.form.banner.label.text()
     third.form.banner.primary.click()  # Restore
     assert third.form.fields.outcome.value() is Outcome.LOST
+
+
+def type_competitor(keyboard, form, name: str) -> None:
+    form.fields.competitor.setFocus()
+    keyboard.type(name)
+
+
+def test_typing_a_new_debrief_while_a_draft_is_offered_keeps_both(
+        qtbot, open_window, keyboard, settle, clock):
+    first = open_window()
+    keyboard.fill_valid(first.form)
+    type_competitor(keyboard, first.form, "Northwind")
+    first.close()
+
+    second = open_window()
+    assert "unsaved debrief" in second.form.banner.label.text()
+    keyboard.fill_valid(second.form)
+    type_competitor(keyboard, second.form, "Globex")
+    second.close()
+
+    third = open_window()
+    kept = drafts(third).form_drafts()
+    assert len(kept) == 2
+    assert "1 more after it" in third.form.banner.label.text()
+    third.form.banner.primary.click()  # Restore the newest: Globex
+    assert third.form.fields.competitor.text() == "Globex"
+    assert "unsaved debrief" in third.form.banner.label.text()  # then Northwind is offered
+    third.form.banner.primary.click()
+    assert third.form.fields.competitor.text() == "Northwind"
+    # Globex, taken out of the form, is offered back in turn and still kept.
+    assert "unsaved debrief" in third.form.banner.label.text()
+    settle(third)
+    assert len(drafts(third).form_drafts()) == 2
+    saved = save_with_keys(qtbot, keyboard, third)
+    assert saved.competitor == "Northwind"
+    settle(third)
+    [left] = drafts(third).form_drafts()
+    assert left.body["debrief"]["competitor"] == "Globex"
+    assert third.form.banner.isVisible()  # and the form offers it again after the save
+
+
+def test_discarding_an_offered_draft_keeps_what_is_being_typed(
+        qtbot, open_window, keyboard, settle):
+    first = open_window()
+    keyboard.fill_valid(first.form)
+    first.close()
+    second = open_window()
+    type_competitor(keyboard, second.form, "Initech")
+    qtbot.waitUntil(lambda: len(drafts(second).form_drafts()) == 2, timeout=3000)
+    second.form.banner.secondary.click()  # Discard the offered one
+    settle(second)
+    [left] = drafts(second).form_drafts()
+    assert left.slot == form_slot(second.form.debrief().id)
+    assert left.body["debrief"]["competitor"] == "Initech"
+
+
+def test_a_draft_from_the_single_slot_of_older_versions_is_offered_and_moved(
+        qtbot, open_window, keyboard, settle, tmp_path, clock):
+    window = open_window()
+    window.close()
+    old = Debrief(id="0190a000-0000-7000-8000-000000000001", rep="rep-1",
+                  outcome=Outcome.LOST, competitor="Glo")
+    with closing(connect(tmp_path / "data" / "debrief.sqlite")) as conn:
+        DraftStore(conn, clock).put("capture", old.to_dict())  # the debrief itself, no wrapper
+    reopened = open_window()
+    assert "unsaved debrief" in reopened.form.banner.label.text()
+    reopened.form.banner.primary.click()
+    assert reopened.form.fields.competitor.text() == "Glo"
+    assert reopened.form.debrief().id == old.id
+    settle(reopened)
+    [moved] = drafts(reopened).form_drafts()
+    assert moved.slot == form_slot(old.id)
+
+
+def test_opening_a_debrief_with_unsaved_changes_from_before_brings_them_back(
+        qtbot, open_window, keyboard, settle):
+    first = open_window()
+    keyboard.fill_valid(first.form)
+    saved = save_with_keys(qtbot, keyboard, first)
+    first.on_list_open_requested(saved.id)
+    type_competitor(keyboard, first.form, "Hooli")
+    first.close()
+
+    second = open_window()
+    second.form.start_new()
+    second.on_list_open_requested(saved.id)
+    assert second.form.is_editing
+    assert second.form.fields.competitor.text() == "Hooli"
+    assert "Editing the debrief" in second.form.banner.label.text()
 
 
 def test_editing_keeps_the_id_and_raises_the_revision(qtbot, window, keyboard):
