@@ -25,6 +25,7 @@ from sync.domain.validation import Problem, validate
 from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
+from sync.server.bulk import executemany
 from sync.server.database import serialize
 from sync.server.tables import debrief_reasons, debriefs
 
@@ -51,6 +52,7 @@ class Rules:
     segments: SegmentLists
 
 
+_REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", "region",
                     "reasons_unknown", "competitor", "deal_value", "currency", "crm_ref",
                     "quote", "share_quote", "created_at", "updated_at", "deleted", "received_at")
@@ -127,13 +129,11 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     for chunk in stored.in_chunks(ids):
         connection.execute(debrief_reasons.delete().where(
             debrief_reasons.c.debrief_id.in_(chunk)))
-    reasons = [{"debrief_id": debrief.id, "position": position, "code": reason.code,
-                "detail": reason.detail, "evidence": reason.evidence.value,
-                "is_primary": reason.primary}
+    reasons = [(debrief.id, position, reason.code, reason.detail, reason.evidence.value,
+                reason.primary)
                for debrief in batch if debrief.id in written
                for position, reason in enumerate(debrief.reasons)]
-    if reasons:
-        connection.execute(debrief_reasons.insert(), reasons)
+    executemany(connection, debrief_reasons.insert(), _REASON_COLUMNS, reasons)
     return written
 
 

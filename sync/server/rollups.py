@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
+from sync.server.bulk import executemany
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
@@ -35,6 +36,7 @@ ALL = ""  # the code of a row counting every debrief of its value
 
 Key = tuple[str, date, str, str, str]  # dimension, month, outcome, value, code
 _KEY_COLUMNS = ("dimension", "month", "outcome", "value", "code")
+_ROW_COLUMNS = (*_KEY_COLUMNS, "debriefs", "rep_lo", "rep_hi")
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,6 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
     return result
 
 
-@dataclass
-class _Change:
-    debriefs: int = 0
-    added: set[int] = field(default_factory=set)
-    removed: set[int] = field(default_factory=set)
-
-
 def apply(connection: sa.Connection, before: Iterable[Counted],
           after: Iterable[Counted]) -> None:
     """Move the rollup from what `before` counted for to what `after` counts for.
@@ -120,28 +115,28 @@ def apply(connection: sa.Connection, before: Iterable[Counted],
     other transaction changing the same debriefs meanwhile (ingest holds the rep's lock).
     Rows are written in key order, so two pushes never wait on each other in a circle.
     """
-    changes: dict[Key, _Change] = defaultdict(_Change)
+    moved: dict[Key, int] = defaultdict(int)  # debriefs counted, after less before
+    added: dict[Key, set[int]] = defaultdict(set)  # reps counted after
+    removed: dict[Key, set[int]] = defaultdict(set)  # reps counted before
     for version in before:
         for key in version.keys_counted():
-            changes[key].debriefs -= 1
-            changes[key].removed.add(version.rep_id)
+            moved[key] -= 1
+            removed[key].add(version.rep_id)
     for version in after:
         for key in version.keys_counted():
-            changes[key].debriefs += 1
-            changes[key].added.add(version.rep_id)
+            moved[key] += 1
+            added[key].add(version.rep_id)
     rows, shrunk = [], []
-    for key in sorted(changes):
-        change = changes[key]
-        if change.debriefs == 0 and change.removed <= change.added:
+    no_reps: set[int] = set()
+    for key in sorted(moved):
+        reps_added, reps_removed = added.get(key, no_reps), removed.get(key, no_reps)
+        if moved[key] == 0 and reps_removed <= reps_added:
             continue  # an edit that still counts here, for the same rep
-        rows.append({**dict(zip(_KEY_COLUMNS, key, strict=True)),
-                     "debriefs": change.debriefs,
-                     "rep_lo": min(change.added, default=None),
-                     "rep_hi": max(change.added, default=None)})
-        if change.removed - change.added:
-            shrunk.append((key, change.removed - change.added))
-    if rows:
-        connection.execute(_upsert(connection.dialect.name), rows)
+        rows.append((*key, moved[key], min(reps_added, default=None),
+                     max(reps_added, default=None)))
+        if reps_removed - reps_added:
+            shrunk.append((key, reps_removed - reps_added))
+    executemany(connection, _upsert(connection.dialect.name), _ROW_COLUMNS, rows)
     for key, gone in shrunk:
         _settle(connection, key, gone)
 
@@ -216,15 +211,14 @@ def rebuild(connection: sa.Connection) -> None:
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
     live = debriefs.c.deleted.is_(False)
-    columns = [*_KEY_COLUMNS, "debriefs", "rep_lo", "rep_hi"]
     codes = sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code).distinct().subquery()
     for dimension in DIMENSIONS:
         value = sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
         tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
-        connection.execute(reason_rollup.insert().from_select(columns, sa.select(
+        connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
             sa.literal(dimension), month, outcome, value, sa.literal(ALL), *tally)
             .where(live).group_by(month, outcome, value)))
-        connection.execute(reason_rollup.insert().from_select(columns, sa.select(
+        connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
             sa.literal(dimension), month, outcome, value, codes.c.code, *tally)
             .select_from(debriefs.join(codes, codes.c.debrief_id == debriefs.c.id))
             .where(live).group_by(month, outcome, value, codes.c.code)))
