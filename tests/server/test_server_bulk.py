@@ -66,15 +66,25 @@ def test_an_upsert_moves_existing_rows(engine, table):
                                                                                "b": 4}
 
 
-def test_a_missing_column_is_named_and_nothing_is_written(engine, table):
-    with engine.begin() as c, pytest.raises(ValueError, match="'rep'"):
-        executemany(c, table.insert(), ("name", "month", "moved"),
-                    [row[:3] for row in ROWS])
+def test_columns_left_out_take_their_default_and_a_required_one_is_refused(engine, table):
+    with engine.begin() as c:
+        executemany(c, table.insert(), ("name", "month", "moved"), [row[:3] for row in ROWS])
     with engine.connect() as c:
-        assert c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
+        assert set(c.execute(sa.select(table.c.rep)).scalars()) == {None}
+    with engine.begin() as c, pytest.raises(sa.exc.IntegrityError):
+        executemany(c, table.insert(), ("name", "month"), [("z", date(2026, 1, 1))])
+
+
+def test_a_statement_parameter_with_no_column_is_named(engine, table):
+    update = table.update().where(table.c.name == sa.bindparam("old")).values(
+        moved=sa.bindparam("new"))
+    with engine.begin() as c, pytest.raises(ValueError, match="'old'"):
+        executemany(c, update, ("new",), [(1,)])
+    with engine.begin() as c, pytest.raises(ValueError, match="'typo'"):
+        executemany(c, update, ("new", "old", "typo"), [(1, "a", 2)])
 
 
 def test_no_rows_is_no_statement(engine, table):
-    # The insert names four parameters and the row none: only an early return passes.
+    # An update whose parameters the (absent) rows do not name: only an early return passes.
     with engine.begin() as c:
-        executemany(c, table.insert(), ("name",), [])
+        executemany(c, table.update().values(moved=sa.bindparam("new")), ("name",), [])
