@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.domain.debrief import Debrief
 from sync.domain.segments import SegmentLists
@@ -26,7 +25,7 @@ from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
 from sync.server.bulk import executemany
-from sync.server.database import serialize
+from sync.server.database import serialize, upsert_into
 from sync.server.tables import debrief_reasons, debriefs
 
 
@@ -186,8 +185,7 @@ def _row(debrief: Debrief, rep_id: int, now: datetime) -> dict[str, Any]:
 
 def _upsert(dialect_name: str) -> sa.Executable:
     """Insert, or update only if the pushed version is newer; RETURNING says which."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(debriefs)
+    statement = upsert_into(dialect_name, debriefs)
     new = statement.excluded
     newer = sa.or_(new.revision > debriefs.c.revision,
                    sa.and_(new.revision == debriefs.c.revision,

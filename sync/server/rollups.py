@@ -22,11 +22,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
 from sync.server.bulk import executemany
+from sync.server.database import upsert_into
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
@@ -142,8 +142,7 @@ def apply(connection: sa.Connection, before: Iterable[Counted],
 
 
 def _upsert(dialect_name: str) -> sa.Executable:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(reason_rollup)
+    statement = upsert_into(dialect_name, reason_rollup)
     new, old = statement.excluded, reason_rollup.c
     return statement.on_conflict_do_update(
         index_elements=[reason_rollup.c[name] for name in _KEY_COLUMNS],

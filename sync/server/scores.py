@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.domain.clock import as_utc
 from sync.domain.scoring import ContestRules, contest_entries
 from sync.server.accounts import User
-from sync.server.database import serialize
+from sync.server.database import serialize, upsert_into
 from sync.server.stored import stored_debriefs
 from sync.server.tables import contest_scores, contests, debriefs, users
 
@@ -94,8 +93,7 @@ def _write(connection: sa.Connection, contest_id: int,
              "debriefs": count} for rep_id, (entries, count) in sorted(totals.items())]
     if not rows:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(contest_scores)
+    statement = upsert_into(connection.dialect.name, contest_scores)
     connection.execute(statement.on_conflict_do_update(
         index_elements=[contest_scores.c.contest_id, contest_scores.c.rep_id],
         set_={"entries": statement.excluded.entries,
