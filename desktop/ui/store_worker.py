@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from desktop.store.debriefs import DebriefStore
 from desktop.store.errors import store_error_from
@@ -109,11 +109,16 @@ class StoreWorker(QObject):
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Finish every submitted job, close the connection, end the thread."""
-        if not self._thread.isRunning():
-            return
-        done = threading.Event()
-        self._close.emit(done)
-        if not done.wait(timeout_s):
-            log.error("store worker did not finish within %.0f s", timeout_s)
-        self._thread.quit()
-        self._thread.wait()
+        if self._thread.isRunning():
+            end_thread(self._thread, self._close, "store worker", timeout_s)
+
+
+def end_thread(thread: QThread, close: SignalInstance, name: str, timeout_s: float) -> None:
+    """Ask the runner on `thread` to close through `close` (queued; it sets the Event
+    it is handed once done), wait up to `timeout_s` for that, then end the thread."""
+    done = threading.Event()
+    close.emit(done)
+    if not done.wait(timeout_s):
+        log.error("%s did not finish within %.0f s", name, timeout_s)
+    thread.quit()
+    thread.wait()

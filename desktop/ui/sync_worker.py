@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from desktop.store.debriefs import DebriefStore, Rules
+from desktop.ui.store_worker import end_thread
 from sync.client.status import StatusKind, SyncStatus
 from sync.domain.clock import Clock
 
@@ -135,14 +136,8 @@ class SyncWorker(QObject):
         The wait is bounded by the client's timeouts (a connect and a read)."""
         self._stopping.set()
         self._timer.stop()
-        if self._thread is None or not self._thread.isRunning():
-            return
-        done = threading.Event()
-        self._close.emit(done)
-        if not done.wait(timeout_s):
-            log.error("sync worker did not finish within %.0f s", timeout_s)
-        self._thread.quit()
-        self._thread.wait()
+        if self._thread is not None and self._thread.isRunning():
+            end_thread(self._thread, self._close, "sync worker", timeout_s)
 
     # --- answers from the sync thread -----------------------------------------------------
 
