@@ -361,16 +361,13 @@ class CaptureForm(QWidget):
         back in turn, so nothing typed is lost either way."""
         self._offers.remove(draft)
         if self.is_dirty():
-            self._draft_timer.stop()
-            snapshot = self._snapshot()
-            self._store_draft(snapshot)
-            self._offers.append(Draft(form_slot(self._current.id), snapshot,
+            self.flush_draft()
+            self._offers.append(Draft(form_slot(self._current.id), self._snapshot(),
                                       self.context.clock.now()))
         if self._restore(draft.body) and draft.slot != form_slot(self._current.id):
             # A draft from the single slot older versions kept: write it under its own
             # slot first, then let the old one go (the worker runs both in order).
-            self._draft_timer.stop()
-            self._store_draft(self._snapshot())
+            self.flush_draft()
             self._store_draft(None, draft.slot)
         self._offer_next()
 
