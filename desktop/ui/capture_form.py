@@ -301,6 +301,7 @@ class CaptureForm(QWidget):
         if self._cleared is not None:
             self._restore(self._cleared)
             self._cleared = None
+            self._offer_next()
 
     def on_cancel_edit_clicked(self) -> None:
         self._store_draft(None)

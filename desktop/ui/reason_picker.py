@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +21,26 @@ from sync.domain.debrief import Evidence, Outcome, Reason
 from sync.domain.taxonomy import Suggestion, Taxonomy
 
 _SUGGESTION_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _SearchField(QLineEdit):
+    """The picker's search box: each key press is offered to `on_key` first; the line
+    edit handles it only if `on_key` returns False.
+
+    A subclass rather than an event filter installed on the picker: the filter's owner
+    can be half torn down (a window deleted later) while the line edit still gets
+    events, whereas an override of the line edit's own handler lives and dies with it.
+    """
+
+    def __init__(self, on_key: Callable[[QKeyEvent], bool]):
+        super().__init__()
+        self._on_key = on_key
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._on_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class ReasonPicker(QWidget):
@@ -38,7 +59,7 @@ class ReasonPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.search = QLineEdit()
+        self.search = _SearchField(self._on_search_key)
         self.search.setObjectName("reasonSearch")
         self.search.setPlaceholderText(self.tr("Type to find a reason, e.g. \u201cpri\u201d, "
                                                "then Enter"))
@@ -52,7 +73,6 @@ class ReasonPicker(QWidget):
         layout.addWidget(self.suggestions)
         self.setFocusProxy(self.search)
         self.search.textChanged.connect(self.on_search_text_changed)
-        self.search.installEventFilter(self)
         self.suggestions.itemClicked.connect(self.on_suggestions_item_clicked)
 
     def set_outcome(self, outcome: Outcome | None) -> None:
@@ -91,12 +111,6 @@ class ReasonPicker(QWidget):
             return
         self.search.clear()
         self.picked.emit(suggestion.code.key, suggestion.detail.key if suggestion.detail else None)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            return self._on_search_key(event)
-        return super().eventFilter(watched, event)
 
     def _on_search_key(self, event: QKeyEvent) -> bool:
         key, plain = event.key(), event.modifiers() == Qt.KeyboardModifier.NoModifier

@@ -304,6 +304,21 @@ def test_discarding_an_offered_draft_keeps_what_is_being_typed(
     assert left.body["debrief"]["competitor"] == "Initech"
 
 
+def test_a_waiting_draft_is_offered_again_after_bringing_back_a_cleared_form(
+        qtbot, open_window, keyboard):
+    first = open_window()
+    keyboard.fill_valid(first.form)
+    first.close()
+    second = open_window()
+    type_competitor(keyboard, second.form, "Initech")
+    keyboard.press(Qt.Key.Key_Escape)
+    assert "Form cleared" in second.form.banner.label.text()
+    second.form.banner.primary.click()  # Bring it back
+    assert second.form.fields.competitor.text() == "Initech"
+    assert second.form.banner.isVisible()
+    assert "unsaved debrief" in second.form.banner.label.text()
+
+
 def test_a_draft_from_the_single_slot_of_older_versions_is_offered_and_moved(
         qtbot, open_window, keyboard, settle, tmp_path, clock):
     window = open_window()
