@@ -84,8 +84,8 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
             answer: list[insights.Group] = []
             filters = insights.Filters(since=since, until=until, **extra)
             timed = _timed(engine, _question(by, filters, answer))
-            shown = sum(1 for group in answer if group.debriefs is not None)
-            assert shown, f"{store.backend}, {name}: every group suppressed or none at all"
+            shown = len(answer)
+            assert shown, f"{store.backend}, {name}: no group big enough to show"
             figures.append(Figure(f"{store.backend} {rows / 10**6:g}M: {name}",
                                   timed.median, base.median, "ms", Target(TARGET_MS)))
             runs.setdefault(timed.describe(), []).append(f"{name} ({shown} groups shown)")

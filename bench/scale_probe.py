@@ -122,14 +122,15 @@ def counts_via(source: str) -> Callable[..., tuple[list[insights.Group], int | N
                     f"date_trunc('{by}', timezone('UTC', {column}))")
         fmt = {"month": "to_char(value, 'YYYY-MM')",
                "quarter": "to_char(value, 'YYYY-\"Q\"Q')"}.get(by, "value")
-        params: dict[str, Any] = {"offset": offset, "limit": limit + 1}
+        params: dict[str, Any] = {"offset": offset, "limit": limit + 1, "min_cell": min_cell}
         rows = c.execute(sa.text(
-            f"SELECT {fmt} AS value, n, lo <> hi AS reps_ok FROM (SELECT {dim('created_at')} "
+            f"SELECT {fmt} AS value, n FROM (SELECT {dim('created_at')} "
             "AS value, count(*) AS n, min(rep_id) AS lo, max(rep_id) AS hi FROM debriefs "
             f"WHERE NOT deleted AND {where(filters, 'created_at', params)} GROUP BY 1) g "
+            "WHERE n >= :min_cell AND lo <> hi "
             "ORDER BY value NULLS LAST OFFSET :offset LIMIT :limit"), params).all()
         page = rows[:limit]
-        shown = {r.value: r for r in page if r.n >= min_cell and r.reps_ok}
+        shown = {r.value: r for r in page}
         cells: dict[Any, list[insights.Cell]] = {value: [] for value in shown}
         if shown:
             params = {}
@@ -146,13 +147,11 @@ def counts_via(source: str) -> Callable[..., tuple[list[insights.Group], int | N
                     f"SELECT {fmt} AS value, code, n, lo <> hi AS reps_ok FROM (SELECT "
                     f"{dim(stamp)} AS value, code, {n} AS n, {lo} AS lo, {hi} AS hi FROM "
                     f"{SOURCES[source]} WHERE {cond} GROUP BY 1, 2) c"), params):
-                if r.value in shown:
-                    ok = r.n >= min_cell and r.reps_ok
-                    cells[r.value].append(insights.Cell(r.code, r.n if ok else None, round(
-                        r.n / shown[r.value].n, 4) if ok else None))
-        groups = [insights.Group(r.value, r.n if r.value in shown else None, tuple(sorted(
-            cells.get(r.value, ()), key=lambda x: (x.debriefs is None, -(x.debriefs or 0),
-                                                   x.code)))) for r in page]
+                if r.value in shown and r.n >= min_cell and r.reps_ok:
+                    cells[r.value].append(insights.Cell(r.code, r.n,
+                                                        round(r.n / shown[r.value].n, 4)))
+        groups = [insights.Group(r.value, r.n, tuple(sorted(
+            cells[r.value], key=lambda x: (-x.debriefs, x.code)))) for r in page]
         return groups, (offset + limit if len(rows) > limit else None)
     return run
 

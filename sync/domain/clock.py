@@ -55,7 +55,10 @@ def from_iso(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         raise ValueError(f"timestamp without a time zone: {text!r}")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:30+01:00: no UTC time in years 1-9999
+        raise ValueError(f"timestamp out of range in UTC: {text!r}") from None
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -18,13 +18,19 @@ from sync.domain.text import N_, Message
 _NEVER = datetime.min.replace(tzinfo=UTC)  # orders undated debriefs first
 
 
+# No rule goes above this: a rep's total in a contest stays far inside a 32-bit count
+# (the daily cap times the days of a contest, at most MAX_CONTEST_DAYS).
+MAX_RULE = 10_000
+MAX_CONTEST_DAYS = 5 * 366
+
+
 class RulesError(ValueError):
     """Contest rules that cannot be used (negative points, a cap below the base...)."""
 
 
 @dataclass(frozen=True)
 class ContestRules:
-    """Points per kind of detail. Every value is a whole number of entries, >= 0."""
+    """Points per kind of detail. Every value is a whole number from 0 to `MAX_RULE`."""
 
     base: int = 1  # every saved debrief, an honest "don't know" included
     extra_reason: int = 1  # each reason beyond the first...
@@ -41,8 +47,9 @@ class ContestRules:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise RulesError(f"{f.name} must be a whole number of at least 0")
+            if (not isinstance(value, int) or isinstance(value, bool)
+                    or not 0 <= value <= MAX_RULE):
+                raise RulesError(f"{f.name} must be a whole number from 0 to {MAX_RULE:,}")
         if self.cap < self.base:
             raise RulesError("cap must be at least the base entries")
 

@@ -4,13 +4,13 @@ same rules the app previews with (sync.domain.scoring)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
-from sync.domain.scoring import ContestRules, RulesError
+from sync.domain.scoring import MAX_CONTEST_DAYS, ContestRules, RulesError
 from sync.server import scores
 from sync.server.accounts import AccountError, User
 from sync.server.tables import contests, teams
@@ -62,8 +62,11 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
         raise AccountError("name", f"give the contest a name of 1 to {NAME_MAX} characters")
     if not prize or len(prize) > PRIZE_MAX:
         raise AccountError("prize", f"say what the prize is, in 1 to {PRIZE_MAX} characters")
+    starts_at, ends_at = as_utc(starts_at), as_utc(ends_at)  # SQLite keeps no offset
     if ends_at <= starts_at:
         raise AccountError("ends_at", "a contest ends after it starts")
+    if ends_at - starts_at > timedelta(days=MAX_CONTEST_DAYS):
+        raise AccountError("ends_at", f"a contest lasts at most {MAX_CONTEST_DAYS:,} days")
     try:
         parsed = ContestRules.from_dict(rules) if rules is not None else ContestRules()
     except (RulesError, TypeError) as error:

@@ -1,8 +1,9 @@
 """Aggregates for marketing: how often each reason code comes up, by one dimension.
 
 Only counts leave this module, never a debrief. A group or cell with fewer than
-`min_cell` debriefs, or from fewer than `MIN_REPS` reps, is suppressed, so that no one
-rep's debrief can be singled out.
+`min_cell` debriefs, or from fewer than `MIN_REPS` reps, is left out, value and all, so
+that no one rep's debrief can be singled out: not its count, not that it exists, and
+not what a rep typed (a competitor's name). Pages count shown groups only.
 
 Questions over whole UTC months, filtered at most by outcome, read the reason rollup
 (sync.server.rollups), which stays fast at tens of millions of reasons. Any other
@@ -44,15 +45,15 @@ class Filters:
 @dataclass(frozen=True)
 class Cell:
     code: str
-    debriefs: int | None  # None: suppressed
-    share: float | None  # of the group's debriefs that give this reason
+    debriefs: int
+    share: float  # of the group's debriefs that give this reason
 
 
 @dataclass(frozen=True)
 class Group:
     value: str | None
-    debriefs: int | None  # None: suppressed, and so are its cells
-    reasons: tuple[Cell, ...]
+    debriefs: int
+    reasons: tuple[Cell, ...]  # most cited first; cells too small to show left out
 
 
 def _period(name: str, made: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[Any]:
@@ -132,12 +133,14 @@ def _from_rollup(connection: sa.Connection, by: str, filters: Filters, *, min_ce
         where.append(table.c.month < rollups.month_of(filters.until))
     tally = (sa.func.sum(table.c.debriefs).label("n"), sa.func.min(table.c.rep_lo).label("lo"),
              sa.func.max(table.c.rep_hi).label("hi"))
+    big_enough = sa.and_(sa.func.sum(table.c.debriefs) >= max(min_cell, 1),
+                         sa.func.min(table.c.rep_lo) != sa.func.max(table.c.rep_hi))
     group_rows = [_Tally(row.value, row.n, row.lo, row.hi) for row in connection.execute(
         sa.select(value, *tally).where(*where, table.c.code == rollups.ALL)
-        .group_by(value).having(sa.func.sum(table.c.debriefs) > 0)
+        .group_by(value).having(big_enough)
         .order_by(value.asc().nulls_last()).offset(offset).limit(limit + 1))]
     page = group_rows[:limit]
-    shown = {row.value: row for row in page if _big_enough(row, min_cell)}
+    shown = {row.value: row for row in page}
     cell_rows: list[_Tally] = []
     if shown:
         if by not in ("month", "quarter"):
@@ -170,13 +173,14 @@ def _from_debriefs(connection: sa.Connection, by: str, filters: Filters, *, min_
                    offset: int, limit: int) -> tuple[list[Group], int | None]:
     dimension = _dimension(by, connection.dialect.name).label("value")
     where = _where(filters)
+    reps = sa.func.count(sa.distinct(debriefs.c.rep_id))
     group_rows = connection.execute(
-        sa.select(dimension, sa.func.count().label("n"),
-                  sa.func.count(sa.distinct(debriefs.c.rep_id)).label("reps"))
-        .where(*where).group_by(dimension).order_by(dimension.asc().nulls_last())
-        .offset(offset).limit(limit + 1)).all()
+        sa.select(dimension, sa.func.count().label("n"), reps.label("reps"))
+        .where(*where).group_by(dimension)
+        .having(sa.and_(sa.func.count() >= min_cell, reps >= MIN_REPS))
+        .order_by(dimension.asc().nulls_last()).offset(offset).limit(limit + 1)).all()
     page = group_rows[:limit]
-    shown = {row.value: row for row in page if _big_enough(row, min_cell)}
+    shown = {row.value: row for row in page}
     cell_rows: list[Any] = []
     if shown:
         reason_where = [*where, debrief_reasons.c.is_primary.is_(True)] \
@@ -194,18 +198,13 @@ def _from_debriefs(connection: sa.Connection, by: str, filters: Filters, *, min_
 
 def _page(page: list[Any], shown: dict[Any, Any], cell_rows: list[Any],
           min_cell: int) -> list[Group]:
-    """Groups in page order, each with its cells (suppressed ones last, unnumbered)."""
+    """Groups in page order, each with the cells big enough to show, most cited first."""
     cells: dict[Any, list[Cell]] = {value: [] for value in shown}
     for row in cell_rows:
-        if row.value in shown:
-            visible = _big_enough(row, min_cell)
-            cells[row.value].append(Cell(
-                row.code, row.n if visible else None,
-                round(row.n / shown[row.value].n, 4) if visible else None))
-    return [Group(row.value, row.n if row.value in shown else None,
-                  tuple(sorted(cells.get(row.value, ()),
-                               key=lambda c: (c.debriefs is None, -(c.debriefs or 0),
-                                              c.code))))
+        if row.value in shown and _big_enough(row, min_cell):
+            cells[row.value].append(Cell(row.code, row.n, round(row.n / shown[row.value].n, 4)))
+    return [Group(row.value, row.n,
+                  tuple(sorted(cells[row.value], key=lambda c: (-c.debriefs, c.code))))
             for row in page]
 
 

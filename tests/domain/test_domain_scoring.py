@@ -14,7 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync.domain.debrief import Debrief, Outcome, Reason, Segment, Stage
-from sync.domain.scoring import ContestRules, RulesError, cap_per_day, score
+from sync.domain.scoring import (
+    MAX_CONTEST_DAYS,
+    MAX_RULE,
+    ContestRules,
+    RulesError,
+    cap_per_day,
+    score,
+)
 
 RULES = DEFAULT_RULES
 FULL_SEGMENT = Segment(industry="software", company_size="50-199", region="dach")
@@ -215,10 +222,16 @@ def test_rules_from_dict_rejects_unknown_keys():
 @pytest.mark.parametrize(("name", "value"), [
     ("base", -1), ("competitor", -3), ("cap", -1), ("daily_cap", -1),
     ("shared_quote", 1.5), ("detail_code", "2"), ("complete_segment", True), ("base", None),
+    ("cap", MAX_RULE + 1), ("daily_cap", 2**31 - 1), ("min_quote_chars", 10**19),
 ])
-def test_rules_from_dict_rejects_values_that_are_not_whole_numbers_of_at_least_0(name, value):
-    with pytest.raises(RulesError, match=f"{name} must be a whole number of at least 0"):
+def test_rules_from_dict_rejects_values_that_are_not_whole_numbers_in_range(name, value):
+    with pytest.raises(RulesError, match=f"{name} must be a whole number from 0 to 10,000"):
         ContestRules.from_dict({name: value})
+
+
+def test_the_highest_rules_allowed_keep_a_contest_total_inside_32_bits():
+    highest = ContestRules.from_dict({f: MAX_RULE for f in ContestRules().to_dict()})
+    assert highest.daily_cap * MAX_CONTEST_DAYS < 2**31
 
 
 def test_rules_reject_a_cap_below_the_base():

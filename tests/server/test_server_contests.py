@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from server_world import People
 
 from sync.domain.debrief import Debrief
@@ -79,6 +81,20 @@ def test_debriefs_outside_the_period_or_deleted_earn_nothing(people: People, new
     assert board["top"][0]["entries"] == 0
 
 
+def test_a_contest_period_given_with_offsets_is_kept_in_utc(people: People):
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    answer = create(manager.api, team, starts_at="2026-12-01T00:00:00+05:00",
+                    ends_at="2026-12-31T00:00:00-08:00")
+    assert answer.status_code == 201, answer.text
+    again = manager.api.get(f"/api/v1/contests/{answer.json()['id']}").json()
+    for contest in (answer.json(), again):
+        assert datetime.fromisoformat(contest["starts_at"]) == datetime(
+            2026, 11, 30, 19, tzinfo=UTC)
+        assert datetime.fromisoformat(contest["ends_at"]) == datetime(
+            2026, 12, 31, 8, tzinfo=UTC)
+
+
 def test_another_teams_contest_is_not_found(people: People):
     manager, stranger = people("manager"), people("rep")
     [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
@@ -102,9 +118,13 @@ def test_bad_contests_are_refused_naming_the_field(people: People):
         ({"team": other_team}, 403, "team"),
         ({"name": "   "}, 422, "name"),
         ({"starts_at": "2026-11-01T00:00:00"}, 422, "starts_at"),  # no time zone
+        ({"starts_at": "0001-01-01T00:30:00+01:00"}, 422, "starts_at"),  # no UTC time
+        ({"rules": {"daily_cap": 2**31 - 1}}, 422, "rules"),
+        ({"ends_at": "2036-11-01T00:00:00Z"}, 422, "ends_at"),  # ten years
     ]
     for change, status, field in cases:
         answer = create(manager.api, **{"team": team, **change})
         assert answer.status_code == status, (change, answer.text)
         assert answer.json()["detail"][0]["loc"] == ["body", field], change
+        assert answer.json()["detail"][0]["msg"], change
     assert manager.api.get("/api/v1/contests").json()["items"] == []

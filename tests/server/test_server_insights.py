@@ -1,4 +1,4 @@
-"""Reason counts for marketing: right numbers, small groups suppressed, only aggregates.
+"""Reason counts for marketing: right numbers, small groups left out, only aggregates.
 
 The store is shared by the session's tests, so each test names its own competitor and
 filters on it."""
@@ -39,24 +39,44 @@ def test_reason_codes_are_counted_per_group_with_shares(people: People, new_debr
     assert (group["value"], group["debriefs"]) == ("software", 10)
     cited = {cell["code"]: (cell["debriefs"], cell["share"]) for cell in group["reasons"]}
     assert cited["price.too_high"] == (10, 1.0)
-    assert cited["competitor.cheaper"] == (None, None)  # 4 debriefs: under the minimum
+    assert "competitor.cheaper" not in cited  # 4 debriefs: under the minimum
     assert group["reasons"][0]["code"] == "price.too_high"  # most cited first
 
 
-def test_a_group_under_the_minimum_is_suppressed_whole(people: People, new_debrief):
+def test_a_group_under_the_minimum_is_left_out_value_and_all(people: People, new_debrief):
     competitor = rival()
     ann, bob = people("rep"), people("rep")
     ann.api.push(*[new_debrief(competitor=competitor) for _ in range(3)])
     bob.api.push(new_debrief(competitor=competitor))
-    [group] = counts(people("marketing").api, by="stage", competitor=competitor)["groups"]
-    assert group == {"value": "evaluation", "debriefs": None, "reasons": []}
+    marketing = people("marketing").api
+    assert counts(marketing, by="stage", competitor=competitor)["groups"] == []
+    # Nor does the group's value show up by itself: a competitor is typed by a rep.
+    named = [g["value"] for g in counts(marketing, by="competitor", limit=500)["groups"]]
+    assert competitor not in named
 
 
 def test_one_reps_debriefs_alone_are_never_shown(people: People, new_debrief):
     competitor = rival()
     people("rep").api.push(*[new_debrief(competitor=competitor) for _ in range(12)])
-    [group] = counts(people("marketing").api, by="outcome", competitor=competitor)["groups"]
-    assert group["debriefs"] is None
+    marketing = people("marketing").api
+    for by in ("outcome", "stage", "industry", "region", "month"):
+        assert counts(marketing, by=by, competitor=competitor)["groups"] == [], by
+
+
+def test_pages_count_only_groups_big_enough_to_show(people: People, new_debrief):
+    ann, bob = people("rep"), people("rep")
+    big, small = rival(), rival()
+    for rep in (ann, bob):
+        rep.api.push(*[new_debrief(competitor=big) for _ in range(3)])
+    ann.api.push(new_debrief(competitor=small))
+    marketing = people("marketing").api
+    seen, offset = [], 0
+    while offset is not None:
+        page = counts(marketing, by="competitor", outcome="lost", limit=1, offset=offset)
+        assert len(page["groups"]) == 1 or page["next_offset"] is None
+        seen += [g["value"] for g in page["groups"]]
+        offset = page["next_offset"]
+    assert big in seen and small not in seen
 
 
 def test_filters_and_deleted_debriefs(people: People, new_debrief):

@@ -161,6 +161,28 @@ def test_a_field_the_schema_does_not_know_is_a_422_naming_it(
     assert stored(engine, leaked["id"]) is None
 
 
+@pytest.mark.parametrize("moment", [
+    "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00", "2026-11-02T09:00:00",
+])
+def test_a_timestamp_with_no_utc_time_or_no_zone_is_a_422_naming_it(
+        people: People, engine, new_debrief, moment):
+    rep = people("rep")
+    bad = new_debrief(created_at=moment)
+    answer = rep.api.push(bad)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "debriefs", 0, "created_at"]
+    assert stored(engine, bad["id"]) is None
+
+
+def test_a_timestamp_with_an_offset_is_stored_in_utc(people: People, engine, new_debrief):
+    rep = people("rep")
+    debrief = new_debrief(created_at="2026-11-02T10:00:00+01:00")
+    assert rep.api.push(debrief).json()["results"][0]["status"] == "accepted"
+    [mine] = rep.api.get("/api/v1/sync/debriefs").json()["items"]
+    assert mine["id"] == debrief["id"]
+    assert mine["created_at"] == "2026-11-02T09:00:00.000000Z"
+
+
 def test_a_batch_over_the_cap_is_a_422_naming_debriefs(people: People, new_debrief):
     rep = people("rep")
     one = new_debrief()

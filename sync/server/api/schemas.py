@@ -3,10 +3,10 @@ a private note or account name sent by mistake is refused, not stored)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.protocol import MAX_BATCH
@@ -18,6 +18,18 @@ DEFAULT_PAGE = 100
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
 ShortText = Annotated[str, Field(max_length=64)]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:30+01:00 is a valid text with no UTC time
+        raise ValueError("the date is out of range once moved to UTC") from None
+
+
+# A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
+# 1 to 9999 is refused here, naming the field, instead of failing later.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 class Input(BaseModel):
@@ -80,8 +92,8 @@ class DebriefIn(Input):
     crm_ref: str | None = Field(default=None, max_length=200)
     quote: str | None = Field(default=None, max_length=10_000)
     share_quote: bool = False
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     deleted: bool = False
 
 
@@ -146,8 +158,8 @@ class ContestIn(Input):
     team: str = Field(min_length=1, max_length=80)
     name: str = Field(min_length=1, max_length=120)
     prize: str = Field(min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
     rules: dict[str, int] | None = Field(default=None,
                                          description="scoring rules; default rules if left out")
 
@@ -189,19 +201,21 @@ class LeaderboardOut(BaseModel):
 
 class CellOut(BaseModel):
     code: str
-    debriefs: int | None = Field(description="null when suppressed (a small group)")
-    share: float | None
+    debriefs: int
+    share: float = Field(description="of the group's debriefs that give this reason")
 
 
 class GroupOut(BaseModel):
-    value: str | None
-    debriefs: int | None = Field(description="null when suppressed (a small group)")
-    reasons: list[CellOut]
+    value: str | None = Field(description="null: not given")
+    debriefs: int
+    reasons: list[CellOut] = Field(description="most cited first; codes given by fewer "
+                                   "than min_cell debriefs or by one rep are left out")
 
 
 class ReasonCountsOut(BaseModel):
     by: str
-    min_cell: int
+    min_cell: int = Field(description="groups of fewer debriefs, or from one rep, are left "
+                          "out, value and all")
     groups: list[GroupOut]
     next_offset: int | None
 
