@@ -10,11 +10,16 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sync.server import passwords as password_rules
+from sync.server.database import serialize
 from sync.server.passwords import Passwords
 from sync.server.tables import ROLES, managed_teams, teams, tokens, users
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 TEAM_NAME_MAX = 80
+DISPLAY_NAME_MAX = 120
+# Two admins adding the same name at once: the second waits, then finds it taken,
+# instead of failing on the unique index with a traceback.
+_ACCOUNTS_LOCK = "accounts"
 
 
 class AccountError(ValueError):
@@ -55,8 +60,11 @@ def add_team(connection: sa.Connection, name: str, now: datetime) -> Team:
     name = name.strip()
     if not name or len(name) > TEAM_NAME_MAX:
         raise AccountError("name", f"give the team a name of 1 to {TEAM_NAME_MAX} characters")
-    if find_team_id(connection, name) is not None:
-        raise AccountError("name", f"a team called {name!r} already exists")
+    serialize(connection, _ACCOUNTS_LOCK)
+    same = connection.execute(sa.select(teams.c.name).where(
+        sa.func.lower(teams.c.name) == name.lower())).scalar()
+    if same is not None:  # "Alpha" and "alpha" would be one team to everyone reading
+        raise AccountError("name", f"a team called {same!r} already exists")
     team_id = connection.execute(
         teams.insert().values(name=name, created_at=now).returning(teams.c.id)).scalar_one()
     return Team(team_id, name)
@@ -79,16 +87,22 @@ def add_user(connection: sa.Connection, *, username: str, password: str, role: s
         raise AccountError("role", f"choose one of: {', '.join(ROLES)}")
     if (problem := password_rules.password_problem(password)) is not None:
         raise AccountError("password", problem)
-    if find_user(connection, username) is not None:
-        raise AccountError("username", f"{username!r} is taken")
+    shown_name = (display_name or "").strip() or username
+    if len(shown_name) > DISPLAY_NAME_MAX:
+        raise AccountError("display_name", f"use at most {DISPLAY_NAME_MAX} characters")
     if role == "rep" and not team:
         raise AccountError("team", "a rep belongs to a team: name it with --team")
     if role == "manager" and not manages:
         raise AccountError("manages", "a manager manages at least one team: --manages TEAM")
+    if role != "manager" and manages:
+        raise AccountError("manages", f"only a manager manages teams, not a {role}")
+    serialize(connection, _ACCOUNTS_LOCK)
+    if find_user(connection, username) is not None:
+        raise AccountError("username", f"{username!r} is taken")
     team_id = _existing_team_id(connection, "team", team) if team else None
     managed = [_existing_team_id(connection, "manages", name) for name in manages]
     user_id = connection.execute(users.insert().values(
-        username=username, display_name=(display_name or username).strip()[:120], role=role,
+        username=username, display_name=shown_name, role=role,
         team_id=team_id, password_hash=passwords.hash(password), disabled=False,
         created_at=now).returning(users.c.id)).scalar_one()
     if managed:

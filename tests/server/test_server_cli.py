@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -139,8 +140,8 @@ def test_teams_are_added_listed_and_never_twice(fresh_database: str):
     assert "added team south" in ok(url, "team", "add", "south")
     assert "added team north" in ok(url, "team", "add", "north")
     assert ok(url, "team", "list").splitlines() == ["north", "south"]
-    for name in ("north", " north "):
-        refused(run(url, "team", "add", name), "name:", "already exists")
+    for name in ("north", " north ", "North"):
+        refused(run(url, "team", "add", name), "name:", "'north' already exists")
     refused(run(url, "team", "add", "   "), "name:")
     assert ok(url, "team", "list").splitlines() == ["north", "south"]
 
@@ -162,6 +163,10 @@ def test_user_add_refuses_what_it_cannot_store_and_writes_nothing(fresh_database
         (["carol", "--role", "rep", "--team", "nowhere"], LONG_PASSWORD, "team"),
         (["mona", "--role", "manager", "--manages", "north", "--manages", "nowhere"],
          LONG_PASSWORD, "manages"),
+        (["carol", "--role", "rep", "--team", "north", "--manages", "north"], LONG_PASSWORD,
+         "manages"),
+        (["carol", "--role", "rep", "--team", "north", "--display-name", "x" * 121],
+         LONG_PASSWORD, "display_name"),
     ]
     for args, password, field in cases:
         result = run(url, "user", "add", *args, "--password-stdin", stdin=f"{password}\n")
@@ -185,6 +190,27 @@ def test_user_add_refuses_a_username_that_is_taken(fresh_database: str):
                 "--password-stdin", stdin=f"{LONG_PASSWORD}\n"), "username:", "taken")
     assert user_rows(ok(url, "user", "list")) == {
         "carol": ["marketing", "-", "-", "active"]}
+
+
+def test_a_blank_display_name_falls_back_to_the_username(fresh_database: str, engine_for):
+    url = migrated(fresh_database)
+    ok(url, "user", "add", "carol", "--role", "marketing", "--display-name", "   ",
+       "--password-stdin", stdin=f"{LONG_PASSWORD}\n")
+    with engine_for(url).connect() as connection:
+        assert accounts.find_user(connection, "carol").display_name == "carol"
+
+
+def test_the_same_user_added_at_once_three_times_is_added_once(fresh_database: str):
+    url = migrated(fresh_database)
+    with ThreadPoolExecutor(3) as pool:  # three processes, started together
+        results = list(pool.map(lambda _: run(url, "user", "add", "racer", "--role", "admin",
+                                              "--password-stdin", stdin=f"{LONG_PASSWORD}\n"),
+                                range(3)))
+    assert [r.returncode for r in results].count(0) == 1, [r.stderr for r in results]
+    for result in results:
+        if result.returncode != 0:
+            refused(result, "username:", "'racer' is taken")
+    assert list(user_rows(ok(url, "user", "list"))) == ["racer"]
 
 
 def test_user_list_shows_roles_teams_and_status_and_disable_changes_it(
