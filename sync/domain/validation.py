@@ -25,7 +25,8 @@ MAX_QUOTE_CHARS = 2_000
 MAX_NOTES_CHARS = 10_000
 MAX_DEAL_VALUE = Decimal("1000000000000")
 _CURRENCY = re.compile(r"[A-Z]{3}")
-_AMOUNT = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<suffix>[kKmM]?)")
+_AMOUNT = re.compile(r"(?P<number>[\d.,]+)(?P<suffix>[kKmM]?)")
+_SPACING = str.maketrans("", "", " \u00a0\u202f'\u2019")  # 48 000, 48'000 (Swiss)
 
 
 @dataclass(frozen=True)
@@ -60,25 +61,50 @@ def validate(debrief: Debrief, taxonomy: Taxonomy,
 
 
 def parse_deal_value(text: str) -> Decimal | None:
-    """Read a deal value as a rep types it: '48000', '48,000', '48 000', '48k', '1.2m'.
+    """Read a deal value as a rep types it, in English or European writing: '48000',
+    '48,000', '48.000', '48 000', '48,000.50', '48.000,50', '48,5k', '1.2m'.
 
-    Returns None for blank text; raises ValueError with a rep-readable reason otherwise.
+    A separator followed by exactly three digits groups thousands; the last separator
+    followed by other digits is the decimal point. Returns None for blank text; raises
+    ValueError with a rep-readable reason otherwise.
     """
-    cleaned = text.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+    cleaned = text.translate(_SPACING)
     if not cleaned:
         return None
     match = _AMOUNT.fullmatch(cleaned)
-    if not match:
+    plain = _plain_number(match["number"]) if match else None
+    if plain is None:
         raise ValueError(N_("Type the deal value as a number, like 48000 or 48k."))
-    try:
-        number = Decimal(match["number"])
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-        raise ValueError(N_("Type the deal value as a number, like 48000 or 48k.")) from exc
+    number = Decimal(plain)
     factor = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"].lower()]
     try:
         return (number * factor).quantize(Decimal("0.01"))
     except InvalidOperation as exc:  # more digits than Decimal's precision holds
         raise ValueError(N_("That deal value is too large to be real.")) from exc
+
+
+def _plain_number(text: str) -> str | None:
+    """'48.000,50' -> '48000.50': digits with one '.' at most, or None if `text` is not
+    a number written with thousands separators and a decimal point or comma."""
+    separators = [c for c in text if c in ".,"]
+    whole, fraction = text, ""
+    if separators:
+        last = separators[-1]
+        head, _, tail = text.rpartition(last)
+        decimal = (len(set(separators)) == 2  # 48.000,50: the last one is the point
+                   or (len(separators) == 1 and not (len(tail) == 3 and 0 < len(head) <= 3)))
+        if decimal:
+            whole, fraction = head, tail
+            if last in whole or not fraction:
+                return None
+    groups = whole.replace(",", ".").split(".")
+    if len(groups) > 1 and not (0 < len(groups[0]) <= 3
+                                and all(len(group) == 3 for group in groups[1:])):
+        return None  # 1.2.3, 12,34: not thousands
+    digits = "".join(groups) or "0"
+    if not (digits + fraction).isdigit():
+        return None
+    return f"{digits}.{fraction}" if fraction else digits
 
 
 def _outcome_and_stage(debrief: Debrief) -> Iterator[Problem]:

@@ -324,8 +324,21 @@ def test_a_currency_that_is_not_a_three_letter_code(currency):
     ("48K", Decimal("48000.00")),
     ("1.2m", Decimal("1200000.00")),
     ("1.2M", Decimal("1200000.00")),
-    ("99.999", Decimal("100.00")),
+    ("99.9999", Decimal("100.00")),
     ("0", Decimal("0.00")),
+    # European writing: a point groups thousands, a comma is the decimal point.
+    ("48.000", Decimal("48000.00")),
+    ("48.000,50", Decimal("48000.50")),
+    ("48,50", Decimal("48.50")),
+    ("48,5k", Decimal("48500.00")),
+    ("1.000.000", Decimal("1000000.00")),
+    ("48'000", Decimal("48000.00")),
+    ("48\u202f000,5", Decimal("48000.50")),
+    # English writing, both ways round.
+    ("48,000.50", Decimal("48000.50")),
+    ("1,000,000", Decimal("1000000.00")),
+    ("99.999", Decimal("99999.00")),  # three digits after one separator: thousands
+    (".5", Decimal("0.50")),
 ])
 def test_parse_deal_value(text, value):
     parsed = parse_deal_value(text)
@@ -338,7 +351,8 @@ def test_parse_deal_value_blank_is_none(text):
     assert parse_deal_value(text) is None
 
 
-@pytest.mark.parametrize("text", ["garbage", "48 k€", "-5", "1.2.3", "12kk", "k", "1e6", "$48"])
+@pytest.mark.parametrize("text", ["garbage", "48 k€", "-5", "1.2.3", "12kk", "k", "1e6", "$48",
+                                  "48,5.0", "4,80,000", "1,2,3.4", "5.", ",", "48.000.5"])
 def test_parse_deal_value_garbage(text):
     with pytest.raises(ValueError, match=re.escape(NOT_A_NUMBER)):
         parse_deal_value(text)
