@@ -106,6 +106,7 @@ class CaptureForm(QWidget):
         self._show_problems = False
         self._saving = False
         self._cleared: dict[str, Any] | None = None
+        self._prefill: Debrief | None = None  # what a new debrief starts from (the last saved)
         self._offers: list[Draft] = []  # drafts from earlier, newest first, not yet answered
 
         self.banner = Banner()
@@ -158,19 +159,37 @@ class CaptureForm(QWidget):
 
     def start_new(self, prefill: Debrief | None = None) -> None:
         """A fresh debrief, with outcome, stage, segment and currency from `prefill`."""
-        fresh = Debrief(id=self.ids.new_id(), rep=self.context.rep,
-                        currency=self.context.default_currency)
-        if prefill is not None:
-            fresh = fresh.with_changes(outcome=prefill.outcome, stage=prefill.stage,
-                                       segment=prefill.segment,
-                                       currency=prefill.currency or fresh.currency)
-        self._load(fresh)
+        self._prefill = prefill
+        self._load(self._fresh())
         self.fields.outcome.setFocus()
         self._offer_next()
 
+    def _fresh(self) -> Debrief:
+        fresh = Debrief(id=self.ids.new_id(), rep=self.context.rep,
+                        currency=self.context.default_currency)
+        prefill = self._prefill
+        if prefill is None:
+            return fresh
+        return fresh.with_changes(outcome=prefill.outcome, stage=prefill.stage,
+                                  segment=prefill.segment,
+                                  currency=prefill.currency or fresh.currency)
+
+    def new_debrief(self) -> None:
+        """Ctrl+N: a new debrief. A saved one open for changes is put aside first (its
+        changes are offered back); a new one being typed stays where it is."""
+        if self.is_editing:
+            self._put_aside()
+            self.start_new(self._prefill)
+        self.fields.outcome.setFocus()
+
     def edit(self, debrief: Debrief) -> None:
-        """Open a saved debrief for changes; Esc goes back to a new one. Unsaved changes
-        to it, kept from an earlier session, come back with it."""
+        """Open a saved debrief for changes; Esc goes back to a new one. What the form
+        held is put aside and offered back. Unsaved changes to `debrief`, kept from
+        earlier, come back with it."""
+        if self.is_editing and debrief.id == self._current.id:
+            self.fields.outcome.setFocus()  # already open, maybe with changes: keep them
+            return
+        self._put_aside()
         kept = next((d for d in self._offers if d.slot == form_slot(debrief.id)), None)
         if kept is not None:
             self._offers.remove(kept)
@@ -257,7 +276,8 @@ class CaptureForm(QWidget):
         self._saving = False
         self.save_button.setEnabled(True)
         entries = score(saved, self.context.contest).entries
-        self.status.setText(self.tr("Saved: {outcome}, {stage} \u2014 {entries} entries.").format(
+        self.status.setText(self.tr("Saved: {outcome}, {stage} \u2014 entries earned: "
+                                    "{entries}.").format(
             outcome=outcome_label(saved.outcome), stage=stage_label(saved.stage),
             entries=entries) if saved.outcome and saved.stage else self.tr("Saved."))
         self.saved.emit(saved)
@@ -283,29 +303,36 @@ class CaptureForm(QWidget):
     # -- clearing and undo ----------------------------------------------------------------
 
     def clear(self) -> None:
-        """Esc: start over. A form with typing in it can be brought back once."""
-        if self.is_editing:
-            self.on_cancel_edit_clicked()
-            return
+        """Esc: start a new debrief (from the last saved one's outcome, stage and segment).
+        Typing, or changes to a saved debrief, can be brought back once."""
         if not self.is_dirty():
+            if self.is_editing:
+                self.start_new(self._prefill)
             return
+        editing = self.is_editing
         self._cleared = self._snapshot()
         self._store_draft(None)  # the cleared debrief's draft; "Bring it back" writes it again
-        self._load(Debrief(id=self.ids.new_id(), rep=self.context.rep,
-                           currency=self.context.default_currency))
-        self.banner.offer(self.tr("Form cleared."),
+        self._load(self._fresh())
+        self.banner.offer(self.tr("Changes to the saved debrief set aside.") if editing
+                          else self.tr("Form cleared."),
                           (self.tr("Bring it back"), self.on_undo_clear_clicked))
         self.fields.outcome.setFocus()
 
     def on_undo_clear_clicked(self) -> None:
         if self._cleared is not None:
-            self._restore(self._cleared)
-            self._cleared = None
+            cleared, self._cleared = self._cleared, None
+            self._put_aside()  # typed since Esc: kept too
+            self._restore(cleared)
             self._offer_next()
 
     def on_cancel_edit_clicked(self) -> None:
-        self._store_draft(None)
-        self.start_new(prefill=self._current)
+        self.clear()
+
+    def forget(self, debrief_id: str) -> None:
+        """`debrief_id` was deleted: a form editing it moves on to a new debrief, as Esc
+        does (its unsaved changes can be brought back), so a save cannot revive it."""
+        if self.is_editing and self._current.id == debrief_id:
+            self.clear()
 
     # -- drafts ----------------------------------------------------------------------------
 
@@ -313,7 +340,10 @@ class CaptureForm(QWidget):
         self._store_draft(self._snapshot() if self.is_dirty() else None)
 
     def flush_draft(self) -> None:
-        """Write the draft now (the window is closing)."""
+        """Write the draft now (the window is closing). Not while a save is on its way:
+        the save clears the draft, and one written after it would outlive it."""
+        if self._saving:
+            return
         if self._draft_timer.isActive() or self.is_dirty():
             self._draft_timer.stop()
             self._store_draft(self._snapshot() if self.is_dirty() else None)
@@ -361,16 +391,21 @@ class CaptureForm(QWidget):
         """Bring `draft` into the form. What the form held is kept as a draft and offered
         back in turn, so nothing typed is lost either way."""
         self._offers.remove(draft)
-        if self.is_dirty():
-            self.flush_draft()
-            self._offers.append(Draft(form_slot(self._current.id), self._snapshot(),
-                                      self.context.clock.now()))
+        self._put_aside()
         if self._restore(draft.body) and draft.slot != form_slot(self._current.id):
             # A draft from the single slot older versions kept: write it under its own
             # slot first, then let the old one go (the worker runs both in order).
             self.flush_draft()
             self._store_draft(None, draft.slot)
         self._offer_next()
+
+    def _put_aside(self) -> None:
+        """Before the form shows something else: keep what it holds, if anything was
+        typed, as a draft now, and offer it back when the form is free."""
+        if self.is_dirty():
+            self.flush_draft()
+            self._offers.append(Draft(form_slot(self._current.id), self._snapshot(),
+                                      self.context.clock.now()))
 
     def on_discard_clicked(self, draft: Draft) -> None:
         self._offers.remove(draft)

@@ -38,5 +38,7 @@ class ContestPreview(QFrame):
         if score.hints:
             lines = [f"\u2022 {message_text(hint.message)}" for hint in score.hints]
             self.hints.setText(self.tr("More detail, more chances:") + "\n" + "\n".join(lines))
-        else:
+        elif score.at_cap:
             self.hints.setText(self.tr("That is the most one debrief can earn. Thank you!"))
+        else:
+            self.hints.setText(self.tr("Nothing more to earn on this debrief."))

@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
 
     def show_new_debrief(self) -> None:
         self.tabs.setCurrentWidget(self.form)
-        self.form.fields.outcome.setFocus()
+        self.form.new_debrief()
 
     def on_form_saved(self, saved: Debrief) -> None:
         self._refresh_list()
@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
 
     def on_store_deleted(self, debrief_id: str) -> None:
         self.services.sync.after_save()  # a delete is pushed as a tombstone
+        self.form.forget(debrief_id)
         self._deleted_id = debrief_id
         self._refresh_list()
         self.statusBar().showMessage(self.tr("Debrief deleted."), UNDO_SECONDS * 1000)

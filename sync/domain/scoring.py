@@ -78,6 +78,11 @@ class Score:
     entries: int
     uncapped: int
     hints: tuple[Hint, ...]
+    cap: int  # the most one debrief can earn under the rules it was scored by
+
+    @property
+    def at_cap(self) -> bool:
+        return self.entries >= self.cap
 
 
 def score(debrief: Debrief, rules: ContestRules) -> Score:
@@ -102,6 +107,9 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
     room = rules.cap - entries
 
     candidates: list[tuple[int, Message]] = []
+    if not reasons and not debrief.reasons_unknown and rules.max_extra_reasons:
+        candidates.append((rules.extra_reason, Message(N_("Give two reasons or more for "
+                                                          "+{points}"))))
     if reasons and extra < rules.max_extra_reasons:
         candidates.append((rules.extra_reason, Message(N_("Add another reason for +{points}"))))
     if reasons and details < min(rules.max_detail_codes, len(reasons)):
@@ -126,7 +134,7 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
             params = {"points": gain, "chars": rules.min_quote_chars}
             hints.append(Hint(gain, Message(message.template, params)))
     hints.sort(key=lambda h: -h.points)
-    return Score(entries, uncapped, tuple(hints))
+    return Score(entries, uncapped, tuple(hints), rules.cap)
 
 
 def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules) -> list[int]:

@@ -177,6 +177,19 @@ def test_dont_know_gets_no_hints_about_reasons():
     assert not any("reason" in text for text in texts)
 
 
+def test_no_reasons_yet_hints_at_giving_two():
+    texts = hint_texts(bare(reasons=()))
+    assert "Give two reasons or more for +1" in texts
+    assert not any("another reason" in text or "detail" in text for text in texts)
+
+
+def test_the_most_a_debrief_can_earn_is_told_only_at_the_cap():
+    assert score(everything(), RULES).at_cap
+    honest = everything().with_changes(reasons=(), reasons_unknown=True)
+    assert score(honest, RULES).hints == ()
+    assert not score(honest, RULES).at_cap
+
+
 def test_no_extra_reason_hint_at_the_maximum():
     assert not any("another reason" in t for t in hint_texts(bare(reasons=three_reasons())))
 
@@ -379,6 +392,9 @@ def test_adding_detail_never_lowers_the_score(debrief, rules, steps, data):
 
 def act_on_hint(debrief: Debrief, template: str, rules: ContestRules) -> Debrief:
     """Do what a hint asks, the simplest way."""
+    if template.startswith("Give two reasons"):
+        first, second = (c.key for c in TAXONOMY.codes[:2])
+        return debrief.with_changes(reasons=(Reason(first, primary=True), Reason(second)))
     if template.startswith("Add another reason"):
         taken = {r.code for r in debrief.reasons}
         code = next(c.key for c in TAXONOMY.codes if c.key not in taken)

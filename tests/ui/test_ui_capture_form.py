@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import closing
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+from test_ui_my_debriefs import answer_next_question
 
 from desktop.store import listing
 from desktop.store.database import connect
@@ -377,3 +378,114 @@ def test_segment_prefill_comes_from_the_last_debrief(qtbot, open_window, keyboar
     again = open_window()
     assert again.form.debrief().segment == saved.segment
     assert again.form.debrief().segment != Segment()
+
+
+# --- whatever replaces the form keeps what it held ------------------------------------
+
+
+def test_esc_on_an_edit_sets_the_changes_aside_and_brings_them_back(qtbot, window, keyboard):
+    form = window.form
+    keyboard.fill_valid(form)
+    saved = save_with_keys(qtbot, keyboard, window)
+    window.on_list_open_requested(saved.id)
+    type_competitor(keyboard, form, "Hooli")
+    keyboard.press(Qt.Key.Key_Escape)
+    assert not form.is_editing
+    assert form.debrief().outcome is saved.outcome  # a new one, pre-filled as after a save
+    assert "set aside" in form.banner.label.text()
+    form.banner.primary.click()  # Bring it back
+    assert form.is_editing and form.fields.competitor.text() == "Hooli"
+    again = save_with_keys(qtbot, keyboard, window)
+    assert (again.id, again.revision, again.competitor) == (saved.id, 2, "Hooli")
+
+
+def test_opening_a_saved_debrief_keeps_what_was_being_typed(qtbot, window, keyboard):
+    form = window.form
+    keyboard.fill_valid(form)
+    saved = save_with_keys(qtbot, keyboard, window)
+    keyboard.fill_valid(form)
+    type_competitor(keyboard, form, "Initech")
+    window.on_list_open_requested(saved.id)  # at once: no draft written yet
+    assert form.is_editing and form.fields.competitor.text() == ""
+    save_with_keys(qtbot, keyboard, window)
+    assert "unsaved debrief" in form.banner.label.text()
+    form.banner.primary.click()  # Restore
+    assert form.fields.competitor.text() == "Initech"
+
+
+def test_changes_to_one_debrief_survive_opening_another(qtbot, window, keyboard):
+    form = window.form
+    keyboard.fill_valid(form)
+    first = save_with_keys(qtbot, keyboard, window)
+    keyboard.fill_valid(form)
+    second = save_with_keys(qtbot, keyboard, window)
+    window.on_list_open_requested(first.id)
+    type_competitor(keyboard, form, "Hooli")
+    window.on_list_open_requested(second.id)
+    assert form.debrief().id == second.id and form.fields.competitor.text() == ""
+    window.on_list_open_requested(first.id)
+    assert form.debrief().id == first.id and form.fields.competitor.text() == "Hooli"
+    window.on_list_open_requested(first.id)  # open again from the list: changes stay
+    assert form.fields.competitor.text() == "Hooli"
+
+
+def test_bring_it_back_keeps_what_was_typed_after_esc(qtbot, window, keyboard):
+    form = window.form
+    type_competitor(keyboard, form, "Initech")
+    keyboard.press(Qt.Key.Key_Escape)
+    type_competitor(keyboard, form, "Globex")
+    form.banner.primary.click()  # Bring it back: Initech
+    assert form.fields.competitor.text() == "Initech"
+    assert "unsaved debrief" in form.banner.label.text()
+    form.banner.primary.click()  # Restore: Globex
+    assert form.fields.competitor.text() == "Globex"
+
+
+def test_ctrl_n_while_editing_starts_a_new_debrief_and_keeps_the_changes(
+        qtbot, window, keyboard):
+    form = window.form
+    keyboard.fill_valid(form)
+    saved = save_with_keys(qtbot, keyboard, window)
+    window.on_list_open_requested(saved.id)
+    type_competitor(keyboard, form, "Hooli")
+    keyboard.press(Qt.Key.Key_N, CTRL)
+    assert not form.is_editing and form.fields.outcome.hasFocus()
+    assert form.debrief().id != saved.id
+    assert "unsaved debrief" in form.banner.label.text()
+    form.banner.primary.click()
+    assert form.is_editing and form.fields.competitor.text() == "Hooli"
+
+
+def test_ctrl_n_keeps_a_new_debrief_being_typed(qtbot, window, keyboard):
+    form = window.form
+    type_competitor(keyboard, form, "Initech")
+    keyboard.press(Qt.Key.Key_N, CTRL)
+    assert form.fields.competitor.text() == "Initech" and form.fields.outcome.hasFocus()
+
+
+def test_deleting_the_debrief_being_edited_then_saving_does_not_revive_it(
+        qtbot, window, keyboard, settle):
+    form = window.form
+    keyboard.fill_valid(form)
+    saved = save_with_keys(qtbot, keyboard, window)
+    window.on_list_open_requested(saved.id)
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    window.on_list_delete_requested(saved.id)
+    settle(window)
+    assert saved_count(window) == 0
+    assert not form.is_editing
+    form.save()  # the new, empty form: refused, nothing saved
+    settle(window)
+    assert saved_count(window) == 0
+
+
+def test_saving_then_closing_at_once_leaves_no_draft_behind(qtbot, open_window, keyboard):
+    first = open_window()
+    keyboard.fill_valid(first.form)
+    type_competitor(keyboard, first.form, "Initech")
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    first.close()  # the save is still on the worker: the close waits for it
+    second = open_window()
+    assert saved_count(second) == 1
+    assert drafts(second).form_drafts() == []
+    assert not second.form.banner.isVisible()
