@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.choice_bar import ChoiceBar
-from desktop.ui.field_errors import with_error_line
+from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.reason_picker import ReasonList, ReasonPicker
 from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
 from sync.domain.debrief import Debrief, Outcome, Segment, Stage
@@ -117,10 +117,13 @@ class CaptureFields(QWidget):
     def _build_layout(self) -> None:
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("&Outcome"), self._with_error("outcome", self.outcome))
-        form.addRow(self.tr("&Stage reached"), self._with_error("stage", self.stage))
-        form.addRow(self.tr("Se&gment"),
-                    self._with_error("segment", *self.segment_boxes.values()))
+        add_field_row(form, self.tr("&Outcome"), self._with_error("outcome", self.outcome),
+                      self.outcome)
+        add_field_row(form, self.tr("S&tage reached"), self._with_error("stage", self.stage),
+                      self.stage)
+        first_box = next(iter(self.segment_boxes.values()))
+        add_field_row(form, self.tr("Se&gment"),
+                      self._with_error("segment", *self.segment_boxes.values()), first_box)
         reasons = QWidget()
         column = QVBoxLayout(reasons)
         column.setContentsMargins(0, 0, 0, 0)
@@ -131,21 +134,27 @@ class CaptureFields(QWidget):
         hint.setObjectName("keyHint")
         column.addWidget(hint)
         column.addWidget(self.dont_know)
-        form.addRow(self.tr("&Reasons"), self._with_error("reasons", reasons))
-        form.addRow(self.tr("Co&mpetitor"), self._with_error("competitor", self.competitor))
-        form.addRow(self.tr("Deal &value"),
-                    self._with_error("deal_value", self.deal_value, self.currency))
-        form.addRow(self.tr("CRM re&f"), self._with_error("crm_ref", self.crm_ref))
+        add_field_row(form, self.tr("&Reasons"), self._with_error("reasons", reasons),
+                      self.picker.search)
+        add_field_row(form, self.tr("&Competitor"),
+                      self._with_error("competitor", self.competitor), self.competitor)
+        add_field_row(form, self.tr("Deal &value"),
+                      self._with_error("deal_value", self.deal_value, self.currency),
+                      self.deal_value)
+        add_field_row(form, self.tr("CRM r&eference"), self._with_error("crm_ref", self.crm_ref),
+                      self.crm_ref)
         quote = QWidget()
         column = QVBoxLayout(quote)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.quote)
         column.addWidget(self.share_quote)
-        form.addRow(self.tr("Customer &quote"), self._with_error("quote", quote))
-        form.addRow(self.tr("Account (stays on\nthis computer)"),
-                    self._with_error("account_name", self.account_name))
-        form.addRow(self.tr("Private &notes (stay\non this computer)"),
-                    self._with_error("private_notes", self.private_notes))
+        add_field_row(form, self.tr("Customer &quote"), self._with_error("quote", quote),
+                      self.quote)
+        add_field_row(form, self.tr("&Account (stays on\nthis computer)"),
+                      self._with_error("account_name", self.account_name), self.account_name)
+        add_field_row(form, self.tr("&Private notes (stay\non this computer)"),
+                      self._with_error("private_notes", self.private_notes),
+                      self.private_notes)
 
     def _connect(self) -> None:
         self.outcome.changed.connect(self.on_outcome_changed)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import ServerConnection
-from desktop.ui.field_errors import with_error_line
+from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.server_connection import Connected, SignInRequest
 from desktop.ui.text import message_text, tr
 from sync.client.problems import ProblemKind, SyncProblem
@@ -106,11 +106,13 @@ class ConnectDialog(QDialog):
                           "you its address and your account."))
         intro.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(tr("Server &address"), self._with_error("url", self.url))
-        form.addRow(tr("&Username"), self._with_error("username", self.username))
-        form.addRow(tr("&Password"), self._with_error("password", self.password))
-        form.addRow(tr("Certificate &file"),
-                    self._with_error("ca_bundle", self.ca_bundle, self.browse))
+        add_field_row(form, tr("Server &address"), self._with_error("url", self.url), self.url)
+        add_field_row(form, tr("&Username"), self._with_error("username", self.username),
+                      self.username)
+        add_field_row(form, tr("&Password"), self._with_error("password", self.password),
+                      self.password)
+        add_field_row(form, tr("Certificate &file"),
+                      self._with_error("ca_bundle", self.ca_bundle, self.browse), self.ca_bundle)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -214,8 +214,9 @@ class DebriefList(QWidget):
         self.model = DebriefTableModel(conn, taxonomy, self)
         self.search = QLineEdit()
         self.search.setObjectName("listSearch")
-        self.search.setPlaceholderText(self.tr("Search competitor, account, CRM ref, quote, "
-                                               "notes"))
+        self.search.setPlaceholderText(self.tr("Search competitor, account, CRM reference, "
+                                               "quote, notes"))
+        self.search.setAccessibleName(self.tr("Search My debriefs"))
         self.search.setClearButtonEnabled(True)
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
@@ -234,6 +235,7 @@ class DebriefList(QWidget):
             self.period.addItem(label, days)
         self.table = DebriefTable()
         self.table.setObjectName("debriefTable")
+        self.table.setAccessibleName(self.tr("My debriefs"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+
+def add_field_row(form: QFormLayout, text: str, holder: QWidget, field: QWidget) -> None:
+    """A row of `form` labelled `text`, showing `holder` (a field with its error line).
+    The label's buddy is `field` itself, so its Alt+letter moves the focus there (the
+    holder cannot take it), and screen readers name the field by the label's words."""
+    form.addRow(text, holder)
+    label = form.labelForField(holder)
+    assert isinstance(label, QLabel)
+    label.setBuddy(field)
+    if not field.accessibleName():
+        field.setAccessibleName(" ".join(text.replace("&&", "\0").replace("&", "")
+                                         .replace("\0", "&").split()))
 
 
 def with_error_line(errors: dict[str, QLabel], slot: str, *widgets: QWidget,

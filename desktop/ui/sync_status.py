@@ -160,7 +160,7 @@ def field_label(field: str) -> str:
         "outcome": tr("Outcome"), "stage": tr("Stage"), "reasons": tr("Reasons"),
         "segment.industry": tr("Industry"), "segment.company_size": tr("Company size"),
         "segment.region": tr("Region"), "competitor": tr("Competitor"),
-        "deal_value": tr("Deal value"), "currency": tr("Currency"), "crm_ref": tr("CRM ref"),
+        "deal_value": tr("Deal value"), "currency": tr("Currency"), "crm_ref": tr("CRM reference"),
         "quote": tr("Customer quote"), "debrief": tr("The debrief"),
     }
     return names.get(field, field)

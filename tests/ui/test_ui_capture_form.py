@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import closing
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QMessageBox
 from test_ui_my_debriefs import answer_next_question
 
@@ -489,3 +490,18 @@ def test_saving_then_closing_at_once_leaves_no_draft_behind(qtbot, open_window, 
     assert saved_count(second) == 1
     assert drafts(second).form_drafts() == []
     assert not second.form.banner.isVisible()
+
+
+def test_each_label_shortcut_moves_the_focus_to_its_field_and_names_it(qtbot, window, keyboard):
+    fields = window.form.fields
+    alt = Qt.KeyboardModifier.AltModifier
+    targets = {Qt.Key.Key_T: fields.stage, Qt.Key.Key_R: fields.picker.search,
+               Qt.Key.Key_C: fields.competitor, Qt.Key.Key_V: fields.deal_value,
+               Qt.Key.Key_E: fields.crm_ref, Qt.Key.Key_Q: fields.quote,
+               Qt.Key.Key_A: fields.account_name, Qt.Key.Key_P: fields.private_notes,
+               Qt.Key.Key_O: fields.outcome}
+    for key, field in targets.items():
+        keyboard.press(key, alt)
+        assert field.hasFocus(), (key, QApplication.focusWidget())
+    named = QAccessible.queryAccessibleInterface(fields.competitor)
+    assert named.text(QAccessible.Text.Name) == "Competitor"
