@@ -55,12 +55,15 @@ def from_iso(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         raise ValueError(f"timestamp without a time zone: {text!r}")
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # e.g. 0001-01-01T00:30+01:00: no UTC time in years 1-9999
-        raise ValueError(f"timestamp out of range in UTC: {text!r}") from None
+    return as_utc(moment)
 
 
 def as_utc(moment: datetime) -> datetime:
-    """A stored timestamp as aware UTC (SQLite hands back naive datetimes; we write UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """`moment` as aware UTC; a naive one is taken to be UTC already (SQLite hands back
+    naive datetimes; we write UTC). ValueError if it has no UTC time in years 1-9999."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:30+01:00 is valid text with no UTC time
+        raise ValueError(f"{moment.isoformat()} is out of range once moved to UTC") from None

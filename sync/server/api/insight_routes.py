@@ -62,5 +62,5 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimensi
 def _utc(moment: datetime | None, name: str) -> datetime | None:
     try:
         return as_utc(moment) if moment is not None else None
-    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 has no UTC time
+    except ValueError:  # e.g. 0001-01-01T00:00+01:00 has no UTC time
         raise field_error(422, ["query", name], "date out of range", "datetime_range") from None

@@ -3,11 +3,12 @@ a private note or account name sent by mistake is refused, not stored)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from sync.domain.clock import as_utc
 from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.protocol import MAX_BATCH
 
@@ -20,16 +21,9 @@ DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{
 ShortText = Annotated[str, Field(max_length=64)]
 
 
-def _in_utc(moment: datetime) -> datetime:
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # 0001-01-01T00:30+01:00 is a valid text with no UTC time
-        raise ValueError("the date is out of range once moved to UTC") from None
-
-
 # A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
 # 1 to 9999 is refused here, naming the field, instead of failing later.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(as_utc)]
 
 
 class Input(BaseModel):
