@@ -203,7 +203,7 @@ class CaptureForm(QWidget):
             else ""
         self.banner.offer(self.tr("Editing the debrief from {when}. Ctrl+Enter saves the "
                                   "changes.").format(when=when),
-                          (self.tr("Cancel editing"), self.on_cancel_edit_clicked))
+                          (self.tr("Cancel editing"), self.clear))
         self.fields.outcome.setFocus()
 
     def _load(self, debrief: Debrief, deal_value_text: str | None = None) -> None:
@@ -324,9 +324,6 @@ class CaptureForm(QWidget):
             self._put_aside()  # typed since Esc: kept too
             self._restore(cleared)
             self._offer_next()
-
-    def on_cancel_edit_clicked(self) -> None:
-        self.clear()
 
     def forget(self, debrief_id: str) -> None:
         """`debrief_id` was deleted: a form editing it moves on to a new debrief, as Esc
