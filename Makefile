@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HEADLESS := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run demo test check lint bench screenshots package qt-check pg-check clean
+.PHONY: run demo test check lint bench screenshots translations package qt-check pg-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Debrief needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -81,6 +81,12 @@ package: $(STAMP) qt-check
 		--workpath build/pyinstaller pyinstaller.spec
 	$(HEADLESS) dist/debrief/debrief --smoke-test
 	@du -sh dist/debrief
+
+# `make translations FOR=de` makes or updates resources/translations/debrief_de.ts from
+# the code; `make translations` compiles every .ts there to the .qm the app loads.
+translations: $(STAMP)
+	$(if $(FOR),$(PY) -m desktop.ui.translations update $(FOR))
+	$(PY) -m desktop.ui.translations compile
 
 screenshots: $(STAMP) qt-check
 	$(HEADLESS) $(PY) -m desktop.ui.screenshots docs/screenshots

@@ -38,6 +38,12 @@ def test_smoke_test_saves_and_reads_back():
     assert "smoke test passed" in result.stdout
 
 
+def test_the_app_loads_qts_own_translation_for_the_reps_language():
+    result = debrief("--smoke-test", env={"LC_ALL": "fr_FR.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    assert "language fr_FR: qtbase_fr.qm" in result.stdout
+
+
 def test_data_dir_flag_and_variable_choose_where_data_lives(tmp_path: Path):
     by_flag, by_env = tmp_path / "flag", tmp_path / "env"
     assert debrief("--data-dir", str(by_flag), "--quit-after-paint").returncode == 0

@@ -155,6 +155,12 @@ def test_the_bundle_passes_the_smoke_test(bundle: Path):
     assert "has what syncing needs" in result.stdout
 
 
+def test_the_bundle_finds_qts_own_translation_for_the_reps_language(bundle: Path):
+    result = _run([str(bundle), "--smoke-test"], env=_app_env(LC_ALL="de_DE.UTF-8"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "language de_DE: qtbase_de.qm" in result.stdout
+
+
 def test_the_bundle_ships_the_resources_and_leaves_out_what_the_app_does_not_use(
         bundle: Path):
     inside = bundle.parent / "_internal"
@@ -162,9 +168,12 @@ def test_the_bundle_ships_the_resources_and_leaves_out_what_the_app_does_not_use
     assert (inside / "resources" / "taxonomy" / "default.json").is_file()
     assert (inside / "resources" / "styles" / "debrief.qss").is_file()
     for unused in ("fastapi", "sqlalchemy", "uvicorn", "psycopg", "QtNetwork", "WebEngine",
-                   "QtQml", "QtQuick", "PySide6/Qt/translations", "plugins/platforms/libqvnc",
-                   "pytest"):
+                   "QtQml", "QtQuick", "plugins/platforms/libqvnc", "pytest"):
         assert [name for name in files if unused in name] == [], unused
+    qt_translations = [Path(name).name for name in files if "/translations/" in name
+                       and "PySide6" in name]
+    assert "qtbase_de.qm" in qt_translations
+    assert [name for name in qt_translations if not name.startswith("qtbase_")] == []
 
 
 def _default_data_dir(env: dict[str, str]) -> Path:

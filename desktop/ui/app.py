@@ -7,6 +7,7 @@ real window offscreen against a throwaway data dir (packaging runs it on the bun
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import has_pulled_lists
+from desktop.ui import translations
 from desktop.ui.capture_form import FormContext
 from desktop.ui.errors import ErrorPresenter, setup_logging
 from desktop.ui.main_window import MainWindow, Services
@@ -38,7 +40,11 @@ if TYPE_CHECKING:
 
 
 def make_application(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(argv)
+    """The QApplication, made (and given the rep's language) on the first call."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv)
+        translations.install(app)
     app.setApplicationName("Debrief")
     app.setOrganizationName("Debrief")
     app.setApplicationVersion(__version__)
@@ -112,6 +118,8 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
     and stop with exit 1 if that fails."""
     app = make_application(argv)
     setup_logging(paths.log_file)
+    logging.getLogger(__name__).info("Debrief %s; language %s", __version__,
+                                     translations.loaded(app))
     presenter = ErrorPresenter(paths.log_file)
     presenter.install_excepthook()
     clock = SystemClock()
@@ -196,7 +204,7 @@ def smoke_test(argv: list[str]) -> int:
         print(f"smoke test FAILED: {failure}", file=sys.stderr)
         return 1
     print(f"smoke test passed: Debrief {__version__} saved a debrief, read it back, and "
-          "has what syncing needs")
+          f"has what syncing needs (language {translations.loaded(app)})")
     return 0
 
 

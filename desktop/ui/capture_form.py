@@ -23,7 +23,7 @@ from desktop.store.errors import StoreError
 from desktop.ui.capture_fields import CaptureFields
 from desktop.ui.contest_preview import ContestPreview
 from desktop.ui.store_worker import StoreWorker
-from desktop.ui.text import message_text, outcome_label, stage_label
+from desktop.ui.text import message_text, moment_text, outcome_label, stage_label
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
 from sync.domain.ids import DebriefIdFactory
@@ -199,8 +199,7 @@ class CaptureForm(QWidget):
         self._show_editing(debrief)
 
     def _show_editing(self, debrief: Debrief) -> None:
-        when = debrief.created_at.astimezone().strftime("%d %b %Y %H:%M") if debrief.created_at \
-            else ""
+        when = moment_text(debrief.created_at)
         self.banner.offer(self.tr("Editing the debrief from {when}. Ctrl+Enter saves the "
                                   "changes.").format(when=when),
                           (self.tr("Cancel editing"), self.clear))
@@ -377,7 +376,7 @@ class CaptureForm(QWidget):
         if not self._offers or self.is_editing or not self.banner.isHidden():
             return
         draft = self._offers[0]
-        when = draft.saved_at.astimezone().strftime("%d %b %H:%M")
+        when = moment_text(draft.saved_at)
         text = self.tr("You have an unsaved debrief from {when}.").format(when=when)
         if len(self._offers) > 1:
             text += " " + self.tr("{count} more after it.").format(count=len(self._offers) - 1)

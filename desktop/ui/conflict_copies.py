@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -43,7 +42,14 @@ from desktop.store.debriefs import DebriefStore
 from desktop.store.errors import StoreError
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_status import field_label
-from desktop.ui.text import evidence_label, message_text, outcome_label, stage_label, tr
+from desktop.ui.text import (
+    evidence_label,
+    message_text,
+    moment_text,
+    outcome_label,
+    stage_label,
+    tr,
+)
 from sync.domain.debrief import Debrief
 from sync.domain.segments import SegmentLists
 from sync.domain.sync_state import ConflictCopy
@@ -57,16 +63,12 @@ _DIFFERS = QColor("#fff4ce")  # the banner's yellow: the lines the two versions 
 _NONE = "\u2014"
 
 
-def when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%d %b %Y %H:%M") if moment else ""
-
-
 def describe(debrief: Debrief, taxonomy: Taxonomy) -> str:
     """One line naming a debrief: account, outcome, stage, when, main reason, competitor."""
     parts = [debrief.account_name] if debrief.account_name else []
     if debrief.outcome is not None and debrief.stage is not None:
         parts += [outcome_label(debrief.outcome), stage_label(debrief.stage)]
-    parts.append(when(debrief.created_at))
+    parts.append(moment_text(debrief.created_at))
     main = debrief.primary_reason
     if main is not None:
         parts.append(taxonomy.label(main.code, main.detail))
@@ -77,7 +79,7 @@ def describe(debrief: Debrief, taxonomy: Taxonomy) -> str:
 
 def side_label(copy: ConflictCopy) -> str:
     """Whose change the kept version is, in a few words (for the list)."""
-    edited = when(copy.debrief.updated_at)
+    edited = moment_text(copy.debrief.updated_at)
     if copy.lost_here is True:
         return tr("This computer\u2019s change of {when}").format(when=edited)
     if copy.lost_here is False:
@@ -87,7 +89,7 @@ def side_label(copy: ConflictCopy) -> str:
 
 def side_text(copy: ConflictCopy) -> str:
     """Where the kept version was written, and what happened to it."""
-    edited = when(copy.debrief.updated_at)
+    edited = moment_text(copy.debrief.updated_at)
     if copy.lost_here is True:
         return tr("Changed on this computer {when}; a newer change from another computer "
                   "replaced it.").format(when=edited)
@@ -136,7 +138,7 @@ class Comparison:
         if other.deleted or (current is not None and current.deleted):
             fields.append((tr("In My debriefs"),
                            lambda d: tr("No, deleted") if d.deleted else tr("Yes")))
-        fields.append((tr("Changed"), lambda d: when(d.updated_at)))
+        fields.append((tr("Changed"), lambda d: moment_text(d.updated_at)))
         return [Line(label, show(other) or _NONE,
                      (show(current) or _NONE) if current is not None else _NONE)
                 for label, show in fields]

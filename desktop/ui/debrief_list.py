@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.store import listing
 from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
-from desktop.ui.text import outcome_label, stage_label
+from desktop.ui.text import moment_text, outcome_label, stage_label
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
 from sync.domain.taxonomy import Taxonomy
@@ -142,7 +142,7 @@ class DebriefTableModel(QAbstractTableModel):
 
     def _display(self, row: DebriefRow, column: str) -> str:
         if column == "when":
-            return from_iso(row.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+            return moment_text(from_iso(row.created_at))
         if column == "outcome":
             return outcome_label(row.outcome)
         if column == "stage":

@@ -28,7 +28,7 @@ from desktop.ui.capture_form import CaptureForm, FormContext
 from desktop.ui.errors import ErrorPresenter
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_status import SyncStatusArea
-from desktop.ui.text import message_text, outcome_label, stage_label
+from desktop.ui.text import message_text, moment_text, outcome_label, stage_label
 from sync.client.status import StatusKind, SyncStatus, not_connected, settled
 from sync.domain.debrief import Debrief
 from sync.domain.sync_state import ReplicaCounts
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
             return self.tr("A debrief that is no longer on this computer")
         parts = [outcome_label(debrief.outcome), stage_label(debrief.stage)]
         if debrief.created_at is not None:
-            parts.append(debrief.created_at.astimezone().strftime("%d %b %Y %H:%M"))
+            parts.append(moment_text(debrief.created_at))
         main = next((r for r in debrief.reasons if r.primary), None)
         if main is not None:
             parts.append(self.form.context.taxonomy.label(main.code, main.detail))

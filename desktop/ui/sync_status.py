@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.text import message_text, tr
+from desktop.ui.text import message_text, moment_text, time_text, tr
 from sync.client.status import StatusKind, SyncStatus
 from sync.domain.sync_state import Refusal
 
@@ -33,10 +33,10 @@ _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def short_time(moment: datetime, now: datetime | None = None) -> str:
-    """A sync time in the rep's time zone: "14:32" today, "3 Mar 14:32" before."""
-    local = moment.astimezone()
+    """A sync time in the rep's time zone and locale: the time alone today ("14:32"),
+    the date and time before ("03.03.26 14:32")."""
     today = (now or datetime.now().astimezone()).astimezone().date()
-    return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+    return time_text(moment) if moment.astimezone().date() == today else moment_text(moment)
 
 
 def status_text(status: SyncStatus) -> str:

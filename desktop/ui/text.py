@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, QLocale
 
 from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.domain.text import Message
 
-_CONTEXT = "Debrief"
+# lupdate files a module-level tr() and the domain's N_() under the empty context (see
+# desktop.ui.translations), so they are looked up there.
+_CONTEXT = ""
 
 
 def tr(text: str) -> str:
@@ -18,6 +22,26 @@ def tr(text: str) -> str:
 def message_text(message: Message) -> str:
     """A domain message (template + params), translated, then filled in."""
     return QCoreApplication.translate(_CONTEXT, message.template).format(**message.params)
+
+
+def moment_text(moment: datetime | None) -> str:
+    """A moment in the rep's time zone, written as their locale writes a date and time
+    ("11/26/26 2:30 PM", "26.11.26 14:30"; "2026-11-26 14:30" where no locale is set);
+    "" for none."""
+    if moment is None:
+        return ""
+    local, locale = moment.astimezone().replace(tzinfo=None), QLocale()
+    if locale.language() == QLocale.Language.C:
+        return local.strftime("%Y-%m-%d %H:%M")
+    return locale.toString(local, QLocale.FormatType.ShortFormat)
+
+
+def time_text(moment: datetime) -> str:
+    """The time of day of `moment` in the rep's time zone, as their locale writes it."""
+    local, locale = moment.astimezone().time(), QLocale()
+    if locale.language() == QLocale.Language.C:
+        return local.strftime("%H:%M")
+    return locale.toString(local, QLocale.FormatType.ShortFormat)
 
 
 def outcome_label(outcome: Outcome) -> str:

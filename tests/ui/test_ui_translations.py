@@ -1,0 +1,194 @@
+"""The app can be translated: every text a rep reads reaches the translator.
+
+A pseudo-translation is made the way a translator's would be: the catalogue extracted
+from the sources by lupdate (desktop.ui.translations.update), every message given a
+marked translation, compiled by lrelease and installed. Then the real windows are built
+and every text on them is checked for the mark. A text without it was either never
+passed through tr(), or looked up under another context than lupdate filed it in.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop.ui import translations
+from desktop.ui.errors import CrashDialog
+from desktop.ui.sync_status import short_time
+from desktop.ui.text import moment_text
+from sync.resources import default_segments, default_taxonomy
+
+ROOT = Path(__file__).resolve().parents[2]
+OPEN, CLOSE = "\u27e6", "\u27e7"  # the pseudo-translation's mark: ⟦text⟧
+PSEUDO_LOCALE = "eo"  # Esperanto: a language no machine in CI runs in
+
+
+@pytest.fixture(scope="module")
+def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding debrief_eo.qm, every message translated as ⟦source⟧."""
+    folder = tmp_path_factory.mktemp("translations")
+    ts_file = folder / f"{translations.CATALOGUE}_{PSEUDO_LOCALE}.ts"
+    translations.update(ts_file, ROOT)
+    tree = ET.parse(ts_file)
+    for message in tree.iter("message"):
+        translation = message.find("translation")
+        assert translation is not None
+        translation.text = f"{OPEN}{message.findtext('source')}{CLOSE}"
+        translation.attrib.pop("type", None)
+    tree.write(ts_file, encoding="utf-8", xml_declaration=True)
+    translations.compile_catalogues([ts_file])
+    return folder
+
+
+@pytest.fixture
+def pseudo_language(qapp, pseudo_catalogue: Path) -> Iterator[None]:
+    installed = translations.install(qapp, QLocale(PSEUDO_LOCALE), pseudo_catalogue)
+    assert [Path(t.filePath()).name for t in installed][-1:] == [f"debrief_{PSEUDO_LOCALE}.qm"]
+    yield
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+def _data_words() -> set[str]:
+    """Texts that come from the lists, not the code: translated with the lists."""
+    taxonomy, segments = default_taxonomy(), default_segments()
+    words = {code.label for code in taxonomy.codes} | {code.category_label
+                                                        for code in taxonomy.codes}
+    for choices in (segments.industries, segments.company_sizes, segments.regions):
+        words |= {choice.label for choice in choices}
+    return words
+
+
+def _texts(widget: QWidget) -> Iterator[tuple[str, str]]:
+    """(where, text) for every text `widget` shows or tells a screen reader."""
+    name = f"{type(widget).__name__} {widget.objectName()}".strip()
+    if isinstance(widget, QLabel):
+        yield name, re.sub(r"<[^>]+>", "", widget.text())
+    if isinstance(widget, QAbstractButton):
+        yield name, widget.text()
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        yield name + " placeholder", widget.placeholderText()
+    if isinstance(widget, QGroupBox):
+        yield name, widget.title()
+    if isinstance(widget, QTabWidget):
+        yield from ((name + " tab", widget.tabText(i)) for i in range(widget.count()))
+    if isinstance(widget, QComboBox):
+        yield from ((name + " item", widget.itemText(i)) for i in range(widget.count()))
+    if isinstance(widget, QMenu):
+        yield name, widget.title()
+        yield from ((name + " action", action.text()) for action in widget.actions())
+    yield name + " tooltip", widget.toolTip()
+    yield name + " accessible name", widget.accessibleName()
+
+
+# Qt's own texts, translated by Qt's catalogue (qtbase_<lang>.qm), not ours.
+QT_OWN = {"Scroll Left", "Scroll Right", "Cancel", "OK", "Close"}
+
+
+def untranslated(top: QWidget) -> list[str]:
+    exempt = _data_words() | QT_OWN | {"Debrief"}
+    found = []
+    for widget in [top, *top.findChildren(QWidget)]:
+        for where, text in _texts(widget):
+            if text.strip() and re.search(r"[A-Za-z]{2}", text) and OPEN not in text \
+                    and not re.fullmatch(r"[A-Z]{3}|https://\S+", text) \
+                    and not all(part in exempt for part in text.split(" \u203a ")) \
+                    and text.replace("&", "") not in exempt:
+                found.append(f"{where}: {text!r}")
+    if top.isWindow() and OPEN not in top.windowTitle() and top.windowTitle() not in exempt:
+        found.append(f"window title: {top.windowTitle()!r}")
+    return sorted(set(found))
+
+
+def test_the_catalogue_holds_texts_of_every_kind(pseudo_catalogue: Path) -> None:
+    ts_file = pseudo_catalogue / f"debrief_{PSEUDO_LOCALE}.ts"
+    contexts = {context.findtext("name"): [m.findtext("source") for m in
+                                           context.iter("message")]
+                for context in ET.parse(ts_file).getroot().iter("context")}
+    assert "Save  (Ctrl+Enter)" in contexts["CaptureForm"]  # self.tr in a QObject
+    assert "Won" in contexts[""]  # the module-level tr()
+    assert "Choose how the call ended." in contexts[""]  # the domain's N_()
+
+
+def test_the_main_window_is_translated_throughout(pseudo_language, window, qtbot) -> None:
+    form = window.form
+    form.save()  # an empty form: the domain's problems appear beside their fields
+    qtbot.waitUntil(lambda: OPEN in form.fields.errors["outcome"].text(), timeout=3000)
+    assert not untranslated(window), "\n".join(untranslated(window))
+    window.show_my_debriefs()
+    qtbot.wait(50)
+    assert not untranslated(window), "\n".join(untranslated(window))
+    headers = window.list.table.horizontalHeader()
+    model = window.list.table.model()
+    for column in range(headers.count()):
+        text = model.headerData(column, Qt.Orientation.Horizontal)
+        assert OPEN in text, text
+
+
+def test_the_connect_dialog_is_translated(pseudo_language, window) -> None:
+    dialog = window.show_connect_dialog()
+    try:
+        assert not untranslated(dialog), "\n".join(untranslated(dialog))
+    finally:
+        dialog.reject()
+
+
+def test_the_crash_dialog_is_translated(pseudo_language, tmp_path: Path, qtbot) -> None:
+    dialog = CrashDialog("Traceback (most recent call last):\nValueError: x",
+                         tmp_path / "debrief.log")
+    qtbot.addWidget(dialog)
+    assert not untranslated(dialog), "\n".join(untranslated(dialog))
+
+
+def test_without_a_catalogue_the_app_stays_in_english(qapp, tmp_path: Path) -> None:
+    installed = translations.install(qapp, QLocale(PSEUDO_LOCALE), tmp_path)
+    assert not any(Path(t.filePath()).parent == tmp_path for t in installed)
+    for translator in installed:
+        qapp.removeTranslator(translator)
+    assert QApplication.translate("", "Won") == "Won"
+
+
+@pytest.fixture
+def default_locale() -> Iterator[Callable[[QLocale], None]]:
+    previous = QLocale()
+    yield QLocale.setDefault
+    QLocale.setDefault(previous)
+
+
+MOMENT = datetime(2026, 3, 3, 13, 5, tzinfo=UTC)
+
+
+def test_moments_are_written_as_the_reps_locale_writes_them(default_locale) -> None:
+    default_locale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    local = MOMENT.astimezone()
+    assert moment_text(MOMENT) == f"{local:%d.%m.%y %H:%M}"
+    assert short_time(MOMENT, now=MOMENT + timedelta(days=2)) == f"{local:%d.%m.%y %H:%M}"
+    assert short_time(MOMENT, now=MOMENT) == f"{local:%H:%M}"
+    assert moment_text(None) == ""
+    default_locale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    assert moment_text(MOMENT) == f"{local:%-m/%-d/%y %-I:%M}\u202f{local:%p}"
+
+
+def test_without_a_locale_moments_are_written_the_iso_way(default_locale) -> None:
+    default_locale(QLocale.c())
+    local = MOMENT.astimezone()
+    assert moment_text(MOMENT) == f"{local:%Y-%m-%d %H:%M}"
+    assert short_time(MOMENT, now=MOMENT) == f"{local:%H:%M}"
