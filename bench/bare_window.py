@@ -1,8 +1,9 @@
 """The start-up baseline: a bare PySide6 main window with N plain widgets in a grid.
 
-Run as `python bench/bare_window.py N` (a script, so that nothing of Debrief is
-imported). It prints "painted" at the window's first Paint event and exits, the same
-way `python -m desktop --quit-after-paint` does.
+Run as `python bench/bare_window.py N [WIDTH HEIGHT]` (a script, so that nothing of
+Debrief is imported); bench/startup.py passes the size our main window opens at. It
+prints "painted" at the window's first Paint event and exits, the same way
+`python -m desktop --quit-after-paint` does.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 COLUMNS = 12
-WINDOW_SIZE = (1100, 760)  # the size MainWindow gives itself
+WINDOW_SIZE = (1100, 760)  # MainWindow's size on a screen large enough
 
 
 class FirstPaint(QObject):
@@ -39,7 +40,7 @@ def report_painted() -> None:
     QApplication.instance().quit()
 
 
-def build_window(count: int) -> QMainWindow:
+def build_window(count: int, size: tuple[int, int] = WINDOW_SIZE) -> QMainWindow:
     """A main window with `count` widgets in all: a central widget holding a grid of
     labels, line edits and plain widgets (`findChildren(QWidget)` counts `count`)."""
     window = QMainWindow()
@@ -51,14 +52,15 @@ def build_window(count: int) -> QMainWindow:
         widget = QLabel(f"label {index}") if kind is QLabel else kind()
         grid.addWidget(widget, index // COLUMNS, index % COLUMNS)
     window.setCentralWidget(central)
-    window.resize(*WINDOW_SIZE)
+    window.resize(*size)
     return window
 
 
 def main(argv: list[str]) -> int:
     count = int(argv[1]) if len(argv) > 1 else 100
+    size = (int(argv[2]), int(argv[3])) if len(argv) > 3 else WINDOW_SIZE
     app = QApplication(argv[:1])
-    window = build_window(count)
+    window = build_window(count, size)
     probe = FirstPaint(window)
     window.installEventFilter(probe)
     window.show()

@@ -40,15 +40,16 @@ class Start:
     env: dict[str, str]
 
 
-def count_main_window_widgets() -> int:
-    """How many widgets Debrief's main window holds, built as `smoke_test` builds it."""
+def count_main_window_widgets() -> tuple[int, int, int]:
+    """How many widgets Debrief's main window holds, built as `smoke_test` builds it,
+    and the width and height it opens at on this (offscreen) screen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QWidget
 
     from desktop.paths import AppPaths
     from desktop.store.database import prepare
-    from desktop.ui.app import build_window, make_application
+    from desktop.ui.app import apply_style, build_window, make_application
     from desktop.ui.errors import ErrorPresenter
     from sync.domain.clock import SystemClock
 
@@ -59,14 +60,16 @@ def count_main_window_widgets() -> int:
             paths, clock = AppPaths(Path(tmp)), SystemClock()
             prepare(paths.database, clock)
             window = build_window(paths, clock, ErrorPresenter(None), rep="bench")
+            apply_style(app)
             window.show()
             app.processEvents()
             count = len(window.findChildren(QWidget))
+            size = window.size()
             window.close()
             app.processEvents()
     finally:
         qInstallMessageHandler(previous)
-    return count
+    return count, size.width(), size.height()
 
 
 def seconds_to_paint(command: list[str], env: dict[str, str]) -> float:
@@ -97,9 +100,9 @@ def environments(root: Path) -> tuple[dict[str, str], dict[str, str]]:
     return cached, uncached
 
 
-def starts(root: Path, widgets: int) -> list[Start]:
+def starts(root: Path, window: tuple[int, int, int]) -> list[Start]:
     python = sys.executable
-    bare = [python, str(Path(__file__).with_name("bare_window.py")), str(widgets)]
+    bare = [python, str(Path(__file__).with_name("bare_window.py")), *map(str, window)]
     cached, uncached = environments(root)
 
     def app(data_dir: Path) -> list[str]:
@@ -122,9 +125,9 @@ def prepare_existing(root: Path) -> None:
     prepare(root / "existing" / "debrief.sqlite", SystemClock())
 
 
-def measure(root: Path, widgets: int) -> dict[str, list[float]]:
+def measure(root: Path, window: tuple[int, int, int]) -> dict[str, list[float]]:
     """Warm-up runs, then ROUNDS rounds of one start of each kind, order alternating."""
-    kinds = starts(root, widgets)
+    kinds = starts(root, window)
     times: dict[str, list[float]] = {start.name: [] for start in kinds}
     for run in range(WARM_UP_ROUNDS + ROUNDS):
         for start in kinds if run % 2 == 0 else reversed(kinds):
@@ -149,16 +152,18 @@ def figures(times: dict[str, list[float]]) -> list[Figure]:
 
 
 def run() -> Section:
-    widgets = count_main_window_widgets()
+    window = count_main_window_widgets()
+    widgets, width, height = window
     with tempfile.TemporaryDirectory(prefix="debrief-bench-start-") as tmp:
         root = Path(tmp)
         prepare_existing(root)
-        times = measure(root, widgets)
+        times = measure(root, window)
     notes = [
         "warm-cache cold start: a new process each time, but the OS file cache already "
         f"holds Python, Qt and the app ({WARM_UP_ROUNDS} warm-up runs of each first)",
         f"baseline: bare QMainWindow with {widgets} plain widgets (our main window's "
-        "findChildren(QWidget) count), same interpreter, offscreen, same 'painted' signal",
+        f"findChildren(QWidget) count) at our window's size ({width} x {height} on the "
+        "offscreen screen), same interpreter, offscreen, same 'painted' signal",
         "measured: Popen to reading 'painted' on stdout (first Paint event + one "
         "event-loop turn); medians of runs alternating between the five kinds",
         "bytecode: headline rows use a private PYTHONPYCACHEPREFIX (compiled once, as an "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.choice_bar import ChoiceBar
+from desktop.ui.combo_width import shrinkable
 from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.reason_picker import ReasonList, ReasonPicker
 from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
@@ -108,7 +109,7 @@ class CaptureFields(QWidget):
         box.addItem(placeholder, None)
         for choice in self.segments.choices_for(part):
             box.addItem(choice.label, choice.key)
-        return box
+        return shrinkable(box, 12)
 
     def _with_error(self, slot: str, *widgets: QWidget) -> QWidget:
         return with_error_line(self.errors, slot, *widgets,
@@ -132,6 +133,7 @@ class CaptureFields(QWidget):
         hint = QLabel(self.tr("On a reason: Space = main reason, C = customer said so / "
                               "my read, Delete = remove"))
         hint.setObjectName("keyHint")
+        hint.setWordWrap(True)
         column.addWidget(hint)
         column.addWidget(self.dont_know)
         add_field_row(form, self.tr("&Reasons"), self._with_error("reasons", reasons),

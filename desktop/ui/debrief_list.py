@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.store import listing
 from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
+from desktop.ui.combo_width import shrinkable
 from desktop.ui.text import moment_text, outcome_label, stage_label
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
@@ -273,6 +274,7 @@ class DebriefList(QWidget):
             self.reason.addItem(f"{code.category_label} \u203a {code.label}", code.key)
         self.reason.setCurrentIndex(max(self.reason.findData(chosen), 0))
         self.reason.blockSignals(False)
+        shrinkable(self.reason, 24)
 
     def use_taxonomy(self, taxonomy: Taxonomy) -> None:
         """Label reasons by the taxonomy pulled from the team's server."""

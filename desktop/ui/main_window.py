@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import QSize, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNDO_SECONDS = 15
+DEFAULT_SIZE = (1100, 760)  # where the screen is large enough
 
 
 @dataclass
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         services.worker.failed.connect(services.presenter.present)
         self._connect_sync(services.sync)
         services.presenter.window = self
-        self.resize(1100, 760)
+        self.resize(self._first_size())
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -126,6 +127,12 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("&About Debrief"), self)
         about.triggered.connect(self.on_about_triggered)
         help_menu.addActions([folder, about])
+
+    def _first_size(self) -> QSize:
+        """The size it opens at: DEFAULT_SIZE, or less on a smaller screen (never below
+        what its widgets need)."""
+        available = self.screen().availableGeometry().size()
+        return QSize(*DEFAULT_SIZE).boundedTo(available).expandedTo(self.minimumSizeHint())
 
     def start(self) -> None:
         """Fill the window: last debrief's segment, competitors, the list, any draft."""
