@@ -27,7 +27,7 @@ from desktop.ui.text import message_text, moment_text, outcome_label, stage_labe
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
 from sync.domain.ids import DebriefIdFactory
-from sync.domain.scoring import ContestRules, score
+from sync.domain.scoring import ContestRules, as_counted, score
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.validation import InvalidDebrief, Problem
@@ -241,8 +241,10 @@ class CaptureForm(QWidget):
         self._draft_timer.start()
 
     def _refresh(self) -> None:
-        self.preview.show_score(score(self.debrief(), self.context.contest))
-        self.fields.show_problems(self.problems() if self._show_problems else [])
+        problems = self.problems()
+        counted = as_counted(self.debrief(), (problem.field for problem in problems))
+        self.preview.show_score(score(counted, self.context.contest))
+        self.fields.show_problems(problems if self._show_problems else [])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and not event.modifiers():

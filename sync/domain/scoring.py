@@ -8,7 +8,7 @@ contest; more detail earns more entries, up to a cap per debrief.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,6 +83,19 @@ class Score:
     @property
     def at_cap(self) -> bool:
         return self.entries >= self.cap
+
+
+def as_counted(debrief: Debrief, refused: Iterable[str]) -> Debrief:
+    """`debrief` without what validation refuses (`refused`: the problems' field names):
+    a competitor, quote or reason that cannot be saved earns nothing yet, so the live
+    preview does not promise entries for it."""
+    refused = set(refused)
+    return replace(
+        debrief,
+        competitor=None if "competitor" in refused else debrief.competitor,
+        quote=None if "quote" in refused else debrief.quote,
+        reasons=tuple(reason for index, reason in enumerate(debrief.reasons)
+                      if f"reasons[{index}]" not in refused))
 
 
 def score(debrief: Debrief, rules: ContestRules) -> Score:

@@ -19,9 +19,11 @@ from sync.domain.scoring import (
     MAX_RULE,
     ContestRules,
     RulesError,
+    as_counted,
     cap_per_day,
     score,
 )
+from sync.domain.validation import validate
 
 RULES = DEFAULT_RULES
 FULL_SEGMENT = Segment(industry="software", company_size="50-199", region="dach")
@@ -471,3 +473,28 @@ def test_deleted_debriefs_earn_nothing_and_are_left_out():
 
     gone = _dated(bare(id="x", deleted=True), 2)
     assert contest_entries([gone], ContestRules()) == {}
+
+
+# --- what the preview counts: nothing validation refuses --------------------------------
+
+
+def test_a_refused_quote_competitor_or_reason_earns_nothing():
+    long_quote = "x" * 20_000
+    debrief = bare(competitor="Globex \U0001f680", quote=long_quote, share_quote=True,
+                   reasons=(Reason("price.too_high", primary=True), Reason("no.such.code")))
+    refused = {problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)}
+    assert {"competitor", "quote", "reasons[1]"} <= refused
+    counted = as_counted(debrief, refused)
+    assert counted.competitor is None and counted.quote is None
+    assert counted.reasons == (Reason("price.too_high", primary=True),)
+    assert score(counted, RULES).entries == score(bare(), RULES).entries
+    assert score(debrief, RULES).entries > score(counted, RULES).entries
+
+
+@given(debriefs())
+def test_what_is_counted_never_earns_more_and_a_valid_debrief_keeps_all(debrief):
+    refused = [problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)]
+    counted = as_counted(debrief, refused)
+    assert score(counted, RULES).entries <= score(debrief, RULES).entries
+    if not refused:
+        assert counted == debrief

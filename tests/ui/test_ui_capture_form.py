@@ -189,6 +189,18 @@ def test_live_preview_follows_typing(qtbot, window, keyboard):
     assert "competitor" not in form.preview.hints.text()
 
 
+def test_the_preview_does_not_count_what_cannot_be_saved(qtbot, window, keyboard):
+    form = window.form
+    keyboard.fill_valid(form)
+    before = int(form.preview.entries.text())
+    form.fields.competitor.setFocus()
+    keyboard.type("Globex")
+    assert int(form.preview.entries.text()) == before + 1
+    form.fields.competitor.setText("Globex \U0001f680")  # refused: emoji in a name
+    assert int(form.preview.entries.text()) == before
+    assert "competitor" in form.preview.hints.text()
+
+
 def test_esc_clears_and_the_form_can_be_brought_back(qtbot, window, keyboard):
     form = window.form
     keyboard.fill_valid(form)
