@@ -155,10 +155,30 @@ def test_the_bundle_passes_the_smoke_test(bundle: Path):
     assert "has what syncing needs" in result.stdout
 
 
-def test_the_bundle_finds_qts_own_translation_for_the_reps_language(bundle: Path):
-    result = _run([str(bundle), "--smoke-test"], env=_app_env(LC_ALL="de_DE.UTF-8"))
+ONE_MESSAGE_CATALOGUE = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS><TS version="2.1" language="de"><context><name></name>
+<message><source>Won</source><translation>Gewonnen</translation></message>
+</context></TS>
+"""
+
+
+def test_the_bundle_speaks_a_language_dropped_into_its_translations(bundle: Path,
+                                                                    tmp_path: Path):
+    """A debrief_de.qm in the bundle's resources/translations is found, and Qt's own
+    German with it (the bundle keeps Qt's qtbase catalogues)."""
+    from desktop.ui.translations import compile_catalogues
+
+    ts_file = tmp_path / "debrief_de.ts"
+    ts_file.write_text(ONE_MESSAGE_CATALOGUE, encoding="utf-8")
+    (qm_file,) = compile_catalogues([ts_file])
+    dropped = bundle.parent / "_internal" / "resources" / "translations" / qm_file.name
+    shutil.copy(qm_file, dropped)
+    try:
+        result = _run([str(bundle), "--smoke-test"], env=_app_env(LC_ALL="de_DE.UTF-8"))
+    finally:
+        dropped.unlink()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "language de_DE: qtbase_de.qm" in result.stdout
+    assert "language de_DE: qtbase_de.qm, debrief_de.qm" in result.stdout
 
 
 def test_the_bundle_ships_the_resources_and_leaves_out_what_the_app_does_not_use(

@@ -107,9 +107,25 @@ class CaptureFields(QWidget):
                        "company_size": self.tr("Company size\u2026"),
                        "region": self.tr("Region\u2026")}[part]
         box.addItem(placeholder, None)
-        for choice in self.segments.choices_for(part):
-            box.addItem(choice.label, choice.key)
-        return shrinkable(box, 12)
+        self._fill_segment_box(box, part)
+        return box
+
+    def _fill_segment_box(self, box: QComboBox, part: str) -> None:
+        """The current lists' choices after the placeholder; a chosen value the lists
+        lack stays chosen (and is named as a problem at save)."""
+        chosen = box.currentData()
+        box.blockSignals(True)
+        try:
+            while box.count() > 1:  # item 0 is the placeholder
+                box.removeItem(1)
+            for choice in self.segments.choices_for(part):
+                box.addItem(choice.label, choice.key)
+            if chosen is not None and box.findData(chosen) < 0:
+                box.addItem(chosen, chosen)
+            box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
+        finally:
+            box.blockSignals(False)
+        shrinkable(box, 12)
 
     def _with_error(self, slot: str, *widgets: QWidget) -> QWidget:
         return with_error_line(self.errors, slot, *widgets,
@@ -195,18 +211,7 @@ class CaptureFields(QWidget):
         self.picker.set_taxonomy(taxonomy)
         self.reason_list.set_taxonomy(taxonomy)
         for part, box in self.segment_boxes.items():
-            chosen = box.currentData()
-            box.blockSignals(True)
-            try:
-                while box.count() > 1:  # item 0 is the placeholder
-                    box.removeItem(1)
-                for choice in segments.choices_for(part):
-                    box.addItem(choice.label, choice.key)
-                if chosen is not None and box.findData(chosen) < 0:
-                    box.addItem(chosen, chosen)
-                box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
-            finally:
-                box.blockSignals(False)
+            self._fill_segment_box(box, part)
 
     def set_competitor_names(self, names: list[str]) -> None:
         self._competitor_names.setStringList(names)

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 UNDO_SECONDS = 15
 DEFAULT_SIZE = (1100, 760)  # where the screen is large enough
+FRAME_ALLOWANCE = (16, 48)  # borders and title bar around the window's inside
 
 
 @dataclass
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         services.worker.failed.connect(services.presenter.present)
         self._connect_sync(services.sync)
         services.presenter.window = self
-        self.resize(self._first_size())
+        self._fit_to_screen()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -128,11 +129,16 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.on_about_triggered)
         help_menu.addActions([folder, about])
 
-    def _first_size(self) -> QSize:
-        """The size it opens at: DEFAULT_SIZE, or less on a smaller screen (never below
-        what its widgets need)."""
-        available = self.screen().availableGeometry().size()
-        return QSize(*DEFAULT_SIZE).boundedTo(available).expandedTo(self.minimumSizeHint())
+    def _fit_to_screen(self) -> None:
+        """Open at DEFAULT_SIZE, or smaller on a smaller screen (never below what the
+        widgets need), centred in the screen's free area. The window's frame is not
+        known before it is shown: FRAME_ALLOWANCE leaves room for a title bar."""
+        area = self.screen().availableGeometry()
+        size = (QSize(*DEFAULT_SIZE).boundedTo(area.size() - QSize(*FRAME_ALLOWANCE))
+                .expandedTo(self.minimumSizeHint()))
+        self.resize(size)
+        self.move(area.x() + max((area.width() - size.width()) // 2, 0),
+                  area.y() + max((area.height() - size.height() - FRAME_ALLOWANCE[1]) // 2, 0))
 
     def start(self) -> None:
         """Fill the window: last debrief's segment, competitors, the list, any draft."""

@@ -20,8 +20,13 @@ def tr(text: str) -> str:
 
 
 def message_text(message: Message) -> str:
-    """A domain message (template + params), translated, then filled in."""
-    return QCoreApplication.translate(_CONTEXT, message.template).format(**message.params)
+    """A domain message (template + params), translated, then filled in; in English if
+    the translation's placeholders do not fit (`make translations` refuses those)."""
+    translated = QCoreApplication.translate(_CONTEXT, message.template)
+    try:
+        return translated.format(**message.params)
+    except (KeyError, IndexError, ValueError):
+        return message.template.format(**message.params)
 
 
 def moment_text(moment: datetime | None) -> str:
@@ -31,7 +36,7 @@ def moment_text(moment: datetime | None) -> str:
     if moment is None:
         return ""
     local, locale = moment.astimezone().replace(tzinfo=None), QLocale()
-    if locale.language() == QLocale.Language.C:
+    if _writes_dates_as_c(locale):
         return local.strftime("%Y-%m-%d %H:%M")
     return locale.toString(local, QLocale.FormatType.ShortFormat)
 
@@ -39,9 +44,16 @@ def moment_text(moment: datetime | None) -> str:
 def time_text(moment: datetime) -> str:
     """The time of day of `moment` in the rep's time zone, as their locale writes it."""
     local, locale = moment.astimezone().time(), QLocale()
-    if locale.language() == QLocale.Language.C:
+    if _writes_dates_as_c(locale):
         return local.strftime("%H:%M")
     return locale.toString(local, QLocale.FormatType.ShortFormat)
+
+
+def _writes_dates_as_c(locale: QLocale) -> bool:
+    """Whether `locale` writes dates as the C locale's "d MM yyyy": no regional
+    settings for dates (LC_TIME=C on Linux, whatever the language is)."""
+    short = QLocale.FormatType.ShortFormat
+    return locale.dateTimeFormat(short) == QLocale.c().dateTimeFormat(short)
 
 
 def outcome_label(outcome: Outcome) -> str:

@@ -1,12 +1,14 @@
 """The app in the rep's language: Qt translators at start-up, and the catalogue tooling.
 
-At start-up `install` loads, for the system's languages, Qt's own translation of its
-standard texts (dialog buttons, context menus) and Debrief's `debrief_<lang>.qm` from
-resources/translations/, if one is there. What is not translated stays in English.
+At start-up `install` picks the first of the rep's languages Debrief speaks: English,
+or one with a `debrief_<lang>.qm` in resources/translations/. For that one it loads the
+catalogue and Qt's own translation of its standard texts (dialog buttons, text-field
+menus), so the app speaks one language throughout; what a catalogue leaves untranslated
+stays in English.
 
 A translation starts as `resources/translations/debrief_<lang>.ts`, made and kept up to
 date from the sources by `python -m desktop.ui.translations update <lang>` (`make
-translations LANG=de`), edited in Qt Linguist (`pyside6-linguist`), and compiled to the
+translations FOR=de`), edited in Qt Linguist (`pyside6-linguist`), and compiled to the
 .qm the app loads by `python -m desktop.ui.translations compile` (`make translations`).
 
 Contexts, as lupdate assigns them and as the app looks them up: `self.tr()` in a QObject
@@ -19,8 +21,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from string import Formatter
+from xml.etree import ElementTree
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -36,14 +40,34 @@ def translations_dir() -> Path:
     return resource("translations")
 
 
-def install(app: QCoreApplication, locale: QLocale | None = None,
+def chosen_language(preferred: Sequence[str], folder: Path) -> QLocale | None:
+    """The first of the rep's languages (most wanted first, as "de-DE" or "de") that
+    Debrief speaks: English, or one with a catalogue in `folder`. None for English,
+    which is also the answer when none of them is spoken."""
+    for tag in preferred:
+        locale = QLocale(tag)
+        if locale.language() in (QLocale.Language.English, QLocale.Language.C):
+            return None
+        names = (tag.replace("-", "_"), QLocale.languageToCode(locale.language()))
+        if any((folder / f"{CATALOGUE}_{name}.qm").is_file() for name in names):
+            return locale
+    return None
+
+
+def install(app: QCoreApplication, preferred: Sequence[str] | None = None,
             folder: Path | None = None) -> list[QTranslator]:
-    """Load and install the translators for `locale` (the system's) that have a file;
-    they are parented to `app`, which keeps them alive."""
-    locale = locale or QLocale.system()
+    """Speak one language throughout: the chosen one (`chosen_language` of the system's
+    languages), with Qt's own texts (dialog buttons, text-field menus) in it too. The
+    translators installed are returned, parented to `app`, which keeps them alive; none
+    for English."""
+    folder = folder or translations_dir()
+    locale = chosen_language(
+        QLocale.system().uiLanguages() if preferred is None else preferred, folder)
+    if locale is None:
+        return []
     loaded = []
     for name, where in (("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-                        (CATALOGUE, str(folder or translations_dir()))):
+                        (CATALOGUE, str(folder))):
         translator = QTranslator(app)
         if translator.load(locale, name, "_", where):
             app.installTranslator(translator)
@@ -89,8 +113,42 @@ def update(ts_file: Path, root: Path, language: str | None = None) -> None:
                    check=True, cwd=root)
 
 
+class CatalogueError(ValueError):
+    """A catalogue whose translations would break the app (a placeholder renamed)."""
+
+
+def _placeholders(text: str) -> set[tuple[str, str, str]]:
+    """The {name:spec!conversion} fields of a str.format template."""
+    return {(name, spec or "", conversion or "")
+            for _, name, spec, conversion in Formatter().parse(text) if name is not None}
+
+
+def placeholder_problems(ts_file: Path) -> list[str]:
+    """Translations in `ts_file` whose {placeholders} differ from their source's: the
+    app fills them in with str.format, which a renamed or missing one would break."""
+    problems = []
+    for message in ElementTree.parse(ts_file).iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        if translation is None or not translation.text:
+            continue
+        try:
+            same = _placeholders(translation.text) == _placeholders(source)
+        except ValueError:  # an unmatched { or }
+            same = False
+        if not same:
+            problems.append(f"{ts_file.name}: \"{translation.text}\" must keep the "
+                            f"{{placeholders}} of \"{source}\" exactly")
+    return problems
+
+
 def compile_catalogues(ts_files: Iterable[Path]) -> list[Path]:
-    """Compile each .ts to the .qm beside it; the .qm files written."""
+    """Compile each .ts to the .qm beside it; the .qm files written. A catalogue that
+    would break the app raises CatalogueError, and nothing of it is written."""
+    ts_files = list(ts_files)
+    problems = [problem for ts_file in ts_files for problem in placeholder_problems(ts_file)]
+    if problems:
+        raise CatalogueError("\n".join(problems))
     written = []
     for ts_file in ts_files:
         qm_file = ts_file.with_suffix(".qm")
@@ -112,7 +170,12 @@ def main(argv: list[str]) -> int:
               "`make translations`")
         return 0
     if argv == ["compile"]:
-        for qm_file in compile_catalogues(sorted(folder.glob(f"{CATALOGUE}_*.ts"))):
+        try:
+            written = compile_catalogues(sorted(folder.glob(f"{CATALOGUE}_*.ts")))
+        except CatalogueError as exc:
+            print(f"not compiled:\n{exc}", file=sys.stderr)
+            return 1
+        for qm_file in written:
             print(qm_file.relative_to(root))
         return 0
     print(usage, file=sys.stderr)

@@ -87,13 +87,17 @@ class Score:
 
 def as_counted(debrief: Debrief, refused: Iterable[str]) -> Debrief:
     """`debrief` without what validation refuses (`refused`: the problems' field names):
-    a competitor, quote or reason that cannot be saved earns nothing yet, so the live
-    preview does not promise entries for it."""
+    a competitor, quote, segment part or reason that cannot be saved earns nothing yet,
+    so the live preview does not promise entries for it."""
     refused = set(refused)
+    segment = debrief.segment
     return replace(
         debrief,
         competitor=None if "competitor" in refused else debrief.competitor,
         quote=None if "quote" in refused else debrief.quote,
+        segment=replace(segment, **{part: None for part in ("industry", "company_size",
+                                                             "region")
+                                    if f"segment.{part}" in refused}),
         reasons=tuple(reason for index, reason in enumerate(debrief.reasons)
                       if f"reasons[{index}]" not in refused))
 

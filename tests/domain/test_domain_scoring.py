@@ -491,6 +491,15 @@ def test_a_refused_quote_competitor_or_reason_earns_nothing():
     assert score(debrief, RULES).entries > score(counted, RULES).entries
 
 
+def test_a_segment_value_no_longer_in_the_lists_earns_nothing():
+    debrief = bare(segment=Segment("software", "50-199", "atlantis"))
+    refused = {problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)}
+    assert refused == {"segment.region"}
+    counted = as_counted(debrief, refused)
+    assert counted.segment == Segment("software", "50-199", None)
+    assert score(counted, RULES).entries == score(bare(), RULES).entries
+
+
 @given(debriefs())
 def test_what_is_counted_never_earns_more_and_a_valid_debrief_keeps_all(debrief):
     refused = [problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
@@ -199,6 +200,22 @@ def test_the_preview_does_not_count_what_cannot_be_saved(qtbot, window, keyboard
     form.fields.competitor.setText("Globex \U0001f680")  # refused: emoji in a name
     assert int(form.preview.entries.text()) == before
     assert "competitor" in form.preview.hints.text()
+
+
+def test_the_preview_drops_a_segment_value_the_pulled_lists_no_longer_have(
+        qtbot, window, keyboard):
+    form = window.form
+    keyboard.fill_valid(form)
+    for box in form.fields.segment_boxes.values():
+        box.setCurrentIndex(1)
+    with_segment = int(form.preview.entries.text())
+    region = form.fields.segment_boxes["region"].currentData()
+    segments = form.fields.segments
+    form.use_lists(form.context.taxonomy, replace(segments, regions=tuple(
+        choice for choice in segments.regions if choice.key != region)), form.context.contest)
+    assert form.fields.segment_boxes["region"].currentData() == region  # still shown
+    assert int(form.preview.entries.text()) < with_segment
+    assert "segment" in form.preview.hints.text()
 
 
 def test_esc_clears_and_the_form_can_be_brought_back(qtbot, window, keyboard):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from desktop.ui import translations
 from desktop.ui.errors import CrashDialog
 from desktop.ui.sync_status import short_time
-from desktop.ui.text import moment_text
+from desktop.ui.text import message_text, moment_text
+from sync.domain.text import N_, Message
 from sync.resources import default_segments, default_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +61,7 @@ def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def pseudo_language(qapp, pseudo_catalogue: Path) -> Iterator[None]:
-    installed = translations.install(qapp, QLocale(PSEUDO_LOCALE), pseudo_catalogue)
+    installed = translations.install(qapp, [PSEUDO_LOCALE], pseudo_catalogue)
     assert [Path(t.filePath()).name for t in installed][-1:] == [f"debrief_{PSEUDO_LOCALE}.qm"]
     yield
     for translator in installed:
@@ -159,11 +160,20 @@ def test_the_crash_dialog_is_translated(pseudo_language, tmp_path: Path, qtbot) 
 
 
 def test_without_a_catalogue_the_app_stays_in_english(qapp, tmp_path: Path) -> None:
-    installed = translations.install(qapp, QLocale(PSEUDO_LOCALE), tmp_path)
-    assert not any(Path(t.filePath()).parent == tmp_path for t in installed)
-    for translator in installed:
-        qapp.removeTranslator(translator)
+    assert translations.install(qapp, [PSEUDO_LOCALE, "fr-FR"], tmp_path) == []
     assert QApplication.translate("", "Won") == "Won"
+
+
+@pytest.mark.parametrize(("preferred", "chosen"), [
+    (["fr-FR", "fr", PSEUDO_LOCALE], PSEUDO_LOCALE),  # the first one with a catalogue
+    (["en-US", PSEUDO_LOCALE], None),  # English comes first: no catalogue loaded
+    (["fr-FR", "en-GB", PSEUDO_LOCALE], None),
+    ([], None),
+])
+def test_the_first_language_the_app_speaks_is_chosen(pseudo_catalogue, preferred,
+                                                      chosen) -> None:
+    locale = translations.chosen_language(preferred, pseudo_catalogue)
+    assert (locale and QLocale.languageToCode(locale.language())) == chosen
 
 
 @pytest.fixture
@@ -192,3 +202,54 @@ def test_without_a_locale_moments_are_written_the_iso_way(default_locale) -> Non
     local = MOMENT.astimezone()
     assert moment_text(MOMENT) == f"{local:%Y-%m-%d %H:%M}"
     assert short_time(MOMENT, now=MOMENT) == f"{local:%H:%M}"
+
+
+# --- catalogues that would break the app are refused -------------------------------------
+
+BAD_CATALOGUE = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS><TS version="2.1" language="de">
+<context><name></name>
+<message><source>{n:,} debriefs waiting</source>
+<translation>{anzahl:,} Debriefs warten</translation></message>
+<message><source>This is {length:,} characters long; keep it under {limit:,}.</source>
+<translation>Das sind {length:.} Zeichen; höchstens {limit:,}.</translation></message>
+<message><source>Reason {n}: {problem}</source>
+<translation>Grund {n}: {problem}</translation></message>
+<message><source>Won</source><translation type="unfinished"></translation></message>
+</context></TS>
+"""
+
+
+def test_a_catalogue_with_a_renamed_placeholder_is_not_compiled(tmp_path: Path) -> None:
+    ts_file = tmp_path / "debrief_de.ts"
+    ts_file.write_text(BAD_CATALOGUE, encoding="utf-8")
+    problems = translations.placeholder_problems(ts_file)
+    assert len(problems) == 2
+    assert "{anzahl:,} Debriefs warten" in problems[0]
+    assert "{length:.}" in problems[1]
+    with pytest.raises(translations.CatalogueError):
+        translations.compile_catalogues([ts_file])
+    assert not ts_file.with_suffix(".qm").exists()
+
+
+@pytest.mark.parametrize("ts_file", sorted((ROOT / "resources" / "translations").glob("*.ts"))
+                         or [pytest.param(None, id="none-shipped")])
+def test_every_shipped_catalogue_keeps_its_placeholders(ts_file, pseudo_catalogue) -> None:
+    """Each shipped .ts (and, while none ships, the pseudo one) fills in cleanly."""
+    ts_file = ts_file or pseudo_catalogue / f"debrief_{PSEUDO_LOCALE}.ts"
+    assert translations.placeholder_problems(ts_file) == []
+
+
+def test_a_broken_translation_of_a_domain_message_falls_back_to_english(qapp) -> None:
+    class Broken(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):
+            return "{anzahl} Zeichen" if source.startswith("This is {length") else ""
+
+    broken = Broken()
+    qapp.installTranslator(broken)
+    try:
+        text = message_text(Message(N_("This is {length:,} characters long; keep it under "
+                                       "{limit:,}."), {"length": 2500, "limit": 2000}))
+    finally:
+        qapp.removeTranslator(broken)
+    assert text == "This is 2,500 characters long; keep it under 2,000."
