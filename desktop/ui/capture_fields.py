@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.choice_bar import ChoiceBar
-from desktop.ui.combo_width import shrinkable
+from desktop.ui.combo_width import ShrinkableComboBox
 from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.reason_picker import ReasonList, ReasonPicker
 from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
@@ -101,7 +101,7 @@ class CaptureFields(QWidget):
         self._connect()
 
     def _segment_box(self, part: str) -> QComboBox:
-        box = QComboBox()
+        box = ShrinkableComboBox(12)
         box.setObjectName(part)
         placeholder = {"industry": self.tr("Industry\u2026"),
                        "company_size": self.tr("Company size\u2026"),
@@ -125,7 +125,6 @@ class CaptureFields(QWidget):
             box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
         finally:
             box.blockSignals(False)
-        shrinkable(box, 12)
 
     def _with_error(self, slot: str, *widgets: QWidget) -> QWidget:
         return with_error_line(self.errors, slot, *widgets,

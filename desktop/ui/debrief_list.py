@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.store import listing
 from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
-from desktop.ui.combo_width import shrinkable
+from desktop.ui.combo_width import ShrinkableComboBox
 from desktop.ui.text import moment_text, outcome_label, stage_label
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
@@ -227,7 +227,7 @@ class DebriefList(QWidget):
         self.stage.addItem(self.tr("Any stage"), None)
         for stage in Stage:
             self.stage.addItem(stage_label(stage), stage.value)
-        self.reason = QComboBox()
+        self.reason = ShrinkableComboBox(24)
         self._fill_reasons(taxonomy)
         self.period = QComboBox()
         for label, days in ((self.tr("All time"), None), (self.tr("Last 7 days"), 7),
@@ -274,7 +274,6 @@ class DebriefList(QWidget):
             self.reason.addItem(f"{code.category_label} \u203a {code.label}", code.key)
         self.reason.setCurrentIndex(max(self.reason.findData(chosen), 0))
         self.reason.blockSignals(False)
-        shrinkable(self.reason, 24)
 
     def use_taxonomy(self, taxonomy: Taxonomy) -> None:
         """Label reasons by the taxonomy pulled from the team's server."""
