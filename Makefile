@@ -85,8 +85,8 @@ package: $(STAMP) qt-check
 # `make translations FOR=de` makes or updates resources/translations/debrief_de.ts from
 # the code; `make translations` compiles every .ts there to the .qm the app loads.
 translations: $(STAMP)
-	$(if $(FOR),$(PY) -m desktop.ui.translations update $(FOR))
-	$(PY) -m desktop.ui.translations compile
+	$(if $(FOR),$(PY) -m desktop.ui.translation_catalogue update $(FOR))
+	$(PY) -m desktop.ui.translation_catalogue compile
 
 screenshots: $(STAMP) qt-check
 	$(HEADLESS) $(PY) -m desktop.ui.screenshots docs/screenshots

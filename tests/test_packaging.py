@@ -166,7 +166,7 @@ def test_the_bundle_speaks_a_language_dropped_into_its_translations(bundle: Path
                                                                     tmp_path: Path):
     """A debrief_de.qm in the bundle's resources/translations is found, and Qt's own
     German with it (the bundle keeps Qt's qtbase catalogues)."""
-    from desktop.ui.translations import compile_catalogues
+    from desktop.ui.translation_catalogue import compile_catalogues
 
     ts_file = tmp_path / "debrief_de.ts"
     ts_file.write_text(ONE_MESSAGE_CATALOGUE, encoding="utf-8")

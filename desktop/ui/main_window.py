@@ -130,12 +130,12 @@ class MainWindow(QMainWindow):
         help_menu.addActions([folder, about])
 
     def _fit_to_screen(self) -> None:
-        """Open at DEFAULT_SIZE, or smaller on a smaller screen (never below what the
-        widgets need), centred in the screen's free area. The window's frame is not
-        known before it is shown: FRAME_ALLOWANCE leaves room for a title bar."""
+        """Open at DEFAULT_SIZE, or smaller on a smaller screen, centred in the screen's
+        free area. The window's frame is not known before it is shown: FRAME_ALLOWANCE
+        leaves room for a title bar. Qt keeps it at least as large as its widgets need
+        when it is shown (asking for that size here would lay out the window twice)."""
         area = self.screen().availableGeometry()
-        size = (QSize(*DEFAULT_SIZE).boundedTo(area.size() - QSize(*FRAME_ALLOWANCE))
-                .expandedTo(self.minimumSizeHint()))
+        size = QSize(*DEFAULT_SIZE).boundedTo(area.size() - QSize(*FRAME_ALLOWANCE))
         self.resize(size)
         self.move(area.x() + max((area.width() - size.width()) // 2, 0),
                   area.y() + max((area.height() - size.height() - FRAME_ALLOWANCE[1]) // 2, 0))

@@ -1,7 +1,7 @@
 """The app can be translated: every text a rep reads reaches the translator.
 
 A pseudo-translation is made the way a translator's would be: the catalogue extracted
-from the sources by lupdate (desktop.ui.translations.update), every message given a
+from the sources by lupdate (desktop.ui.translation_catalogue.update), every message given a
 marked translation, compiled by lrelease and installed. Then the real windows are built
 and every text on them is checked for the mark. A text without it was either never
 passed through tr(), or looked up under another context than lupdate filed it in.
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui import translations
+from desktop.ui import translation_catalogue, translations
 from desktop.ui.errors import CrashDialog
 from desktop.ui.sync_status import short_time
 from desktop.ui.text import message_text, moment_text
@@ -47,7 +47,7 @@ def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding debrief_eo.qm, every message translated as ⟦source⟧."""
     folder = tmp_path_factory.mktemp("translations")
     ts_file = folder / f"{translations.CATALOGUE}_{PSEUDO_LOCALE}.ts"
-    translations.update(ts_file, ROOT)
+    translation_catalogue.update(ts_file, ROOT)
     tree = ET.parse(ts_file)
     for message in tree.iter("message"):
         translation = message.find("translation")
@@ -55,7 +55,7 @@ def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
         translation.text = f"{OPEN}{message.findtext('source')}{CLOSE}"
         translation.attrib.pop("type", None)
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)
-    translations.compile_catalogues([ts_file])
+    translation_catalogue.compile_catalogues([ts_file])
     return folder
 
 
@@ -223,12 +223,12 @@ BAD_CATALOGUE = """<?xml version="1.0" encoding="utf-8"?>
 def test_a_catalogue_with_a_renamed_placeholder_is_not_compiled(tmp_path: Path) -> None:
     ts_file = tmp_path / "debrief_de.ts"
     ts_file.write_text(BAD_CATALOGUE, encoding="utf-8")
-    problems = translations.placeholder_problems(ts_file)
+    problems = translation_catalogue.placeholder_problems(ts_file)
     assert len(problems) == 2
     assert "{anzahl:,} Debriefs warten" in problems[0]
     assert "{length:.}" in problems[1]
-    with pytest.raises(translations.CatalogueError):
-        translations.compile_catalogues([ts_file])
+    with pytest.raises(translation_catalogue.CatalogueError):
+        translation_catalogue.compile_catalogues([ts_file])
     assert not ts_file.with_suffix(".qm").exists()
 
 
@@ -237,7 +237,7 @@ def test_a_catalogue_with_a_renamed_placeholder_is_not_compiled(tmp_path: Path) 
 def test_every_shipped_catalogue_keeps_its_placeholders(ts_file, pseudo_catalogue) -> None:
     """Each shipped .ts (and, while none ships, the pseudo one) fills in cleanly."""
     ts_file = ts_file or pseudo_catalogue / f"debrief_{PSEUDO_LOCALE}.ts"
-    assert translations.placeholder_problems(ts_file) == []
+    assert translation_catalogue.placeholder_problems(ts_file) == []
 
 
 def test_a_broken_translation_of_a_domain_message_falls_back_to_english(qapp) -> None:
