@@ -275,8 +275,9 @@ class CaptureFields(QWidget):
             private_notes=self.private_notes.toPlainText() or None,
         )
 
-    def problems(self, current: Debrief) -> list[Problem]:
-        problems = validate(self.read(current), self.taxonomy, self.segments)
+    def problems(self, debrief: Debrief) -> list[Problem]:
+        """What stops `debrief`, as `read` made it from these fields, from being saved."""
+        problems = validate(debrief, self.taxonomy, self.segments)
         try:
             parse_deal_value(self.deal_value.text())
         except ValueError as exc:

@@ -221,7 +221,7 @@ class CaptureForm(QWidget):
         return self.fields.read(self._current)
 
     def problems(self) -> list[Problem]:
-        return self.fields.problems(self._current)
+        return self.fields.problems(self.debrief())
 
     @property
     def is_editing(self) -> bool:
@@ -241,8 +241,9 @@ class CaptureForm(QWidget):
         self._draft_timer.start()
 
     def _refresh(self) -> None:
-        problems = self.problems()
-        counted = as_counted(self.debrief(), (problem.field for problem in problems))
+        debrief = self.debrief()
+        problems = self.fields.problems(debrief)
+        counted = as_counted(debrief, (problem.field for problem in problems))
         self.preview.show_score(score(counted, self.context.contest))
         self.fields.show_problems(problems if self._show_problems else [])
 
@@ -258,14 +259,14 @@ class CaptureForm(QWidget):
         """Validate; if the debrief is fine, hand it to the store worker."""
         if self._saving:
             return
-        problems = self.problems()
+        debrief = self.debrief()
+        problems = self.fields.problems(debrief)
         if problems:
             self._show_problems = True
             self._refresh()
             self.fields.focus_field(problems[0].field)
             self.status.setText(self.tr("Not saved yet: see the notes in red."))
             return
-        debrief = self.debrief()
         self._saving = True
         self.save_button.setEnabled(False)
         self._draft_timer.stop()
