@@ -22,7 +22,7 @@ from desktop.ui.combo_width import ShrinkableComboBox
 from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.reason_picker import ReasonList, ReasonPicker
 from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
-from sync.domain.debrief import Debrief, Outcome, Segment, Stage
+from sync.domain.debrief import SEGMENT_PARTS, Debrief, Outcome, Segment, Stage
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import Message
@@ -30,7 +30,6 @@ from sync.domain.validation import Problem, parse_deal_value, validate
 
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "JPY",
               "INR", "BRL", "SGD")
-SEGMENT_PARTS = ("industry", "company_size", "region")
 
 
 def _error_slot(field: str) -> str:

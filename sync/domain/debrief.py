@@ -57,6 +57,10 @@ class Evidence(StrEnum):
 LOCAL_ONLY_FIELDS: frozenset[str] = frozenset({"private_notes", "account_name"})
 
 
+# The parts of a segment, in order: Segment's fields, and the lists they are picked from.
+SEGMENT_PARTS = ("industry", "company_size", "region")
+
+
 @dataclass(frozen=True)
 class Segment:
     industry: str | None = None

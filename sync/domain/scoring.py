@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.domain.debrief import Debrief
+from sync.domain.debrief import SEGMENT_PARTS, Debrief
 from sync.domain.text import N_, Message
 
 _NEVER = datetime.min.replace(tzinfo=UTC)  # orders undated debriefs first
@@ -95,8 +95,7 @@ def as_counted(debrief: Debrief, refused: Iterable[str]) -> Debrief:
         debrief,
         competitor=None if "competitor" in refused else debrief.competitor,
         quote=None if "quote" in refused else debrief.quote,
-        segment=replace(segment, **{part: None for part in ("industry", "company_size",
-                                                             "region")
+        segment=replace(segment, **{part: None for part in SEGMENT_PARTS
                                     if f"segment.{part}" in refused}),
         reasons=tuple(reason for index, reason in enumerate(debrief.reasons)
                       if f"reasons[{index}]" not in refused))

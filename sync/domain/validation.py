@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sync.domain.debrief import Debrief, Outcome
+from sync.domain.debrief import SEGMENT_PARTS, Debrief, Outcome
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import (
@@ -119,7 +119,7 @@ def _outcome_and_stage(debrief: Debrief) -> Iterator[Problem]:
 def _segment(debrief: Debrief, segments: SegmentLists | None) -> Iterator[Problem]:
     if segments is None:
         return
-    for part in ("industry", "company_size", "region"):
+    for part in SEGMENT_PARTS:
         value = getattr(debrief.segment, part)
         if value and value not in {c.key for c in segments.choices_for(part)}:
             yield Problem(f"segment.{part}",

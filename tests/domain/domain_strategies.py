@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.debrief import SEGMENT_PARTS, Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.scoring import ContestRules
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
@@ -17,7 +17,6 @@ TAXONOMY = default_taxonomy()
 SEGMENTS = default_segments()
 DEFAULT_RULES = default_contest_rules()
 
-SEGMENT_PARTS = ("industry", "company_size", "region")
 COMPETITOR_NAMES = ("Rocket Corp", "AT&T", "Müller GmbH", "北京科技", "Globex", "SAP SE")
 SAMPLE_QUOTE = "We could not justify the price to our CFO this year."
 
