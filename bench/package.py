@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.child import repo_root
 from bench.figures import Figure, Section, Target, median
-from bench.startup import PAINT_TIMEOUT_S, environments, prepare_existing, seconds_to_paint
+from bench.startup import PAINT_TIMEOUT_S, Start, alternating, environments, prepare_existing
 
 ROUNDS = 11
 WARM_UP_ROUNDS = 2
@@ -94,20 +94,6 @@ def bundle_mb(bundle: Path) -> float:
     return sum(file_sizes(bundle).values()) / MB
 
 
-def measure_starts(frozen: list[str], source: list[str], env: dict[str, str]
-                   ) -> dict[str, list[float]]:
-    """Warm-up rounds, then ROUNDS rounds of one frozen and one source start, the order
-    reversed every other round (as bench/startup.py alternates its kinds)."""
-    kinds = [("frozen", frozen), ("source", source)]
-    times: dict[str, list[float]] = {name: [] for name, _ in kinds}
-    for run in range(WARM_UP_ROUNDS + ROUNDS):
-        for name, command in kinds if run % 2 == 0 else reversed(kinds):
-            elapsed = seconds_to_paint(command, env)
-            if run >= WARM_UP_ROUNDS:
-                times[name].append(elapsed * 1000)
-    return times
-
-
 def stderr_lines(command: list[str], env: dict[str, str]) -> list[str]:
     """What one start to first paint prints on stderr, line by line."""
     done = subprocess.run(command, cwd=repo_root(), env=env, capture_output=True, text=True,
@@ -146,7 +132,8 @@ def run() -> Section:
                   "--quit-after-paint"]
         source = [sys.executable, "-m", "desktop", "--data-dir",
                   str(root / "source" / "existing"), "--quit-after-paint"]
-        times = measure_starts(frozen, source, env)
+        times = alternating([Start("frozen", lambda _: frozen, env),
+                             Start("source", lambda _: source, env)], ROUNDS, WARM_UP_ROUNDS)
         stderr_note = frozen_only_stderr(frozen, source, env)
 
     figures = [

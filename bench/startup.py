@@ -125,16 +125,20 @@ def prepare_existing(root: Path) -> None:
     prepare(root / "existing" / "debrief.sqlite", SystemClock())
 
 
-def measure(root: Path, window: tuple[int, int, int]) -> dict[str, list[float]]:
-    """Warm-up runs, then ROUNDS rounds of one start of each kind, order alternating."""
-    kinds = starts(root, window)
+def alternating(kinds: list[Start], rounds: int, warm_up: int) -> dict[str, list[float]]:
+    """Milliseconds to first paint of each kind: `warm_up` rounds, then `rounds` rounds
+    of one start of each kind, the order reversed every other round."""
     times: dict[str, list[float]] = {start.name: [] for start in kinds}
-    for run in range(WARM_UP_ROUNDS + ROUNDS):
+    for run in range(warm_up + rounds):
         for start in kinds if run % 2 == 0 else reversed(kinds):
             elapsed = seconds_to_paint(start.command(run), start.env)
-            if run >= WARM_UP_ROUNDS:
+            if run >= warm_up:
                 times[start.name].append(elapsed * 1000)
     return times
+
+
+def measure(root: Path, window: tuple[int, int, int]) -> dict[str, list[float]]:
+    return alternating(starts(root, window), ROUNDS, WARM_UP_ROUNDS)
 
 
 def figures(times: dict[str, list[float]]) -> list[Figure]:
