@@ -24,8 +24,8 @@ from sync.domain.validation import Problem, validate
 from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
-from sync.server.bulk import executemany
-from sync.server.database import serialize, upsert_into
+from sync.server.bulk import insert_rows
+from sync.server.database import serialize
 from sync.server.tables import debrief_reasons, debriefs
 
 
@@ -55,6 +55,7 @@ _REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_p
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", "region",
                     "reasons_unknown", "competitor", "deal_value", "currency", "crm_ref",
                     "quote", "share_quote", "created_at", "updated_at", "deleted", "received_at")
+_DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
@@ -99,7 +100,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     if written:
         kept = [newest[debrief_id][1] for debrief_id in written]
         replaced = [before[i] for i in written if i in before]
-        rollups.apply(connection, replaced,
+        rollups.apply(connection, rep.id, replaced,
                       [counted for debrief in kept
                        if (counted := rollups.counted(debrief, rep.id)) is not None])
         scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept
@@ -121,9 +122,9 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     then replaced."""
     if not batch:
         return set()
-    upsert = _upsert(connection.dialect.name)
-    written = {row.id for row in connection.execute(
-        upsert, [_row(debrief, rep.id, now) for debrief in batch])}
+    written = {row.id for row in insert_rows(
+        connection, debriefs, _DEBRIEF_COLUMNS, [_row(debrief, rep.id, now) for debrief in batch],
+        on_conflict=_replace_if_newer, returning=[debriefs.c.id])}
     ids = [debrief.id for debrief in batch if debrief.id in written]
     for chunk in stored.in_chunks(ids):
         connection.execute(debrief_reasons.delete().where(
@@ -132,7 +133,7 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
                 reason.primary)
                for debrief in batch if debrief.id in written
                for position, reason in enumerate(debrief.reasons)]
-    executemany(connection, debrief_reasons.insert(), _REASON_COLUMNS, reasons)
+    insert_rows(connection, debrief_reasons, _REASON_COLUMNS, reasons)
     return written
 
 
@@ -165,36 +166,31 @@ def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
     return tuple(validate(debrief, rules.taxonomy, rules.segments))
 
 
-def _row(debrief: Debrief, rep_id: int, now: datetime) -> dict[str, Any]:
+def _row(debrief: Debrief, rep_id: int, now: datetime) -> tuple[Any, ...]:
+    """`debrief` as a row of _DEBRIEF_COLUMNS."""
     assert debrief.created_at is not None and debrief.updated_at is not None
-    return {
-        "id": debrief.id, "rep_id": rep_id, "revision": debrief.revision,
-        "outcome": debrief.outcome.value if debrief.outcome else None,
-        "stage": debrief.stage.value if debrief.stage else None,
-        "industry": debrief.segment.industry, "company_size": debrief.segment.company_size,
-        "region": debrief.segment.region, "reasons_unknown": debrief.reasons_unknown,
-        "competitor": debrief.competitor,
-        "deal_value": str(debrief.deal_value) if debrief.deal_value is not None else None,
-        "currency": debrief.currency, "crm_ref": debrief.crm_ref,
-        "quote": debrief.quote if debrief.share_quote else None,
-        "share_quote": debrief.share_quote,
-        "created_at": debrief.created_at, "updated_at": debrief.updated_at,
-        "deleted": debrief.deleted, "received_at": now,
-    }
+    segment = debrief.segment
+    return (debrief.id, rep_id, debrief.revision,
+            debrief.outcome.value if debrief.outcome else None,
+            debrief.stage.value if debrief.stage else None,
+            segment.industry, segment.company_size, segment.region, debrief.reasons_unknown,
+            debrief.competitor,
+            str(debrief.deal_value) if debrief.deal_value is not None else None,
+            debrief.currency, debrief.crm_ref,
+            debrief.quote if debrief.share_quote else None, debrief.share_quote,
+            debrief.created_at, debrief.updated_at, debrief.deleted, now)
 
 
-def _upsert(dialect_name: str) -> sa.Executable:
-    """Insert, or update only if the pushed version is newer; RETURNING says which."""
-    statement = upsert_into(dialect_name, debriefs)
-    new = statement.excluded
+def _replace_if_newer(insert: Any) -> sa.Executable:
+    """Insert, or update only if the pushed version is newer (by the same rep)."""
+    new = insert.excluded
     newer = sa.or_(new.revision > debriefs.c.revision,
                    sa.and_(new.revision == debriefs.c.revision,
                            new.updated_at > debriefs.c.updated_at))
-    return statement.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=[debriefs.c.id],
         set_={name: new[name] for name in _UPDATED_COLUMNS},
-        where=sa.and_(debriefs.c.rep_id == new.rep_id, newer),
-    ).returning(debriefs.c.id)
+        where=sa.and_(debriefs.c.rep_id == new.rep_id, newer))
 
 
 # --- pull -------------------------------------------------------------------------------

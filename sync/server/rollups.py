@@ -15,8 +15,8 @@ back by subtraction, so a row that lost a rep is counted again from the debriefs
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,8 +25,7 @@ import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
-from sync.server.bulk import executemany
-from sync.server.database import upsert_into
+from sync.server.bulk import insert_rows
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
@@ -49,12 +48,12 @@ class Counted:
     values: tuple[str, ...]  # one per DIMENSIONS, NOT_GIVEN where empty
     codes: frozenset[str]
 
-    def keys_counted(self) -> Iterator[Key]:
+    def keys_counted(self) -> list[Key]:
         month, outcome = month_of(self.created_at), self.values[0]
-        for dimension, value in zip(DIMENSIONS, self.values, strict=True):
-            yield dimension, month, outcome, value, ALL
-            for code in self.codes:
-                yield dimension, month, outcome, value, code
+        codes = (ALL, *self.codes)
+        return [(dimension, month, outcome, value, code)
+                for dimension, value in zip(DIMENSIONS, self.values, strict=True)
+                for code in codes]
 
 
 def month_of(moment: datetime) -> date:
@@ -107,44 +106,39 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
     return result
 
 
-def apply(connection: sa.Connection, before: Iterable[Counted],
+def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
           after: Iterable[Counted]) -> None:
-    """Move the rollup from what `before` counted for to what `after` counts for.
+    """Move the rollup from what `before` counted for to what `after` counts for: the
+    versions of the same debriefs of one rep (`rep_id`) before and after a push.
 
     Call it in the transaction that changed the debriefs, after the change, with no
     other transaction changing the same debriefs meanwhile (ingest holds the rep's lock).
     Rows are written in key order, so two pushes never wait on each other in a circle.
     """
-    moved: dict[Key, int] = defaultdict(int)  # debriefs counted, after less before
-    added: dict[Key, set[int]] = defaultdict(set)  # reps counted after
-    removed: dict[Key, set[int]] = defaultdict(set)  # reps counted before
-    for version in before:
-        for key in version.keys_counted():
-            moved[key] -= 1
-            removed[key].add(version.rep_id)
-    for version in after:
-        for key in version.keys_counted():
-            moved[key] += 1
-            added[key].add(version.rep_id)
-    rows, shrunk = [], []
-    no_reps: set[int] = set()
-    for key in sorted(moved):
-        reps_added, reps_removed = added.get(key, no_reps), removed.get(key, no_reps)
-        if moved[key] == 0 and reps_removed <= reps_added:
-            continue  # an edit that still counts here, for the same rep
-        rows.append((*key, moved[key], min(reps_added, default=None),
-                     max(reps_added, default=None)))
-        if reps_removed - reps_added:
-            shrunk.append((key, reps_removed - reps_added))
-    executemany(connection, _upsert(connection.dialect.name), _ROW_COLUMNS, rows)
-    for key, gone in shrunk:
-        _settle(connection, key, gone)
+    added: Counter[Key] = Counter()  # debriefs counted per key, after
+    removed: Counter[Key] = Counter()  # and before
+    for versions, tally in ((after, added), (before, removed)):
+        for version in versions:
+            assert version.rep_id == rep_id, (version.rep_id, rep_id)
+            tally.update(version.keys_counted())
+    rows, left = [], []
+    for key in sorted(added.keys() | removed.keys()):
+        moved, still_counted = added[key] - removed[key], key in added
+        if moved == 0 and (still_counted or key not in removed):
+            continue  # an edit that still counts here
+        rep = rep_id if still_counted else None
+        rows.append((*key, moved, rep, rep))
+        if not still_counted:
+            left.append(key)
+    insert_rows(connection, reason_rollup, _ROW_COLUMNS, rows, on_conflict=_add_to_existing)
+    for key in left:
+        _settle(connection, key, {rep_id})
 
 
-def _upsert(dialect_name: str) -> sa.Executable:
-    statement = upsert_into(dialect_name, reason_rollup)
-    new, old = statement.excluded, reason_rollup.c
-    return statement.on_conflict_do_update(
+def _add_to_existing(insert: Any) -> sa.Executable:
+    """A row already there takes the new counts added and the wider range of reps."""
+    new, old = insert.excluded, reason_rollup.c
+    return insert.on_conflict_do_update(
         index_elements=[reason_rollup.c[name] for name in _KEY_COLUMNS],
         set_={"debriefs": old.debriefs + new.debriefs,
               "rep_lo": sa.case((sa.or_(new.rep_lo.is_(None), new.rep_lo > old.rep_lo),

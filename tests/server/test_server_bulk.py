@@ -1,18 +1,20 @@
-"""bulk.executemany: rows go straight to the driver, and read back as SQLAlchemy wrote
-them (dates included), on SQLite and on PostgreSQL."""
+"""bulk.insert_rows: rows go in whole (arrays on PostgreSQL, the driver's executemany on
+SQLite) and read back as SQLAlchemy writes them, dates included, on both databases."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from sync.server.bulk import executemany
+from sync.server.bulk import insert_rows
 
-ROWS = [("b", date(2026, 2, 1), 2, None), ("a", date(2025, 12, 1), -1, 7)]
+COLUMNS = ("name", "month", "moved", "rep", "seen_at", "flag")
+ROWS = [("b", date(2026, 2, 1), 2, None, datetime(2026, 2, 3, 4, 5, 6, 7, tzinfo=UTC), True),
+        ("a", date(2025, 12, 1), -1, 7, datetime(2025, 12, 31, 23, 59, tzinfo=UTC), False)]
 
 
 @pytest.fixture
@@ -24,67 +26,80 @@ def engine(fresh_database: str) -> Iterator[sa.Engine]:
 
 @pytest.fixture
 def table(engine: sa.Engine) -> sa.Table:
-    table = sa.Table("tally", sa.MetaData(), sa.Column("name", sa.String, primary_key=True),
+    table = sa.Table("tally", sa.MetaData(), sa.Column("name", sa.String(8), primary_key=True),
                      sa.Column("month", sa.Date, nullable=False),
                      sa.Column("moved", sa.Integer, nullable=False),
-                     sa.Column("rep", sa.Integer))
+                     sa.Column("rep", sa.Integer),
+                     sa.Column("seen_at", sa.DateTime(timezone=True)),
+                     sa.Column("flag", sa.Boolean, nullable=False, default=False))
     table.metadata.create_all(engine)
     return table
 
 
+def _all(engine: sa.Engine, table: sa.Table) -> list[tuple[Any, ...]]:
+    with engine.connect() as c:
+        rows = c.execute(sa.select(table).order_by(table.c.name)).all()
+    # SQLite keeps no time zone: SQLAlchemy gives its UTC text back as a naive time.
+    return [tuple(value.replace(tzinfo=UTC) if isinstance(value, datetime)
+                  and value.tzinfo is None else value for value in row) for row in rows]
+
+
 def test_rows_read_back_as_sqlalchemy_writes_them(engine, table):
     with engine.begin() as c:
-        executemany(c, table.insert(), ("name", "month", "moved", "rep"), ROWS)
+        insert_rows(c, table, COLUMNS, ROWS)
         c.execute(table.insert(), {"name": "c", "month": date(2026, 3, 1), "moved": 0})
+    assert _all(engine, table) == [*sorted(ROWS), ("c", date(2026, 3, 1), 0, None, None, False)]
     with engine.connect() as c:
-        found = c.execute(sa.select(table).order_by(table.c.name)).all()
-        assert [tuple(row) for row in found] == [
-            *sorted(ROWS), ("c", date(2026, 3, 1), 0, None)]
-        # The month is stored as SQLAlchemy stores a date, so comparisons in SQL hold.
+        # Stored as SQLAlchemy stores them, so comparisons in SQL hold.
         assert c.execute(sa.select(sa.func.count()).where(
             table.c.month >= date(2026, 1, 1))).scalar_one() == 2
+        assert c.execute(sa.select(table.c.name).where(
+            table.c.seen_at > datetime(2026, 1, 1, tzinfo=UTC))).scalar_one() == "b"
 
 
-def test_columns_may_come_in_any_order(engine, table):
+def test_columns_may_come_in_any_order_and_a_column_of_nulls_is_typed(engine, table):
+    order = ("rep", "flag", "moved", "seen_at", "month", "name")
     with engine.begin() as c:
-        executemany(c, table.insert(), ("rep", "moved", "month", "name"),
-                    [(rep, moved, month, name) for name, month, moved, rep in ROWS])
-    with engine.connect() as c:
-        assert sorted(tuple(row) for row in c.execute(sa.select(table))) == sorted(ROWS)
+        insert_rows(c, table, order, [(None, flag, moved, None, month, name)
+                                      for name, month, moved, _, _, flag in ROWS])
+    assert _all(engine, table) == sorted((name, month, moved, None, None, flag)
+                                         for name, month, moved, _, _, flag in ROWS)
 
 
-def test_an_upsert_moves_existing_rows(engine, table):
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    upsert = statement.on_conflict_do_update(
-        index_elements=[table.c.name], set_={"moved": table.c.moved + statement.excluded.moved})
+def test_an_upsert_moves_existing_rows_and_returns_what_it_wrote(engine, table):
+    def add_if_positive(insert: Any) -> Any:
+        return insert.on_conflict_do_update(
+            index_elements=[table.c.name],
+            set_={"moved": table.c.moved + insert.excluded.moved},
+            where=insert.excluded.moved > 0)
+
     with engine.begin() as c:
-        executemany(c, upsert, ("name", "month", "moved", "rep"), ROWS)
-        executemany(c, upsert, ("name", "month", "moved", "rep"), ROWS[:1])
-    with engine.connect() as c:
-        assert dict(c.execute(sa.select(table.c.name, table.c.moved)).all()) == {"a": -1,
-                                                                               "b": 4}
+        first = insert_rows(c, table, COLUMNS, ROWS, on_conflict=add_if_positive,
+                            returning=[table.c.name])
+        again = insert_rows(c, table, COLUMNS, ROWS, on_conflict=add_if_positive,
+                            returning=[table.c.name, table.c.moved])
+    assert sorted(row.name for row in first) == ["a", "b"]
+    assert [tuple(row) for row in again] == [("b", 4)]  # "a" moved by -1: not written
+    assert {row[0]: row[2] for row in _all(engine, table)} == {"a": -1, "b": 4}
 
 
 def test_columns_left_out_take_their_default_and_a_required_one_is_refused(engine, table):
     with engine.begin() as c:
-        executemany(c, table.insert(), ("name", "month", "moved"), [row[:3] for row in ROWS])
-    with engine.connect() as c:
-        assert set(c.execute(sa.select(table.c.rep)).scalars()) == {None}
+        insert_rows(c, table, ("name", "month", "moved"), [row[:3] for row in ROWS])
+    assert {row[3:] for row in _all(engine, table)} == {(None, None, False)}
     with engine.begin() as c, pytest.raises(sa.exc.IntegrityError):
-        executemany(c, table.insert(), ("name", "month"), [("z", date(2026, 1, 1))])
+        insert_rows(c, table, ("name", "month"), [("z", date(2026, 1, 1))])
 
 
-def test_a_statement_parameter_with_no_column_is_named(engine, table):
-    update = table.update().where(table.c.name == sa.bindparam("old")).values(
-        moved=sa.bindparam("new"))
-    with engine.begin() as c, pytest.raises(ValueError, match="'old'"):
-        executemany(c, update, ("new",), [(1,)])
+def test_a_column_the_table_lacks_is_named(engine, table):
     with engine.begin() as c, pytest.raises(ValueError, match="'typo'"):
-        executemany(c, update, ("new", "old", "typo"), [(1, "a", 2)])
+        insert_rows(c, table, ("name", "typo"), [("a", 1)])
 
 
 def test_no_rows_is_no_statement(engine, table):
-    # An update whose parameters the (absent) rows do not name: only an early return passes.
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute",
+                    lambda _c, _cursor, statement, *_: statements.append(statement))
     with engine.begin() as c:
-        executemany(c, table.update().values(moved=sa.bindparam("new")), ("name",), [])
+        assert insert_rows(c, table, COLUMNS, [], returning=[table.c.name]) == []
+    assert not [s for s in statements if "tally" in s]
