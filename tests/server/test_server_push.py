@@ -174,6 +174,25 @@ def test_a_timestamp_with_no_utc_time_or_no_zone_is_a_422_naming_it(
     assert stored(engine, bad["id"]) is None
 
 
+@pytest.mark.parametrize(("change", "loc"), [
+    ({"competitor": "Acme\x00"}, ["competitor"]),
+    ({"quote": "we\x00said", "share_quote": True}, ["quote"]),
+    ({"segment": {"industry": "\x00"}}, ["segment", "industry"]),
+    ({"reasons": [{"code": "price\x00", "primary": True}]}, ["reasons", 0, "code"]),
+])
+def test_a_nul_character_is_a_422_naming_its_field(people: People, engine, new_debrief,
+                                                   change, loc):
+    # PostgreSQL cannot store NUL in text; it must never reach the database as a 500.
+    rep = people("rep")
+    bad = new_debrief(**change)
+    answer = rep.api.push(new_debrief(), bad)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["detail"][0]
+    assert error["loc"] == ["body", "debriefs", 1, *loc]
+    assert "NUL" in error["msg"]
+    assert stored(engine, bad["id"]) is None
+
+
 def test_a_timestamp_with_an_offset_is_stored_in_utc(people: People, engine, new_debrief):
     rep = people("rep")
     debrief = new_debrief(created_at="2026-11-02T10:00:00+01:00")

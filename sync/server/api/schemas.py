@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Evidence, Outcome, Stage
@@ -18,7 +18,19 @@ DEFAULT_PAGE = 100
 
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
-ShortText = Annotated[str, Field(max_length=64)]
+
+
+def _no_nul(value: str) -> str:
+    """NUL cannot be stored as text (PostgreSQL refuses it) and is never typed."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# Free text from a client. Text with a pattern needs no check of its own: the patterns
+# admit no NUL. (A validator on every field of every model cost a third of decoding a push.)
+Text = Annotated[str, AfterValidator(_no_nul)]
+ShortText = Annotated[Text, Field(max_length=64)]
 
 
 # A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
@@ -29,18 +41,10 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(as_utc)]
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def no_nul(cls, value: Any) -> Any:
-        """NUL cannot be stored as text (PostgreSQL refuses it) and is never typed."""
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
-
 
 class SignInIn(Input):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: Text = Field(min_length=1, max_length=64)
+    password: Text = Field(min_length=1, max_length=256)
 
 
 class UserOut(BaseModel):
@@ -64,7 +68,7 @@ class SegmentIn(Input):
 
 
 class ReasonIn(Input):
-    code: str = Field(min_length=1, max_length=64)
+    code: Text = Field(min_length=1, max_length=64)
     detail: ShortText | None = None
     evidence: Evidence = Evidence.MY_READ
     primary: bool = False
@@ -80,11 +84,11 @@ class DebriefIn(Input):
     segment: SegmentIn = Field(default_factory=SegmentIn)
     reasons: list[ReasonIn] = Field(default_factory=list, max_length=20)
     reasons_unknown: bool = False
-    competitor: str | None = Field(default=None, max_length=200)
+    competitor: Text | None = Field(default=None, max_length=200)
     deal_value: str | None = Field(default=None, pattern=r"^\d{1,13}(\.\d{1,4})?$")
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    crm_ref: str | None = Field(default=None, max_length=200)
-    quote: str | None = Field(default=None, max_length=10_000)
+    crm_ref: Text | None = Field(default=None, max_length=200)
+    quote: Text | None = Field(default=None, max_length=10_000)
     share_quote: bool = False
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -149,9 +153,9 @@ class ConfigOut(BaseModel):
 
 
 class ContestIn(Input):
-    team: str = Field(min_length=1, max_length=80)
-    name: str = Field(min_length=1, max_length=120)
-    prize: str = Field(min_length=1, max_length=200)
+    team: Text = Field(min_length=1, max_length=80)
+    name: Text = Field(min_length=1, max_length=120)
+    prize: Text = Field(min_length=1, max_length=200)
     starts_at: UtcDatetime
     ends_at: UtcDatetime
     rules: dict[str, int] | None = Field(default=None,
