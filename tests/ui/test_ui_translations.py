@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import translation_catalogue, translations
 from desktop.ui.errors import CrashDialog
-from desktop.ui.sync_status import short_time
+from desktop.ui.sync_status import short_time, status_tooltip
 from desktop.ui.text import message_text, moment_text
+from sync.client.status import settled
+from sync.domain.sync_state import ReplicaCounts
 from sync.domain.text import N_, Message
 from sync.resources import default_segments, default_taxonomy
 
@@ -195,6 +197,15 @@ def test_moments_are_written_as_the_reps_locale_writes_them(default_locale) -> N
     assert moment_text(None) == ""
     default_locale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     assert moment_text(MOMENT) == f"{local:%-m/%-d/%y %-I:%M}\u202f{local:%p}"
+
+
+def test_the_status_tooltip_gives_the_last_sync_in_the_reps_locale(default_locale) -> None:
+    default_locale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    local = MOMENT.astimezone()
+    up_to_date = settled(ReplicaCounts(), MOMENT)
+    assert status_tooltip(up_to_date) == f"Up to date: last synced {local:%d.%m.%y %H:%M}"
+    waiting = settled(ReplicaCounts(waiting=2), MOMENT)
+    assert status_tooltip(waiting) == message_text(waiting.message)
 
 
 def test_without_a_locale_moments_are_written_the_iso_way(default_locale) -> None:
