@@ -56,9 +56,12 @@ def _unnest(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
     # Python values, which says nothing for a column of NULLs.
     arrays = [sa.cast(sa.bindparam(f"a_{index}"), postgresql.ARRAY(table.c[name].type))
               for index, name in enumerate(columns)]
-    source = sa.func.unnest(*arrays).table_valued(*columns).render_derived()
+    # In the rows' order: callers sort rows that other transactions may lock too.
+    source = sa.func.unnest(*arrays).table_valued(
+        *columns, with_ordinality="row_number").render_derived()
     statement: Any = postgresql.insert(table).from_select(
-        list(columns), sa.select(*(source.c[name] for name in columns)))
+        list(columns), sa.select(*(source.c[name] for name in columns))
+        .order_by(source.c.row_number))
     statement = on_conflict(statement) if on_conflict else statement
     if returning:
         statement = statement.returning(*returning)
