@@ -31,11 +31,11 @@ def insert_rows(connection: sa.Connection, table: sa.Table, columns: Sequence[st
                 returning: Sequence[sa.ColumnElement[Any]] = ()) -> list[sa.Row[Any]]:
     """Insert `rows` (a value for each of `columns`, in that order) into `table`, in the
     connection's transaction. `on_conflict` turns the dialect's insert into an upsert
-    (it may use `insert.excluded`). The other columns take their defaults, as with
-    SQLAlchemy. Returns the `returning` columns of the rows written (none if not asked)."""
-    unknown = [name for name in columns if name not in table.c]
-    if unknown:
-        raise ValueError(f"{table.name} has no column {', '.join(map(repr, unknown))}")
+    (it may use `insert.excluded`). The other columns take their fixed or SQL defaults,
+    as with SQLAlchemy. Returns the `returning` columns of the rows written (none if not
+    asked). Rows are written in the order given: sort them by key where another
+    transaction may lock the same rows, so that two never wait on each other."""
+    _check(table, columns, rows)
     if not rows:
         return []
     if connection.dialect.name == "postgresql":
@@ -49,14 +49,30 @@ def insert_rows(connection: sa.Connection, table: sa.Table, columns: Sequence[st
     return []
 
 
+def _check(table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Refuse what would otherwise be written wrong, or differently on each database."""
+    unknown = [name for name in columns if name not in table.c]
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(map(repr, unknown))}")
+    per_row = [column.name for column in table.c if column.name not in columns
+               and column.default is not None and column.default.is_callable]
+    if per_row:
+        raise ValueError(f"give {', '.join(map(repr, per_row))}: a default made in Python "
+                         "for each row is not made here")
+    wrong = next((row for row in rows if len(row) != len(columns)), None)
+    if wrong is not None:
+        raise ValueError(f"a row of {len(wrong)} values for {len(columns)} columns: {wrong!r}")
+
+
 def _unnest(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
             rows: Sequence[tuple[Any, ...]], on_conflict: OnConflict | None,
             returning: Sequence[sa.ColumnElement[Any]]) -> list[sa.Row[Any]]:
     # Each array is cast to its column's type: psycopg picks an array's type from its
-    # Python values, which says nothing for a column of NULLs.
-    arrays = [sa.cast(sa.bindparam(f"a_{index}"), postgresql.ARRAY(table.c[name].type))
+    # Python values, which says nothing for a column of NULLs. Text goes as unbounded
+    # text: a cast to varchar(n) would cut a longer value short, where storing it into
+    # the column refuses it.
+    arrays = [sa.cast(sa.bindparam(f"a_{index}"), postgresql.ARRAY(_array_type(table.c[name])))
               for index, name in enumerate(columns)]
-    # In the rows' order: callers sort rows that other transactions may lock too.
     source = sa.func.unnest(*arrays).table_valued(
         *columns, with_ordinality="row_number").render_derived()
     statement: Any = postgresql.insert(table).from_select(
@@ -71,17 +87,24 @@ def _unnest(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
     return list(result) if returning else []
 
 
+def _array_type(column: sa.Column[Any]) -> sa.types.TypeEngine[Any]:
+    return sa.Text() if isinstance(column.type, sa.String) else column.type
+
+
 def _driver_executemany(connection: sa.Connection, table: sa.Table, statement: sa.Executable,
                         columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     """One prepared statement run over `rows` by the driver, with what SQLAlchemy would
-    add: a column's fixed default where the rows leave it out, dates as text on SQLite."""
+    add: a column's fixed default where the rows leave it out, the statement's own
+    literal values, dates as text on SQLite."""
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     assert compiled.positional, "SQLite's parameters are positional"
     order = list(compiled.positiontup or ())
-    defaults = {name: _fixed_default(table.c[name]) for name in order if name not in columns}
-    if defaults:
-        columns, rows = [*columns, *defaults], [(*row, *defaults.values()) for row in rows]
+    fixed = {name: _fixed_default(table.c[name]) if name in table.c
+             else compiled.binds[name].effective_value
+             for name in order if name not in columns}
+    if fixed:
+        columns, rows = [*columns, *fixed], [(*row, *fixed.values()) for row in rows]
     position = {name: index for index, name in enumerate(columns)}
     pick = [position[name] for name in order]
     convert = [compiled.binds[name].type.bind_processor(dialect) for name in order]
@@ -92,6 +115,5 @@ def _driver_executemany(connection: sa.Connection, table: sa.Table, statement: s
 
 def _fixed_default(column: sa.Column[Any]) -> Any:
     default = column.default
-    if default is None or not default.is_scalar:
-        raise ValueError(f"give {column.name!r}: its default is made in Python per row")
+    assert default is not None and default.is_scalar, column  # else not bound per row
     return default.arg

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -122,9 +123,12 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     then replaced."""
     if not batch:
         return set()
+    # In id order: the upsert locks a row it finds even when it leaves it as it is, and
+    # two pushes that name the same ids must take them in the same order.
+    rows = sorted((_row(debrief, rep.id, now) for debrief in batch), key=itemgetter(0))
     written = {row.id for row in insert_rows(
-        connection, debriefs, _DEBRIEF_COLUMNS, [_row(debrief, rep.id, now) for debrief in batch],
-        on_conflict=_replace_if_newer, returning=[debriefs.c.id])}
+        connection, debriefs, _DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer,
+        returning=[debriefs.c.id])}
     ids = [debrief.id for debrief in batch if debrief.id in written]
     for chunk in stored.in_chunks(ids):
         connection.execute(debrief_reasons.delete().where(

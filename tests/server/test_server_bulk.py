@@ -103,3 +103,49 @@ def test_no_rows_is_no_statement(engine, table):
     with engine.begin() as c:
         assert insert_rows(c, table, COLUMNS, [], returning=[table.c.name]) == []
     assert not [s for s in statements if "tally" in s]
+
+
+def test_an_upsert_with_a_value_of_its_own_runs_without_returning(engine, table):
+    def add_if_over_one(insert: Any) -> Any:  # the literal 1 is a parameter of its own
+        return insert.on_conflict_do_update(
+            index_elements=[table.c.name],
+            set_={"moved": table.c.moved + insert.excluded.moved},
+            where=insert.excluded.moved > 1)
+
+    with engine.begin() as c:
+        insert_rows(c, table, COLUMNS, ROWS, on_conflict=add_if_over_one)
+        insert_rows(c, table, COLUMNS, ROWS, on_conflict=add_if_over_one)
+    assert {row[0]: row[2] for row in _all(engine, table)} == {"a": -1, "b": 4}
+
+
+def test_a_value_too_long_for_its_column_is_never_cut(engine, table):
+    # PostgreSQL's cast to varchar(8)[] would cut it to fit; storing it must refuse it.
+    # SQLite keeps text of any length, as a plain SQLAlchemy insert does there.
+    row = ("ninechars", date(2026, 1, 1), 0)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as c, pytest.raises(sa.exc.DataError):
+            insert_rows(c, table, ("name", "month", "moved"), [row])
+        assert _all(engine, table) == []
+    else:
+        with engine.begin() as c:
+            insert_rows(c, table, ("name", "month", "moved"), [row])
+        assert [found[0] for found in _all(engine, table)] == ["ninechars"]
+
+
+def test_rows_that_do_not_match_the_columns_are_refused(engine, table):
+    with engine.begin() as c, pytest.raises(ValueError, match="4 values for 3 columns"):
+        insert_rows(c, table, ("name", "month", "moved"),
+                    [("a", date(2026, 1, 1), 0), ("b", date(2026, 1, 1), 0, 7)])
+    assert _all(engine, table) == []
+
+
+def test_a_default_made_per_row_in_python_must_be_given(engine):
+    made = sa.Table("made", sa.MetaData(), sa.Column("name", sa.String(8), primary_key=True),
+                    sa.Column("stamp", sa.Integer, default=lambda: 0))
+    made.metadata.create_all(engine)
+    with engine.begin() as c, pytest.raises(ValueError, match="'stamp'"):
+        insert_rows(c, made, ("name",), [("a",)])
+    with engine.begin() as c:
+        insert_rows(c, made, ("name", "stamp"), [("a", 5)])
+    with engine.connect() as c:
+        assert c.execute(sa.select(made.c.stamp)).scalar_one() == 5

@@ -29,8 +29,12 @@ def _no_nul(value: str) -> str:
 
 # Free text from a client. Text with a pattern needs no check of its own: the patterns
 # admit no NUL. (A validator on every field of every model cost a third of decoding a push.)
+# The length comes before the NUL check, inside the Annotated: there it is pydantic's own
+# string check, which also refuses unpaired surrogates; a Field on `Text | None` is not.
 Text = Annotated[str, AfterValidator(_no_nul)]
-ShortText = Annotated[Text, Field(max_length=64)]
+ShortText = Annotated[str, Field(max_length=64), AfterValidator(_no_nul)]
+NameText = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
+QuoteText = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
 
 
 # A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
@@ -84,11 +88,11 @@ class DebriefIn(Input):
     segment: SegmentIn = Field(default_factory=SegmentIn)
     reasons: list[ReasonIn] = Field(default_factory=list, max_length=20)
     reasons_unknown: bool = False
-    competitor: Text | None = Field(default=None, max_length=200)
+    competitor: NameText | None = None
     deal_value: str | None = Field(default=None, pattern=r"^\d{1,13}(\.\d{1,4})?$")
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    crm_ref: Text | None = Field(default=None, max_length=200)
-    quote: Text | None = Field(default=None, max_length=10_000)
+    crm_ref: NameText | None = None
+    quote: QuoteText | None = None
     share_quote: bool = False
     created_at: UtcDatetime
     updated_at: UtcDatetime
