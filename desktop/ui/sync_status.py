@@ -70,14 +70,6 @@ def status_text(status: SyncStatus) -> str:
     return tr("Not synced yet") if status.last_sync is None else tr("Up to date")
 
 
-def status_tooltip(status: SyncStatus) -> str:
-    """The status's full sentence; the last sync in the rep's time zone and locale."""
-    if status.kind is StatusKind.UP_TO_DATE and status.last_sync is not None:
-        return tr("Up to date: last synced {moment}").format(
-            moment=moment_text(status.last_sync))
-    return message_text(status.message)
-
-
 # How the status reads at a glance (resources/styles/debrief.qss colours each tone).
 _TONES = {
     StatusKind.UP_TO_DATE: "good",
@@ -132,7 +124,7 @@ class SyncStatusArea(QWidget):
                 self.summary.style().unpolish(self.summary)
                 self.summary.style().polish(self.summary)
         self.summary.setText(status_text(status))
-        self.summary.setToolTip(status_tooltip(status))
+        self.summary.setToolTip(message_text(status.message))
         syncing = status.kind is StatusKind.SYNCING
         self.progress.setVisible(syncing)
         if syncing:

@@ -20,13 +20,16 @@ def tr(text: str) -> str:
 
 
 def message_text(message: Message) -> str:
-    """A domain message (template + params), translated, then filled in; in English if
-    the translation's placeholders do not fit (`make translations` refuses those)."""
+    """A domain message (template + params), translated, then filled in, a moment as
+    `moment_text` writes it; in English if the translation's placeholders do not fit
+    (`make translations` refuses those)."""
     translated = QCoreApplication.translate(_CONTEXT, message.template)
+    params = {name: moment_text(value) if isinstance(value, datetime) else value
+              for name, value in message.params.items()}
     try:
-        return translated.format(**message.params)
+        return translated.format(**params)
     except (KeyError, IndexError, ValueError):
-        return message.template.format(**message.params)
+        return message.template.format(**params)
 
 
 def moment_text(moment: datetime | None) -> str:

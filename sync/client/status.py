@@ -74,7 +74,7 @@ def settled(counts: ReplicaCounts, last_sync: datetime | None) -> SyncStatus:
     if last_sync is None:
         return _with_counts(StatusKind.WAITING, Message(N_("Not synced yet")), counts)
     return _with_counts(StatusKind.UP_TO_DATE, Message(N_(
-        "Up to date (last sync {time:%Y-%m-%d %H:%M} UTC)"), {"time": last_sync}),
+        "Up to date (last sync {time})"), {"time": last_sync}),
         counts, last_sync)
 
 

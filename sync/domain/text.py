@@ -10,7 +10,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from sync.domain.clock import as_utc
 
 # Bidirectional overrides and isolates can make text read differently from what it is.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -30,7 +33,10 @@ class Message:
 
     @property
     def text(self) -> str:
-        return self.template.format(**self.params)
+        """In English; a moment in UTC (the app writes it in the rep's time zone)."""
+        return self.template.format(**{
+            name: f"{as_utc(value):%Y-%m-%d %H:%M} UTC" if isinstance(value, datetime)
+            else value for name, value in self.params.items()})
 
 
 def has_control_characters(text: str, *, multiline: bool) -> bool:

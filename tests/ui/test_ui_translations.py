@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import translation_catalogue, translations
 from desktop.ui.errors import CrashDialog
-from desktop.ui.sync_status import short_time, status_tooltip
+from desktop.ui.sync_status import short_time
 from desktop.ui.text import message_text, moment_text
 from sync.client.status import settled
 from sync.domain.sync_state import ReplicaCounts
@@ -199,13 +199,13 @@ def test_moments_are_written_as_the_reps_locale_writes_them(default_locale) -> N
     assert moment_text(MOMENT) == f"{local:%-m/%-d/%y %-I:%M}\u202f{local:%p}"
 
 
-def test_the_status_tooltip_gives_the_last_sync_in_the_reps_locale(default_locale) -> None:
+def test_a_moment_in_a_message_is_written_in_the_reps_locale(default_locale) -> None:
+    # The status's full sentence: its tooltip, and the box a click on it opens.
     default_locale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     local = MOMENT.astimezone()
     up_to_date = settled(ReplicaCounts(), MOMENT)
-    assert status_tooltip(up_to_date) == f"Up to date: last synced {local:%d.%m.%y %H:%M}"
-    waiting = settled(ReplicaCounts(waiting=2), MOMENT)
-    assert status_tooltip(waiting) == message_text(waiting.message)
+    assert message_text(up_to_date.message) == f"Up to date (last sync {local:%d.%m.%y %H:%M})"
+    assert up_to_date.message.text == "Up to date (last sync 2026-03-03 13:05 UTC)"
 
 
 def test_without_a_locale_moments_are_written_the_iso_way(default_locale) -> None:
