@@ -26,6 +26,7 @@ from bench.scale_sql import CODES, FILL_DEBRIEFS, FILL_REASONS, keys
 from sync.domain.clock import to_iso
 from sync.domain.ids import DebriefIdFactory
 from sync.server import rollups
+from sync.server.ingest import DEBRIEF_COLUMNS, REASON_COLUMNS
 
 BATCH = 500  # debriefs per push: the route's cap
 REASONS_PER_DEBRIEF = 2.48  # on average, as the fills make them
@@ -77,11 +78,6 @@ OUTCOMES = ((.40, "lost"), (.65, "won"), (.75, "no_decision"), (.85, "objection"
 STAGES = ("awareness", "consideration", "interest", "evaluation", "selection")
 QUOTE = "They told us the price was the real problem. " * 3
 REASON_COUNTS = ((20, 1), (50, 2), (80, 3), (92, 4), (100, 5))  # (hash below, reasons)
-DEBRIEF_COLUMNS = ("id", "rep_id", "revision", "outcome", "stage", "industry",
-                   "company_size", "region", "reasons_unknown", "competitor", "deal_value",
-                   "currency", "crm_ref", "quote", "share_quote", "created_at", "updated_at",
-                   "deleted", "received_at")
-REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
 
 
 def _stamp(moment: datetime) -> str:

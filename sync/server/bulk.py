@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 Insert = postgresql.Insert | sqlite.Insert
-OnConflict = Callable[[Any], sa.Executable]  # a dialect's Insert -> that insert, with ON CONFLICT
+OnConflict = Callable[[Insert], sa.Executable]  # the dialect's insert -> with ON CONFLICT
 
 
 def insert_rows(connection: sa.Connection, table: sa.Table, columns: Sequence[str],

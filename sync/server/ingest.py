@@ -25,7 +25,7 @@ from sync.domain.validation import Problem, validate
 from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
-from sync.server.bulk import insert_rows
+from sync.server.bulk import Insert, insert_rows
 from sync.server.database import serialize
 from sync.server.tables import debrief_reasons, debriefs
 
@@ -52,11 +52,12 @@ class Rules:
     segments: SegmentLists
 
 
-_REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
+# The columns a push writes, in the order of its rows (the benchmarks write the same).
+REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", "region",
                     "reasons_unknown", "competitor", "deal_value", "currency", "crm_ref",
                     "quote", "share_quote", "created_at", "updated_at", "deleted", "received_at")
-_DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
+DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
@@ -127,7 +128,7 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     # two pushes that name the same ids must take them in the same order.
     rows = sorted((_row(debrief, rep.id, now) for debrief in batch), key=itemgetter(0))
     written = {row.id for row in insert_rows(
-        connection, debriefs, _DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer,
+        connection, debriefs, DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer,
         returning=[debriefs.c.id])}
     ids = [debrief.id for debrief in batch if debrief.id in written]
     for chunk in stored.in_chunks(ids):
@@ -137,7 +138,7 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
                 reason.primary)
                for debrief in batch if debrief.id in written
                for position, reason in enumerate(debrief.reasons)]
-    insert_rows(connection, debrief_reasons, _REASON_COLUMNS, reasons)
+    insert_rows(connection, debrief_reasons, REASON_COLUMNS, reasons)
     return written
 
 
@@ -171,7 +172,7 @@ def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
 
 
 def _row(debrief: Debrief, rep_id: int, now: datetime) -> tuple[Any, ...]:
-    """`debrief` as a row of _DEBRIEF_COLUMNS."""
+    """`debrief` as a row of DEBRIEF_COLUMNS."""
     assert debrief.created_at is not None and debrief.updated_at is not None
     segment = debrief.segment
     return (debrief.id, rep_id, debrief.revision,
@@ -185,7 +186,7 @@ def _row(debrief: Debrief, rep_id: int, now: datetime) -> tuple[Any, ...]:
             debrief.created_at, debrief.updated_at, debrief.deleted, now)
 
 
-def _replace_if_newer(insert: Any) -> sa.Executable:
+def _replace_if_newer(insert: Insert) -> sa.Executable:
     """Insert, or update only if the pushed version is newer (by the same rep)."""
     new = insert.excluded
     newer = sa.or_(new.revision > debriefs.c.revision,

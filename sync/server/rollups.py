@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
-from sync.server.bulk import insert_rows
+from sync.server.bulk import Insert, insert_rows
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
@@ -135,7 +135,7 @@ def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
         _settle(connection, key, {rep_id})
 
 
-def _add_to_existing(insert: Any) -> sa.Executable:
+def _add_to_existing(insert: Insert) -> sa.Executable:
     """A row already there takes the new counts added and the wider range of reps."""
     new, old = insert.excluded, reason_rollup.c
     return insert.on_conflict_do_update(

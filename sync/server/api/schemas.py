@@ -19,7 +19,6 @@ DEFAULT_PAGE = 100
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
 
-
 def _no_nul(value: str) -> str:
     """NUL cannot be stored as text (PostgreSQL refuses it) and is never typed."""
     if "\x00" in value:
