@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -62,12 +61,6 @@ def _sqlite_engine(url: URL) -> Engine:
 def reading(engine: Engine) -> sa.Connection:
     """A connection for reads only (on SQLite it does not take the write lock)."""
     return engine.connect().execution_options(read_only=True)
-
-
-def upsert_into(dialect_name: str, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT into `table` that takes an ON CONFLICT clause, in the store's dialect."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 def serialize(connection: sa.Connection, *keys: str) -> None:

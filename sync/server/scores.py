@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sync.domain.clock import as_utc
 from sync.domain.scoring import ContestRules, contest_entries
 from sync.server.accounts import User
-from sync.server.database import serialize, upsert_into
+from sync.server.bulk import Insert, insert_rows
+from sync.server.database import serialize
 from sync.server.stored import stored_debriefs
 from sync.server.tables import contest_scores, contests, debriefs, users
 
@@ -89,15 +90,16 @@ def _tally_row(connection: sa.Connection, contest: Any,
 
 def _write(connection: sa.Connection, contest_id: int,
            totals: dict[int, tuple[int, int]]) -> None:
-    rows = [{"contest_id": contest_id, "rep_id": rep_id, "entries": entries,
-             "debriefs": count} for rep_id, (entries, count) in sorted(totals.items())]
-    if not rows:
-        return
-    statement = upsert_into(connection.dialect.name, contest_scores)
-    connection.execute(statement.on_conflict_do_update(
+    rows = [(contest_id, rep_id, entries, count)
+            for rep_id, (entries, count) in sorted(totals.items())]
+    insert_rows(connection, contest_scores, ("contest_id", "rep_id", "entries", "debriefs"),
+                rows, on_conflict=_replace_totals)
+
+
+def _replace_totals(insert: Insert) -> sa.Executable:
+    return insert.on_conflict_do_update(
         index_elements=[contest_scores.c.contest_id, contest_scores.c.rep_id],
-        set_={"entries": statement.excluded.entries,
-              "debriefs": statement.excluded.debriefs}), rows)
+        set_={"entries": insert.excluded.entries, "debriefs": insert.excluded.debriefs})
 
 
 def read(connection: sa.Connection, contest_id: int,
