@@ -188,6 +188,12 @@ class SyncWorker(QObject):
         self.connected.emit(connected)
         self.sync_now()
 
+    def on_runner_connect_failed(self, error: BaseException) -> None:
+        self.connect_failed.emit(error)
+
+    def on_runner_crashed(self, error: BaseException) -> None:
+        self.failed.emit(error)
+
     def on_runner_disconnected(self) -> None:
         self.server_set = False
         self._timer.stop()
@@ -211,7 +217,9 @@ class SyncWorker(QObject):
         self._runner.progressed.connect(self.progressed)
         self._runner.finished.connect(self.on_runner_finished)
         self._runner.connected.connect(self.on_runner_connected)
-        self._runner.connect_failed.connect(self.connect_failed)
+        # Objects from the runner's thread reach a Python slot, never a signal chained to
+        # a signal: a test run crashed in MainWindow.on_sync_connect_failed on the chain.
+        self._runner.connect_failed.connect(self.on_runner_connect_failed)
         self._runner.disconnected.connect(self.on_runner_disconnected)
-        self._runner.crashed.connect(self.failed)
+        self._runner.crashed.connect(self.on_runner_crashed)
         self._thread.start()
