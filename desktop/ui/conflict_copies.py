@@ -43,6 +43,7 @@ from desktop.store.errors import StoreError
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_status import field_label
 from desktop.ui.text import (
+    debrief_line,
     evidence_label,
     message_text,
     moment_text,
@@ -61,20 +62,6 @@ log = logging.getLogger(__name__)
 _COPY_ROLE = Qt.ItemDataRole.UserRole
 _DIFFERS = QColor("#fff4ce")  # the banner's yellow: the lines the two versions disagree on
 _NONE = "\u2014"
-
-
-def describe(debrief: Debrief, taxonomy: Taxonomy) -> str:
-    """One line naming a debrief: account, outcome, stage, when, main reason, competitor."""
-    parts = [debrief.account_name] if debrief.account_name else []
-    if debrief.outcome is not None and debrief.stage is not None:
-        parts += [outcome_label(debrief.outcome), stage_label(debrief.stage)]
-    parts.append(moment_text(debrief.created_at))
-    main = debrief.primary_reason
-    if main is not None:
-        parts.append(taxonomy.label(main.code, main.detail))
-    if debrief.competitor:
-        parts.append(debrief.competitor)
-    return " \u00b7 ".join(part for part in parts if part)
 
 
 def side_label(copy: ConflictCopy) -> str:
@@ -267,7 +254,7 @@ class OtherVersions(QDialog):
         self.list.clear()
         for copy in self.copies.values():
             current = self._current(copy)
-            item = QListWidgetItem(f"{describe(current or copy.debrief, self.taxonomy)}\n"
+            item = QListWidgetItem(f"{debrief_line(current or copy.debrief, self.taxonomy)}\n"
                                    f"{side_label(copy)}")
             item.setToolTip(side_text(copy))
             item.setData(_COPY_ROLE, copy.copy_id)

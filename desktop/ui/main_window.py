@@ -28,7 +28,7 @@ from desktop.ui.capture_form import CaptureForm, FormContext
 from desktop.ui.errors import ErrorPresenter
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_status import SyncStatusArea
-from desktop.ui.text import message_text, moment_text, outcome_label, stage_label
+from desktop.ui.text import debrief_line, message_text
 from sync.client.status import StatusKind, SyncStatus, not_connected, settled
 from sync.domain.debrief import Debrief
 from sync.domain.sync_state import ReplicaCounts
@@ -363,21 +363,11 @@ class MainWindow(QMainWindow):
         self.on_list_open_requested(debrief_id)
 
     def describe_debrief(self, debrief_id: str) -> str:
-        """One line naming a debrief: outcome, stage, when, main reason, competitor."""
+        """One line naming a debrief: account, outcome, stage, when, main reason."""
         debrief = self.services.reader.get(debrief_id, include_deleted=True)
-        if debrief is None or debrief.outcome is None or debrief.stage is None:
+        if debrief is None:
             return self.tr("A debrief that is no longer on this computer")
-        parts = [outcome_label(debrief.outcome), stage_label(debrief.stage)]
-        if debrief.created_at is not None:
-            parts.append(moment_text(debrief.created_at))
-        main = next((r for r in debrief.reasons if r.primary), None)
-        if main is not None:
-            parts.append(self.form.context.taxonomy.label(main.code, main.detail))
-        if debrief.competitor:
-            parts.append(debrief.competitor)
-        if debrief.deleted:
-            parts.append(self.tr("deleted"))
-        return " \u00b7 ".join(parts)
+        return debrief_line(debrief, self.form.context.taxonomy)
 
     def on_sync_lists_changed(self, rules: Rules) -> None:
         """The server's reason list, segments and contest rules replace the shipped ones."""

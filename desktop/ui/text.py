@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
-from sync.domain.debrief import Evidence, Outcome, Stage
+from sync.domain.debrief import Debrief, Evidence, Outcome, Stage
 from sync.domain.text import Message
+
+if TYPE_CHECKING:
+    from sync.domain.taxonomy import Taxonomy
 
 # lupdate files a module-level tr() and the domain's N_() under the empty context (see
 # desktop.ui.translations), so they are looked up there.
@@ -92,3 +96,20 @@ def stage_label(stage: Stage) -> str:
 def evidence_label(evidence: Evidence) -> str:
     return {Evidence.CUSTOMER_SAID: tr("customer said so"),
             Evidence.MY_READ: tr("my read")}[evidence]
+
+
+def debrief_line(debrief: Debrief, taxonomy: Taxonomy) -> str:
+    """One line naming a debrief for the rep: account, outcome, stage, when, main
+    reason, competitor, and "deleted" for a deleted one."""
+    parts = [debrief.account_name] if debrief.account_name else []
+    if debrief.outcome is not None and debrief.stage is not None:
+        parts += [outcome_label(debrief.outcome), stage_label(debrief.stage)]
+    parts.append(moment_text(debrief.created_at))
+    main = debrief.primary_reason
+    if main is not None:
+        parts.append(taxonomy.label(main.code, main.detail))
+    if debrief.competitor:
+        parts.append(debrief.competitor)
+    if debrief.deleted:
+        parts.append(tr("deleted"))
+    return " \u00b7 ".join(part for part in parts if part)
