@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,13 @@ from desktop.ui.server_connection import (
     missing_certificate_file,
     sign_in,
 )
-from sync.client.status import StatusKind, SyncStatus, not_connected, settled
+from sync.client.status import (
+    StatusKind,
+    SyncStatus,
+    not_connected,
+    settled,
+    stopped_by_a_bug,
+)
 from sync.domain.clock import Clock
 
 if TYPE_CHECKING:
@@ -112,7 +119,7 @@ class SyncRunner(QObject):
             result = RunResult(SyncStatus(StatusKind.SERVER_PROBLEM, error.message), 60.0)
         except Exception as error:
             self.crashed.emit(error)
-            result = None
+            result = self._after_a_bug()
         self.finished.emit(result)
 
     @Slot(object)
@@ -199,6 +206,19 @@ class SyncRunner(QObject):
         assert report.status is not None
         return RunResult(report.status, report.retry_in, report.pulled,
                          self._changed_rules(replica))
+
+    def _after_a_bug(self) -> RunResult | None:
+        """The status after a run that ended on a bug (the crash dialog has it): try
+        again after the usual interval, not at once, so a bug that stays does not loop."""
+        try:
+            replica = self._open()
+            retry_in = self._setup.interval_s
+            retry_at = self._clock.now() + timedelta(seconds=retry_in)
+            return RunResult(stopped_by_a_bug(replica.counts(), replica.last_sync(), retry_at),
+                             retry_in)
+        except Exception:
+            log.exception("could not read the status after a sync bug")
+            return None
 
     def _on_progress(self, done: int, total: int) -> None:
         if self._stopping.is_set():

@@ -84,6 +84,15 @@ def failed(problem: SyncProblem, counts: ReplicaCounts, last_sync: datetime | No
     return _with_counts(kind, problem.message, counts, last_sync, retry_at)
 
 
+def stopped_by_a_bug(counts: ReplicaCounts, last_sync: datetime | None,
+                     retry_at: datetime | None) -> SyncStatus:
+    """After a run that ended on a bug: nothing was lost, and when it tries again."""
+    return _with_counts(StatusKind.SERVER_PROBLEM, Message(N_(
+        "Sync stopped on an unexpected error; it will try again by itself. Your "
+        "debriefs are safe on this computer. The log file has the details for your "
+        "admin.")), counts, last_sync, retry_at)
+
+
 def _with_counts(kind: StatusKind, message: Message, counts: ReplicaCounts,
                  last_sync: datetime | None = None,
                  retry_at: datetime | None = None) -> SyncStatus:
