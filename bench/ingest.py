@@ -60,7 +60,8 @@ def _rows(items: list[dict[str, Any]], rep_id: int, now: datetime, stamp: Callab
             item["reasons_unknown"], item["competitor"], item["deal_value"], item["currency"],
             item["crm_ref"], item["quote"], item["share_quote"],
             stamp(datetime.fromisoformat(item["created_at"])),
-            stamp(datetime.fromisoformat(item["updated_at"])), item["deleted"], stamp(now)))
+            stamp(datetime.fromisoformat(item["updated_at"])), item["deleted"], stamp(now),
+            1))  # the change number, which the push also writes
         reasons += [(item["id"], position, reason["code"], reason["detail"],
                      reason["evidence"], reason["primary"])
                     for position, reason in enumerate(item["reasons"])]

@@ -2,11 +2,16 @@
 
 A client sends `Debrief-Protocol: N`; a server that no longer speaks N answers 426.
 Every answer carries the server's own number, so a client can tell a server too old.
+
+Versions: 1, the first; 2 adds the change feed of a rep's own debriefs (`since` and
+`next_since` on GET /sync/debriefs). A server of version 2 still answers version 1.
 """
 
 PROTOCOL_HEADER = "Debrief-Protocol"
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 OLDEST_CLIENT_PROTOCOL = 1
+
+FEED_START = "0"  # the position before a rep's first change
 
 MAX_BATCH = 500  # debriefs per push
 MAX_PAGE = 500  # rows per page of any list

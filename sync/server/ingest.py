@@ -4,6 +4,11 @@ Each pushed debrief is answered on its own: accepted (stored), duplicate (this o
 newer version is already stored) or rejected (with the problems, nothing stored).
 A newer revision replaces an older one; at the same revision the later edit wins.
 The caller commits before it answers, so "accepted" and "duplicate" mean stored.
+
+Every row a push writes carries that push's number in the rep's change feed
+(`change_seq`). A rep's pushes run one at a time and each takes the next number, so
+the numbers commit in order: a machine that has read the feed up to a position has
+seen every change before it, and `changes` hands it the rest.
 """
 
 from __future__ import annotations
@@ -56,7 +61,8 @@ class Rules:
 REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", "region",
                     "reasons_unknown", "competitor", "deal_value", "currency", "crm_ref",
-                    "quote", "share_quote", "created_at", "updated_at", "deleted", "received_at")
+                    "quote", "share_quote", "created_at", "updated_at", "deleted", "received_at",
+                    "change_seq")
 DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
@@ -91,7 +97,8 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
         newest[debrief.id] = (index, debrief)
     before = {counted.debrief_id: counted
               for counted in rollups.currently_counted(connection, list(newest))}
-    written = _write(connection, rep, [debrief for _, debrief in newest.values()], now)
+    written = _write(connection, rep, [debrief for _, debrief in newest.values()],
+                     (now, next_change(connection, rep)) if newest else (now, 0))
     foreign = _owned_by_others(connection, rep, [i for i in newest if i not in written])
     for debrief_id, (index, debrief) in newest.items():
         results[index] = _answer(debrief, debrief_id in written, debrief_id in foreign)
@@ -118,15 +125,23 @@ def _newer(debrief: Debrief, than: Debrief) -> bool:
     return (debrief.revision, debrief.updated_at) > (than.revision, than.updated_at)
 
 
+def next_change(connection: sa.Connection, rep: User) -> int:
+    """The number of this push in `rep`'s change feed: one more than the last. Taken
+    while the push holds the rep's lock (`serialize`), so numbers commit in order."""
+    last = connection.execute(sa.select(sa.func.max(debriefs.c.change_seq)).where(
+        debriefs.c.rep_id == rep.id)).scalar()
+    return (last or 0) + 1
+
+
 def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
-           now: datetime) -> set[str]:
-    """Upsert `batch` (one version per id); the ids actually written, whose reasons are
-    then replaced."""
+           stamp: tuple[datetime, int]) -> set[str]:
+    """Upsert `batch` (one version per id) stamped with (received at, change number);
+    the ids actually written, whose reasons are then replaced."""
     if not batch:
         return set()
     # In id order: the upsert locks a row it finds even when it leaves it as it is, and
     # two pushes that name the same ids must take them in the same order.
-    rows = sorted((_row(debrief, rep.id, now) for debrief in batch), key=itemgetter(0))
+    rows = sorted((_row(debrief, rep.id, stamp) for debrief in batch), key=itemgetter(0))
     written = {row.id for row in insert_rows(
         connection, debriefs, DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer,
         returning=[debriefs.c.id])}
@@ -171,8 +186,8 @@ def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
     return tuple(validate(debrief, rules.taxonomy, rules.segments))
 
 
-def _row(debrief: Debrief, rep_id: int, now: datetime) -> tuple[Any, ...]:
-    """`debrief` as a row of DEBRIEF_COLUMNS."""
+def _row(debrief: Debrief, rep_id: int, stamp: tuple[datetime, int]) -> tuple[Any, ...]:
+    """`debrief` as a row of DEBRIEF_COLUMNS, stamped with (received at, change number)."""
     assert debrief.created_at is not None and debrief.updated_at is not None
     segment = debrief.segment
     return (debrief.id, rep_id, debrief.revision,
@@ -183,7 +198,7 @@ def _row(debrief: Debrief, rep_id: int, now: datetime) -> tuple[Any, ...]:
             str(debrief.deal_value) if debrief.deal_value is not None else None,
             debrief.currency, debrief.crm_ref,
             debrief.quote if debrief.share_quote else None, debrief.share_quote,
-            debrief.created_at, debrief.updated_at, debrief.deleted, now)
+            debrief.created_at, debrief.updated_at, debrief.deleted, *stamp)
 
 
 def _replace_if_newer(insert: Insert) -> sa.Executable:
@@ -213,3 +228,38 @@ def own_debriefs(connection: sa.Connection, rep: User, after: str | None,
     reasons = stored.reasons_of(connection, [row.id for row in page])
     items = [stored.wire(row, reasons.get(row.id, [])) for row in page]
     return items, (page[-1].id if more else None)
+
+
+@dataclass(frozen=True)
+class FeedPosition:
+    """A place in a rep's change feed: after the row (change number, id). The text form
+    is "N:id", or FEED_START ("0") before the first change."""
+
+    change: int
+    after_id: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> FeedPosition:
+        """The position `text` names (checked by the API's pattern first)."""
+        change, _, after_id = text.partition(":")
+        return cls(int(change), after_id)
+
+    def __str__(self) -> str:
+        return f"{self.change}:{self.after_id}" if self.after_id else str(self.change)
+
+
+def changes(connection: sa.Connection, rep: User, since: FeedPosition,
+            limit: int) -> tuple[list[dict[str, Any]], FeedPosition, bool]:
+    """The rep's debriefs (tombstones too) written after `since`, in feed order: a page
+    of wire dicts, the position after it, and whether more follow."""
+    query = sa.select(debriefs).where(
+        debriefs.c.rep_id == rep.id,
+        sa.tuple_(debriefs.c.change_seq, debriefs.c.id) > sa.tuple_(
+            sa.literal(since.change, sa.BigInteger), sa.literal(since.after_id)))
+    rows = connection.execute(query.order_by(debriefs.c.change_seq, debriefs.c.id)
+                              .limit(limit + 1)).all()
+    page, more = rows[:limit], len(rows) > limit
+    reasons = stored.reasons_of(connection, [row.id for row in page])
+    items = [stored.wire(row, reasons.get(row.id, [])) for row in page]
+    after = FeedPosition(page[-1].change_seq, page[-1].id) if page else since
+    return items, after, more

@@ -98,7 +98,11 @@ debriefs = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    # The push that last wrote the row, numbered per rep (ingest.next_change): the
+    # change feed a rep's other machines pull from. 0 for rows from before the feed.
+    sa.Column("change_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_debriefs_rep_id_id", "rep_id", "id"),  # pull: a rep's own, by id
+    sa.Index("ix_debriefs_rep_id_change_seq_id", "rep_id", "change_seq", "id"),  # feed
     sa.Index("ix_debriefs_rep_id_created_at", "rep_id", "created_at"),  # contests
     sa.Index("ix_debriefs_created_at", "created_at"),  # insights over a period
 )

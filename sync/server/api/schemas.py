@@ -17,6 +17,8 @@ MAX_OFFSET = 1_000_000
 DEFAULT_PAGE = 100
 
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+# A place in a rep's change feed: "0" (the start), or "N:id" from an earlier answer.
+FEED_POSITION = rf"^(0|[1-9][0-9]{{0,17}})(:{DEBRIEF_ID[1:-1]})?$"
 
 
 def _no_nul(value: str) -> str:
@@ -142,7 +144,13 @@ class PushOut(BaseModel):
 
 class DebriefPage(BaseModel):
     items: list[DebriefOut]
-    next_cursor: str | None
+    next_cursor: str | None = Field(
+        description="paging by id (`cursor`): pass it back as `cursor`; null at the end")
+    next_since: str | None = Field(
+        default=None, description="paging by the change feed (`since`): pass it back as "
+        "`since`, now for the next page or later for what changed since; null when "
+        "paging by id")
+    more: bool = Field(description="whether another page follows")
 
 
 class ConfigOut(BaseModel):

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query
 from sync.protocol import MAX_PAGE, PROTOCOL_VERSION
 from sync.server import ingest
 from sync.server.accounts import User
-from sync.server.api.deps import Reading, State, require_role
+from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
     DEBRIEF_ID,
     DEFAULT_PAGE,
+    FEED_POSITION,
     SIGNED_IN,
     ConfigOut,
     DebriefPage,
@@ -49,12 +50,27 @@ def push(body: PushIn, state: State, rep: Rep) -> PushOut:
 @router.get("/debriefs")
 def own_debriefs(connection: Reading, rep: Rep,
                  cursor: Annotated[str | None, Query(pattern=DEBRIEF_ID)] = None,
+                 since: Annotated[str | None, Query(pattern=FEED_POSITION, description=(
+                     "a position in the rep's change feed: \"0\" for the start, else "
+                     "the `next_since` of an earlier answer"))] = None,
                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                  ) -> DebriefPage:
     """The rep's own debriefs (deleted ones as tombstones), for a second machine.
-    Pass `next_cursor` back as `cursor` until it is null."""
+
+    By id: pass `next_cursor` back as `cursor` until it is null. By the change feed
+    (protocol 2): start from `since=0`, pass `next_since` back while `more` is true,
+    and keep the last `next_since`: sent later, it gives only what changed after it."""
+    if since is not None:
+        if cursor is not None:
+            raise field_error(422, ["query", "since"], "give either cursor or since, not "
+                              "both", "value_error")
+        items, after, more = ingest.changes(connection, rep,
+                                            ingest.FeedPosition.parse(since), limit)
+        return DebriefPage.model_validate({"items": items, "next_cursor": None,
+                                           "next_since": str(after), "more": more})
     items, next_cursor = ingest.own_debriefs(connection, rep, cursor, limit)
-    return DebriefPage.model_validate({"items": items, "next_cursor": next_cursor})
+    return DebriefPage.model_validate({"items": items, "next_cursor": next_cursor,
+                                       "more": next_cursor is not None})
 
 
 @router.get("/config")
