@@ -20,7 +20,8 @@ from sync.domain.clock import to_iso
 _CONNECTION = "server_connection"  # what the app syncs with now (deleted at sign-out)
 _SYNCED_WITH = "synced_with"  # what the sync state in this store refers to (kept)
 # What a sync state of one server says, dropped when the store starts over with another.
-_PER_SERVER_KEYS = ("pull_cursor", "last_complete_pull", "last_sync", "config")
+_PER_SERVER_KEYS = ("feed_position", "full_pull_running", "last_complete_pull",
+                    "last_full_pull", "pull_cursor", "last_sync", "config")
 
 
 @dataclass(frozen=True)

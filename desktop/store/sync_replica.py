@@ -44,14 +44,18 @@ from sync.domain.sync_state import (
 )
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.wire import to_wire
+from sync.protocol import FEED_START
 
 _WAITING = ("synced_revision < revision "
             "AND (refused_revision IS NULL OR refused_revision < revision)")
 _REFUSED = "refused_revision IS NOT NULL AND refused_revision = revision"
 REFUSALS_SHOWN = 100  # refusals handed to the status area; the count covers all
 
-_CURSOR = "pull_cursor"
+_FEED_POSITION = "feed_position"
+_FULL_PULL_RUNNING = "full_pull_running"
 _COMPLETE_PULL = "last_complete_pull"
+_FULL_PULL = "last_full_pull"
+_OLD_CURSOR = "pull_cursor"  # an interrupted pull by id, from before the change feed
 _LAST_SYNC = "last_sync"
 _CONFIG = "config"
 
@@ -113,7 +117,7 @@ class SyncReplica:
 
     # --- pull -------------------------------------------------------------------------
 
-    def apply_pulled(self, debriefs: Sequence[Debrief], next_cursor: str | None,
+    def apply_pulled(self, debriefs: Sequence[Debrief], position: str, *, complete: bool,
                      pulled_at: datetime) -> PullOutcome:
         added = updated = conflicts = 0
         with self.store.transaction() as conn:
@@ -123,11 +127,12 @@ class SyncReplica:
                 updated += merged in (_Merged.UPDATED, _Merged.UPDATED_KEEPING_LOCAL)
                 conflicts += merged in (_Merged.UPDATED_KEEPING_LOCAL,
                                         _Merged.LOCAL_KEPT_WITH_COPY)
-            if next_cursor is None:
-                _delete(conn, _CURSOR)
+            _put(conn, _FEED_POSITION, position, pulled_at)
+            if complete:
                 _put(conn, _COMPLETE_PULL, to_iso(pulled_at), pulled_at)
-            else:
-                _put(conn, _CURSOR, next_cursor, pulled_at)
+                if _get(conn, _FULL_PULL_RUNNING) is not None:
+                    _delete(conn, _FULL_PULL_RUNNING)
+                    _put(conn, _FULL_PULL, to_iso(pulled_at), pulled_at)
         return PullOutcome(added=added, updated=updated, conflicts=conflicts)
 
     def _merge(self, conn: sqlite3.Connection, remote: Debrief, now: datetime) -> _Merged:
@@ -171,11 +176,24 @@ class SyncReplica:
             "refused_revision = NULL, refusal = NULL WHERE id = :id",
             {"rev": debrief.revision, "id": debrief.id})
 
-    def pull_cursor(self) -> str | None:
-        return _get(self.conn, _CURSOR)
+    def feed_position(self) -> str | None:
+        return _get(self.conn, _FEED_POSITION)
+
+    def begin_full_pull(self, started_at: datetime) -> None:
+        with self.store.transaction() as conn:
+            _put(conn, _FEED_POSITION, FEED_START, started_at)
+            _put(conn, _FULL_PULL_RUNNING, to_iso(started_at), started_at)
+            _delete(conn, _OLD_CURSOR)
+
+    def full_pull_running(self) -> bool:
+        return _get(self.conn, _FULL_PULL_RUNNING) is not None
 
     def last_complete_pull(self) -> datetime | None:
         value = _get(self.conn, _COMPLETE_PULL)
+        return from_iso(value) if value else None
+
+    def last_full_pull(self) -> datetime | None:
+        value = _get(self.conn, _FULL_PULL)
         return from_iso(value) if value else None
 
     # --- config and bookkeeping -------------------------------------------------------

@@ -88,7 +88,8 @@ def keep_sample_copies(paths: AppPaths, clock: SteppingClock) -> None:
         here = store.save(store.get(third).with_changes(crm_ref="OPP-20417"))
         replica.apply_pulled([pulled(older, revision=older.revision + 1,
                                      updated_at=here.updated_at + timedelta(hours=2),
-                                     competitor="Initech")], None, clock.now())
+                                     competitor="Initech")], "1", complete=True,
+                             pulled_at=clock.now())
         shared = pushed(newest)
         mine = store.save(shared.with_changes(
             stage=Stage.SELECTION, competitor="Northwind", deal_value=Decimal("48000"),
@@ -97,7 +98,7 @@ def keep_sample_copies(paths: AppPaths, clock: SteppingClock) -> None:
         replica.apply_pulled([pulled(shared, revision=mine.revision + 1,
                                      updated_at=mine.updated_at + timedelta(minutes=20),
                                      competitor="Acme Analytics", crm_ref="OPP-20388")],
-                             None, clock.now())
+                             "1", complete=True, pulled_at=clock.now())
     finally:
         store.conn.close()
 

@@ -107,11 +107,11 @@ class SyncRunner(QObject):
             self.crashed.emit(error)
 
     @Slot(bool)
-    def run(self, full_pull: bool) -> None:
+    def run(self, pull_now: bool) -> None:
         if self._stopping.is_set():
             return
         try:
-            result: RunResult | None = self._run(full_pull)
+            result: RunResult | None = self._run(pull_now)
         except _Stopped:
             return
         except StoreError as error:
@@ -180,7 +180,7 @@ class SyncRunner(QObject):
 
     # --- one run ------------------------------------------------------------------------
 
-    def _run(self, full_pull: bool) -> RunResult:
+    def _run(self, pull_now: bool) -> RunResult:
         from sync.client.problems import ProblemKind, SyncProblem, sign_in_needed
         from sync.client.status import failed, syncing
 
@@ -200,7 +200,7 @@ class SyncRunner(QObject):
                                         replica.last_sync(), None))
             engine.central.use_token(token)
         self.status.emit(syncing(0, replica.counts().waiting))
-        report = engine.run_once(self._on_progress, full_pull=full_pull)
+        report = engine.run_once(self._on_progress, pull_now=pull_now)
         if any(problem.kind is ProblemKind.SIGN_IN for problem in report.errors):
             self._vault().forget(connection.url, connection.username)
         assert report.status is not None

@@ -87,7 +87,7 @@ class SyncWorker(QObject):
         self.running = False
         self.last_status: SyncStatus | None = None
         self._again = False
-        self._full_pull = False
+        self._pull_now = False
         self._follow_ups = 0
 
     # --- what the window calls ------------------------------------------------------------
@@ -100,11 +100,11 @@ class SyncWorker(QObject):
             self._report_status.emit()
             self.sync_soon(self.setup.start_delay_ms)
 
-    def sync_soon(self, delay_ms: int, *, full_pull: bool = False) -> None:
+    def sync_soon(self, delay_ms: int, *, pull_now: bool = False) -> None:
         """Sync in `delay_ms` (or sooner if a sync is already due sooner)."""
         if self._stopping.is_set():
             return
-        self._full_pull = self._full_pull or full_pull
+        self._pull_now = self._pull_now or pull_now
         if self.running:
             self._again = True
             return
@@ -115,7 +115,7 @@ class SyncWorker(QObject):
     def sync_now(self) -> None:
         """The rep asked: push, and pull everything, right away."""
         self._follow_ups = 0
-        self.sync_soon(0, full_pull=True)
+        self.sync_soon(0, pull_now=True)
 
     def after_save(self) -> None:
         if self.server_set:
@@ -147,8 +147,8 @@ class SyncWorker(QObject):
             return
         self._ensure_thread()
         self.running = True
-        full_pull, self._full_pull = self._full_pull, False
-        self._run.emit(full_pull)
+        pull_now, self._pull_now = self._pull_now, False
+        self._run.emit(pull_now)
 
     def on_runner_status(self, status: SyncStatus) -> None:
         self.last_status = status

@@ -30,7 +30,8 @@ from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-OLDEST_SERVER_PROTOCOL = 1  # the oldest central store this app can sync with
+OLDEST_SERVER_PROTOCOL = 2  # the oldest central store this app can sync with:
+# 2 has the change feed the pull reads
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,13 @@ class ItemAnswer:
 
 
 @dataclass(frozen=True)
-class DebriefPage:
+class FeedPage:
+    """A page of the rep's change feed: wire dicts, the position after them, and
+    whether another page follows."""
+
     items: list[dict[str, Any]]
-    next_cursor: str | None
+    next_since: str
+    more: bool
 
 
 def server_address(text: str, *, allow_plain_http: bool = False) -> str:
@@ -177,12 +182,12 @@ class CentralStore:
                                           for p in r.get("problems") or ()))
                 for r in body["results"]]
 
-    def own_debriefs(self, cursor: str | None, limit: int) -> DebriefPage:
-        params: dict[str, Any] = {"limit": limit}
-        if cursor is not None:
-            params["cursor"] = cursor
-        body = self._call("GET", "/sync/debriefs", params=params)
-        return DebriefPage(items=list(body["items"]), next_cursor=body.get("next_cursor"))
+    def changes(self, since: str, limit: int) -> FeedPage:
+        """The rep's own debriefs written after feed position `since` (FEED_START for
+        all), a page at a time."""
+        body = self._call("GET", "/sync/debriefs", params={"since": since, "limit": limit})
+        return FeedPage(items=list(body["items"]), next_since=body["next_since"],
+                        more=bool(body["more"]))
 
     def config(self) -> dict[str, Any]:
         """The taxonomy, segment lists and contest rules the central store uses."""

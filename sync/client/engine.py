@@ -28,7 +28,7 @@ from sync.domain.sync_state import PulledConfig, Refusal, RefusedField
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
 from sync.domain.wire import WIRE_FIELDS, from_wire, to_wire
-from sync.protocol import MAX_BATCH, MAX_PAGE
+from sync.protocol import FEED_START, MAX_BATCH, MAX_PAGE
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +61,15 @@ class SyncEngine:
     """Syncs one local replica with one central store for one rep.
 
     `rep` is the name pulled debriefs are stored under on this machine. Tests (and the
-    app) choose the batch and page sizes, how often the full pull of debriefs runs
-    (`pull_interval`), the clock and the back-off's random source.
+    app) choose the batch and page sizes, how often the rep's debriefs are pulled
+    (`pull_interval`: what changed since the last pull) and pulled whole
+    (`full_pull_interval`), the clock and the back-off's random source.
     """
 
     def __init__(self, central: CentralStore, replica: LocalReplica, *, rep: str,
                  clock: Clock, backoff: Backoff | None = None, batch_size: int = 250,
-                 page_size: int = MAX_PAGE, pull_interval: timedelta = timedelta(minutes=15)):
+                 page_size: int = MAX_PAGE, pull_interval: timedelta = timedelta(minutes=15),
+                 full_pull_interval: timedelta = timedelta(days=1)):
         if not 1 <= batch_size <= MAX_BATCH or not 1 <= page_size <= MAX_PAGE:
             raise ValueError(f"batch and page sizes go from 1 to {MAX_BATCH}")
         self.central = central
@@ -78,6 +80,7 @@ class SyncEngine:
         self.batch_size = batch_size
         self.page_size = page_size
         self.pull_interval = pull_interval
+        self.full_pull_interval = full_pull_interval
         self.failures = 0  # runs in a row that ended in a failure
 
     def status(self) -> SyncStatus:
@@ -85,12 +88,12 @@ class SyncEngine:
         return settled(self.replica.counts(), self.replica.last_sync())
 
     def run_once(self, progress: Progress | None = None, *,
-                 full_pull: bool = False) -> SyncReport:
-        """Push, then pull (when due, or `full_pull`), then record the outcome."""
+                 pull_now: bool = False) -> SyncReport:
+        """Push, then pull (when due, or `pull_now`), then record the outcome."""
         report = SyncReport(started_at=self.clock.now())
         try:
             self._push(report, progress or (lambda done, total: None))
-            if full_pull or self._pull_due():
+            if pull_now or self._pull_due():
                 self._pull_debriefs(report)
                 self._pull_config()
         except SyncProblem as problem:
@@ -180,21 +183,30 @@ class SyncEngine:
 
     def _pull_due(self) -> bool:
         last = self.replica.last_complete_pull()
-        return (last is None or self.replica.pull_cursor() is not None
+        return (last is None or self.replica.full_pull_running()
                 or self.clock.now() - last >= self.pull_interval)
 
     def _pull_debriefs(self, report: SyncReport) -> None:
-        cursor = self.replica.pull_cursor()
+        """Read the rep's change feed on from where this machine stopped. Once a day
+        (`full_pull_interval`) it is read again from the start, a full pull, which
+        heals what no feed position can tell (say, a server restored from a backup)."""
+        last_full = self.replica.last_full_pull()
+        if not self.replica.full_pull_running() and (
+                self.replica.feed_position() is None or last_full is None
+                or self.clock.now() - last_full >= self.full_pull_interval):
+            self.replica.begin_full_pull(self.clock.now())
+        since = self.replica.feed_position() or FEED_START
         while True:
-            page = self.central.own_debriefs(cursor, self.page_size)
+            page = self.central.changes(since, self.page_size)
             debriefs = [d for d in map(self._readable, page.items) if d is not None]
-            next_cursor = page.next_cursor if page.next_cursor != cursor else None
-            outcome = self.replica.apply_pulled(debriefs, next_cursor, self.clock.now())
+            more = page.more and page.next_since != since  # a server that stalls: stop
+            outcome = self.replica.apply_pulled(debriefs, page.next_since, complete=not more,
+                                                pulled_at=self.clock.now())
             report.pulled += len(debriefs)
             report.conflicts += outcome.conflicts
-            if next_cursor is None:
+            if not more:
                 return
-            cursor = next_cursor
+            since = page.next_since
 
     def _readable(self, item: dict[str, Any]) -> Debrief | None:
         """A pulled wire dict as a debrief of this rep; fields this app does not know

@@ -34,22 +34,36 @@ class LocalReplica(Protocol):
         the rep edits them (a higher revision is pushed again)."""
         ...
 
-    def apply_pulled(self, debriefs: Sequence[Debrief], next_cursor: str | None,
+    def apply_pulled(self, debriefs: Sequence[Debrief], position: str, *, complete: bool,
                      pulled_at: datetime) -> PullOutcome:
-        """Merge a page of the rep's debriefs from the central store, and remember where
-        the pull goes on (`next_cursor`; None: the pass is complete, at `pulled_at`).
+        """Merge a page of the rep's change feed from the central store, and remember
+        the feed `position` after it; `complete`: the feed has nothing after it (a full
+        pull that began at the feed's start is then recorded as done, at `pulled_at`).
 
         The higher revision wins, ties by the later `updated_at`; a version that loses
         to another machine's is kept as a conflict copy, never dropped. A local edit
         not yet pushed is replaced only by a version that wins by that rule."""
         ...
 
-    def pull_cursor(self) -> str | None:
-        """Where an interrupted pull of debriefs goes on; None to start a new pass."""
+    def feed_position(self) -> str | None:
+        """How far this machine has read the rep's change feed; None if it never did."""
+        ...
+
+    def begin_full_pull(self, started_at: datetime) -> None:
+        """Read the feed again from its start (the position goes back to the start)."""
+        ...
+
+    def full_pull_running(self) -> bool:
+        """A full pull began and has not reached the end yet (it goes on from where it
+        stopped)."""
         ...
 
     def last_complete_pull(self) -> datetime | None:
-        """When a pull of debriefs last reached the end, or None if it never did."""
+        """When a pull last read the feed to its end, or None if it never did."""
+        ...
+
+    def last_full_pull(self) -> datetime | None:
+        """When a pull from the feed's start last reached its end, or None."""
         ...
 
     def apply_config(self, config: PulledConfig) -> None:

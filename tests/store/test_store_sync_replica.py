@@ -109,7 +109,12 @@ def test_a_migrated_schema_1_database_has_everything_waiting(tmp_path, rules):
         total = conn.execute("SELECT COUNT(*) FROM debrief").fetchone()[0]
         replica = SyncReplica(DebriefStore(conn, path, clock, rules))
         assert replica.counts().waiting == total == len(replica.unsynced(1000))
-        assert replica.pull_cursor() is None and replica.last_sync() is None
+        assert replica.feed_position() is None and replica.last_sync() is None
+
+
+def pull_in(replica, clock, debriefs):
+    """A last page of the change feed holding `debriefs`, pulled now."""
+    return replica.apply_pulled(debriefs, "1", complete=True, pulled_at=clock.now())
 
 
 # --- pulled debriefs ----------------------------------------------------------------------
@@ -118,21 +123,31 @@ def test_a_migrated_schema_1_database_has_everything_waiting(tmp_path, rules):
 def test_a_pulled_debrief_new_here_is_stored_as_synced(store, replica, make_debrief, clock):
     other = make_debrief(store, revision=3, created_at=T0, updated_at=T0, private_notes=None)
 
-    outcome = replica.apply_pulled([remote(other)], "cursor-1", clock.now())
+    outcome = replica.apply_pulled([remote(other)], "3:a", complete=False,
+                                   pulled_at=clock.now())
 
     assert outcome.added == 1
     assert store.get(other.id) == other
     assert waiting_ids(replica) == []
-    assert replica.pull_cursor() == "cursor-1"
+    assert replica.feed_position() == "3:a"
     assert replica.last_complete_pull() is None
 
 
-def test_the_cursor_is_cleared_and_the_pass_recorded_at_the_end(replica, clock):
-    replica.apply_pulled([], "cursor-1", clock.now())
+def test_a_full_pull_starts_over_and_is_recorded_once_it_reaches_the_end(replica, clock):
+    replica.apply_pulled([], "7:z", complete=True, pulled_at=clock.now())
+    assert replica.last_full_pull() is None  # it did not begin at the start
+
+    started = clock.now()
+    replica.begin_full_pull(started)
+    assert (replica.feed_position(), replica.full_pull_running()) == ("0", True)
+    replica.apply_pulled([], "5:a", complete=False, pulled_at=clock.now())
+    assert replica.full_pull_running() and replica.last_full_pull() is None
     end = clock.now()
-    replica.apply_pulled([], None, end)
-    assert replica.pull_cursor() is None
-    assert replica.last_complete_pull() == end
+    replica.apply_pulled([], "9:b", complete=True, pulled_at=end)
+
+    assert not replica.full_pull_running()
+    assert replica.feed_position() == "9:b"
+    assert replica.last_complete_pull() == replica.last_full_pull() == end
 
 
 def test_a_pulled_version_the_server_holds_already_marks_it_synced(store, replica,
@@ -140,7 +155,7 @@ def test_a_pulled_version_the_server_holds_already_marks_it_synced(store, replic
     # The push was committed but its answer was lost: the pull proves it arrived.
     mine = store.save(make_debrief(store, private_notes="mine"))
 
-    replica.apply_pulled([remote(mine)], None, clock.now())
+    pull_in(replica, clock, [remote(mine)])
 
     assert waiting_ids(replica) == []
     assert store.get(mine.id) == mine
@@ -153,7 +168,7 @@ def test_an_older_pulled_version_never_replaces_a_newer_local_one(store, replica
     replica.mark_synced([(first.id, 1)])
     newer = store.save(first.with_changes(competitor="Hooli"))  # not pushed yet
 
-    replica.apply_pulled([remote(first)], None, clock.now())
+    pull_in(replica, clock, [remote(first)])
 
     assert store.get(first.id) == newer
     assert waiting_ids(replica) == [first.id]
@@ -163,7 +178,7 @@ def test_an_older_pulled_version_never_replaces_a_newer_local_one(store, replica
 def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
         store, replica, make_debrief, clock):
     pulled = make_debrief(store, revision=2, created_at=T0, updated_at=T0)
-    replica.apply_pulled([remote(pulled)], None, clock.now())  # came from the other machine
+    pull_in(replica, clock, [remote(pulled)])  # came from the other machine
     edited = store.save(store.get(pulled.id).with_changes(
         private_notes="only here", account_name="Nordbank", quote="between us",
         share_quote=False))
@@ -172,7 +187,7 @@ def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
                    + timedelta(hours=1), competitor="Umbrella")
     assert later.private_notes is None and later.quote is None
 
-    outcome = replica.apply_pulled([later], None, clock.now())
+    outcome = pull_in(replica, clock, [later])
 
     now_here = store.get(pulled.id)
     assert (now_here.revision, now_here.competitor) == (later.revision, "Umbrella")
@@ -187,10 +202,10 @@ def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
 def test_a_newer_pulled_version_over_a_pulled_one_keeps_no_copy(store, replica,
                                                                 make_debrief, clock):
     pulled = make_debrief(store, revision=2, created_at=T0, updated_at=T0)
-    replica.apply_pulled([remote(pulled)], None, clock.now())
+    pull_in(replica, clock, [remote(pulled)])
     later = remote(pulled, revision=3, updated_at=T0 + timedelta(hours=1), competitor="X")
 
-    outcome = replica.apply_pulled([later], None, clock.now())
+    outcome = pull_in(replica, clock, [later])
 
     assert (outcome.updated, outcome.conflicts) == (1, 0)
     assert store.get(pulled.id).competitor == "X"
@@ -203,7 +218,7 @@ def test_a_winning_pulled_version_replaces_a_local_edit_and_keeps_it_as_a_copy(
     local_edit = store.save(mine.with_changes(competitor="Hooli"))  # revision 2, unpushed
     theirs = remote(mine, revision=3, updated_at=local_edit.updated_at, competitor="Initech")
 
-    replica.apply_pulled([theirs], None, clock.now())
+    pull_in(replica, clock, [theirs])
 
     now_here = store.get(mine.id)
     assert (now_here.revision, now_here.competitor) == (3, "Initech")
@@ -223,12 +238,12 @@ def test_a_tie_goes_to_the_later_edit(store, replica, make_debrief, clock):
     later = remote(local_edit, updated_at=local_edit.updated_at + timedelta(seconds=1),
                    competitor="Globex")
 
-    replica.apply_pulled([earlier], None, clock.now())
+    pull_in(replica, clock, [earlier])
     assert store.get(mine.id) == local_edit  # the local edit is later: it stays, waiting
     assert waiting_ids(replica) == [mine.id]
     assert [c.debrief.competitor for c in replica.conflict_copies()] == ["Initech"]
 
-    replica.apply_pulled([later], None, clock.now())
+    pull_in(replica, clock, [later])
     assert store.get(mine.id).competitor == "Globex"
     assert waiting_ids(replica) == []
     assert sorted(c.debrief.competitor for c in replica.conflict_copies()) == [
@@ -244,14 +259,14 @@ def test_a_losing_version_from_another_machine_is_kept_as_a_copy(store, replica,
     theirs = remote(mine, revision=2, updated_at=local.updated_at + timedelta(hours=1),
                     competitor="Initech")  # edited elsewhere from revision 1
 
-    outcome = replica.apply_pulled([theirs], None, clock.now())
+    outcome = pull_in(replica, clock, [theirs])
 
     assert store.get(mine.id) == local  # higher revision wins; pushed next
     assert waiting_ids(replica) == [mine.id]
     assert outcome.conflicts == 1
     [copy] = replica.conflict_copies(mine.id)
     assert (copy.debrief.competitor, copy.debrief.revision) == ("Initech", 2)
-    replica.apply_pulled([theirs], None, clock.now())  # pulled again: one copy, not two
+    pull_in(replica, clock, [theirs])  # pulled again: one copy, not two
     assert len(replica.conflict_copies()) == 1
 
 
@@ -259,9 +274,8 @@ def test_a_pulled_tombstone_deletes_here(store, replica, make_debrief, clock):
     mine = store.save(make_debrief(store, account_name="Nordbank"))
     replica.mark_synced([(mine.id, 1)])
 
-    replica.apply_pulled([remote(mine, revision=2, deleted=True,
-                                 updated_at=mine.updated_at + timedelta(minutes=1))],
-                         None, clock.now())
+    pull_in(replica, clock, [remote(mine, revision=2, deleted=True,
+                                 updated_at=mine.updated_at + timedelta(minutes=1))])
 
     assert store.get(mine.id) is None
     gone = store.get(mine.id, include_deleted=True)
@@ -273,7 +287,7 @@ def test_a_pulled_tombstone_of_a_debrief_never_seen_here_is_skipped(store, repli
                                                                    make_debrief):
     bare = Debrief(id=store.ids.new_id(), rep="x", revision=4, created_at=T0,
                    updated_at=T0, deleted=True)
-    assert replica.apply_pulled([bare], None, clock.now()).added == 0
+    assert pull_in(replica, clock, [bare]).added == 0
     assert store.get(bare.id, include_deleted=True) is None
 
 
@@ -305,11 +319,11 @@ def test_the_last_sync_is_remembered(replica, clock):
 def test_an_edit_of_an_older_copy_keeps_the_version_pulled_meanwhile(store, replica,
                                                                     make_debrief, clock):
     first = make_debrief(store, revision=1, created_at=T0, updated_at=T0)
-    replica.apply_pulled([remote(first)], None, clock.now())  # made on another machine
+    pull_in(replica, clock, [remote(first)])  # made on another machine
     opened = store.get(first.id)  # the rep opens it in the form...
     theirs = remote(opened, revision=2, updated_at=opened.updated_at + timedelta(minutes=5),
                     competitor="Initech")
-    replica.apply_pulled([theirs], None, clock.now())  # ...sync pulls another machine's...
+    pull_in(replica, clock, [theirs])  # ...sync pulls another machine's...
 
     saved = store.save(opened.with_changes(competitor="Hooli"))  # ...and the rep saves
 
@@ -330,7 +344,7 @@ def lost_local_edit(store, replica, make_debrief, clock, **local_changes):
     local_edit = store.save(mine.with_changes(competitor="Hooli", **local_changes))
     theirs = remote(mine, revision=3, updated_at=local_edit.updated_at + timedelta(minutes=1),
                     competitor="Initech")
-    replica.apply_pulled([theirs], None, clock.now())
+    pull_in(replica, clock, [theirs])
     return local_edit
 
 
@@ -342,7 +356,7 @@ def lost_remote_edit(store, replica, make_debrief, clock, **remote_changes):
     local = store.save(store.get(mine.id).with_changes(private_notes="newer notes"))
     theirs = remote(mine, revision=2, updated_at=local.updated_at + timedelta(hours=1),
                     **({"competitor": "Initech"} | remote_changes))
-    replica.apply_pulled([theirs], None, clock.now())
+    pull_in(replica, clock, [theirs])
     return local
 
 
@@ -351,11 +365,10 @@ def test_each_copy_says_which_computer_it_was_written_on(store, replica, make_de
     here = lost_local_edit(store, replica, make_debrief, clock)
     there = lost_remote_edit(store, replica, make_debrief, clock)
     first = make_debrief(store, revision=1, created_at=T0, updated_at=T0)
-    replica.apply_pulled([remote(first)], None, clock.now())
+    pull_in(replica, clock, [remote(first)])
     opened = store.get(first.id)
-    replica.apply_pulled([remote(opened, revision=2, competitor="Initech",
-                                 updated_at=opened.updated_at + timedelta(minutes=5))],
-                         None, clock.now())
+    pull_in(replica, clock, [remote(opened, revision=2, competitor="Initech",
+                                 updated_at=opened.updated_at + timedelta(minutes=5))])
     store.save(opened.with_changes(competitor="Hooli"))  # an edit of the older version
 
     assert [c.lost_here for c in replica.conflict_copies(here.id)] == [True]

@@ -5,7 +5,10 @@ conflicts between two machines."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import requests
+from requests.adapters import HTTPAdapter
 from sync_world import new_rep, server_rows
 
 from desktop.store.debriefs import Rules
@@ -200,9 +203,72 @@ def test_the_pull_runs_when_due(machine, rep):
     engine = laptop.make_engine(pull_interval=timedelta(hours=1))
     laptop.save()
     first = engine.run_once()
-    second = engine.run_once()
-    forced = engine.run_once(full_pull=True)
-    assert (first.pulled, second.pulled, forced.pulled) == (1, 0, 1)
+    second = engine.run_once()  # not due: not even asked
+    laptop.clock.advance(timedelta(hours=1))
+    due = engine.run_once()  # due: nothing changed since the first
+    laptop.save()
+    forced = engine.run_once(pull_now=True)  # the new one, pushed by this run
+    assert (first.pulled, second.pulled, due.pulled, forced.pulled) == (1, 0, 0, 1)
+
+
+def test_a_pull_reads_only_what_changed_since_and_all_again_once_a_day(machine, rep):
+    laptop, desk = machine("laptop"), machine("desk", page_size=2)
+    for one in (laptop, desk):
+        one.sign_in(rep)
+    saved = [laptop.save() for _ in range(5)]
+    laptop.sync()
+    assert desk.sync().pulled == 5
+
+    laptop.edit(saved[0].id, competitor="Initech")
+    laptop.store.delete(saved[1].id)
+    laptop.sync()
+    changed = desk.sync()
+
+    assert changed.ok and changed.pulled == 2
+    assert desk.store.get(saved[0].id).competitor == "Initech"
+    assert desk.store.get(saved[1].id) is None
+    assert desk.sync().pulled == 0
+    desk.clock.advance(timedelta(days=1))
+    assert desk.sync().pulled == 5  # the daily full pull reads every one again
+    assert desk.sync().pulled == 0
+
+
+class CableCut(HTTPAdapter):
+    """The network, cut after `pages` pages of the change feed while `armed`."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__()
+        self.pages, self.armed = pages, True
+
+    def send(self, request: requests.PreparedRequest, *args: Any,
+             **kwargs: Any) -> requests.Response:
+        if self.armed and "/sync/debriefs" in (request.url or ""):
+            if self.pages == 0:
+                raise requests.ConnectionError("cable pulled")
+            self.pages -= 1
+        return super().send(request, *args, **kwargs)
+
+
+def test_an_interrupted_full_pull_goes_on_where_it_stopped(machine, rep):
+    laptop = machine("laptop")
+    cable = CableCut(pages=2)
+    session = requests.Session()
+    session.mount("http://", cable)
+    desk = machine("desk", page_size=2, session=session)
+    for one in (laptop, desk):
+        one.sign_in(rep)
+    saved = [laptop.save() for _ in range(5)]
+    laptop.sync()
+
+    cut = desk.sync()
+    assert cut.status.kind is StatusKind.OFFLINE and cut.pulled == 4
+    assert desk.replica.full_pull_running()
+    cable.armed = False
+    rest = desk.sync()
+
+    assert rest.ok and rest.pulled == 1
+    assert set(desk.all_debriefs()) == {d.id for d in saved}
+    assert not desk.replica.full_pull_running()
 
 
 def test_a_debrief_the_server_cannot_read_is_kept_and_the_batch_goes_on(machine, rep,

@@ -39,7 +39,7 @@ def test_no_private_note_account_name_or_unshared_quote_is_ever_sent(machine, re
     assert laptop.sync().ok
     laptop.edit(kept.id, quote="UNSHARED-QUOTE-AFTER-EDIT", private_notes="PRIVATE-NOTE-2")
     laptop.store.delete(shared.id)  # a tombstone carries no private field either
-    report = laptop.sync(full_pull=True)
+    report = laptop.sync(pull_now=True)
 
     assert report.ok and report.pushed == 2
     wire = b"\n".join(recorder.sent)

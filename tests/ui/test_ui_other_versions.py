@@ -53,7 +53,7 @@ def lose_edit_here(window, settle, **theirs) -> Debrief:
         mine = store.save(saved.with_changes(competitor="Hooli"))
         replica.apply_pulled([pulled(saved, revision=3, **theirs,
                                      updated_at=mine.updated_at + timedelta(minutes=1))],
-                             None, store.clock.now())
+                             "1", complete=True, pulled_at=store.clock.now())
         return mine
 
     return on_worker(window, settle, work)
@@ -71,7 +71,7 @@ def lose_edit_there(window, settle, **theirs) -> Debrief:
         here = store.save(store.get(saved.id).with_changes(crm_ref="OPP-1"))
         replica.apply_pulled([pulled(saved, revision=2, updated_at=here.updated_at,
                                      **({"competitor": "Umbrella"} | theirs))],
-                             None, store.clock.now())
+                             "1", complete=True, pulled_at=store.clock.now())
         return here
 
     return on_worker(window, settle, work)
