@@ -22,7 +22,7 @@ from server_world import PASSWORD, People
 
 from sync.domain.clock import SystemClock
 from sync.domain.ids import DebriefIdFactory
-from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol import FEED_START, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server import accounts
 from sync.server.tables import debriefs
 
@@ -49,6 +49,7 @@ class Client:
     accepted: set[str] = field(default_factory=set)
     batches: list[list[dict[str, Any]]] = field(default_factory=list)
     pulled: set[str] = field(default_factory=set)
+    position: str = FEED_START  # how far it has read the rep's change feed
     errors: list[str] = field(default_factory=list)
 
     def sign_in(self) -> None:
@@ -110,16 +111,16 @@ class Client:
             self.batches.append(batch)
 
     def pull(self) -> None:
-        """One to three pages of the rep's own debriefs, as a second machine reads them."""
-        cursor = None
+        """Up to three pages of the rep's change feed from where this machine stopped,
+        as a second machine reads them."""
         for _ in range(self.rng.randint(1, 3)):
-            query = f"?limit={PAGE}" + (f"&cursor={cursor}" if cursor else "")
+            query = f"?limit={PAGE}&since={self.position}"
             page = self.call("pull", "GET", f"/api/v1/sync/debriefs{query}")
             if page is None:
                 return
             self.pulled.update(item["id"] for item in page["items"])
-            cursor = page["next_cursor"]
-            if cursor is None:
+            self.position = page["next_since"]
+            if not page["more"]:
                 return
 
 
