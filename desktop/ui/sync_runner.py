@@ -40,6 +40,7 @@ from sync.client.status import (
     stopped_by_a_bug,
 )
 from sync.domain.clock import Clock
+from sync.domain.sync_state import ReplicaCounts
 
 if TYPE_CHECKING:
     from desktop.keychain import TokenVault
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from sync.client.engine import SyncEngine
 
 log = logging.getLogger(__name__)
+
+BUG_RETRY_CAP_S = 6 * 3600.0  # the longest wait after bugs in a row
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class SyncRunner(QObject):
         self._vault_made: TokenVault | None = setup.vault
         self._engine: SyncEngine | None = None
         self._engine_for: ServerConnection | None = None
+        self._bugs_in_a_row = 0
 
     # --- what the GUI thread asks for ---------------------------------------------------
 
@@ -112,13 +116,19 @@ class SyncRunner(QObject):
             return
         try:
             result: RunResult | None = self._run(pull_now)
+            self._bugs_in_a_row = 0
         except _Stopped:
             return
         except StoreError as error:
             log.warning("sync stopped by the local store: %s", error)
             result = RunResult(SyncStatus(StatusKind.SERVER_PROBLEM, error.message), 60.0)
         except Exception as error:
-            self.crashed.emit(error)
+            self._bugs_in_a_row += 1
+            if self._bugs_in_a_row == 1:
+                self.crashed.emit(error)  # once: the same bug again only goes to the log
+            else:
+                log.error("sync stopped by a bug again (%d in a row)", self._bugs_in_a_row,
+                          exc_info=error)
             result = self._after_a_bug()
         self.finished.emit(result)
 
@@ -207,18 +217,20 @@ class SyncRunner(QObject):
         return RunResult(report.status, report.retry_in, report.pulled,
                          self._changed_rules(replica))
 
-    def _after_a_bug(self) -> RunResult | None:
+    def _after_a_bug(self) -> RunResult:
         """The status after a run that ended on a bug (the crash dialog has it): try
-        again after the usual interval, not at once, so a bug that stays does not loop."""
+        again after the usual interval, twice as long after each bug in a row (up to
+        BUG_RETRY_CAP_S), so a bug that stays neither loops nor nags."""
+        retry_in = min(self._setup.interval_s * 2 ** (self._bugs_in_a_row - 1),
+                       BUG_RETRY_CAP_S)
+        retry_at = self._clock.now() + timedelta(seconds=retry_in)
         try:
             replica = self._open()
-            retry_in = self._setup.interval_s
-            retry_at = self._clock.now() + timedelta(seconds=retry_in)
-            return RunResult(stopped_by_a_bug(replica.counts(), replica.last_sync(), retry_at),
-                             retry_in)
+            counts, last_sync = replica.counts(), replica.last_sync()
         except Exception:
-            log.exception("could not read the status after a sync bug")
-            return None
+            log.exception("could not read the local store after a sync bug")
+            counts, last_sync = ReplicaCounts(), None
+        return RunResult(stopped_by_a_bug(counts, last_sync, retry_at), retry_in)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self._stopping.is_set():

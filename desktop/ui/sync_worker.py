@@ -113,7 +113,7 @@ class SyncWorker(QObject):
         self._timer.start(max(0, delay_ms))
 
     def sync_now(self) -> None:
-        """The rep asked: push, and pull everything, right away."""
+        """The rep asked: push, and pull what changed, right away."""
         self._follow_ups = 0
         self.sync_soon(0, pull_now=True)
 

@@ -70,6 +70,7 @@ class FeedPage:
     items: list[dict[str, Any]]
     next_since: str
     more: bool
+    restarted: bool = False  # the position sent was ahead of the feed: this is from 0
 
 
 def server_address(text: str, *, allow_plain_http: bool = False) -> str:
@@ -187,7 +188,7 @@ class CentralStore:
         all), a page at a time."""
         body = self._call("GET", "/sync/debriefs", params={"since": since, "limit": limit})
         return FeedPage(items=list(body["items"]), next_since=body["next_since"],
-                        more=bool(body["more"]))
+                        more=bool(body["more"]), restarted=bool(body.get("restarted")))
 
     def config(self) -> dict[str, Any]:
         """The taxonomy, segment lists and contest rules the central store uses."""

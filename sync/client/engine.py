@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sync.client import problems
 from sync.client.backoff import Backoff
 from sync.client.central_store import CentralStore, ItemAnswer
 from sync.client.problems import BatchRefused, ProblemKind, SyncProblem
@@ -198,13 +199,19 @@ class SyncEngine:
         since = self.replica.feed_position() or FEED_START
         while True:
             page = self.central.changes(since, self.page_size)
+            if page.more and page.next_since == since:
+                raise problems.offline(self.central.base_url, f"the feed stalled at {since}")
+            if page.restarted and not self.replica.full_pull_running():
+                # This position is ahead of the server's feed (say, a server restored
+                # from a backup): it answered from the start, so this is a full pull.
+                self.replica.begin_full_pull(self.clock.now())
             debriefs = [d for d in map(self._readable, page.items) if d is not None]
-            more = page.more and page.next_since != since  # a server that stalls: stop
-            outcome = self.replica.apply_pulled(debriefs, page.next_since, complete=not more,
+            outcome = self.replica.apply_pulled(debriefs, page.next_since,
+                                                complete=not page.more,
                                                 pulled_at=self.clock.now())
             report.pulled += len(debriefs)
             report.conflicts += outcome.conflicts
-            if not more:
+            if not page.more:
                 return
             since = page.next_since
 

@@ -248,10 +248,31 @@ class FeedPosition:
         return f"{self.change}:{self.after_id}" if self.after_id else str(self.change)
 
 
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[dict[str, Any]]  # wire dicts
+    after: FeedPosition
+    more: bool
+    restarted: bool = False  # `since` was ahead of the feed, so this page is from its start
+
+
 def changes(connection: sa.Connection, rep: User, since: FeedPosition,
-            limit: int) -> tuple[list[dict[str, Any]], FeedPosition, bool]:
-    """The rep's debriefs (tombstones too) written after `since`, in feed order: a page
-    of wire dicts, the position after it, and whether more follow."""
+            limit: int) -> FeedPage:
+    """The rep's debriefs (tombstones too) written after `since`, in feed order. A
+    position beyond the rep's last change (a server restored from a backup, or a new
+    database at the same address) is answered from the start, marked `restarted`."""
+    page = _changes_after(connection, rep, since, limit)
+    if page.items or since.change == 0:
+        return page
+    last = connection.execute(sa.select(sa.func.max(debriefs.c.change_seq)).where(
+        debriefs.c.rep_id == rep.id)).scalar() or 0
+    if since.change <= last:
+        return page
+    return replace(_changes_after(connection, rep, FeedPosition(0), limit), restarted=True)
+
+
+def _changes_after(connection: sa.Connection, rep: User, since: FeedPosition,
+                   limit: int) -> FeedPage:
     query = sa.select(debriefs).where(
         debriefs.c.rep_id == rep.id,
         sa.tuple_(debriefs.c.change_seq, debriefs.c.id) > sa.tuple_(
@@ -262,4 +283,4 @@ def changes(connection: sa.Connection, rep: User, since: FeedPosition,
     reasons = stored.reasons_of(connection, [row.id for row in page])
     items = [stored.wire(row, reasons.get(row.id, [])) for row in page]
     after = FeedPosition(page[-1].change_seq, page[-1].id) if page else since
-    return items, after, more
+    return FeedPage(items, after, more)

@@ -132,6 +132,23 @@ def test_a_feed_read_while_the_rep_pushes_misses_no_change(people: People, new_d
     assert seen == {d["id"]: 8 for d in originals}
 
 
+def test_a_position_ahead_of_the_feed_is_answered_from_the_start(people: People,
+                                                                 new_debrief):
+    """As after a server restored from a backup: the app's position names changes this
+    server never had, and new pushes would get numbers below it."""
+    rep = people("rep")
+    pushed = [new_debrief() for _ in range(3)]
+    rep.api.push(*pushed)
+    _, position = read_feed(rep.api, FEED_START)
+    assert read_feed(rep.api, position) == ([], position)  # caught up: no restart
+
+    answer = rep.api.get("/api/v1/sync/debriefs", params={"since": "999"}).json()
+
+    assert answer["restarted"] is True and answer["more"] is False
+    assert sorted(d["id"] for d in answer["items"]) == sorted(d["id"] for d in pushed)
+    assert answer["next_since"] == position
+
+
 def test_a_bad_feed_position_or_one_with_a_cursor_is_a_422_naming_since(people: People,
                                                                         new_debrief):
     rep = people("rep")

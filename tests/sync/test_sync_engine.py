@@ -233,6 +233,26 @@ def test_a_pull_reads_only_what_changed_since_and_all_again_once_a_day(machine, 
     assert desk.sync().pulled == 0
 
 
+def test_a_position_the_server_never_reached_means_a_full_pull(machine, rep):
+    laptop, desk = machine("laptop"), machine("desk")
+    for one in (laptop, desk):
+        one.sign_in(rep)
+    saved = [laptop.save() for _ in range(3)]
+    laptop.sync()
+    desk.sync()
+    # As after the server was restored from a backup older than the desk's last pull.
+    desk.replica.apply_pulled([], "999", complete=True, pulled_at=desk.clock.now())
+    laptop.edit(saved[0].id, competitor="Initech")
+    laptop.sync()
+
+    report = desk.sync()
+
+    assert report.ok and report.pulled == 3
+    assert desk.store.get(saved[0].id).competitor == "Initech"
+    assert desk.replica.last_full_pull() == desk.replica.last_complete_pull()
+    assert desk.replica.feed_position() != "999"
+
+
 class CableCut(HTTPAdapter):
     """The network, cut after `pages` pages of the change feed while `armed`."""
 

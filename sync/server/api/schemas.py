@@ -151,6 +151,9 @@ class DebriefPage(BaseModel):
         "`since`, now for the next page or later for what changed since; null when "
         "paging by id")
     more: bool = Field(description="whether another page follows")
+    restarted: bool = Field(
+        default=False, description="the `since` sent was ahead of the rep's feed (a "
+        "server restored from a backup): this answer reads the feed from its start")
 
 
 class ConfigOut(BaseModel):

@@ -64,10 +64,10 @@ def own_debriefs(connection: Reading, rep: Rep,
         if cursor is not None:
             raise field_error(422, ["query", "since"], "give either cursor or since, not "
                               "both", "value_error")
-        items, after, more = ingest.changes(connection, rep,
-                                            ingest.FeedPosition.parse(since), limit)
-        return DebriefPage.model_validate({"items": items, "next_cursor": None,
-                                           "next_since": str(after), "more": more})
+        page = ingest.changes(connection, rep, ingest.FeedPosition.parse(since), limit)
+        return DebriefPage.model_validate({
+            "items": page.items, "next_cursor": None, "next_since": str(page.after),
+            "more": page.more, "restarted": page.restarted})
     items, next_cursor = ingest.own_debriefs(connection, rep, cursor, limit)
     return DebriefPage.model_validate({"items": items, "next_cursor": next_cursor,
                                        "more": next_cursor is not None})

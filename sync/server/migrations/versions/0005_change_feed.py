@@ -27,6 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("debriefs", schema=None) as batch_op:
-        batch_op.drop_index("ix_debriefs_rep_id_change_seq_id")
-        batch_op.drop_column("change_seq")
+    op.drop_index("ix_debriefs_rep_id_change_seq_id", table_name="debriefs")
+    # Not a batch (which copies the table on SQLite: dropping the old one would cascade
+    # to every reason); SQLite drops a column in place since 3.35.
+    op.execute("ALTER TABLE debriefs DROP COLUMN change_seq")
