@@ -97,8 +97,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
         newest[debrief.id] = (index, debrief)
     before = {counted.debrief_id: counted
               for counted in rollups.currently_counted(connection, list(newest))}
-    written = _write(connection, rep, [debrief for _, debrief in newest.values()],
-                     (now, next_change(connection, rep)) if newest else (now, 0))
+    written = _write(connection, rep, [debrief for _, debrief in newest.values()], now)
     foreign = _owned_by_others(connection, rep, [i for i in newest if i not in written])
     for debrief_id, (index, debrief) in newest.items():
         results[index] = _answer(debrief, debrief_id in written, debrief_id in foreign)
@@ -125,20 +124,20 @@ def _newer(debrief: Debrief, than: Debrief) -> bool:
     return (debrief.revision, debrief.updated_at) > (than.revision, than.updated_at)
 
 
-def next_change(connection: sa.Connection, rep: User) -> int:
-    """The number of this push in `rep`'s change feed: one more than the last. Taken
-    while the push holds the rep's lock (`serialize`), so numbers commit in order."""
-    last = connection.execute(sa.select(sa.func.max(debriefs.c.change_seq)).where(
-        debriefs.c.rep_id == rep.id)).scalar()
-    return (last or 0) + 1
+def last_change(connection: sa.Connection, rep: User) -> int:
+    """The number of `rep`'s latest change in the feed (0 before the first)."""
+    return connection.execute(sa.select(sa.func.max(debriefs.c.change_seq)).where(
+        debriefs.c.rep_id == rep.id)).scalar() or 0
 
 
 def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
-           stamp: tuple[datetime, int]) -> set[str]:
-    """Upsert `batch` (one version per id) stamped with (received at, change number);
-    the ids actually written, whose reasons are then replaced."""
+           now: datetime) -> set[str]:
+    """Upsert `batch` (one version per id), received at `now`, as the next change of
+    the rep's feed; the ids actually written, whose reasons are then replaced."""
     if not batch:
         return set()
+    # Taken while the push holds the rep's lock (`serialize`): numbers commit in order.
+    stamp = (now, last_change(connection, rep) + 1)
     # In id order: the upsert locks a row it finds even when it leaves it as it is, and
     # two pushes that name the same ids must take them in the same order.
     rows = sorted((_row(debrief, rep.id, stamp) for debrief in batch), key=itemgetter(0))
@@ -223,11 +222,18 @@ def own_debriefs(connection: sa.Connection, rep: User, after: str | None,
     query = sa.select(debriefs).where(debriefs.c.rep_id == rep.id)
     if after is not None:
         query = query.where(debriefs.c.id > after)
-    rows = connection.execute(query.order_by(debriefs.c.id).limit(limit + 1)).all()
-    page, more = rows[:limit], len(rows) > limit
-    reasons = stored.reasons_of(connection, [row.id for row in page])
-    items = [stored.wire(row, reasons.get(row.id, [])) for row in page]
+    page, items, more = _page(connection, query.order_by(debriefs.c.id), limit)
     return items, (page[-1].id if more else None)
+
+
+def _page(connection: sa.Connection, query: sa.Select[Any],
+          limit: int) -> tuple[list[sa.Row[Any]], list[dict[str, Any]], bool]:
+    """Up to `limit` debrief rows of `query`, the same as wire dicts with their reasons,
+    and whether more rows follow."""
+    rows = connection.execute(query.limit(limit + 1)).all()
+    page = rows[:limit]
+    reasons = stored.reasons_of(connection, [row.id for row in page])
+    return page, [stored.wire(row, reasons.get(row.id, [])) for row in page], len(rows) > limit
 
 
 @dataclass(frozen=True)
@@ -262,11 +268,7 @@ def changes(connection: sa.Connection, rep: User, since: FeedPosition,
     position beyond the rep's last change (a server restored from a backup, or a new
     database at the same address) is answered from the start, marked `restarted`."""
     page = _changes_after(connection, rep, since, limit)
-    if page.items or since.change == 0:
-        return page
-    last = connection.execute(sa.select(sa.func.max(debriefs.c.change_seq)).where(
-        debriefs.c.rep_id == rep.id)).scalar() or 0
-    if since.change <= last:
+    if page.items or since.change <= last_change(connection, rep):
         return page
     return replace(_changes_after(connection, rep, FeedPosition(0), limit), restarted=True)
 
@@ -277,10 +279,7 @@ def _changes_after(connection: sa.Connection, rep: User, since: FeedPosition,
         debriefs.c.rep_id == rep.id,
         sa.tuple_(debriefs.c.change_seq, debriefs.c.id) > sa.tuple_(
             sa.literal(since.change, sa.BigInteger), sa.literal(since.after_id)))
-    rows = connection.execute(query.order_by(debriefs.c.change_seq, debriefs.c.id)
-                              .limit(limit + 1)).all()
-    page, more = rows[:limit], len(rows) > limit
-    reasons = stored.reasons_of(connection, [row.id for row in page])
-    items = [stored.wire(row, reasons.get(row.id, [])) for row in page]
+    page, items, more = _page(connection, query.order_by(debriefs.c.change_seq,
+                                                         debriefs.c.id), limit)
     after = FeedPosition(page[-1].change_seq, page[-1].id) if page else since
     return FeedPage(items, after, more)

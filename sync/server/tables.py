@@ -98,7 +98,7 @@ debriefs = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    # The push that last wrote the row, numbered per rep (ingest.next_change): the
+    # The push that last wrote the row, numbered per rep (ingest._write): the
     # change feed a rep's other machines pull from. 0 for rows from before the feed.
     sa.Column("change_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_debriefs_rep_id_id", "rep_id", "id"),  # pull: a rep's own, by id
