@@ -129,10 +129,10 @@ class SyncReplica:
                                         _Merged.LOCAL_KEPT_WITH_COPY)
             _put(conn, _FEED_POSITION, position, pulled_at)
             if complete:
-                _put(conn, _COMPLETE_PULL, to_iso(pulled_at), pulled_at)
+                _put_moment(conn, _COMPLETE_PULL, pulled_at)
                 if _get(conn, _FULL_PULL_RUNNING) is not None:
                     _delete(conn, _FULL_PULL_RUNNING)
-                    _put(conn, _FULL_PULL, to_iso(pulled_at), pulled_at)
+                    _put_moment(conn, _FULL_PULL, pulled_at)
         return PullOutcome(added=added, updated=updated, conflicts=conflicts)
 
     def _merge(self, conn: sqlite3.Connection, remote: Debrief, now: datetime) -> _Merged:
@@ -182,19 +182,17 @@ class SyncReplica:
     def begin_full_pull(self, started_at: datetime) -> None:
         with self.store.transaction() as conn:
             _put(conn, _FEED_POSITION, FEED_START, started_at)
-            _put(conn, _FULL_PULL_RUNNING, to_iso(started_at), started_at)
+            _put_moment(conn, _FULL_PULL_RUNNING, started_at)
             _delete(conn, _OLD_CURSOR)
 
     def full_pull_running(self) -> bool:
         return _get(self.conn, _FULL_PULL_RUNNING) is not None
 
     def last_complete_pull(self) -> datetime | None:
-        value = _get(self.conn, _COMPLETE_PULL)
-        return from_iso(value) if value else None
+        return _moment(self.conn, _COMPLETE_PULL)
 
     def last_full_pull(self) -> datetime | None:
-        value = _get(self.conn, _FULL_PULL)
-        return from_iso(value) if value else None
+        return _moment(self.conn, _FULL_PULL)
 
     # --- config and bookkeeping -------------------------------------------------------
 
@@ -213,11 +211,10 @@ class SyncReplica:
 
     def record_sync(self, finished_at: datetime) -> None:
         with self.store.transaction() as conn:
-            _put(conn, _LAST_SYNC, to_iso(finished_at), finished_at)
+            _put_moment(conn, _LAST_SYNC, finished_at)
 
     def last_sync(self) -> datetime | None:
-        value = _get(self.conn, _LAST_SYNC)
-        return from_iso(value) if value else None
+        return _moment(self.conn, _LAST_SYNC)
 
     def counts(self) -> ReplicaCounts:
         with self._snapshot() as conn:
@@ -317,6 +314,15 @@ def _put(conn: sqlite3.Connection, key: str, value: str, now: datetime) -> None:
         "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
         "updated_at = excluded.updated_at", (key, value, to_iso(now)))
+
+
+def _put_moment(conn: sqlite3.Connection, key: str, moment: datetime) -> None:
+    _put(conn, key, to_iso(moment), moment)
+
+
+def _moment(conn: sqlite3.Connection, key: str) -> datetime | None:
+    value = _get(conn, key)
+    return from_iso(value) if value else None
 
 
 def _delete(conn: sqlite3.Connection, key: str) -> None:
