@@ -32,6 +32,7 @@ from desktop.ui.server_connection import (
     missing_certificate_file,
     sign_in,
 )
+from sync.client.backoff import Backoff
 from sync.client.status import (
     StatusKind,
     SyncStatus,
@@ -221,8 +222,9 @@ class SyncRunner(QObject):
         """The status after a run that ended on a bug (the crash dialog has it): try
         again after the usual interval, twice as long after each bug in a row (up to
         BUG_RETRY_CAP_S), so a bug that stays neither loops nor nags."""
-        retry_in = min(self._setup.interval_s * 2 ** (self._bugs_in_a_row - 1),
-                       BUG_RETRY_CAP_S)
+        interval = self._setup.interval_s
+        retry_in = Backoff(base=interval, cap=max(interval, BUG_RETRY_CAP_S)).ceiling(
+            self._bugs_in_a_row)
         retry_at = self._clock.now() + timedelta(seconds=retry_in)
         try:
             replica = self._open()
