@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale
@@ -42,25 +42,22 @@ def moment_text(moment: datetime | None) -> str:
     "" for none."""
     if moment is None:
         return ""
-    local, locale = moment.astimezone().replace(tzinfo=None), QLocale()
-    if _writes_dates_as_c(locale):
-        return local.strftime("%Y-%m-%d %H:%M")
-    return locale.toString(local, QLocale.FormatType.ShortFormat)
+    return _in_locale(moment.astimezone().replace(tzinfo=None), "%Y-%m-%d %H:%M")
 
 
 def time_text(moment: datetime) -> str:
     """The time of day of `moment` in the rep's time zone, as their locale writes it."""
-    local, locale = moment.astimezone().time(), QLocale()
-    if _writes_dates_as_c(locale):
-        return local.strftime("%H:%M")
-    return locale.toString(local, QLocale.FormatType.ShortFormat)
+    return _in_locale(moment.astimezone().time(), "%H:%M")
 
 
-def _writes_dates_as_c(locale: QLocale) -> bool:
-    """Whether `locale` writes dates as the C locale's "d MM yyyy": no regional
-    settings for dates (LC_TIME=C on Linux, whatever the language is)."""
-    short = QLocale.FormatType.ShortFormat
-    return locale.dateTimeFormat(short) == QLocale.c().dateTimeFormat(short)
+def _in_locale(local: datetime | time, iso_format: str) -> str:
+    """`local` in the locale's short format; `iso_format` where the locale writes dates
+    as the C locale's "d MM yyyy": no regional settings for dates (LC_TIME=C on Linux,
+    whatever the language is)."""
+    locale, short = QLocale(), QLocale.FormatType.ShortFormat
+    if locale.dateTimeFormat(short) == QLocale.c().dateTimeFormat(short):
+        return local.strftime(iso_format)
+    return locale.toString(local, short)
 
 
 def outcome_label(outcome: Outcome) -> str:
