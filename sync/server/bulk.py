@@ -107,7 +107,9 @@ def _driver_executemany(connection: sa.Connection, table: sa.Table, statement: s
         columns, rows = [*columns, *fixed], [(*row, *fixed.values()) for row in rows]
     position = {name: index for index, name in enumerate(columns)}
     pick = [position[name] for name in order]
-    convert = [compiled.binds[name].type.bind_processor(dialect) for name in order]
+    # The dialect's own type (SQLite's DATETIME, not the generic DateTime) formats values.
+    convert = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+               for name in order]
     rows = [tuple(row[index] if to is None else to(row[index])
                   for index, to in zip(pick, convert, strict=True)) for row in rows]
     connection.exec_driver_sql(compiled.string, rows)

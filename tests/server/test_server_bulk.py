@@ -57,6 +57,30 @@ def test_rows_read_back_as_sqlalchemy_writes_them(engine, table):
             table.c.seen_at > datetime(2026, 1, 1, tzinfo=UTC))).scalar_one() == "b"
 
 
+@pytest.mark.parametrize("upsert", [False, True], ids=["insert", "upsert"])
+def test_dates_are_stored_exactly_as_sqlalchemy_stores_them(engine, table, upsert):
+    # On SQLite a date is text, compared as text: a time on the whole second written in
+    # another form ("...00+00:00" against "...00.000000") falls outside a range that
+    # starts at that very moment.
+    midnight = datetime(2026, 11, 1, tzinfo=UTC)
+    row = ("bulk", date(2026, 11, 1), 1, None, midnight, False)
+
+    def keep_newest(insert: Any) -> Any:
+        return insert.on_conflict_do_update(index_elements=[table.c.name],
+                                            set_={"seen_at": insert.excluded.seen_at})
+
+    with engine.begin() as c:
+        insert_rows(c, table, COLUMNS, [row], on_conflict=keep_newest if upsert else None)
+        c.execute(table.insert(), dict(zip(COLUMNS, ("plain", *row[1:]), strict=True)))
+    with engine.connect() as c:
+        as_text = {name: stored for name, *stored in c.execute(sa.select(
+            table.c.name, sa.cast(table.c.seen_at, sa.Text), sa.cast(table.c.month, sa.Text)))}
+        from_midnight = c.execute(sa.select(table.c.name).where(
+            table.c.seen_at >= midnight).order_by(table.c.name)).scalars().all()
+    assert as_text["bulk"] == as_text["plain"]
+    assert from_midnight == ["bulk", "plain"]
+
+
 def test_columns_may_come_in_any_order_and_a_column_of_nulls_is_typed(engine, table):
     order = ("rep", "flag", "moved", "seen_at", "month", "name")
     with engine.begin() as c:
