@@ -8,10 +8,11 @@ database's own work, so `insert_rows` hands them over whole:
   one array. psycopg parses the statement's text in Python, so SQLAlchemy's multi-row
   VALUES for 500 debriefs (9,500 parameters) took longer than storing them; pipelined
   executemany sends a message per row.
-- SQLite: the driver's `executemany`, which loops in C over one prepared statement;
-  with RETURNING (which executemany cannot give back), SQLAlchemy's multi-row VALUES.
+- SQLite: the driver's `executemany`, which loops in C over one prepared statement.
 
-An ON CONFLICT clause and RETURNING work the same on both.
+An ON CONFLICT clause works the same on both. There is no RETURNING (executemany cannot
+give it back): a caller that must know which rows an upsert wrote stamps them with a
+value of its own and reads them back by it (see ingest).
 """
 
 from __future__ import annotations
@@ -27,26 +28,22 @@ OnConflict = Callable[[Insert], sa.Executable]  # the dialect's insert -> with O
 
 
 def insert_rows(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
-                rows: Sequence[tuple[Any, ...]], *, on_conflict: OnConflict | None = None,
-                returning: Sequence[sa.ColumnElement[Any]] = ()) -> list[sa.Row[Any]]:
+                rows: Sequence[tuple[Any, ...]], *, on_conflict: OnConflict | None = None
+                ) -> None:
     """Insert `rows` (a value for each of `columns`, in that order) into `table`, in the
     connection's transaction. `on_conflict` turns the dialect's insert into an upsert
     (it may use `insert.excluded`). The other columns take their fixed or SQL defaults,
-    as with SQLAlchemy. Returns the `returning` columns of the rows written (none if not
-    asked). Rows are written in the order given: sort them by key where another
+    as with SQLAlchemy. Rows are written in the order given: sort them by key where another
     transaction may lock the same rows, so that two never wait on each other."""
     _check(table, columns, rows)
     if not rows:
-        return []
+        return
     if connection.dialect.name == "postgresql":
-        return _unnest(connection, table, columns, rows, on_conflict, returning)
+        _unnest(connection, table, columns, rows, on_conflict)
+        return
     statement: Any = sqlite.insert(table)
     statement = on_conflict(statement) if on_conflict else statement
-    if returning:
-        return list(connection.execute(statement.returning(*returning),
-                                       [dict(zip(columns, row, strict=True)) for row in rows]))
     _driver_executemany(connection, table, statement, columns, rows)
-    return []
 
 
 def _check(table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -65,8 +62,7 @@ def _check(table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ..
 
 
 def _unnest(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
-            rows: Sequence[tuple[Any, ...]], on_conflict: OnConflict | None,
-            returning: Sequence[sa.ColumnElement[Any]]) -> list[sa.Row[Any]]:
+            rows: Sequence[tuple[Any, ...]], on_conflict: OnConflict | None) -> None:
     # Each array is cast to its column's type: psycopg picks an array's type from its
     # Python values, which says nothing for a column of NULLs. Text goes as unbounded
     # text: a cast to varchar(n) would cut a longer value short, where storing it into
@@ -79,12 +75,9 @@ def _unnest(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
         list(columns), sa.select(*(source.c[name] for name in columns))
         .order_by(source.c.row_number))
     statement = on_conflict(statement) if on_conflict else statement
-    if returning:
-        statement = statement.returning(*returning)
     values = {f"a_{index}": list(column)
               for index, column in enumerate(zip(*rows, strict=True))}
-    result = connection.execute(statement, values)
-    return list(result) if returning else []
+    connection.execute(statement, values)
 
 
 def _array_type(column: sa.Column[Any]) -> sa.types.TypeEngine[Any]:

@@ -141,9 +141,11 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     # In id order: the upsert locks a row it finds even when it leaves it as it is, and
     # two pushes that name the same ids must take them in the same order.
     rows = sorted((_row(debrief, rep.id, stamp) for debrief in batch), key=itemgetter(0))
-    written = {row.id for row in insert_rows(
-        connection, debriefs, DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer,
-        returning=[debriefs.c.id])}
+    insert_rows(connection, debriefs, DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer)
+    # The rows the upsert wrote carry this push's change number, which no row had before:
+    # the rep's lock makes it new.
+    written = set(connection.execute(sa.select(debriefs.c.id).where(
+        debriefs.c.rep_id == rep.id, debriefs.c.change_seq == stamp[1])).scalars())
     ids = [debrief.id for debrief in batch if debrief.id in written]
     for chunk in stored.in_chunks(ids):
         connection.execute(debrief_reasons.delete().where(
