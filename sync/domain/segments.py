@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 
@@ -32,6 +33,15 @@ class SegmentLists:
         """The list behind one part of a segment: industry, company_size or region."""
         return {"industry": self.industries, "company_size": self.company_sizes,
                 "region": self.regions}[part]
+
+    def offers(self, part: str, key: str) -> bool:
+        """Whether `key` is on the list behind `part` (checked for every pushed debrief)."""
+        return key in self._keys[part]
+
+    @cached_property
+    def _keys(self) -> dict[str, frozenset[str]]:
+        return {part: frozenset(choice.key for choice in self.choices_for(part))
+                for part in ("industry", "company_size", "region")}
 
     def label(self, part: str, key: str | None) -> str:
         if not key:

@@ -121,7 +121,7 @@ def _segment(debrief: Debrief, segments: SegmentLists | None) -> Iterator[Proble
         return
     for part in SEGMENT_PARTS:
         value = getattr(debrief.segment, part)
-        if value and value not in {c.key for c in segments.choices_for(part)}:
+        if value and not segments.offers(part, value):
             yield Problem(f"segment.{part}",
                           Message(N_("Pick a value from the list."), {}))
 

@@ -35,3 +35,11 @@ def test_label_falls_back_to_the_key_and_blank_for_none():
 def test_choices_for_an_unknown_part_is_a_key_error():
     with pytest.raises(KeyError):
         SegmentLists.from_dict(DOC).choices_for("continent")
+
+
+def test_offers_only_what_is_on_that_part_s_list():
+    lists = SegmentLists.from_dict(DOC)
+    assert lists.offers("region", "nordics")
+    assert not lists.offers("industry", "nordics")  # on another part's list
+    assert not lists.offers("region", "Nordics")  # a label is not a key
+    assert lists == SegmentLists.from_dict(DOC)  # asking leaves equality alone
