@@ -92,20 +92,21 @@ def _driver_executemany(connection: sa.Connection, table: sa.Table, statement: s
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     assert compiled.positional, "SQLite's parameters are positional"
-    order = list(compiled.positiontup or ())
-    fixed = {name: _fixed_default(table.c[name]) if name in table.c
-             else compiled.binds[name].effective_value
-             for name in order if name not in columns}
-    if fixed:
-        columns, rows = [*columns, *fixed], [(*row, *fixed.values()) for row in rows]
-    position = {name: index for index, name in enumerate(columns)}
-    pick = [position[name] for name in order]
-    # The dialect's own type (SQLite's DATETIME, not the generic DateTime) formats values.
-    convert = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-               for name in order]
-    rows = [tuple(row[index] if to is None else to(row[index])
-                  for index, to in zip(pick, convert, strict=True)) for row in rows]
-    connection.exec_driver_sql(compiled.string, rows)
+    # Column by column, so that the loops over rows run in C (zip, map).
+    given: dict[str, Sequence[Any]] = dict(zip(columns, zip(*rows, strict=True), strict=True))
+
+    def parameter(name: str) -> Sequence[Any]:
+        bind = compiled.binds[name]
+        values = given.get(name)
+        if values is None:
+            fixed = _fixed_default(table.c[name]) if name in table.c else bind.effective_value
+            values = [fixed] * len(rows)
+        # The dialect's own type (SQLite's DATETIME, not the generic DateTime) formats.
+        to = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        return values if to is None else list(map(to, values))
+
+    connection.exec_driver_sql(compiled.string, list(zip(
+        *(parameter(name) for name in compiled.positiontup or ()), strict=True)))
 
 
 def _fixed_default(column: sa.Column[Any]) -> Any:
