@@ -17,6 +17,14 @@ Push of PUSHED debriefs, each round a new rep and a new laptop on each side:
 Both push the same debriefs (the same wire items; the laptop holds them as
 `from_wire` made them, written by the store's own `write` in one transaction).
 
+The periodic pull of a rep with PULL_HELD debriefs on the server, CHANGED of them edited
+since the last pull, through the app's client (`CentralStore.changes`), page by page:
+
+- ours: the change feed from the position the last pull reached (what the app does
+  every 15 minutes);
+- baseline: the same feed from the start, every debrief (what a pull without the feed
+  must read, and what the app's daily full pull reads).
+
 Save -> visible on the server, on the "ours" server, in blocks alternating between:
 
 - ours: `DebriefStore.save` returns; the clock starts; `SyncEngine.run_once()`; then a
@@ -48,10 +56,11 @@ from desktop.store.sync_replica import SyncReplica
 from desktop.ui.sync_worker import SyncSetup
 from sync.client.central_store import CentralStore
 from sync.client.engine import SyncEngine
-from sync.domain.clock import SystemClock
+from sync.domain.clock import SystemClock, to_iso
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import score
 from sync.domain.wire import from_wire
+from sync.protocol import FEED_START, MAX_PAGE
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 from sync.server.database import make_engine, migrate
 
@@ -59,6 +68,9 @@ PUSHED = 10_000
 ROUNDS = 3  # timed rounds of PUSHED each way, after a warm-up round of WARM_UP_PUSHED
 WARM_UP_PUSHED = 2 * BATCH
 PUSH_TARGET_OF_BASELINE = 0.7
+PULL_HELD = 5_000  # the rep's debriefs on the server, for the pull
+CHANGED = 10  # of them edited between two pulls
+PULL_ROUNDS = 15
 SAVES = 100  # save -> visible, each way
 BLOCK = 10
 WARM_UP_SAVES = 5
@@ -179,7 +191,53 @@ def measure_push(servers: Servers) -> dict[str, list[float]]:
     return samples
 
 
-# --- 2. save -> visible on the server -------------------------------------------------------
+# --- 2. the periodic pull ----------------------------------------------------------------
+
+
+def _read_feed(central: CentralStore, since: str) -> tuple[str, int]:
+    """Page through the rep's feed from `since` as the engine does; (position, items)."""
+    items = 0
+    while True:
+        page = central.changes(since, MAX_PAGE)
+        items += len(page.items)
+        since = page.next_since
+        if not page.more:
+            return since, items
+
+
+def measure_pull(servers: Servers) -> dict[str, list[float]]:
+    """Milliseconds per pull of a rep holding PULL_HELD debriefs on the "ours" server,
+    CHANGED of them edited before each round: from the last position and from the
+    start, PULL_ROUNDS rounds after a warm-up round, the order turning every round."""
+    url, rep = servers.urls["ours"], servers.new_rep("ours")
+    rng, ids = random.Random(13), DebriefIdFactory(SystemClock())
+    held = _wire_items(PULL_HELD, ids, rng)
+    samples: dict[str, list[float]] = {"ours": [], "baseline": []}
+    with closing(signed_in(url, rep)) as session, \
+            closing(CentralStore(url, clock=SystemClock())) as central:
+        push = push_route(session, url)
+        for at in range(0, len(held), BATCH):
+            push(held[at:at + BATCH])()
+        central.sign_in(rep, PASSWORD)
+        position, _ = _read_feed(central, FEED_START)
+        for turn in range(PULL_ROUNDS + 1):
+            edited = [held[rng.randrange(len(held))] for _ in range(CHANGED)]
+            for item in edited:
+                item.update(revision=item["revision"] + 1, updated_at=to_iso(datetime.now(UTC)))
+            push(list({item["id"]: item for item in edited}.values()))()
+            for way in ("ours", "baseline") if turn % 2 else ("baseline", "ours"):
+                started = time.perf_counter()
+                reached, items = _read_feed(central, position if way == "ours" else FEED_START)
+                took = (time.perf_counter() - started) * 1000
+                assert items == (len({i["id"] for i in edited}) if way == "ours"
+                                 else PULL_HELD), (way, items)
+                if turn:
+                    samples[way].append(took)
+            position = reached
+    return samples
+
+
+# --- 3. save -> visible on the server -------------------------------------------------------
 
 
 def _seen(observer: requests.Session, url: str, after: str | None, debrief_id: str) -> None:
@@ -277,6 +335,7 @@ def run() -> Section:
             ExitStack() as stack:
         servers = Servers(Path(tmp), stack)
         pushed = measure_push(servers)
+        pulled = measure_pull(servers)
         ours, bare = measure_visible(servers)
     rate = {way: PUSHED / median(times) for way, times in pushed.items()}
     p99, bare_p99 = percentile(ours, 0.99), percentile(bare, 0.99)
@@ -285,6 +344,8 @@ def run() -> Section:
         Figure(f"push {PUSHED:,} via SyncEngine, debriefs/s", rate["ours"],
                rate["baseline"], "/s", Target(PUSH_TARGET_OF_BASELINE, of_baseline=True,
                                              at_least=True)),
+        Figure(f"pull, {CHANGED} of {PULL_HELD:,} changed: feed since last pull",
+               median(pulled["ours"]), median(pulled["baseline"]), "ms"),
         Figure(f"save -> on server, engine, p99 of {len(ours)}", p99, bare_p99, "ms",
                Target(VISIBLE_TARGET_MS)),
         Figure("save -> on server, engine, p50", median(ours), median(bare), "ms"),
@@ -304,6 +365,11 @@ def run() -> Section:
         "first sync done (the pull is not due); baseline: the same debriefs as wire "
         f"batches of {BATCH} POSTed to /api/v1/sync/push, bodies encoded beforehand "
         "(bench.ingest.push_route), into a second fresh store",
+        f"pull: a rep with {PULL_HELD:,} debriefs on the server, {CHANGED} edited (one push) "
+        f"before each of {PULL_ROUNDS} rounds after a warm-up, the two ways taking turns, "
+        f"through the app's CentralStore.changes in pages of {MAX_PAGE}; ours from the "
+        "position the last pull reached, baseline the same feed from the start (every "
+        "debrief: what a pull without the feed reads, and the app's daily full pull)",
         f"save -> on server: {SAVES} saves each way after {WARM_UP_SAVES} warm-ups, blocks "
         f"of {BLOCK} alternating; from DebriefStore.save returning, through one "
         "SyncEngine.run_once() (push, mark synced, record the sync), to a GET "
@@ -316,5 +382,6 @@ def run() -> Section:
         "later than the engine row: the '+ debounce' row (its baseline is the bare "
         "push's, without a debounce)",
     ]
-    return Section("7. sync: push 10,000 debriefs; save -> visible on the server",
+    return Section("7. sync: push 10,000 debriefs; pull what changed; save -> visible "
+                   "on the server",
                    figures, notes)
