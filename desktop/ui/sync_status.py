@@ -162,6 +162,7 @@ def field_label(field: str) -> str:
         "segment.region": tr("Region"), "competitor": tr("Competitor"),
         "deal_value": tr("Deal value"), "currency": tr("Currency"), "crm_ref": tr("CRM reference"),
         "quote": tr("Customer quote"), "debrief": tr("The debrief"),
+        "created_at": tr("Date made"), "updated_at": tr("Date edited"),
     }
     return names.get(field, field)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sync.domain.debrief import SEGMENT_PARTS, Debrief, Outcome
@@ -27,6 +28,8 @@ MAX_DEAL_VALUE = Decimal("1000000000000")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _AMOUNT = re.compile(r"(?P<number>[\d.,]+)(?P<suffix>[kKmM]?)")
 _SPACING = str.maketrans("", "", " \u00a0\u202f'\u2019")  # 48 000, 48'000 (Swiss)
+EARLIEST_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no debrief was made before this
+CLOCK_SLACK = timedelta(days=1)  # how far ahead of the receiver a sender's clock may be
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,23 @@ def validate(debrief: Debrief, taxonomy: Taxonomy,
         *_reasons(debrief, taxonomy),
         *_optional_fields(debrief),
     ]
+
+
+def dating_problems(debrief: Debrief, now: datetime) -> list[Problem]:
+    """Dates that cannot be right, seen from the receiving side's clock (`now`): before
+    2000, or later than `now` by more than a day (CLOCK_SLACK, for a clock set a little
+    wrong). A debrief dated in days still to come would earn contest entries for them."""
+    latest = now + CLOCK_SLACK
+    problems = []
+    for field, moment in (("created_at", debrief.created_at),
+                          ("updated_at", debrief.updated_at)):
+        if moment is None:
+            continue
+        if moment < EARLIEST_DATE or moment > latest:
+            problems.append(Problem(field, Message(N_(
+                "Dated {moment}, which cannot be right: check this computer's date and "
+                "time."), {"moment": moment})))
+    return problems
 
 
 def parse_deal_value(text: str) -> Decimal | None:

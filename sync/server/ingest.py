@@ -26,7 +26,7 @@ from sync.domain.debrief import Debrief
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
-from sync.domain.validation import Problem, validate
+from sync.domain.validation import Problem, dating_problems, validate
 from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
@@ -81,7 +81,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     superseded: list[tuple[int, Debrief]] = []  # older versions of an id in the same batch
     for index, item in enumerate(items):
         debrief = from_wire(item, rep.username)
-        problems = _problems(debrief, rules)
+        problems = _problems(debrief, rules, now)
         if problems:
             results[index] = ItemResult(debrief.id, debrief.revision, Status.REJECTED,
                                         problems)
@@ -177,14 +177,16 @@ def _answer(debrief: Debrief, written: bool, foreign: bool) -> ItemResult:
     return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE)
 
 
-def _problems(debrief: Debrief, rules: Rules) -> tuple[Problem, ...]:
+def _problems(debrief: Debrief, rules: Rules, now: datetime) -> tuple[Problem, ...]:
     if debrief.quote is not None and not debrief.share_quote:
         return (Problem("quote", Message(N_("a quote that is not shared never leaves the app"))),)
     if debrief.revision < 1:
         return (Problem("revision", Message(N_("a pushed debrief has revision 1 or more"))),)
     if debrief.deleted:
-        return ()  # a tombstone only needs to be newer; its content no longer counts
-    return tuple(validate(debrief, rules.taxonomy, rules.segments))
+        # A tombstone only needs to be newer: its content, dates included, no longer
+        # counts, and one refused for a wrong clock could never be sent again.
+        return ()
+    return (*dating_problems(debrief, now), *validate(debrief, rules.taxonomy, rules.segments))
 
 
 def _row(debrief: Debrief, rep_id: int, stamp: tuple[datetime, int]) -> tuple[Any, ...]:

@@ -33,6 +33,7 @@ DIMENSIONS = ("outcome", "stage", "industry", "company_size", "region", "competi
 NOT_GIVEN = ""  # the value of a debrief that leaves a dimension empty
 ALL = ""  # the code of a row counting every debrief of its value
 
+LAST_MONTH = date(9999, 12, 1)
 Key = tuple[str, date, str, str, str]  # dimension, month, outcome, value, code
 _KEY_COLUMNS = ("dimension", "month", "outcome", "value", "code")
 _ROW_COLUMNS = (*_KEY_COLUMNS, "debriefs", "rep_lo", "rep_hi")
@@ -177,9 +178,10 @@ def _recount(key: Key) -> sa.Select[Any]:
     counted: sa.ColumnElement[Any] = sa.func.count()
     where = [debriefs.c.deleted.is_(False),
              debriefs.c.created_at >= month_start(month),
-             debriefs.c.created_at < month_start(next_month(month)),
              sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome,
              sa.func.coalesce(column, NOT_GIVEN) == value]
+    if month < LAST_MONTH:  # December 9999 has no next month to end before
+        where.append(debriefs.c.created_at < month_start(next_month(month)))
     if code != ALL:
         # A join, not EXISTS: SQLite would answer EXISTS from the code index, once
         # for every debrief of the month.

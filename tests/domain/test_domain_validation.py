@@ -1,6 +1,7 @@
 """Tests for debrief validation: every problem at once, each naming its field, in plain words."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from sync.domain.validation import (
     MAX_REASONS,
     InvalidDebrief,
     Problem,
+    dating_problems,
     parse_deal_value,
     validate,
 )
@@ -401,3 +403,29 @@ def test_validate_never_raises_and_names_only_known_fields(debrief):
     for problem in validate(debrief, TAXONOMY, SEGMENTS):
         assert problem.field in KNOWN_FIELDS or re.fullmatch(r"reasons\[\d+\]", problem.field)
         assert problem.text.strip()
+
+
+RECEIVED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # the receiver's clock
+WRONG_DATE = "Dated {moment}, which cannot be right: check this computer's date and time."
+
+
+@pytest.mark.parametrize("made", [
+    datetime(2000, 1, 1, tzinfo=UTC), RECEIVED - timedelta(days=400), RECEIVED,
+    RECEIVED + timedelta(days=1)])  # a clock a day ahead is still believed
+def test_dates_from_2000_to_a_day_ahead_are_believed(made):
+    assert dating_problems(lost_debrief(created_at=made, updated_at=made), RECEIVED) == []
+
+
+@pytest.mark.parametrize("made", [
+    datetime(1999, 12, 31, 23, 59, tzinfo=UTC), datetime(1, 1, 1, tzinfo=UTC),
+    RECEIVED + timedelta(days=1, seconds=1), datetime(9999, 12, 15, tzinfo=UTC)])
+def test_a_date_before_2000_or_more_than_a_day_ahead_names_its_field(made):
+    found = dating_problems(lost_debrief(created_at=made, updated_at=RECEIVED), RECEIVED)
+    assert [(p.field, p.message.template) for p in found] == [("created_at", WRONG_DATE)]
+    assert f"{made:%Y-%m-%d %H:%M} UTC" in found[0].text
+
+
+def test_an_edit_dated_ahead_names_updated_at():
+    ahead = RECEIVED + timedelta(days=3)
+    found = dating_problems(lost_debrief(created_at=RECEIVED, updated_at=ahead), RECEIVED)
+    assert [p.field for p in found] == ["updated_at"]

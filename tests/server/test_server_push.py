@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -137,6 +138,27 @@ def test_a_debrief_that_breaks_a_rule_is_rejected_naming_the_field(
     assert statuses(answer) == ["rejected"]
     assert field in [p["field"] for p in answer.json()["results"][0]["problems"]]
     assert stored(engine, bad["id"]) is None
+
+
+def test_a_debrief_dated_ahead_of_the_server_is_rejected_and_the_batch_goes_on(
+        people: People, engine, new_debrief):
+    # A laptop clock set years ahead, or a client making up dates: never stored, so it
+    # earns no contest entries for days to come, and one in December 9999 cannot later
+    # trip the rollup's month arithmetic.
+    rep = people("rep")
+    ahead = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    good = new_debrief()
+    dated = [new_debrief(created_at=ahead, updated_at=ahead),
+             new_debrief(created_at="9999-12-15T10:00:00Z", updated_at="9999-12-15T10:00:00Z")]
+    answer = rep.api.push(good, *dated)
+    assert statuses(answer) == ["accepted", "rejected", "rejected"]
+    for result in answer.json()["results"][1:]:
+        assert [p["field"] for p in result["problems"]] == ["created_at", "updated_at"]
+        assert "check this computer's date and time" in result["problems"][0]["message"]
+    assert [stored(engine, item["id"]) for item in dated] == [None, None]
+    # Deleting it on the laptop sends a tombstone, which is taken: nothing stays refused.
+    tombstone = {**dated[1], "revision": 2, "deleted": True}
+    assert statuses(rep.api.push(tombstone)) == ["accepted"]
 
 
 def test_an_unshared_quote_never_reaches_the_store(people: People, engine, new_debrief):

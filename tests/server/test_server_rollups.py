@@ -235,3 +235,21 @@ def test_a_rep_leaving_a_cell_is_counted_again(store, field):
             reason_rollup.c.dimension == "competitor", reason_rollup.c.code == "")).one()
     assert (acme.debriefs, acme.rep_lo, acme.rep_hi) == (1, field["reps"][1].id,
                                                          field["reps"][1].id)
+
+
+def test_the_last_month_there_is_can_be_counted_again(store, field):
+    # December 9999 has no next month: a debrief stored then (by a server whose clock
+    # says so, or before pushes refused such dates) can still be edited and deleted.
+    far = datetime(9999, 12, 15, tzinfo=UTC)
+    shape = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), far)
+    rep = field["reps"][0]
+    item = debrief_of(shape, DebriefIdFactory(SteppingClock(NOW)).new_id(), 1)
+    for version in (item, {**item, "revision": 2, "competitor": "Globex"},
+                    {**item, "revision": 3, "deleted": True}):
+        with store.begin() as connection:
+            results = ingest.push(connection, rep, [version], CONFIG.rules, far)
+        assert results[0].status is ingest.Status.ACCEPTED, results[0].problems
+    assert_rollup_is_exact(store)
+    with store.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(
+            reason_rollup)).scalar_one() == 0

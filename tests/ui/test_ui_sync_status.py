@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtCore import Qt
 from sync_window import (
     connect_behind_the_window,
@@ -18,6 +19,7 @@ from sync_window import (
 
 from desktop.store.database import prepare
 from desktop.store.server_settings import ServerConnection, save_connection
+from desktop.ui.sync_status import field_label
 from sync.client.central_store import CentralStore
 from sync.client.status import StatusKind
 from sync.domain.debrief import Evidence, Reason
@@ -194,3 +196,10 @@ def test_refusals_written_by_an_earlier_run_show_at_start(
 
     qtbot.waitUntil(lambda: again.sync_area.status.kind is StatusKind.REFUSED, timeout=5000)
     assert [r.debrief_id for r in again.sync_area.status.refusals] == [bad.id]
+
+
+@pytest.mark.parametrize(("field", "label"), [
+    ("reasons[2]", "Reason 3"), ("segment.region", "Region"), ("created_at", "Date made"),
+    ("updated_at", "Date edited"), ("something_new", "something_new")])
+def test_a_refused_field_is_named_in_the_rep_s_words(field, label):
+    assert field_label(field) == label
