@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.debrief import Debrief
+from sync.domain.debrief import SEGMENT_PARTS, Debrief
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
@@ -86,8 +86,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
             results[index] = ItemResult(debrief.id, debrief.revision, Status.REJECTED,
                                         problems)
             continue
-        # A blank competitor is no competitor, and "Acme " is "Acme": one group in insights.
-        debrief = replace(debrief, competitor=(debrief.competitor or "").strip() or None)
+        debrief = _tidy(debrief)
         seen = newest.get(debrief.id)
         if seen is not None and not _newer(debrief, seen[1]):
             superseded.append((index, debrief))
@@ -116,6 +115,15 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
                            + [counted.created_at for counted in replaced])
     assert all(result is not None for result in results)
     return results  # type: ignore[return-value]
+
+
+def _tidy(debrief: Debrief) -> Debrief:
+    """Blank is not given, and "Acme " is "Acme": one group each in insights, whichever
+    way they are counted (the rollup counts blank and missing alike)."""
+    segment = debrief.segment
+    return replace(debrief, competitor=(debrief.competitor or "").strip() or None,
+                   segment=replace(segment, **{part: getattr(segment, part) or None
+                                               for part in SEGMENT_PARTS}))
 
 
 def _newer(debrief: Debrief, than: Debrief) -> bool:

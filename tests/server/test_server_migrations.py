@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -93,3 +94,31 @@ def test_sqlite_is_opened_with_the_pragmas_durability_needs(tmp_path) -> None:
     engine.dispose()
     assert pragma == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
                       "busy_timeout": SQLITE_BUSY_TIMEOUT_MS}
+
+
+def test_blank_segment_values_and_competitors_become_not_given(fresh_engine: sa.Engine) -> None:
+    from alembic import command
+
+    from sync.server.database import _alembic_config
+    from sync.server.tables import debriefs, teams, users
+
+    moment = datetime(2026, 11, 2, tzinfo=UTC)
+    with fresh_engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0005")
+        connection.execute(teams.insert().values(id=1, name="North", created_at=moment))
+        connection.execute(users.insert().values(
+            id=1, username="rep", display_name="Rep", role="rep", team_id=1,
+            password_hash="x", disabled=False, created_at=moment))
+        connection.execute(debriefs.insert(), [
+            {"id": debrief_id, "rep_id": 1, "revision": 1, "industry": industry,
+             "company_size": "", "region": "dach", "competitor": competitor,
+             "reasons_unknown": True, "share_quote": False, "created_at": moment,
+             "updated_at": moment, "deleted": False, "received_at": moment, "change_seq": 1}
+            for debrief_id, industry, competitor in (("a", "", "  "), ("b", "software", "Acme"))])
+    migrate(fresh_engine)
+    with fresh_engine.connect() as connection:
+        rows = connection.execute(sa.select(
+            debriefs.c.id, debriefs.c.industry, debriefs.c.company_size, debriefs.c.region,
+            debriefs.c.competitor).order_by(debriefs.c.id)).all()
+    assert [tuple(row) for row in rows] == [("a", None, None, "dach", None),
+                                            ("b", "software", None, "dach", "Acme")]

@@ -29,8 +29,9 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 MONTHS = (datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 9, 30, 23, tzinfo=UTC),
           datetime(2026, 10, 15, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
 OUTCOMES = (Outcome.LOST, Outcome.WON, Outcome.NO_DECISION)
-INDUSTRIES = (None, *(c.key for c in CONFIG.rules.segments.industries[:2]))
-REGIONS = (None, *(c.key for c in CONFIG.rules.segments.regions[:2]))
+# '' as another client may send it: not given, like None, however insights count it.
+INDUSTRIES = (None, "", *(c.key for c in CONFIG.rules.segments.industries[:2]))
+REGIONS = (None, "", *(c.key for c in CONFIG.rules.segments.regions[:2]))
 COMPETITORS = (None, "Acme", " Acme ", "Globex", "  ")
 
 
