@@ -25,7 +25,12 @@ MAX_CONTEST_DAYS = 5 * 366
 
 
 class RulesError(ValueError):
-    """Contest rules that cannot be used (negative points, a cap below the base...)."""
+    """Contest rules that cannot be used (negative points, a cap below the base...);
+    `rule` names the one at fault (None when the names themselves are unknown)."""
+
+    def __init__(self, message: str, rule: str | None = None):
+        super().__init__(message)
+        self.rule = rule
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,10 @@ class ContestRules:
             value = getattr(self, f.name)
             if (not isinstance(value, int) or isinstance(value, bool)
                     or not 0 <= value <= MAX_RULE):
-                raise RulesError(f"{f.name} must be a whole number from 0 to {MAX_RULE:,}")
+                raise RulesError(f"{f.name} must be a whole number from 0 to {MAX_RULE:,}",
+                                 f.name)
         if self.cap < self.base:
-            raise RulesError("cap must be at least the base entries")
+            raise RulesError("cap must be at least the base entries", "cap")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ContestRules:

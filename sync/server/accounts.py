@@ -23,7 +23,8 @@ _ACCOUNTS_LOCK = "accounts"
 
 
 class AccountError(ValueError):
-    """A request the admin can fix: names the field and says what is wrong."""
+    """A request the admin can fix: names the field (a dotted path for a part of one,
+    "rules.cap") and says what is wrong."""
 
     def __init__(self, field: str, message: str):
         super().__init__(f"{field}: {message}")

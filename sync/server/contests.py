@@ -70,7 +70,8 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
     try:
         parsed = ContestRules.from_dict(rules) if rules is not None else ContestRules()
     except (RulesError, TypeError) as error:
-        raise AccountError("rules", str(error)) from None
+        rule = getattr(error, "rule", None)
+        raise AccountError(f"rules.{rule}" if rule else "rules", str(error)) from None
     contest_id = connection.execute(contests.insert().values(
         team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,
         rules=parsed.to_dict(), created_by=by.id, created_at=now).returning(contests.c.id)

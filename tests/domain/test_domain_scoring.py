@@ -240,8 +240,10 @@ def test_rules_from_dict_rejects_unknown_keys():
     ("cap", MAX_RULE + 1), ("daily_cap", 2**31 - 1), ("min_quote_chars", 10**19),
 ])
 def test_rules_from_dict_rejects_values_that_are_not_whole_numbers_in_range(name, value):
-    with pytest.raises(RulesError, match=f"{name} must be a whole number from 0 to 10,000"):
+    with pytest.raises(RulesError, match=f"{name} must be a whole number from 0 to 10,000"
+                       ) as refused:
         ContestRules.from_dict({name: value})
+    assert refused.value.rule == name
 
 
 def test_the_highest_rules_allowed_keep_a_contest_total_inside_32_bits():
@@ -250,8 +252,9 @@ def test_the_highest_rules_allowed_keep_a_contest_total_inside_32_bits():
 
 
 def test_rules_reject_a_cap_below_the_base():
-    with pytest.raises(RulesError, match="cap must be at least the base entries"):
+    with pytest.raises(RulesError, match="cap must be at least the base entries") as refused:
         ContestRules.from_dict({"base": 3, "cap": 2})
+    assert refused.value.rule == "cap"
 
 
 def test_a_cap_equal_to_the_base_is_allowed():

@@ -112,19 +112,23 @@ def test_bad_contests_are_refused_naming_the_field(people: People):
     [other_team] = other.api.get("/api/v1/auth/me").json()["manages"]
     cases = [
         ({"ends_at": "2026-10-01T00:00:00Z"}, 422, "ends_at"),
-        ({"rules": {"cap": -1}}, 422, "rules"),
+        ({"rules": {"cap": -1}}, 422, "rules.cap"),
+        ({"rules": {"base": 10**30}}, 422, "rules.base"),
+        ({"rules": {"base": 5, "cap": 4}}, 422, "rules.cap"),  # a cap below the base
+        ({"rules": {"base": True}}, 422, "rules.base"),  # JSON true is not a number
+        ({"rules": {"base": "2"}}, 422, "rules.base"),
         ({"rules": {"jackpot": 5}}, 422, "rules"),
         ({"team": "no such team"}, 422, "team"),
         ({"team": other_team}, 403, "team"),
         ({"name": "   "}, 422, "name"),
         ({"starts_at": "2026-11-01T00:00:00"}, 422, "starts_at"),  # no time zone
         ({"starts_at": "0001-01-01T00:30:00+01:00"}, 422, "starts_at"),  # no UTC time
-        ({"rules": {"daily_cap": 2**31 - 1}}, 422, "rules"),
+        ({"rules": {"daily_cap": 2**31 - 1}}, 422, "rules.daily_cap"),
         ({"ends_at": "2036-11-01T00:00:00Z"}, 422, "ends_at"),  # ten years
     ]
     for change, status, field in cases:
         answer = create(manager.api, **{"team": team, **change})
         assert answer.status_code == status, (change, answer.text)
-        assert answer.json()["detail"][0]["loc"] == ["body", field], change
+        assert answer.json()["detail"][0]["loc"] == ["body", *field.split(".")], change
         assert answer.json()["detail"][0]["msg"], change
     assert manager.api.get("/api/v1/contests").json()["items"] == []

@@ -74,7 +74,7 @@ def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut
                 starts_at=body.starts_at, ends_at=body.ends_at, rules=body.rules,
                 now=state.clock.now())
         except AccountError as error:
-            raise field_error(422, ["body", error.field], error.message,
+            raise field_error(422, ["body", *error.field.split(".")], error.message,
                               "value_error") from None
     return contest_out(contest, state)
 
