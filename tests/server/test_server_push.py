@@ -197,6 +197,27 @@ def test_a_timestamp_with_no_utc_time_or_no_zone_is_a_422_naming_it(
 
 
 @pytest.mark.parametrize(("change", "loc"), [
+    ({"deleted": "yes"}, ["deleted"]),  # lax parsing would store a tombstone
+    ({"share_quote": "on"}, ["share_quote"]),
+    ({"reasons_unknown": 1}, ["reasons_unknown"]),
+    ({"revision": "7"}, ["revision"]),
+    ({"revision": True}, ["revision"]),
+    ({"revision": 2.0}, ["revision"]),
+    ({"created_at": 1793000000}, ["created_at"]),  # seconds since 1970, unasked for
+    ({"deal_value": "\u0661\u0662\u0663", "currency": "EUR"}, ["deal_value"]),  # Arabic-Indic
+    ({"reasons": [{"code": "price.too_high", "primary": "true"}]}, ["reasons", 0, "primary"]),
+])
+def test_a_value_of_the_wrong_json_type_is_a_422_naming_it(
+        people: People, engine, new_debrief, change, loc):
+    rep = people("rep")
+    bad = new_debrief(**change)
+    answer = rep.api.push(bad)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "debriefs", 0, *loc]
+    assert stored(engine, bad["id"]) is None
+
+
+@pytest.mark.parametrize(("change", "loc"), [
     ({"competitor": "Acme\x00"}, ["competitor"]),
     ({"quote": "we\x00said", "share_quote": True}, ["quote"]),
     ({"segment": {"industry": "\x00"}}, ["segment", "industry"]),

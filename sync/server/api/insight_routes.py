@@ -36,16 +36,16 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimensi
                   outcome: Outcome | None = None, stage: Stage | None = None,
                   industry: Text = None, company_size: Text = None, region: Text = None,
                   competitor: Text = None,
-                  since: Annotated[datetime | None, Query(
-                      description="debriefs made at or after (ISO 8601)")] = None,
+                  since: Annotated[datetime | None, Query(description=(
+                      "debriefs made at or after (ISO 8601; without a zone, UTC)"))] = None,
                   until: Annotated[datetime | None, Query(
-                      description="debriefs made before (ISO 8601)")] = None,
+                      description="debriefs made before (ISO 8601; without a zone, UTC)")] = None,
                   primary_only: bool = False,
                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                   ) -> ReasonCountsOut:
     """How many debriefs give each reason code, per value of `by`. Groups and cells
-    below the minimum size come back with null counts."""
+    with fewer debriefs than `min_cell`, or from a single rep, are left out."""
     filters = insights.Filters(
         outcome=outcome.value if outcome else None, stage=stage.value if stage else None,
         industry=industry, company_size=company_size, region=region, competitor=competitor,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Evidence, Outcome, Stage
@@ -38,9 +38,19 @@ NameText = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 QuoteText = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
 
 
+def _iso_text(value: Any) -> Any:
+    """A time comes as ISO 8601 text: a bare number (seconds since 1970?) is refused."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("give the time as ISO 8601 text with its zone")
+    return value
+
+
 # A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
 # 1 to 9999 is refused here, naming the field, instead of failing later.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(as_utc)]
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(as_utc)]
+# JSON's true, false and whole numbers only: "yes" is not a tombstone, nor "7" a revision.
+Flag = Annotated[bool, Field(strict=True)]
+Whole = Annotated[int, Field(strict=True)]
 
 
 class Input(BaseModel):
@@ -76,28 +86,28 @@ class ReasonIn(Input):
     code: Text = Field(min_length=1, max_length=64)
     detail: ShortText | None = None
     evidence: Evidence = Evidence.MY_READ
-    primary: bool = False
+    primary: Flag = False
 
 
 class DebriefIn(Input):
     """One debrief as the app pushes it (sync.domain.wire)."""
 
     id: str = Field(pattern=DEBRIEF_ID, description="a UUIDv7 made by the app")
-    revision: int = Field(ge=1, le=2**31 - 1)
+    revision: Whole = Field(ge=1, le=2**31 - 1)
     outcome: Outcome | None = None
     stage: Stage | None = None
     segment: SegmentIn = Field(default_factory=SegmentIn)
     reasons: list[ReasonIn] = Field(default_factory=list, max_length=20)
-    reasons_unknown: bool = False
+    reasons_unknown: Flag = False
     competitor: NameText | None = None
-    deal_value: str | None = Field(default=None, pattern=r"^\d{1,13}(\.\d{1,4})?$")
+    deal_value: str | None = Field(default=None, pattern=r"^[0-9]{1,13}(\.[0-9]{1,4})?$")
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     crm_ref: NameText | None = None
     quote: QuoteText | None = None
-    share_quote: bool = False
+    share_quote: Flag = False
     created_at: UtcDatetime
     updated_at: UtcDatetime
-    deleted: bool = False
+    deleted: Flag = False
 
 
 class DebriefOut(BaseModel):
@@ -172,7 +182,7 @@ class ContestIn(Input):
     prize: Text = Field(min_length=1, max_length=200)
     starts_at: UtcDatetime
     ends_at: UtcDatetime
-    rules: dict[str, int] | None = Field(default=None,
+    rules: dict[str, Whole] | None = Field(default=None,
                                          description="scoring rules; default rules if left out")
 
 
