@@ -292,6 +292,31 @@ def test_a_malformed_json_body_is_a_422(people: People):
     answer = rep.api.post("/api/v1/sync/push", data=b'{"debriefs": [',
                           headers={"Content-Type": "application/json"})
     assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"][0] == "body"
+
+
+@pytest.mark.parametrize("body", [b'{"debriefs": ["\xff\xfe"]}',  # not UTF-8
+                                  b"[" * 5000 + b"]" * 5000])  # deeper than the parser goes
+def test_a_body_that_cannot_be_read_is_a_400_naming_the_body(people: People, body):
+    answer = people("rep").api.post("/api/v1/sync/push", data=body,
+                                    headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert isinstance(answer.json()["detail"], list), answer.text
+    assert [error["loc"] for error in answer.json()["detail"]] == [["body"]]
+
+
+def test_a_body_not_sent_as_json_is_a_415_naming_the_content_type(people: People,
+                                                                  new_debrief):
+    rep = people("rep")
+    body = json.dumps({"debriefs": [new_debrief()]})
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {"Content-Type": content_type} if content_type else {}
+        answer = rep.api.post("/api/v1/sync/push", data=body, headers=headers)
+        assert answer.status_code == 415, (content_type, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["header", "content-type"]
+    answer = rep.api.post("/api/v1/sync/push", data=body,
+                          headers={"Content-Type": "application/json; charset=utf-8"})
+    assert statuses(answer) == ["accepted"]
 
 
 def test_another_reps_debrief_cannot_be_overwritten(people: People, engine, new_debrief):

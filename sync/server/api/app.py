@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import __version__
 from sync.domain.clock import Clock, SystemClock
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.api import auth, contest_routes, health, insight_routes, sync_routes
-from sync.server.api.deps import protocol
+from sync.server.api.deps import json_body, protocol
 from sync.server.api.schemas import errors
 from sync.server.api.state import ServerState
 from sync.server.database import head_revision, make_engine
@@ -37,10 +39,11 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs",
                   redoc_url=None)
     app.state.debrief = state
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol)],
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol), Depends(json_body)],
                     responses=errors(**{
                         "400": "a malformed Debrief-Protocol header or an unreadable body",
                         "413": "the body is larger than the server takes",
+                        "415": "a body that is not sent as JSON",
                         "426": "this app is too old for the server: update it"}))
     for area in (auth.router, sync_routes.router, contest_routes.router,
                  insight_routes.router):
@@ -49,7 +52,23 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
     app.include_router(health.router)
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     return app
+
+
+# What FastAPI answers when a JSON body cannot be read at all (not UTF-8, nested too
+# deep for the parser); it says so in a sentence, without naming the body.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    """Errors as FastAPI gives them, but an unreadable body is named like any field."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400 and error.detail == _UNREADABLE_BODY:
+        error = HTTPException(400, [{
+            "loc": ["body"], "msg": "the body is not JSON that can be read (UTF-8, nested "
+            "at most a few hundred levels deep)", "type": "body_unreadable"}])
+    return await http_exception_handler(request, error)
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:

@@ -47,6 +47,18 @@ def protocol(value: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None)
             "client_too_old", {"Upgrade": f"{PROTOCOL_HEADER}/{PROTOCOL_VERSION}"})
 
 
+def json_body(request: Request) -> None:
+    """A body must be JSON: one sent as text/plain or a form would otherwise be refused
+    as "not a valid dictionary", which says nothing of the real mistake."""
+    has_body = (request.headers.get("content-length", "0") not in ("", "0")
+                or "transfer-encoding" in request.headers)
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if has_body and not (media_type == "application/json" or media_type.endswith("+json")):
+        raise field_error(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, ["header", "content-type"],
+                          "send the body as JSON, with Content-Type: application/json",
+                          "content_type")
+
+
 # Writes open their transaction in the route itself (`with state.engine.begin()`), so
 # that it is committed before the route returns and the answer goes out.
 
