@@ -31,17 +31,21 @@ class SegmentLists:
 
     def choices_for(self, part: str) -> tuple[Choice, ...]:
         """The list behind one part of a segment: industry, company_size or region."""
-        return {"industry": self.industries, "company_size": self.company_sizes,
-                "region": self.regions}[part]
+        return self._lists[part]
 
     def offers(self, part: str, key: str) -> bool:
         """Whether `key` is on the list behind `part` (checked for every pushed debrief)."""
         return key in self._keys[part]
 
+    @property
+    def _lists(self) -> dict[str, tuple[Choice, ...]]:
+        return {"industry": self.industries, "company_size": self.company_sizes,
+                "region": self.regions}
+
     @cached_property
     def _keys(self) -> dict[str, frozenset[str]]:
-        return {part: frozenset(choice.key for choice in self.choices_for(part))
-                for part in ("industry", "company_size", "region")}
+        return {part: frozenset(choice.key for choice in choices)
+                for part, choices in self._lists.items()}
 
     def label(self, part: str, key: str | None) -> str:
         if not key:

@@ -204,6 +204,7 @@ def test_a_timestamp_with_no_utc_time_or_no_zone_is_a_422_naming_it(
     ({"revision": True}, ["revision"]),
     ({"revision": 2.0}, ["revision"]),
     ({"created_at": 1793000000}, ["created_at"]),  # seconds since 1970, unasked for
+    ({"created_at": "1793000000"}, ["created_at"]),
     ({"deal_value": "\u0661\u0662\u0663", "currency": "EUR"}, ["deal_value"]),  # Arabic-Indic
     ({"reasons": [{"code": "price.too_high", "primary": "true"}]}, ["reasons", 0, "primary"]),
 ])

@@ -16,7 +16,7 @@ from sync import __version__
 from sync.domain.clock import Clock, SystemClock
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.api import auth, contest_routes, health, insight_routes, sync_routes
-from sync.server.api.deps import json_body, protocol
+from sync.server.api.deps import field_error, json_body, protocol
 from sync.server.api.schemas import errors
 from sync.server.api.state import ServerState
 from sync.server.database import head_revision, make_engine
@@ -65,9 +65,8 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     """Errors as FastAPI gives them, but an unreadable body is named like any field."""
     assert isinstance(error, StarletteHTTPException)
     if error.status_code == 400 and error.detail == _UNREADABLE_BODY:
-        error = HTTPException(400, [{
-            "loc": ["body"], "msg": "the body is not JSON that can be read (UTF-8, nested "
-            "at most a few hundred levels deep)", "type": "body_unreadable"}])
+        error = field_error(400, ["body"], "the body is not JSON that can be read (not "
+                            "UTF-8, or nested too deep)", "body_unreadable")
     return await http_exception_handler(request, error)
 
 

@@ -3,6 +3,7 @@ a private note or account name sent by mistake is refused, not stored)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ DEFAULT_PAGE = 100
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 # A place in a rep's change feed: "0" (the start), or "N:id" from an earlier answer.
 FEED_POSITION = rf"^(0|[1-9][0-9]{{0,17}})(:{DEBRIEF_ID[1:-1]})?$"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # how an ISO 8601 time starts
 
 
 def _no_nul(value: str) -> str:
@@ -39,8 +41,10 @@ QuoteText = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
 
 
 def _iso_text(value: Any) -> Any:
-    """A time comes as ISO 8601 text: a bare number (seconds since 1970?) is refused."""
-    if not isinstance(value, str | datetime):
+    """A time comes as ISO 8601 text: a number, bare or quoted (which pydantic would read
+    as seconds since 1970), is refused."""
+    is_text = isinstance(value, str) and _ISO_DATE.match(value) is not None
+    if not (is_text or isinstance(value, datetime)):
         raise ValueError("give the time as ISO 8601 text with its zone")
     return value
 
