@@ -21,7 +21,7 @@ from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import ContestRules, score
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
-from sync.domain.validation import InvalidDebrief, validate
+from sync.domain.validation import InvalidDebrief, believable_date, validate
 
 _COLUMNS = (
     "id", "revision", "rep", "created_at", "updated_at", "outcome", "stage", "industry",
@@ -32,7 +32,7 @@ _COLUMNS = (
 _UPSERT = (
     f"INSERT INTO debrief ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
     "ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("id", "created_at"))
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
 )
 
 
@@ -104,6 +104,8 @@ class DebriefStore:
                 "SELECT revision, created_at, pulled_revision FROM debrief WHERE id = ?",
                 (debrief.id,)).fetchone()
             stored_revision, created = (row[0], from_iso(row[1])) if row else (0, now)
+            if not believable_date(created, now):
+                created = now  # made while this computer's clock was wrong
             saved = debrief.with_changes(
                 revision=max(stored_revision, debrief.revision) + 1,
                 created_at=created, updated_at=now)

@@ -63,21 +63,23 @@ def validate(debrief: Debrief, taxonomy: Taxonomy,
     ]
 
 
+def believable_date(moment: datetime, now: datetime) -> bool:
+    """Whether a debrief can have been made or edited at `moment`, seen from a clock that
+    says `now`: not before 2000, nor later than `now` by more than a day (CLOCK_SLACK,
+    for a clock set a little wrong)."""
+    return EARLIEST_DATE <= moment <= now + CLOCK_SLACK
+
+
 def dating_problems(debrief: Debrief, now: datetime) -> list[Problem]:
-    """Dates that cannot be right, seen from the receiving side's clock (`now`): before
-    2000, or later than `now` by more than a day (CLOCK_SLACK, for a clock set a little
-    wrong). A debrief dated in days still to come would earn contest entries for them."""
-    latest = now + CLOCK_SLACK
-    problems = []
-    for field, moment in (("created_at", debrief.created_at),
-                          ("updated_at", debrief.updated_at)):
-        if moment is None:
-            continue
-        if moment < EARLIEST_DATE or moment > latest:
-            problems.append(Problem(field, Message(N_(
-                "Dated {moment}, which cannot be right: check this computer's date and "
-                "time."), {"moment": moment})))
-    return problems
+    """Dates that cannot be right, seen from the receiving side's clock (`now`). A
+    debrief dated in days still to come would earn contest entries for them. Saved again
+    on a computer whose clock is right, it takes that clock's date (DebriefStore.save)."""
+    return [Problem(field, Message(N_(
+                "Dated {moment}, which cannot be right: set this computer's date and "
+                "time, then open this debrief and save it again."), {"moment": moment}))
+            for field, moment in (("created_at", debrief.created_at),
+                                  ("updated_at", debrief.updated_at))
+            if moment is not None and not believable_date(moment, now)]
 
 
 def parse_deal_value(text: str) -> Decimal | None:

@@ -406,7 +406,8 @@ def test_validate_never_raises_and_names_only_known_fields(debrief):
 
 
 RECEIVED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # the receiver's clock
-WRONG_DATE = "Dated {moment}, which cannot be right: check this computer's date and time."
+WRONG_DATE = ("Dated {moment}, which cannot be right: set this computer's date and time, "
+              "then open this debrief and save it again.")
 
 
 @pytest.mark.parametrize("made", [

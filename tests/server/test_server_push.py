@@ -154,7 +154,7 @@ def test_a_debrief_dated_ahead_of_the_server_is_rejected_and_the_batch_goes_on(
     assert statuses(answer) == ["accepted", "rejected", "rejected"]
     for result in answer.json()["results"][1:]:
         assert [p["field"] for p in result["problems"]] == ["created_at", "updated_at"]
-        assert "check this computer's date and time" in result["problems"][0]["message"]
+        assert "set this computer's date and time" in result["problems"][0]["message"]
     assert [stored(engine, item["id"]) for item in dated] == [None, None]
     # Deleting it on the laptop sends a tombstone, which is taken: nothing stays refused.
     tombstone = {**dated[1], "revision": 2, "deleted": True}

@@ -43,6 +43,28 @@ def still_store(open_store, tmp_path, still_clock):
 # --- save -----------------------------------------------------------------------------------
 
 
+def test_a_debrief_made_under_a_clock_years_ahead_takes_the_right_date_when_saved_again(
+        still_store, still_clock, make_debrief):
+    # The server refuses it ("set this computer's date and time, then open this
+    # debrief and save it again"): once the clock is right, saving it must mend it.
+    store, ahead = still_store, timedelta(days=3 * 365)
+    still_clock.advance(ahead)
+    first = store.save(make_debrief(store))
+    assert first.created_at == T0 + ahead
+    still_clock.advance(-ahead + timedelta(hours=1))  # the clock is set right
+    again = store.save(first.with_changes(competitor="Globex"))
+    assert again.created_at == again.updated_at == T0 + timedelta(hours=1)
+    assert store.get(first.id) == again
+
+
+def test_a_clock_a_few_hours_ahead_keeps_its_date(still_store, still_clock, make_debrief):
+    store = still_store
+    still_clock.advance(timedelta(hours=5))
+    first = store.save(make_debrief(store))
+    still_clock.advance(timedelta(hours=-4))
+    assert store.save(first.with_changes(competitor="Globex")).created_at == first.created_at
+
+
 def test_save_numbers_revisions_keeps_created_at_and_stamps_updated_at(
         still_store, still_clock, make_debrief):
     store = still_store

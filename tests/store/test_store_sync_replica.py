@@ -199,6 +199,17 @@ def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
     assert [c.debrief for c in replica.conflict_copies(pulled.id)] == [edited]
 
 
+def test_a_newer_pulled_version_brings_its_date_made(store, replica, make_debrief, clock):
+    # Another machine saved it again after its clock was set right (DebriefStore.save):
+    # the date made moves with the version, as everything the server holds does.
+    pulled = make_debrief(store, revision=2, created_at=T0 + timedelta(days=900),
+                          updated_at=T0 + timedelta(days=900))
+    pull_in(replica, clock, [remote(pulled)])
+    mended = remote(pulled, revision=3, created_at=T0, updated_at=T0 + timedelta(days=1000))
+    pull_in(replica, clock, [mended])
+    assert store.get(pulled.id).created_at == T0
+
+
 def test_a_newer_pulled_version_over_a_pulled_one_keeps_no_copy(store, replica,
                                                                 make_debrief, clock):
     pulled = make_debrief(store, revision=2, created_at=T0, updated_at=T0)
