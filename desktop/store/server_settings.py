@@ -19,9 +19,6 @@ from sync.domain.clock import to_iso
 
 _CONNECTION = "server_connection"  # what the app syncs with now (deleted at sign-out)
 _SYNCED_WITH = "synced_with"  # what the sync state in this store refers to (kept)
-# What a sync state of one server says, dropped when the store starts over with another.
-_PER_SERVER_KEYS = ("feed_position", "full_pull_running", "last_complete_pull",
-                    "last_full_pull", "pull_cursor", "last_sync", "config")
 
 
 @dataclass(frozen=True)
@@ -57,10 +54,13 @@ def save_connection(store: DebriefStore, connection: ServerConnection) -> bool:
                            (_SYNCED_WITH,)).fetchone()
         start_over = row is not None and row[0] != identity
         if start_over:
+            # Here, not at the top: this module is read at start-up, the sync code later.
+            from desktop.store.sync_replica import PER_SERVER_KEYS
+
             conn.execute("UPDATE debrief SET synced_revision = 0, refused_revision = NULL, "
                          "refusal = NULL WHERE synced_revision > 0 OR refusal IS NOT NULL")
             conn.executemany("DELETE FROM sync_state WHERE key = ?",
-                             [(key,) for key in _PER_SERVER_KEYS])
+                             [(key,) for key in PER_SERVER_KEYS])
         conn.executemany(
             "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "

@@ -58,6 +58,10 @@ _FULL_PULL = "last_full_pull"
 _OLD_CURSOR = "pull_cursor"  # an interrupted pull by id, from before the change feed
 _LAST_SYNC = "last_sync"
 _CONFIG = "config"
+# What this sync state says of one server: dropped when the store starts over with
+# another (server_settings.save_connection).
+PER_SERVER_KEYS = (_FEED_POSITION, _FULL_PULL_RUNNING, _COMPLETE_PULL, _FULL_PULL,
+                   _OLD_CURSOR, _LAST_SYNC, _CONFIG)
 
 
 class _Merged(Enum):

@@ -14,6 +14,7 @@ from store_samples import T0
 from desktop.store.conflicts import count_copies, dismiss_copy, use_copy
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore
+from desktop.store.server_settings import ServerConnection, save_connection
 from desktop.store.sync_replica import SyncReplica, pulled_rules
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Reason
@@ -325,6 +326,27 @@ def test_the_last_sync_is_remembered(replica, clock):
     moment = clock.now()
     replica.record_sync(moment)
     assert replica.last_sync() == moment
+
+
+def test_another_server_starts_the_sync_state_over(store, replica, make_debrief, clock):
+    first, other = ServerConnection("https://a.example", "rep"), ServerConnection(
+        "https://b.example", "rep")
+    assert save_connection(store, first) is False
+    saved = store.save(make_debrief(store))
+    replica.mark_synced([(saved.id, saved.revision)])
+    replica.begin_full_pull(clock.now())
+    pull_in(replica, clock, [])
+    replica.record_sync(clock.now())
+    replica.apply_config(PulledConfig("2099.1", load_json("taxonomy/default.json"),
+                                      load_json("segments.json"),
+                                      load_json("contest_rules.json")))
+
+    assert save_connection(store, other) is True
+
+    assert waiting_ids(replica) == [saved.id]  # pushed again, to the new server
+    assert (replica.feed_position(), replica.full_pull_running(), replica.last_sync(),
+            replica.last_complete_pull(), replica.last_full_pull(),
+            replica.pulled_config()) == (None, False, None, None, None, None)
 
 
 def test_an_edit_of_an_older_copy_keeps_the_version_pulled_meanwhile(store, replica,
