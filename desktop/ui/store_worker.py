@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from desktop.store.debriefs import DebriefStore
 from desktop.store.errors import store_error_from
+from desktop.ui.gui_gc import collect_on_gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,7 @@ class StoreWorker(QObject):
 
     def __init__(self, open_store: Callable[[], DebriefStore], parent: QObject | None = None):
         super().__init__(parent)
-        self._thread = QThread()
-        self._thread.setObjectName("debrief-store")
+        self._thread = worker_thread("debrief-store")
         self._runner = _Runner(open_store)
         self._runner.moveToThread(self._thread)
         self._submit.connect(self._runner.run)
@@ -111,6 +111,15 @@ class StoreWorker(QObject):
         """Finish every submitted job, close the connection, end the thread."""
         if self._thread.isRunning():
             end_thread(self._thread, self._close, "store worker", timeout_s)
+
+
+def worker_thread(name: str) -> QThread:
+    """A thread, not started yet, for a worker's runner. Python's garbage is collected
+    on the GUI thread from now on (desktop.ui.gui_gc): never on this one."""
+    collect_on_gui_thread()
+    thread = QThread()
+    thread.setObjectName(name)
+    return thread
 
 
 def end_thread(thread: QThread, close: SignalInstance, name: str, timeout_s: float) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from desktop.store.debriefs import DebriefStore, Rules
-from desktop.ui.store_worker import end_thread
+from desktop.ui.store_worker import end_thread, worker_thread
 from sync.client.status import StatusKind, SyncStatus
 from sync.domain.clock import Clock
 
@@ -204,8 +204,7 @@ class SyncWorker(QObject):
             return
         from desktop.ui.sync_runner import SyncRunner
 
-        self._thread = QThread()
-        self._thread.setObjectName("debrief-sync")
+        self._thread = worker_thread("debrief-sync")
         self._runner = SyncRunner(*self._runner_args, self.setup, self._stopping)
         self._runner.moveToThread(self._thread)
         self._run.connect(self._runner.run)

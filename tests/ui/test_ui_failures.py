@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 import threading
+import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.store.database import connect
 from desktop.store.debriefs import DebriefStore
 from desktop.ui.errors import LOG_MAX_BYTES, CrashDialog, ErrorPresenter, setup_logging
+from desktop.ui.gui_gc import CHECK_INTERVAL_MS
 from desktop.ui.store_worker import StoreWorker
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -31,6 +34,33 @@ def test_work_runs_off_the_gui_thread_and_answers_on_it(window, qtbot):
     assert seen["result"] == 42
     assert seen["work_thread"] != threading.get_ident()
     assert seen["answer_thread"] == threading.get_ident()
+
+
+def test_garbage_is_collected_on_the_gui_thread_never_on_a_worker_s(window, qtbot):
+    # Freed on a worker thread, an object owning Qt objects of the GUI thread crashes
+    # the process: the collector must only ever run here (desktop.ui.gui_gc).
+    freed_on: list[int] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            freed_on.append(threading.get_ident())
+
+    assert not gc.isenabled()
+    gc.collect()
+    Cycle()  # garbage that only a collection frees
+
+    def allocate(store: DebriefStore) -> int:
+        # Enough to trip automatic collection, held while the GUI thread's timer looks.
+        held = [[] for _ in range(200_000)]
+        time.sleep(2 * CHECK_INTERVAL_MS / 1000)
+        return len(held)
+
+    window.services.worker.submit(allocate)
+    qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
+    assert freed_on == [threading.get_ident()]
 
 
 def test_a_locked_database_keeps_the_form_and_says_so(window, qtbot, keyboard):
