@@ -27,6 +27,7 @@ from desktop.ui import translations
 from desktop.ui.capture_form import FormContext
 from desktop.ui.errors import ErrorPresenter, setup_logging
 from desktop.ui.main_window import MainWindow, Services
+from desktop.ui.qt_binding import binding_problem
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_worker import SyncSetup, SyncWorker
 from desktop.ui.text import message_text, tr
@@ -120,6 +121,12 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
     setup_logging(paths.log_file)
     logging.getLogger(__name__).info("Debrief %s; language %s", __version__,
                                      translations.loaded(app))
+    unsafe = binding_problem()
+    if unsafe is not None:
+        logging.getLogger(__name__).error("refused to start: %s", unsafe)
+        print(f"debrief: {unsafe}", file=sys.stderr)
+        QMessageBox.critical(None, tr("Debrief cannot start"), unsafe)
+        return 2
     presenter = ErrorPresenter(paths.log_file)
     presenter.install_excepthook()
     clock = SystemClock()
@@ -180,6 +187,10 @@ def smoke_test(argv: list[str]) -> int:
     """Start the real window offscreen, save one debrief through the form, read it back;
     then check that what syncing needs is there (install_check)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    unsafe = binding_problem()
+    if unsafe is not None:
+        print(f"smoke test FAILED: {unsafe}", file=sys.stderr)
+        return 1
     app = make_application(argv)
     with tempfile.TemporaryDirectory(prefix="debrief-smoke-") as tmp:
         paths = AppPaths(Path(tmp))

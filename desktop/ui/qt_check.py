@@ -1,4 +1,5 @@
-"""Say plainly which system library Qt is missing, instead of a bare ImportError."""
+"""`make qt-check`: Qt loads, and the binding is safe for a whole day; say plainly what
+to install otherwise, instead of a bare ImportError or a crash hours later."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def main() -> int:
             hint = f"sudo apt-get install {package}" if package else "your OS's package"
             print(f"The system library {stem} is missing. Install it ({hint}) and retry.",
                   file=sys.stderr)
+        return 1
+    from desktop.ui.qt_binding import binding_problem
+
+    problem = binding_problem()
+    if problem is not None:
+        print(f"Qt cannot be used safely: {problem}", file=sys.stderr)
         return 1
     return 0
 
