@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from desktop.store.drafts import Draft, DraftStore, form_slot
 from desktop.store.errors import StoreError
 from desktop.ui.capture_fields import CaptureFields
 from desktop.ui.contest_preview import ContestPreview
+from desktop.ui.draft_schedule import DraftSchedule
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.text import message_text, moment_text, outcome_label, stage_label
 from sync.domain.clock import Clock
@@ -33,8 +34,6 @@ from sync.domain.taxonomy import Taxonomy
 from sync.domain.validation import InvalidDebrief, Problem
 
 log = logging.getLogger(__name__)
-
-DRAFT_DELAY_MS = 400
 
 
 @dataclass(frozen=True)
@@ -120,10 +119,8 @@ class CaptureForm(QWidget):
         self.clear_button = QPushButton(self.tr("Clear  (Esc)"))
         self._build_layout()
 
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self.on_draft_timer_timeout)
+        self._draft_schedule = DraftSchedule(self)
+        self._draft_schedule.due.connect(self.on_draft_schedule_due)
         self.fields.changed.connect(self.on_fields_changed)
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear)
@@ -212,7 +209,7 @@ class CaptureForm(QWidget):
         self.fields.fill(debrief, deal_value_text)
         # Filling is not typing: the changes it signals must not write a draft, or the
         # one just offered back would be replaced by an empty form moments later.
-        self._draft_timer.stop()
+        self._draft_schedule.stop()
         self._baseline = self._snapshot()
         self._refresh()
 
@@ -238,7 +235,7 @@ class CaptureForm(QWidget):
 
     def on_fields_changed(self) -> None:
         self._refresh()
-        self._draft_timer.start()
+        self._draft_schedule.changed()
 
     def _refresh(self) -> None:
         debrief = self.debrief()
@@ -269,7 +266,7 @@ class CaptureForm(QWidget):
             return
         self._saving = True
         self.save_button.setEnabled(False)
-        self._draft_timer.stop()
+        self._draft_schedule.stop()
         slot = form_slot(debrief.id)
         self.worker.submit(lambda store: store.save(debrief, clear_draft=slot),
                            self.on_store_saved, self.on_store_save_failed)
@@ -296,9 +293,9 @@ class CaptureForm(QWidget):
             log.warning("save failed: %s", error)
             self.status.setText(self.tr("Not saved: {reason}").format(
                 reason=message_text(error.message)))
-            self._draft_timer.start()  # keep what was typed
+            self._draft_schedule.changed()  # keep what was typed
         else:
-            self._draft_timer.start()
+            self._draft_schedule.changed()
             self.worker.failed.emit(error)
         self.save_failed.emit(error)
 
@@ -335,7 +332,7 @@ class CaptureForm(QWidget):
 
     # -- drafts ----------------------------------------------------------------------------
 
-    def on_draft_timer_timeout(self) -> None:
+    def on_draft_schedule_due(self) -> None:
         self._store_draft(self._snapshot() if self.is_dirty() else None)
 
     def flush_draft(self) -> None:
@@ -343,8 +340,8 @@ class CaptureForm(QWidget):
         the save clears the draft, and one written after it would outlive it."""
         if self._saving:
             return
-        if self._draft_timer.isActive() or self.is_dirty():
-            self._draft_timer.stop()
+        if self._draft_schedule.is_pending() or self.is_dirty():
+            self._draft_schedule.stop()
             self._store_draft(self._snapshot() if self.is_dirty() else None)
 
     def _store_draft(self, body: dict[str, Any] | None, slot: str | None = None) -> None:
@@ -424,6 +421,6 @@ class CaptureForm(QWidget):
         if self.is_editing:
             self._show_editing(debrief)
         self._baseline = {}  # a restored draft is unsaved work
-        self._draft_timer.start()
+        self._draft_schedule.changed()
         self.fields.outcome.setFocus()
         return True

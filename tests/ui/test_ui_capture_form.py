@@ -14,7 +14,7 @@ from desktop.store import listing
 from desktop.store.database import connect
 from desktop.store.drafts import DraftStore, form_slot
 from desktop.store.listing import DebriefFilter
-from desktop.ui.capture_form import DRAFT_DELAY_MS
+from desktop.ui.draft_schedule import QUIET_MS
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -269,7 +269,7 @@ def test_a_draft_offered_at_start_is_kept_until_the_rep_answers(qtbot, open_wind
     first.close()
     second = open_window()
     assert second.form.banner.isVisible()
-    qtbot.wait(DRAFT_DELAY_MS * 3)  # longer than any draft write would wait
+    qtbot.wait(QUIET_MS * 3)  # longer than any draft write would wait
     settle(second)
     assert len(drafts(second).form_drafts()) == 1
     second.close()
@@ -534,3 +534,22 @@ def test_each_label_shortcut_moves_the_focus_to_its_field_and_names_it(qtbot, wi
         assert field.hasFocus(), (key, QApplication.focusWidget())
     named = QAccessible.queryAccessibleInterface(fields.competitor)
     assert named.text(QAccessible.Text.Name) == "Competitor"
+
+
+def test_a_rep_who_never_pauses_still_has_a_draft_every_two_seconds(qtbot, window, keyboard):
+    """A key every 150 ms never leaves the 400 ms pause that writes a draft; the draft is
+    written all the same, so a crash mid-quote loses at most two seconds of typing."""
+    form = window.form
+    keyboard.fill_valid(form)
+    form.fields.quote.setFocus()
+    slot = form_slot(form.debrief().id)
+    typed_when_first_kept = None
+    for index in range(24):  # 3.6 s of typing
+        keyboard.type("abcdefghijklmnopqrstuvwxyz"[index % 26])
+        qtbot.wait(150)
+        if typed_when_first_kept is None and drafts(window).get(slot) is not None:
+            typed_when_first_kept = index + 1
+    assert typed_when_first_kept is not None, "no draft was kept while the rep typed"
+    assert typed_when_first_kept <= 16  # two seconds of keys, and a little for the write
+    body, _ = drafts(window).get(slot)
+    assert body["debrief"]["quote"]  # what had been typed by then
