@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QLocale, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
+from desktop.last_run import RunRecord
 from desktop.paths import AppPaths, resource
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
@@ -25,7 +26,7 @@ from desktop.store.errors import StoreError
 from desktop.store.server_settings import has_pulled_lists
 from desktop.ui import translations
 from desktop.ui.capture_form import FormContext
-from desktop.ui.errors import ErrorPresenter, setup_logging
+from desktop.ui.errors import ErrorPresenter, setup_logging, show_unclean_end
 from desktop.ui.main_window import MainWindow, Services
 from desktop.ui.qt_binding import binding_problem
 from desktop.ui.store_worker import StoreWorker
@@ -118,9 +119,14 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
     """`debrief`. With `sign_in_first` (`--connect`), sign in before the window opens,
     and stop with exit 1 if that fails."""
     app = make_application(argv)
+    record = RunRecord(paths.log_file)
+    unclean = record.previous()  # read before the log is rotated
     setup_logging(paths.log_file)
     logging.getLogger(__name__).info("Debrief %s; language %s", __version__,
                                      translations.loaded(app))
+    if unclean is not None:
+        logging.getLogger(__name__).warning("the last run did not close (started %s)",
+                                            unclean.started_at)
     unsafe = binding_problem()
     if unsafe is not None:
         logging.getLogger(__name__).error("refused to start: %s", unsafe)
@@ -140,18 +146,24 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
         setup.vault = sign_in_from_command_line(paths, clock, sign_in_first)
         if setup.vault is None:
             return 1
-    window = build_window(paths, clock, presenter, sync_setup=setup)
-    apply_style(app)
-    if quit_after_paint:
-        probe = _FirstPaint(window)
-        window.installEventFilter(probe)
-    window.show()
-    if prepared.moved_aside is not None:
-        QMessageBox.warning(window, tr("Debrief"), tr(
-            "Your data file could not be read, so Debrief moved it aside to {path} and "
-            "started a fresh one. Nothing was deleted: send that file to your admin to "
-            "recover what it holds.").format(path=prepared.moved_aside))
-    return app.exec()
+    record.begin(clock.now())
+    try:
+        window = build_window(paths, clock, presenter, sync_setup=setup)
+        apply_style(app)
+        if quit_after_paint:
+            probe = _FirstPaint(window)
+            window.installEventFilter(probe)
+        window.show()
+        if unclean is not None:
+            show_unclean_end(window, unclean, paths.log_file)
+        if prepared.moved_aside is not None:
+            QMessageBox.warning(window, tr("Debrief"), tr(
+                "Your data file could not be read, so Debrief moved it aside to {path} and "
+                "started a fresh one. Nothing was deleted: send that file to your admin to "
+                "recover what it holds.").format(path=prepared.moved_aside))
+        return app.exec()
+    finally:
+        record.end()
 
 
 def sign_in_from_command_line(paths: AppPaths, clock: Clock,

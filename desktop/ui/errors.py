@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.last_run import UncleanEnd
 from desktop.store.errors import StoreError
-from desktop.ui.text import message_text
+from desktop.ui.text import message_text, moment_text, tr
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +59,17 @@ def setup_logging(log_file: Path) -> None:
 class CrashDialog(QDialog):
     """The one dialog for bugs: what happened, a copyable traceback, where the log is."""
 
-    def __init__(self, details: str, log_file: Path | None, parent: QWidget | None = None):
+    def __init__(self, details: str, log_file: Path | None, parent: QWidget | None = None,
+                 *, title: str | None = None, intro: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Debrief hit a bug"))
+        self.setWindowTitle(title or self.tr("Debrief hit a bug"))
         layout = QVBoxLayout(self)
-        intro = self.tr("Something went wrong inside Debrief. Your saved debriefs are safe. "
-                        "Please send the text below to your admin.")
+        intro = intro or self.tr("Something went wrong inside Debrief. Your saved debriefs "
+                                 "are safe. Please send the text below to your admin.")
         if log_file is not None:
             intro += " " + self.tr("It is also in the log file: {path}").format(path=log_file)
         label = QLabel(intro)
+        label.setObjectName("crashIntro")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(label)
@@ -114,3 +117,26 @@ class ErrorPresenter(QObject):
 
     def install_excepthook(self) -> None:
         sys.excepthook = self.present_bug
+
+
+def show_unclean_end(window: QWidget, unclean: UncleanEnd, log_file: Path) -> CrashDialog:
+    """Say at start that the last run closed unexpectedly, with its report to copy. The
+    form offers back what was being typed (its drafts) on its own."""
+    when = moment_text(unclean.started_at) if unclean.started_at else None
+    intro = (tr("Debrief closed unexpectedly the last time it ran (started {when}).").format(
+        when=when) if when else tr("Debrief closed unexpectedly the last time it ran."))
+    intro += " " + tr("Your saved debriefs are safe, and anything you were typing is "
+                      "offered back above the form.")
+    if unclean.fatal_error:
+        intro += " " + tr("If it happens again, send the report below to your admin.")
+        details = unclean.report
+    else:
+        intro += " " + tr("Debrief recorded no error: it was stopped from outside (the "
+                          "computer shut down or lost power, or the program was ended).")
+        details = unclean.report or tr("(nothing was logged)")
+    dialog = CrashDialog(details, log_file, window,
+                         title=tr("Debrief closed unexpectedly"), intro=intro)
+    dialog.setObjectName("uncleanEnd")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

@@ -9,7 +9,7 @@ import threading
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.store.database import connect
 from desktop.store.debriefs import DebriefStore
@@ -149,3 +149,39 @@ def test_the_log_is_rotated_at_start_once_it_is_large(tmp_path):
         for handler in set(root.handlers) - set(before):
             root.removeHandler(handler)
             handler.close()
+
+
+def test_the_start_after_a_crash_says_so_with_the_report_to_copy(qtbot, window, tmp_path):
+    from datetime import UTC, datetime
+
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.last_run import UncleanEnd
+    from desktop.ui.errors import show_unclean_end
+
+    fatal = ("Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent "
+             "call first):\n  File \"capture_form.py\", line 10 in save\n")
+    unclean = UncleanEnd(datetime(2026, 12, 7, 14, 32, tzinfo=UTC), fatal, "INFO started")
+    dialog = show_unclean_end(window, unclean, tmp_path / "debrief.log")
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "Debrief closed unexpectedly"
+    intro = dialog.findChild(QLabel, "crashIntro").text()
+    assert "closed unexpectedly" in intro and "offered back" in intro
+    assert "send the report below" in intro
+    assert dialog.details.toPlainText().startswith("Fatal Python error: Segmentation fault")
+    copy = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Copy")
+    copy.click()
+    assert "Segmentation fault" in QGuiApplication.clipboard().text()
+    dialog.close()
+
+
+def test_a_run_stopped_from_outside_is_named_as_such(qtbot, window, tmp_path):
+    from desktop.last_run import UncleanEnd
+    from desktop.ui.errors import show_unclean_end
+
+    dialog = show_unclean_end(window, UncleanEnd(None, "", ""), tmp_path / "debrief.log")
+    qtbot.waitExposed(dialog)
+    intro = dialog.findChild(QLabel, "crashIntro").text()
+    assert "recorded no error" in intro and "offered back" in intro
+    dialog.close()
