@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from sync.domain import leaderboard
 from sync.domain.clock import as_utc
 from sync.domain.scoring import MAX_CONTEST_DAYS, ContestRules, RulesError
 from sync.server import scores
@@ -114,19 +115,6 @@ def standings(connection: sa.Connection, contest: Contest) -> list[Standing]:
     rank and are listed by name)."""
     ordered = sorted(scores.read(connection, contest.id, contest.team_id),
                      key=lambda scored: (-scored[1], scored[0].username))
-    result, rank, previous = [], 0, None
-    for position, (member, entries, count) in enumerate(ordered, start=1):
-        if entries != previous:
-            rank, previous = position, entries
-        result.append(Standing(rank, member.id, member.username, member.display_name,
-                               entries, count))
-    return result
-
-
-def rank_band(rank: int, field_size: int) -> str:
-    """'top 10%', 'top 25%', 'top 50%' or 'bottom 50%': motivating without shaming."""
-    share = rank / max(field_size, 1)
-    for limit, band in ((0.10, "top 10%"), (0.25, "top 25%"), (0.50, "top 50%")):
-        if share <= limit:
-            return band
-    return "bottom 50%"
+    shared = leaderboard.ranks([entries for _, entries, _ in ordered])
+    return [Standing(rank, member.id, member.username, member.display_name, entries, count)
+            for rank, (member, entries, count) in zip(shared, ordered, strict=True)]

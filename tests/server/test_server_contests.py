@@ -51,21 +51,57 @@ def test_the_leaderboard_scores_with_the_shared_rules(people: People, new_debrie
     assert board["top"][0]["rank"] == 1
 
 
-def test_a_rep_sees_the_top_and_their_own_band(people: People, new_debrief):
+def test_a_rep_sees_only_the_top_quarter_by_name_and_their_own_band(people: People,
+                                                                   new_debrief):
     manager = people("manager")
     [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
     reps = [people("rep", team=team) for _ in range(12)]
     for index, rep in enumerate(reps):
         rep.api.push(*[new_debrief() for _ in range(index + 1)])
+    contest = create(manager.api, team, rules={"daily_cap": 100}).json()  # no ties
+    path = f"/api/v1/contests/{contest['id']}/leaderboard"
+    last, leaders = reps[0], [rep.username for rep in reversed(reps[-3:])]
+    board = last.api.get(path).json()
+    assert board["field_size"] == 12
+    assert [row["username"] for row in board["top"]] == leaders  # 12 // 4 names
+    assert [row["rank"] for row in board["top"]] == [1, 2, 3]
+    assert board["next_offset"] is None
+    assert (board["me"]["username"], board["me"]["rank"]) == (last.username, 12)
+    assert board["my_band"] == {"code": "keep_going", "text": "keep going"}
+    middle = reps[6].api.get(path).json()  # rank 6 of 12: still the top half
+    assert middle["my_band"] == {"code": "top_half", "text": "top half"}
+    assert [row["username"] for row in middle["top"]] == leaders
+    best = reps[-1].api.get(path).json()
+    assert best["my_band"] == {"code": "top_10", "text": "top 10%"}
+    # The team's manager still pages through the whole table.
+    page = manager.api.get(path, params={"limit": 5}).json()
+    assert [row["rank"] for row in page["top"]] == [1, 2, 3, 4, 5]
+    assert (page["next_offset"], page["me"], page["my_band"]) == (5, None, None)
+    rest = manager.api.get(path, params={"offset": 5, "limit": 10}).json()
+    assert [row["rank"] for row in rest["top"]] == list(range(6, 13))
+    # Under the default daily cap the five busiest tie at rank 1: a tie reaching past
+    # the top quarter is named by nobody, and its band is judged by the place it reaches.
+    capped = create(manager.api, team).json()
+    path = f"/api/v1/contests/{capped['id']}/leaderboard"
+    ranks = [row["rank"] for row in manager.api.get(path).json()["top"]]
+    assert ranks[:6] == [1, 1, 1, 1, 1, 6]
+    board = reps[-1].api.get(path).json()
+    assert (board["top"], board["me"]["rank"]) == ([], 1)
+    assert board["my_band"] == {"code": "top_half", "text": "top half"}
+
+
+def test_a_rep_in_a_small_field_sees_no_other_names(people: People, new_debrief):
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    reps = [people("rep", team=team) for _ in range(3)]
+    for index, rep in enumerate(reps):
+        rep.api.push(*[new_debrief() for _ in range(index + 1)])
     contest = create(manager.api, team).json()
-    last = reps[0]
-    board = last.api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
-    assert len(board["top"]) == 10
-    assert board["me"]["username"] == last.username
-    assert board["me"]["rank"] == 12
-    assert board["my_band"] == "bottom 50%"
-    best = reps[-1].api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
-    assert best["my_band"] == "top 10%"
+    for rep in reps:
+        board = rep.api.get(f"/api/v1/contests/{contest['id']}/leaderboard").json()
+        assert board["top"] == []
+        assert board["me"]["username"] == rep.username
+        assert board["my_band"]["code"] in ("top_half", "keep_going")
 
 
 def test_debriefs_outside_the_period_or_deleted_earn_nothing(people: People, new_debrief):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
+from sync.domain.leaderboard import rep_view
 from sync.protocol import MAX_PAGE
 from sync.server import contests
 from sync.server.accounts import AccountError, User, find_team_id
@@ -15,6 +16,7 @@ from sync.server.api.schemas import (
     MAX_ID,
     MAX_OFFSET,
     SIGNED_IN,
+    BandOut,
     ContestIn,
     ContestOut,
     ContestPage,
@@ -30,7 +32,6 @@ router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
 Player = Annotated[User, Depends(require_role("rep", "manager", "admin"))]
 Organiser = Annotated[User, Depends(require_role("manager", "admin"))]
 ContestId = Annotated[int, Path(ge=1, le=MAX_ID)]
-TOP_RANKS_FOR_REPS = 10
 
 
 def contest_out(contest: Contest, state: State) -> ContestOut:
@@ -96,18 +97,20 @@ def leaderboard(contest_id: ContestId, connection: Reading, user: Player,
                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                 ) -> LeaderboardOut:
-    """Entries per rep, scored on the server with the shared rules."""
+    """Entries per rep, scored on the server with the shared rules. Managers of the
+    team and admins page through every rank; a rep sees by name only the leaders in the
+    top quarter of the field (at most ten), and their own standing and band."""
     contest = _visible(connection, contest_id, user)
     table = contests.standings(connection, contest)
-    mine = next((s for s in table if s.user_id == user.id), None)
-    sees_all = user.may_manage(contest.team_id)
-    if sees_all:
+    mine = next((index for index, s in enumerate(table) if s.user_id == user.id), None)
+    view = rep_view([s.rank for s in table], mine)
+    if user.may_manage(contest.team_id):
         shown, more = table[offset:offset + limit], len(table) > offset + limit
     else:
-        shown, more = table[:TOP_RANKS_FOR_REPS], False
+        shown, more = table[:view.named], False
     return LeaderboardOut(
         contest_id=contest.id, field_size=len(table),
         top=[standing_out(s) for s in shown],
-        me=standing_out(mine) if mine else None,
-        my_band=contests.rank_band(mine.rank, len(table)) if mine else None,
+        me=standing_out(table[mine]) if mine is not None else None,
+        my_band=BandOut(code=view.band, text=view.band.text) if view.band is not None else None,
         next_offset=offset + limit if more else None)

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Evidence, Outcome, Stage
+from sync.domain.leaderboard import Band
 from sync.protocol import MAX_BATCH
 
 MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
@@ -214,14 +215,24 @@ class StandingOut(BaseModel):
     debriefs: int
 
 
+class BandOut(BaseModel):
+    """Where a rep stands: `code` for programs, `text` for people. The lower half of the
+    field reads "keep going", never a rank from the bottom."""
+
+    code: Band
+    text: str
+
+
 class LeaderboardOut(BaseModel):
-    """Managers and admins see every rank; a rep sees the top ranks and their own place."""
+    """Managers of the team and admins see every rank, a page at a time. A rep sees by
+    name only the leaders in the top quarter of the field (at most ten; a tie is shown
+    whole or not at all), and their own standing and band."""
 
     contest_id: int
     field_size: int
     top: list[StandingOut]
     me: StandingOut | None
-    my_band: str | None
+    my_band: BandOut | None = Field(description="null: not in the field")
     next_offset: int | None
 
 
