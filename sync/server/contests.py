@@ -12,11 +12,14 @@ import sqlalchemy as sa
 from sync.domain import leaderboard
 from sync.domain.clock import as_utc
 from sync.domain.scoring import MAX_CONTEST_DAYS, ContestRules, RulesError
+from sync.domain.validation import EARLIEST_DATE
 from sync.server import scores
 from sync.server.accounts import AccountError, User
 from sync.server.tables import contests, teams
 
 NAME_MAX, PRIZE_MAX = 120, 200
+# How far ahead a contest may end: planned, not dated in year 9999 by a slip.
+CONTEST_HORIZON_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,13 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
         raise AccountError("ends_at", "a contest ends after it starts")
     if ends_at - starts_at > timedelta(days=MAX_CONTEST_DAYS):
         raise AccountError("ends_at", f"a contest lasts at most {MAX_CONTEST_DAYS:,} days")
+    # Where debriefs can be: none is dated before 2000 (and a period near year 1 or 9999
+    # would not read back in every time zone).
+    if starts_at < EARLIEST_DATE:
+        raise AccountError("starts_at", "a contest starts in 2000 or later")
+    if ends_at > now + timedelta(days=366 * CONTEST_HORIZON_YEARS):
+        raise AccountError("ends_at", f"a contest ends within {CONTEST_HORIZON_YEARS} years "
+                                      "from now")
     try:
         parsed = ContestRules.from_dict(rules) if rules is not None else ContestRules()
     except (RulesError, TypeError) as error:

@@ -23,12 +23,13 @@ class DatabaseError(RuntimeError):
 
 
 def make_engine(url: str | URL) -> Engine:
-    """An engine for `url`, with SQLite set up for durable, concurrent use."""
+    """An engine for `url`, with SQLite set up for durable, concurrent use and every
+    PostgreSQL session in UTC."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     if url.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return _postgresql_engine(url)
     raise DatabaseError(f"unsupported database {url.get_backend_name()!r}: "
                         "use sqlite:///path or postgresql+psycopg://...")
 
@@ -54,6 +55,22 @@ def _sqlite_engine(url: URL) -> Engine:
     def begin(connection: sa.Connection) -> None:
         read_only = connection.get_execution_options().get("read_only", False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+    @sa.event.listens_for(engine, "connect")
+    def in_utc(dbapi_connection: Any, _record: Any) -> None:
+        # Every session speaks UTC, whatever zone the database or its role defaults to:
+        # timestamps then come back as they were written, and a date near year 1 or
+        # 9999 never lands outside the years Python can hold ("timestamp too small").
+        # Committed at once, so that no rollback undoes it.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
     return engine
 

@@ -26,7 +26,13 @@ from sync.domain.debrief import SEGMENT_PARTS, Debrief
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
-from sync.domain.validation import Problem, dating_problems, validate
+from sync.domain.validation import (
+    CLOCK_SLACK,
+    EARLIEST_DATE,
+    Problem,
+    dating_problems,
+    validate,
+)
 from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
@@ -86,7 +92,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
             results[index] = ItemResult(debrief.id, debrief.revision, Status.REJECTED,
                                         problems)
             continue
-        debrief = _tidy(debrief)
+        debrief = _tidy(debrief, now)
         seen = newest.get(debrief.id)
         if seen is not None and not _newer(debrief, seen[1]):
             superseded.append((index, debrief))
@@ -117,13 +123,27 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     return results  # type: ignore[return-value]
 
 
-def _tidy(debrief: Debrief) -> Debrief:
+def _tidy(debrief: Debrief, now: datetime) -> Debrief:
     """Blank is not given, and "Acme " is "Acme": one group each in insights, whichever
-    way they are counted (the rollup counts blank and missing alike)."""
+    way they are counted (the rollup counts blank and missing alike). A tombstone's dates
+    are brought into the years a debrief can have (see `_dated`)."""
     segment = debrief.segment
-    return replace(debrief, competitor=(debrief.competitor or "").strip() or None,
-                   segment=replace(segment, **{part: getattr(segment, part) or None
-                                               for part in SEGMENT_PARTS}))
+    tidied = replace(debrief, competitor=(debrief.competitor or "").strip() or None,
+                     segment=replace(segment, **{part: getattr(segment, part) or None
+                                                 for part in SEGMENT_PARTS}))
+    return _dated(tidied, now) if tidied.deleted else tidied
+
+
+def _dated(tombstone: Debrief, now: datetime) -> Debrief:
+    """A tombstone is taken whatever its dates (one refused could never be sent again),
+    but a date before 2000 or more than a day ahead is kept as the nearest date a debrief
+    can have: what is stored reads back in any time zone (year 1 in UTC is year 0 in
+    America), and a tombstone older or newer than every debrief stays so."""
+    latest = now + CLOCK_SLACK
+    assert tombstone.created_at is not None and tombstone.updated_at is not None
+    return replace(tombstone,
+                   created_at=min(max(tombstone.created_at, EARLIEST_DATE), latest),
+                   updated_at=min(max(tombstone.updated_at, EARLIEST_DATE), latest))
 
 
 def _newer(debrief: Debrief, than: Debrief) -> bool:

@@ -27,6 +27,10 @@ import requests
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
 START_TIMEOUT_S = 60
+# The test cluster's own time zone: not UTC, and behind it (a date near year 1 moves
+# into year 0 there), so that every server test shows the store keeps to UTC itself.
+# A test can give one database another zone (`create_database(..., timezone=...)`).
+CLUSTER_TIMEZONE = "America/Los_Angeles"
 
 
 def free_port() -> int:
@@ -53,9 +57,11 @@ def postgres_bindir() -> Path:
 
 
 class PostgresCluster:
-    """One throwaway PostgreSQL server on 127.0.0.1, trust auth, user `debrief`."""
+    """One throwaway PostgreSQL server on 127.0.0.1, trust auth, user `debrief`, whose
+    sessions start in `timezone` (as a server set up for its own city's time would)."""
 
-    def __init__(self) -> None:
+    def __init__(self, timezone: str = CLUSTER_TIMEZONE) -> None:
+        self.timezone = timezone
         self.bindir = postgres_bindir()
         self.root = Path(tempfile.mkdtemp(prefix="debrief-pg-"))
         self.data = self.root / "data"
@@ -87,7 +93,8 @@ class PostgresCluster:
         self._run("initdb", "-D", str(self.data), "-U", "debrief", "--auth=trust",
                   "-E", "UTF8", "--no-locale", "--no-sync")
         options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -c max_connections=300 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   f"-c timezone={self.timezone}")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
                   "-w", "-t", "60", "-o", options, "start")
         return self
@@ -100,14 +107,20 @@ class PostgresCluster:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://debrief@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, prefix: str) -> str:
+    def create_database(self, prefix: str, timezone: str | None = None) -> str:
+        """A new database; `timezone`: the zone its sessions start in, if not the
+        cluster's."""
         import psycopg
+        from psycopg import sql
 
         self._count += 1
         name = f"{prefix}_{self._count}"
         with psycopg.connect(f"postgresql://debrief@127.0.0.1:{self.port}/postgres",
                              autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if timezone is not None:
+                connection.execute(sql.SQL("ALTER DATABASE {} SET timezone = {}").format(
+                    sql.Identifier(name), sql.Literal(timezone)))
         return self.url(name)
 
 
