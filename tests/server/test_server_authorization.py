@@ -10,6 +10,9 @@ import pytest
 from server_harness import Api
 from server_world import People, debrief_maker
 
+from sync.server.api.deps import ROLE_WORDS, require_role, roles_in_words
+from sync.server.tables import ROLES as TABLE_ROLES
+
 ROLES = ("anonymous", "rep", "manager", "marketing", "admin")
 PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
 
@@ -71,6 +74,17 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
 ]
 
+# How each route family's 403 begins: who may, in words, then what they do.
+REFUSALS = {
+    ("POST", "sync"): "only reps and managers ",
+    ("GET", "sync"): "only reps and managers ",
+    ("GET", "contests"): "only reps, managers and admins see contests",
+    ("POST", "contests"): "only managers and admins create contests",
+    ("GET", "insights"): "only marketing and admins ",
+}
+# A manager who may create contests, for a team they do not manage.
+NOT_YOUR_TEAM = "only this team's managers and admins create its contests"
+
 CELLS = [(method, path, body, role, statuses[role])
          for method, path, body, statuses in MATRIX for role in ROLES]
 
@@ -105,6 +119,24 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
     assert answer.status_code == expected, answer.text
     if expected >= 400:
         assert "detail" in answer.json()  # a JSON body saying why, never a bare status
+    if expected == 403:
+        detail = answer.json()["detail"]
+        said = detail if isinstance(detail, str) else detail[0]["msg"]
+        family = (method, path.split("/")[3])
+        wanted = NOT_YOUR_TEAM if role == "manager" and body == "other contest" else (
+            REFUSALS[family])
+        assert said.startswith(wanted), said
+        # never the old "a marketing cannot do this (needs: rep, manager)"
+        assert "needs" not in said and ":" not in said and "cannot" not in said, said
+
+
+def test_roles_are_named_in_words():
+    assert set(ROLE_WORDS) == set(TABLE_ROLES)
+    assert roles_in_words(("marketing",)) == "marketing"
+    assert roles_in_words(("rep", "manager")) == "reps and managers"
+    assert roles_in_words(("rep", "manager", "admin")) == "reps, managers and admins"
+    with pytest.raises(KeyError):
+        require_role("auditor")  # a role nobody has is a mistake in the route
 
 
 def test_nobody_reads_another_reps_debriefs(world: World, people: People, new_debrief):

@@ -29,8 +29,9 @@ from sync.server.contests import Contest, Standing
 router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
     **SIGNED_IN, **{"404": "no such contest, or not yours to see"}))
 
-Player = Annotated[User, Depends(require_role("rep", "manager", "admin"))]
-Organiser = Annotated[User, Depends(require_role("manager", "admin"))]
+Player = Annotated[User, Depends(require_role("rep", "manager", "admin",
+                                              action="see contests"))]
+Organiser = Annotated[User, Depends(require_role("manager", "admin", action="create contests"))]
 ContestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -67,8 +68,8 @@ def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut
             raise field_error(422, ["body", "team"], f"there is no team {body.team!r}",
                               "team_unknown")
         if not user.may_manage(team):
-            raise field_error(403, ["body", "team"], "you do not manage this team",
-                              "not_your_team")
+            raise field_error(403, ["body", "team"], "only this team's managers and admins "
+                              "create its contests", "not_your_team")
         try:
             contest = contests.add_contest(
                 connection, by=user, team_id=team, name=body.name, prize=body.prize,

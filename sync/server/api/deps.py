@@ -92,12 +92,26 @@ def read_connection(state: State, user: CurrentUser) -> Iterator[sa.Connection]:
 Reading = Annotated[sa.Connection, Depends(read_connection)]
 
 
-def require_role(*roles: str) -> Callable[[User], User]:
-    """A dependency that lets only `roles` through (403 for anyone else)."""
+# Each role as it is named in a sentence about everyone who holds it.
+ROLE_WORDS = {"rep": "reps", "manager": "managers", "marketing": "marketing",
+              "admin": "admins"}
+
+
+def roles_in_words(roles: tuple[str, ...]) -> str:
+    """'reps', 'marketing and admins', 'reps, managers and admins'."""
+    words = [ROLE_WORDS[role] for role in roles]
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
+
+
+def require_role(*roles: str, action: str = "may do this") -> Callable[[User], User]:
+    """A dependency that lets only `roles` through. Anyone else gets a 403 that says, in
+    words, who may do what: `action` is the route's, e.g. require_role("marketing",
+    "admin", action="read insights") answers "only marketing and admins read insights"."""
+    refusal = f"only {roles_in_words(roles)} {action}"  # an unknown role fails here, early
+
     def check(user: CurrentUser) -> User:
         if user.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"a {user.role} cannot do this (needs: {', '.join(roles)})")
+            raise HTTPException(status.HTTP_403_FORBIDDEN, refusal)
         return user
 
     return check
