@@ -145,3 +145,20 @@ def test_an_unknown_dimension_or_filter_value_is_a_422_naming_it(people: People)
         answer = marketing.get("/api/v1/insights/reasons", params=params)
         assert answer.status_code == 422, params
         assert answer.json()["detail"][0]["loc"] == ["query", name]
+
+
+def test_a_period_given_as_a_number_is_a_422_naming_it(people: People):
+    """Only ISO 8601 text, as the document says (format date-time) and push takes:
+    never a number read as seconds since 1970."""
+    marketing = people("marketing").api
+    for name in ("since", "until"):
+        for number in ("1790000000", "-0.5", "0", "1e9", "17900000000000"):
+            answer = marketing.get("/api/v1/insights/reasons",
+                                   params={"by": "stage", name: number})
+            assert answer.status_code == 422, (name, number, answer.text)
+            [problem] = answer.json()["detail"]
+            assert problem["loc"] == ["query", name]
+            assert "ISO 8601" in problem["msg"]
+        for text in ("2026-11-01T00:00:00Z", "2026-11-01T09:30:00+05:30", "2026-11-01"):
+            assert marketing.get("/api/v1/insights/reasons",
+                                 params={"by": "stage", name: text}).status_code == 200

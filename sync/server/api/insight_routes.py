@@ -19,6 +19,7 @@ from sync.server.api.schemas import (
     SIGNED_IN,
     CellOut,
     GroupOut,
+    IsoDatetime,
     ReasonCountsOut,
     errors,
 )
@@ -36,9 +37,9 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimensi
                   outcome: Outcome | None = None, stage: Stage | None = None,
                   industry: Text = None, company_size: Text = None, region: Text = None,
                   competitor: Text = None,
-                  since: Annotated[datetime | None, Query(description=(
+                  since: Annotated[IsoDatetime | None, Query(description=(
                       "debriefs made at or after (ISO 8601; without a zone, UTC)"))] = None,
-                  until: Annotated[datetime | None, Query(
+                  until: Annotated[IsoDatetime | None, Query(
                       description="debriefs made before (ISO 8601; without a zone, UTC)")] = None,
                   primary_only: bool = False,
                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,

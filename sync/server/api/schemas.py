@@ -46,10 +46,12 @@ def _iso_text(value: Any) -> Any:
     as seconds since 1970), is refused."""
     is_text = isinstance(value, str) and _ISO_DATE.match(value) is not None
     if not (is_text or isinstance(value, datetime)):
-        raise ValueError("give the time as ISO 8601 text with its zone")
+        raise ValueError("give the time as ISO 8601 text, like 2026-11-02T09:00:00Z")
     return value
 
 
+# A time as ISO 8601 text, never a number (in a body or a query).
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text)]
 # A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
 # 1 to 9999 is refused here, naming the field, instead of failing later.
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(as_utc)]
