@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import __version__
@@ -62,12 +63,31 @@ _UNREADABLE_BODY = "There was an error parsing the body"
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
-    """Errors as FastAPI gives them, but an unreadable body is named like any field."""
+    """Errors as FastAPI gives them, but an unreadable body is named like any field, and
+    a 405 lists every method served at the path."""
     assert isinstance(error, StarletteHTTPException)
     if error.status_code == 400 and error.detail == _UNREADABLE_BODY:
         error = field_error(400, ["body"], "the body is not JSON that can be read (not "
                             "UTF-8, or nested too deep)", "body_unreadable")
+    elif error.status_code == 405:
+        error = StarletteHTTPException(405, error.detail, headers={
+            **(error.headers or {}), "Allow": ", ".join(_methods_at(request))})
     return await http_exception_handler(request, error)
+
+
+# The methods a 405's Allow can name (RFC 9110's, bar CONNECT and TRACE).
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method some route serves at the request's path, asked of the routes
+    themselves. (Starlette's 405 names those of the first route whose path matched
+    only: `Allow: GET` where POST is served too.)"""
+    place = {"type": "http", "path": request.scope["path"],
+             "root_path": request.scope.get("root_path", "")}
+    return [method for method in _METHODS
+            if any(route.matches({**place, "method": method})[0] is Match.FULL
+                   for route in request.app.router.routes)]
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
