@@ -224,6 +224,9 @@ class CaptureFields(QWidget):
 
     def fill(self, debrief: Debrief, deal_value_text: str | None = None) -> None:
         """Show `debrief` in the fields (quietly: one `changed` at the end)."""
+        # A suggestion list left open over the last debrief would take the next debrief's
+        # first key presses (the outcome key) and float over the wrong field.
+        self.competitor.completer().popup().hide()
         self.blockSignals(True)
         try:
             self.outcome.set_value(debrief.outcome)

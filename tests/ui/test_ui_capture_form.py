@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import closing
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -553,3 +554,23 @@ def test_a_rep_who_never_pauses_still_has_a_draft_every_two_seconds(qtbot, windo
     assert typed_when_first_kept <= 16  # two seconds of keys, and a little for the write
     body, _ = drafts(window).get(slot)
     assert body["debrief"]["quote"]  # what had been typed by then
+
+
+@pytest.mark.qt_log_ignore("does not support grabbing the keyboard",
+                           "does not support raise")  # offscreen cannot, for popups
+def test_saving_with_competitor_suggestions_open_closes_them(qtbot, window, keyboard, settle):
+    """The list of earlier competitors, open when the rep saves, used to stay on screen
+    over the next debrief and take its first key presses."""
+    form = window.form
+    form.fields.set_competitor_names(["Acme", "Acme Labs"])
+    keyboard.fill_valid(form)
+    form.fields.competitor.setFocus()
+    keyboard.type("Ac")
+    popup = form.fields.competitor.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    with qtbot.wait_signal(form.saved, timeout=5000):
+        qtbot.keyClick(popup, Qt.Key.Key_Return, CTRL)
+    settle(window)
+    assert not popup.isVisible()
+    keyboard.type("w")  # the next debrief's outcome key reaches the outcome bar
+    assert form.fields.outcome.value() == Outcome.WON
