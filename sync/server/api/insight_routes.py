@@ -26,7 +26,7 @@ from sync.server.api.schemas import (
 
 router = APIRouter(prefix="/insights", tags=["insights"], responses=errors(**SIGNED_IN))
 
-Analyst = Annotated[User, Depends(require_role("marketing", "admin"))]
+Analyst = Annotated[User, Depends(require_role("marketing", "admin", action="read insights"))]
 Dimension = Literal["outcome", "stage", "industry", "company_size", "region", "competitor",
                     "month", "quarter"]
 Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]

@@ -26,7 +26,7 @@ from sync.server.api.schemas import (
 
 router = APIRouter(prefix="/sync", tags=["sync"], responses=errors(**SIGNED_IN))
 
-Rep = Annotated[User, Depends(require_role("rep", "manager"))]
+Rep = Annotated[User, Depends(require_role("rep", "manager", action="sync debriefs"))]
 
 
 @router.post("/push")
@@ -49,17 +49,21 @@ def push(body: PushIn, state: State, rep: Rep) -> PushOut:
 
 @router.get("/debriefs")
 def own_debriefs(connection: Reading, rep: Rep,
-                 cursor: Annotated[str | None, Query(pattern=DEBRIEF_ID)] = None,
+                 cursor: Annotated[str | None, Query(pattern=DEBRIEF_ID, description=(
+                     "paging by id (protocol 1): the `next_cursor` of an earlier answer. "
+                     "Never with `since` (422)"))] = None,
                  since: Annotated[str | None, Query(pattern=FEED_POSITION, description=(
                      "a position in the rep's change feed: \"0\" for the start, else "
-                     "the `next_since` of an earlier answer"))] = None,
+                     "the `next_since` of an earlier answer. Never with `cursor` "
+                     "(422)"))] = None,
                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                  ) -> DebriefPage:
     """The rep's own debriefs (deleted ones as tombstones), for a second machine.
 
     By id: pass `next_cursor` back as `cursor` until it is null. By the change feed
     (protocol 2): start from `since=0`, pass `next_since` back while `more` is true,
-    and keep the last `next_since`: sent later, it gives only what changed after it."""
+    and keep the last `next_since`: sent later, it gives only what changed after it.
+    `cursor` and `since` are two ways of paging: a request gives one or the other."""
     if since is not None:
         if cursor is not None:
             raise field_error(422, ["query", "since"], "give either cursor or since, not "
