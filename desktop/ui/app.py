@@ -24,7 +24,7 @@ from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import has_pulled_lists
-from desktop.ui import translations
+from desktop.ui import health_report, translations
 from desktop.ui.capture_form import FormContext
 from desktop.ui.errors import ErrorPresenter, setup_logging, show_unclean_end
 from desktop.ui.main_window import MainWindow, Services
@@ -154,6 +154,7 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
             probe = _FirstPaint(window)
             window.installEventFilter(probe)
         window.show()
+        health_report.from_environment(window)
         if unclean is not None:
             show_unclean_end(window, unclean, paths.log_file)
         if prepared.moved_aside is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from fault_proxy import FAULTS, Fault, FaultProxy, Script
+from helpers.fault_proxy import FAULTS, Fault, FaultProxy, Script
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (

@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from fault_proxy import FAULTS, Fault, FaultProxy, Script, SeededFaults
+from helpers.fault_proxy import FAULTS, Fault, FaultProxy, Script, SeededFaults
 from sync_world import Machine, new_rep, sample_debrief, server_rows
 
 from desktop.store.debriefs import write
