@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -29,16 +30,22 @@ def server_state(request: Request) -> ServerState:
 State = Annotated[ServerState, Depends(server_state)]
 
 
-def protocol(value: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None) -> None:
+# The protocol version as a client sends it: digits only (not "+2", " 2" or "２").
+PROTOCOL_NUMBER = r"^[0-9]{1,9}$"
+
+
+def protocol(value: Annotated[str | None, Header(
+        alias=PROTOCOL_HEADER, description="the protocol the app speaks (a whole number)",
+        json_schema_extra={"pattern": PROTOCOL_NUMBER})] = None) -> None:
     """A client too old for this server gets 426; one that sends nothing is taken to
-    speak the current protocol (a BI tool or curl)."""
+    speak the current protocol (a BI tool or curl). The pattern is checked here rather
+    than by FastAPI, so that a malformed header stays a 400, not a 422."""
     if value is None:
         return
-    try:
-        version = int(value)
-    except ValueError:
+    if re.fullmatch(PROTOCOL_NUMBER, value) is None:
         raise field_error(400, ["header", PROTOCOL_HEADER], "must be a whole number",
-                          "int_parsing") from None
+                          "int_parsing")
+    version = int(value)
     if version < OLDEST_CLIENT_PROTOCOL:
         raise field_error(
             status.HTTP_426_UPGRADE_REQUIRED, ["header", PROTOCOL_HEADER],

@@ -4,15 +4,26 @@ a private note or account name sent by mistake is refused, not stored)."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.domain.leaderboard import Band
+from sync.domain.scoring import MAX_CONTEST_DAYS, MAX_RULE, ContestRules
 from sync.protocol import MAX_BATCH
+from sync.server.contests import CONTEST_HORIZON_YEARS
 
 MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
 MAX_OFFSET = 1_000_000
@@ -21,7 +32,11 @@ DEFAULT_PAGE = 100
 DEBRIEF_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 # A place in a rep's change feed: "0" (the start), or "N:id" from an earlier answer.
 FEED_POSITION = rf"^(0|[1-9][0-9]{{0,17}})(:{DEBRIEF_ID[1:-1]})?$"
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # how an ISO 8601 time starts
+ISO_DATE_START = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"  # how an ISO 8601 time starts
+_ISO_DATE = re.compile(ISO_DATE_START)
+
+
+NO_NUL = r"^[^\x00]*$"  # what the OpenAPI document says of text that `_no_nul` checks
 
 
 def _no_nul(value: str) -> str:
@@ -35,10 +50,12 @@ def _no_nul(value: str) -> str:
 # admit no NUL. (A validator on every field of every model cost a third of decoding a push.)
 # The length comes before the NUL check, inside the Annotated: there it is pydantic's own
 # string check, which also refuses unpaired surrogates; a Field on `Text | None` is not.
-Text = Annotated[str, AfterValidator(_no_nul)]
-ShortText = Annotated[str, Field(max_length=64), AfterValidator(_no_nul)]
-NameText = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
-QuoteText = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
+# The check is a function, for its message; the document states it as a pattern.
+_NO_NUL = (AfterValidator(_no_nul), Field(json_schema_extra={"pattern": NO_NUL}))
+Text = Annotated[str, *_NO_NUL]
+ShortText = Annotated[str, Field(max_length=64), *_NO_NUL]
+NameText = Annotated[str, Field(max_length=200), *_NO_NUL]
+QuoteText = Annotated[str, Field(max_length=10_000), *_NO_NUL]
 
 
 def _iso_text(value: Any) -> Any:
@@ -50,14 +67,26 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
-# A time as ISO 8601 text, never a number (in a body or a query).
-IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text)]
+# A time as ISO 8601 text, never a number (in a body or a query). The document says so
+# with the pattern too: a client that does not check "format" still sees it.
+_ISO_TEXT = (BeforeValidator(_iso_text), Field(json_schema_extra={"pattern": ISO_DATE_START}))
+IsoDatetime = Annotated[datetime, *_ISO_TEXT]
 # A timestamp with its zone, handed on in UTC; one whose UTC time falls outside years
 # 1 to 9999 is refused here, naming the field, instead of failing later.
-UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(as_utc)]
+UtcDatetime = Annotated[AwareDatetime, *_ISO_TEXT, AfterValidator(as_utc)]
+
+
+def _whole_number(value: Any) -> Any:
+    """1958.0 is the whole number 1958 (JSON has one kind of number, and the document's
+    "integer" takes it); 1958.5 is left to be refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 # JSON's true, false and whole numbers only: "yes" is not a tombstone, nor "7" a revision.
 Flag = Annotated[bool, Field(strict=True)]
-Whole = Annotated[int, Field(strict=True)]
+Whole = Annotated[int, BeforeValidator(_whole_number), Field(strict=True)]
 
 
 class Input(BaseModel):
@@ -183,14 +212,24 @@ class ConfigOut(BaseModel):
     contest_rules: dict[str, Any]
 
 
+# Contest rules are checked by ContestRules (names, 0 to MAX_RULE, a cap at least the
+# base); the document states what a schema can: the names, and whole numbers in range.
+RulesIn = Annotated[dict[str, Whole], WithJsonSchema({
+    "type": "object", "additionalProperties": False,
+    "properties": {rule.name: {"type": "integer", "minimum": 0, "maximum": MAX_RULE}
+                   for rule in fields(ContestRules)}})]
+
+
 class ContestIn(Input):
     team: Text = Field(min_length=1, max_length=80)
     name: Text = Field(min_length=1, max_length=120)
     prize: Text = Field(min_length=1, max_length=200)
-    starts_at: UtcDatetime
-    ends_at: UtcDatetime
-    rules: dict[str, Whole] | None = Field(default=None,
-                                         description="scoring rules; default rules if left out")
+    starts_at: UtcDatetime = Field(description="in 2000 or later")
+    ends_at: UtcDatetime = Field(description=(
+        f"after starts_at, at most {MAX_CONTEST_DAYS:,} days after it, and within "
+        f"{CONTEST_HORIZON_YEARS} years from now"))
+    rules: RulesIn | None = Field(default=None, description="scoring rules; default rules "
+                                  "if left out; cap at least base")
 
 
 class ContestOut(BaseModel):
