@@ -27,12 +27,16 @@ MEMBER_ROLES = ("rep", "manager")  # who takes part in their team's contests
 
 
 def _in_field(people: sa.FromClause, team_id: int) -> sa.ColumnElement[bool]:
-    """Who takes part in the team's contests, over `users` or an alias of it."""
-    return sa.and_(people.c.team_id == team_id, people.c.role.in_(MEMBER_ROLES))
+    """Who takes part in the team's contests, over `users` or an alias of it: its reps and
+    managers, but no one disabled (`user disable`), who no longer counts in the field's
+    size, ranks or bands."""
+    return sa.and_(people.c.team_id == team_id, people.c.role.in_(MEMBER_ROLES),
+                   people.c.disabled == sa.false())
 
 
 def members(connection: sa.Connection, team_id: int) -> list[Any]:
-    """The contest's field: the team's reps and managers (id, username, display_name)."""
+    """The contest's field: the team's reps and managers who are not disabled (id,
+    username, display_name)."""
     return list(connection.execute(
         sa.select(users.c.id, users.c.username, users.c.display_name).where(
             _in_field(users, team_id))))
