@@ -4,19 +4,30 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# `make run` installs only what the app needs (the `app` extra); everything else the
+# developer tools too (`dev`: the central store, pytest, PyInstaller, ...).
+APP_STAMP := $(VENV)/.installed-app
+STAMP := $(VENV)/.installed-dev
 HEADLESS := QT_QPA_PLATFORM=offscreen
 
 .PHONY: run demo test check lint bench screenshots translations package qt-check pg-check clean
 
-$(STAMP): pyproject.toml
+define install
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Debrief needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	$(PY) -m pip install --quiet -e '.[$(1)]'
+	@touch $@
+endef
 
-run: $(STAMP)
+$(APP_STAMP): pyproject.toml
+	$(call install,app)
+
+$(STAMP): pyproject.toml
+	$(call install,dev)
+	@touch $(APP_STAMP)
+
+run: $(APP_STAMP)
 	$(VENV)/bin/debrief $(ARGS)
 
 # `make demo`: a throwaway central store under .demo/ with a demo company (made once;
@@ -56,7 +67,7 @@ demo: $(STAMP)
 	echo '$(DEMO_PASSWORD)' | $(VENV)/bin/debrief --data-dir $(DEMO_DIR)/app-$(DEMO_REP) \
 		--connect $(DEMO_URL) --user $(DEMO_REP) --password-stdin
 
-qt-check: $(STAMP)
+qt-check: $(APP_STAMP)
 	@$(HEADLESS) $(PY) -m desktop.ui.qt_check
 
 # The central store's tests start their own PostgreSQL from these binaries.

@@ -99,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
               "Run it in a desktop session, or try `debrief --smoke-test` to check the "
               "install without a screen.", file=sys.stderr)
         return 2
+    from desktop.system_libraries import platform_problem
+
+    problem = platform_problem()
+    if problem is not None:
+        print(f"debrief: {problem}", file=sys.stderr)
+        return 2
     from desktop.paths import AppPaths
     from desktop.ui.app import run
 

@@ -1,37 +1,33 @@
-"""`make qt-check`: Qt loads, and the binding is safe for a whole day; say plainly what
-to install otherwise, instead of a bare ImportError or a crash hours later."""
+"""`make qt-check`: Qt loads, its platform plugin finds its system libraries, and the
+binding is safe for a whole day; say plainly what to install otherwise, instead of a
+bare ImportError, Qt's misleading hint, or a crash hours later."""
 
 from __future__ import annotations
 
-import re
 import sys
 
-# Debian/Ubuntu packages that provide what PySide6's widgets load at start.
-_DEBIAN_PACKAGES = {
-    "libEGL": "libegl1",
-    "libGL": "libgl1",
-    "libxkbcommon": "libxkbcommon0",
-    "libfontconfig": "libfontconfig1",
-    "libfreetype": "libfreetype6",
-    "libglib": "libglib2.0-0",
-    "libdbus": "libdbus-1-3",
-    "libX11": "libx11-6",
-    "libxcb": "libxcb1",
-}
+from desktop.system_libraries import (
+    install_command,
+    platform_problem,
+    read_os_release,
+    soname_in,
+)
 
 
 def main() -> int:
     try:
         from PySide6.QtWidgets import QApplication  # noqa: F401
     except ImportError as exc:
-        missing = re.search(r"(lib[\w.+-]+?)\.so", str(exc))
         print(f"Qt cannot start: {exc}", file=sys.stderr)
+        missing = soname_in(str(exc))
         if missing:
-            stem = missing.group(1)
-            package = next((p for k, p in _DEBIAN_PACKAGES.items() if stem.startswith(k)), None)
-            hint = f"sudo apt-get install {package}" if package else "your OS's package"
-            print(f"The system library {stem} is missing. Install it ({hint}) and retry.",
+            print(f"The system library {missing} is missing. Install it with:\n"
+                  f"    {install_command([missing], read_os_release())}\nand retry.",
                   file=sys.stderr)
+        return 1
+    problem = platform_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 1
     from desktop.ui.qt_binding import binding_problem
 
