@@ -16,11 +16,22 @@ from bench.figures import Section, format_sections, machine_line, summary_line
 
 def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     """Each benchmark's name and its `run`, imported only when asked for."""
-    from bench import aggregates, debrief_list, ingest, leaderboard, package, save, startup, sync
+    from bench import (
+        aggregates,
+        debrief_list,
+        ingest,
+        leaderboard,
+        package,
+        rep_day,
+        save,
+        startup,
+        sync,
+    )
 
     return [("startup", startup.run), ("save", save.run), ("debrief_list", debrief_list.run),
             ("ingest", ingest.run), ("aggregates", aggregates.run),
-            ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run)]
+            ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run),
+            ("rep_day", rep_day.run)]
 
 
 def run_all() -> tuple[list[Section], list[str]]:

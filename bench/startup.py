@@ -27,7 +27,7 @@ from bench.figures import Figure, Section, Target, median
 
 ROUNDS = 15
 WARM_UP_ROUNDS = 2
-RATIO_TARGET = 1.3
+RATIO_TARGET = 2.0  # the app does more than the bare window; see bench/README.md
 PAINT_TIMEOUT_S = 60
 
 
