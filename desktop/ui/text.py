@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,23 @@ if TYPE_CHECKING:
 _CONTEXT = ""
 
 
-def tr(text: str) -> str:
-    """Translate outside a QObject (a QObject uses its own self.tr)."""
-    return QCoreApplication.translate(_CONTEXT, text)
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """Translate outside a QObject (a QObject uses its own self.tr), with the arguments
+    of QObject.tr, the ones lupdate reads.
+
+    A text with a count is `tr("%n waiting to sync", None, n)`: lupdate files it as a
+    plural (numerus) message, the catalogue's form for n is used, and %n in it is n
+    (%Ln: n as the rep's locale groups digits, "10,000" where no locale is set). Left
+    untranslated, "(s)" reads as English does: "1 debrief", "2 debriefs". (Keep the
+    call spelt so: lupdate files a wrapper such as trn(text, n) without plural forms.)
+    """
+    translated = QCoreApplication.translate(_CONTEXT, text, disambiguation, n)
+    if n < 0:
+        return translated
+    if "%Ln" in text and QLocale().language() == QLocale.Language.C:
+        # No regional settings (LANG=C): Qt wrote n ungrouped; group it as English does.
+        translated = re.sub(rf"(?<![\d,]){n}(?!\d)", f"{n:,}", translated)
+    return translated.replace("(s)", "" if n == 1 else "s")
 
 
 def message_text(message: Message) -> str:
