@@ -85,11 +85,15 @@ class ConnectDialog(QDialog):
         self.ca_bundle.setObjectName("caBundle")
         self.ca_bundle.setPlaceholderText(tr("Only if your admin gave you one"))
         self.browse = QPushButton(tr("Choose\u2026"))
+        # Enter signs in wherever it is pressed: this button never takes it (a push
+        # button in a dialog would, once focused, or shown first without a default).
+        self.browse.setAutoDefault(False)
         self.message = QLabel()
         self.message.setObjectName("connectMessage")
         self.message.setWordWrap(True)
         self.message.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Made inside the dialog, so that the dialog knows its default button.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.connect_button = self.buttons.addButton(tr("&Connect"),
                                                      QDialogButtonBox.ButtonRole.AcceptRole)
         self.connect_button.setObjectName("connectButton")

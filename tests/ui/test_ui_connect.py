@@ -4,10 +4,13 @@ and nothing typed is lost; a keychain that cannot keep it is said so; sign-out f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 import requests
 from keyring.backends import null
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 from sync_window import PASSWORD, files_holding, free_port, wait_for_status
 
 from desktop.keychain import TokenVault
@@ -42,6 +45,36 @@ def shown_errors(dialog) -> dict[str, str]:
             if not label.isHidden()}
 
 
+@pytest.fixture
+def file_pickers() -> Iterator[list[str]]:
+    """The titles of the file pickers that opened; each is closed at once, so that a
+    picker opened by mistake fails the test instead of waiting for a click forever."""
+    opened: list[str] = []
+
+    def close_pickers() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QFileDialog) and widget.isVisible():
+                opened.append(widget.windowTitle())
+                widget.reject()
+
+    watch = QTimer()
+    watch.timeout.connect(close_pickers)
+    watch.start(20)
+    yield opened
+    watch.stop()
+
+
+def type_the_sign_in(qtbot, keyboard, dialog, url: str, username: str) -> None:
+    """Type the address, username and password as a rep does, Tab between them."""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.url, timeout=3000)
+    keyboard.type(url)
+    keyboard.press(Qt.Key.Key_Tab)
+    keyboard.type(username)
+    keyboard.press(Qt.Key.Key_Tab)
+    keyboard.type(PASSWORD)
+    assert QApplication.focusWidget() is dialog.password
+
+
 def saved_connection(data_paths):
     conn = connect(data_paths.database)
     try:
@@ -65,6 +98,40 @@ def test_connecting_keeps_the_token_in_the_keychain_only_and_syncs(
     wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
     assert window.sync_area.note.isHidden()  # remembered: nothing to warn about
     assert window.sign_out_action.isEnabled()
+
+
+def test_enter_in_the_password_field_signs_in_and_never_opens_the_file_picker(
+        qtbot, open_synced_window, central, rep, keyboard, keychain, file_pickers):
+    window = open_synced_window()
+    dialog = open_dialog_from_the_menu(window)
+    type_the_sign_in(qtbot, keyboard, dialog, central.base_url, rep)
+
+    keyboard.press(Qt.Key.Key_Return)
+
+    assert dialog.busy and dialog.message.text() == "Signing in\u2026"
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15_000)
+    assert keychain.token(central.base_url, rep)
+    assert file_pickers == []
+
+
+def test_enter_in_the_address_field_signs_in_after_tabbing_past_the_file_button(
+        qtbot, open_synced_window, central, rep, keyboard, keychain, file_pickers):
+    window = open_synced_window()
+    dialog = open_dialog_from_the_menu(window)
+    type_the_sign_in(qtbot, keyboard, dialog, central.base_url, rep)
+    keyboard.press(Qt.Key.Key_Tab)  # the certificate file
+    keyboard.press(Qt.Key.Key_Tab)  # its "Choose…" button
+    assert QApplication.focusWidget() is dialog.browse
+    for _ in range(4):
+        keyboard.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dialog.url
+
+    keyboard.press(Qt.Key.Key_Enter)  # the keypad's Enter
+
+    assert dialog.busy
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15_000)
+    assert keychain.token(central.base_url, rep)
+    assert file_pickers == []
 
 
 def test_a_wrong_password_is_named_next_to_the_password_and_keeps_what_was_typed(
