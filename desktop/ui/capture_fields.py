@@ -159,13 +159,13 @@ class CaptureFields(QWidget):
                       self.deal_value)
         add_field_row(form, self.tr("CRM r&eference"), self._with_error("crm_ref", self.crm_ref),
                       self.crm_ref)
+        # The quote's note goes right under the quote, above the switch that shares it.
         quote = QWidget()
         column = QVBoxLayout(quote)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.quote)
+        column.addWidget(self._with_error("quote", self.quote))
         column.addWidget(self.share_quote)
-        add_field_row(form, self.tr("Customer &quote"), self._with_error("quote", quote),
-                      self.quote)
+        add_field_row(form, self.tr("Customer &quote"), quote, self.quote)
         add_field_row(form, self.tr("&Account (stays on\nthis computer)"),
                       self._with_error("account_name", self.account_name), self.account_name)
         add_field_row(form, self.tr("&Private notes (stay\non this computer)"),

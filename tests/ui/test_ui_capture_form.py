@@ -6,7 +6,7 @@ from contextlib import closing
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QMessageBox
 from test_ui_my_debriefs import answer_next_question
@@ -127,6 +127,25 @@ def test_a_100kb_quote_is_refused_inline_and_kept(qtbot, window, keyboard, settl
     qtbot.waitUntil(lambda: drafts(window).get(slot) is not None, timeout=3000)
     body, _ = drafts(window).get(slot)
     assert body["debrief"]["quote"] == big
+
+
+def test_a_quote_too_long_is_named_right_under_the_quote(qtbot, window, keyboard):
+    fields = window.form.fields
+    keyboard.fill_valid(window.form)
+    paste(qtbot, fields.quote, "x" * 2_500)
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    error = fields.errors["quote"]
+    assert error.isVisible() and "2,500 characters" in error.text()
+
+    def corner(widget) -> QPoint:
+        return widget.mapTo(fields, QPoint(0, 0))
+
+    def under_the_quote() -> bool:
+        below = corner(fields.quote).y() + fields.quote.height()
+        return (below <= corner(error).y() < corner(fields.share_quote).y()
+                and corner(error).x() == corner(fields.quote).x())
+
+    qtbot.waitUntil(under_the_quote, timeout=2000)  # laid out once the note shows
 
 
 def test_control_characters_are_refused_then_fixed(qtbot, window, keyboard):
