@@ -220,9 +220,9 @@ class MainWindow(QMainWindow):
         self.form.new_debrief()
 
     def on_form_saved(self, saved: Debrief) -> None:
+        """The form says "Saved" by its Save button, where the rep looks; not here too."""
         self._refresh_list()
         self.form.fields.remember_competitor(saved.competitor)
-        self.statusBar().showMessage(self.form.status.text(), 5000)
         self.services.sync.after_save()
 
     def on_list_open_requested(self, debrief_id: str) -> None:

@@ -69,6 +69,13 @@ def test_a_typical_debrief_takes_at_most_15_key_presses(qtbot, window, keyboard)
     assert saved_count(window) == 2
 
 
+def test_the_save_is_confirmed_once_by_the_save_button(qtbot, window, keyboard):
+    keyboard.fill_valid(window.form)
+    save_with_keys(qtbot, keyboard, window)
+    assert window.form.status.text().startswith("Saved: Lost, Consideration")
+    assert window.statusBar().currentMessage() == ""  # not said a second time down there
+
+
 def test_nothing_typed_shows_every_problem_next_to_its_field(qtbot, window, keyboard, settle):
     form = window.form
     keyboard.press(Qt.Key.Key_Return, CTRL)
