@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.last_run import RunRecord
-from desktop.paths import AppPaths, resource
+from desktop.paths import AppPaths
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import has_pulled_lists
-from desktop.ui import health_report, translations
+from desktop.ui import health_report, look, translations
 from desktop.ui.capture_form import FormContext
 from desktop.ui.errors import ErrorPresenter, setup_logging, show_unclean_end
 from desktop.ui.main_window import MainWindow, Services
@@ -54,11 +54,10 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def apply_style(app: QApplication) -> None:
-    """The stylesheet, applied once the window is built (styling as widgets are made
-    costs more than styling them all at once)."""
-    style = resource("styles/debrief.qss")
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    """Debrief's look (light or dark, as the OS asks), applied once the window is built:
+    styling as widgets are made costs more than styling them all at once."""
+    look.apply(app)
+    app.setWindowIcon(look.app_icon())
 
 
 def local_currency() -> str:
@@ -154,6 +153,7 @@ def run(paths: AppPaths, argv: list[str], *, quit_after_paint: bool = False,
             probe = _FirstPaint(window)
             window.installEventFilter(probe)
         window.show()
+        look.follow_the_os(app)
         health_report.from_environment(window)
         if unclean is not None:
             show_unclean_end(window, unclean, paths.log_file)

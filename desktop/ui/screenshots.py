@@ -13,12 +13,14 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.last_run import UncleanEnd
 from desktop.paths import AppPaths
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore
 from desktop.store.server_settings import ServerConnection
+from desktop.ui import look
 from desktop.ui.app import apply_style, build_window, make_application, shipped_rules
-from desktop.ui.errors import CrashDialog, ErrorPresenter
+from desktop.ui.errors import CrashDialog, ErrorPresenter, show_unclean_end
 from desktop.ui.main_window import MainWindow
 from desktop.ui.server_connection import Connected
 from desktop.ui.text import message_text
@@ -194,16 +196,17 @@ def sample_refusals(window: MainWindow) -> tuple[Refusal, ...]:
                                                                                 strict=False))
 
 
-def grab_sync_dialogs(window: MainWindow, refused: tuple[Refusal, ...], out: Path) -> None:
+def grab_sync_dialogs(window: MainWindow, refused: tuple[Refusal, ...], out: Path,
+                      suffix: str) -> None:
     dialog = window.show_connect_dialog()
     dialog.url.setText(DEMO_URL)
     dialog.username.setText("rep.anna")
     dialog.password.setText("not-the-password")
     dialog.show_failure(problems.wrong_password())
-    grab(dialog, out / "connect-dialog.png")
+    grab(dialog, out / f"connect-dialog{suffix}.png")
     dialog.url.setText("debrief.example")
     dialog.show_failure(problems.offline("https://debrief.example", "no such host"))
-    grab(dialog, out / "connect-dialog-unreachable.png")
+    grab(dialog, out / f"connect-dialog-unreachable{suffix}.png")
     dialog.show_errors({})
     dialog.url.setText(DEMO_URL)
     dialog.show_connected(Connected(
@@ -212,25 +215,72 @@ def grab_sync_dialogs(window: MainWindow, refused: tuple[Refusal, ...], out: Pat
             "Your sign-in will not be remembered after Debrief closes: this computer has "
             "no secure keychain available. You will be asked to sign in again next "
             "time."))))
-    grab(dialog, out / "connect-dialog-not-remembered.png")
+    grab(dialog, out / f"connect-dialog-not-remembered{suffix}.png")
     dialog.reject()
     listing = window.show_refused(settled(ReplicaCounts(refused=len(refused),
                                                         refusals=refused), None))
-    grab(listing, out / "refused-debriefs.png")
+    grab(listing, out / f"refused-debriefs{suffix}.png")
     listing.reject()
 
 
-def grab_sync(window: MainWindow, out: Path) -> None:
+def grab_sync(window: MainWindow, out: Path, suffix: str) -> None:
     """The status area in each state, a window syncing, and the sync dialogs."""
     window.show_new_debrief()
     window.form.start_new()
     window.form.status.clear()
     refused = sample_refusals(window)
-    grab_sync_states(window, sync_states(refused), out / "sync-status.png")
+    grab_sync_states(window, sync_states(refused), out / f"sync-status{suffix}.png")
     window.sync_area.show_status(syncing(312, 10_000))
     window.sync_area.show_progress(312, 10_000)
-    grab(window, out / "syncing.png")
-    grab_sync_dialogs(window, refused, out)
+    grab(window, out / f"syncing{suffix}.png")
+    grab_sync_dialogs(window, refused, out, suffix)
+
+
+def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: bool) -> None:
+    """Every window with sample data, in the light or the dark look."""
+    suffix = "-dark" if dark else ""
+    window = build_window(paths, clock, ErrorPresenter(None), rep="alex")
+    apply_style(QApplication.instance())
+    look.apply(QApplication.instance(), dark=dark)
+    window.resize(1180, 820)
+    window.show()
+    fill_capture_form(window)
+    grab(window, out / f"capture{suffix}.png")
+
+    window.form.fields.picker.search.clear()
+    window.form.fields.reason_list.set_reasons(())
+    window.form.fields.quote.setPlainText("x" * 2500)
+    window.form.fields.competitor.setText("\U0001f680 Rocket Corp \U0001f525")
+    window.form.save()
+    grab(window, out / f"capture-errors{suffix}.png")
+
+    window.show_my_debriefs()
+    window.list.table.selectRow(0)
+    grab(window, out / f"my-debriefs{suffix}.png")
+    window.list.outcome.setCurrentIndex(2)  # Lost
+    window.list.search.setText("Acme")
+    window.list.apply_filter()
+    grab(window, out / f"my-debriefs-filtered{suffix}.png")
+    versions = window.show_other_versions()
+    grab(versions, out / f"other-versions{suffix}.png")
+    versions.reject()
+
+    grab_sync(window, out, suffix)
+
+    crash = CrashDialog("Traceback (most recent call last):\n  File \"...\", line 1\n"
+                        "ValueError: an example of a bug report", paths.log_file)
+    crash.show()
+    grab(crash, out / f"crash-dialog{suffix}.png")
+    crash.close()
+    unclean = show_unclean_end(window, UncleanEnd(
+        datetime.now(UTC).replace(hour=14, minute=32),
+        "Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007f3a (most recent "
+        "call first):\n  File \"desktop/ui/capture_form.py\", line 240 in on_fields_changed\n",
+        "2026-12-07 14:31:58 INFO sync: pushed 3 debriefs"), paths.log_file)
+    grab(unclean, out / f"closed-unexpectedly{suffix}.png")
+    unclean.close()
+    window.form.clear()
+    window.close()
 
 
 def main(argv: list[str]) -> int:
@@ -247,39 +297,8 @@ def main(argv: list[str]) -> int:
         seeder.services.reader.conn.close()
         keep_sample_copies(paths, clock)
 
-        window = build_window(paths, clock, ErrorPresenter(None), rep="alex")
-        apply_style(QApplication.instance())
-        window.resize(1180, 820)
-        window.show()
-        fill_capture_form(window)
-        grab(window, out / "capture.png")
-
-        window.form.fields.picker.search.clear()
-        window.form.fields.reason_list.set_reasons(())
-        window.form.fields.quote.setPlainText("x" * 2500)
-        window.form.fields.competitor.setText("\U0001f680 Rocket Corp \U0001f525")
-        window.form.save()
-        grab(window, out / "capture-errors.png")
-
-        window.show_my_debriefs()
-        window.list.table.selectRow(0)
-        grab(window, out / "my-debriefs.png")
-        window.list.outcome.setCurrentIndex(2)  # Lost
-        window.list.search.setText("Acme")
-        window.list.apply_filter()
-        grab(window, out / "my-debriefs-filtered.png")
-        versions = window.show_other_versions()
-        grab(versions, out / "other-versions.png")
-        versions.reject()
-
-        grab_sync(window, out)
-
-        crash = CrashDialog("Traceback (most recent call last):\n  File \"...\", line 1\n"
-                            "ValueError: an example of a bug report", paths.log_file)
-        crash.show()
-        grab(crash, out / "crash-dialog.png")
-        window.form.clear()
-        window.close()
+        for dark in (False, True):
+            shoot_every_window(paths, clock, out, dark)
     return 0
 
 
