@@ -1,6 +1,8 @@
-"""The one thread that writes the local database (the shape of Anki's CollectionOp).
+"""The thread that writes what the rep does to the local database (the shape of Anki's
+CollectionOp). The sync thread writes what the server answered, through its own
+connection (sync_runner.py); SQLite's lock takes the two one after the other.
 
-Every local write goes through `StoreWorker.submit`: the work runs on the worker's own
+Every write the rep makes goes through `StoreWorker.submit`: the work runs on the worker's own
 thread with the worker's own connection, and its result or error comes back on the GUI
 thread, to the callbacks given, or to the error presenter by default. Jobs run in the
 order they were submitted, so a draft saved before a close is on disk before the close.
