@@ -104,7 +104,8 @@ class CaptureForm(QWidget):
         self._baseline: dict[str, Any] = {}
         self._show_problems = False
         self._saving = False
-        self._cleared: dict[str, Any] | None = None
+        self._cleared: dict[str, Any] | None = None  # what Esc took away, until let go
+        self._refused = False  # the footer says the debrief was refused for its problems
         self._prefill: Debrief | None = None  # what a new debrief starts from (the last saved)
         self._offers: list[Draft] = []  # drafts from earlier, newest first, not yet answered
 
@@ -186,6 +187,7 @@ class CaptureForm(QWidget):
         if self.is_editing and debrief.id == self._current.id:
             self.fields.outcome.setFocus()  # already open, maybe with changes: keep them
             return
+        self._let_cleared_go()  # changes to it that Esc set aside come back below
         self._put_aside()
         kept = next((d for d in self._offers if d.slot == form_slot(debrief.id)), None)
         if kept is not None:
@@ -194,6 +196,8 @@ class CaptureForm(QWidget):
                 return
         self._load(debrief)
         self._show_editing(debrief)
+        if kept is not None:  # changes kept from earlier, which could not be read back
+            self._say_unreadable()
 
     def _show_editing(self, debrief: Debrief) -> None:
         when = moment_text(debrief.created_at)
@@ -203,8 +207,12 @@ class CaptureForm(QWidget):
         self.fields.outcome.setFocus()
 
     def _load(self, debrief: Debrief, deal_value_text: str | None = None) -> None:
+        """Show `debrief`. What the footer and the banner said was about the debrief
+        shown before, so it goes with it."""
+        self._let_cleared_go()
         self._current = debrief
         self._show_problems = False
+        self._say("")
         self.banner.hide()
         self.fields.fill(debrief, deal_value_text)
         # Filling is not typing: the changes it signals must not write a draft, or the
@@ -236,6 +244,8 @@ class CaptureForm(QWidget):
     def on_fields_changed(self) -> None:
         self._refresh()
         self._draft_schedule.changed()
+        if self._cleared is not None and self.is_dirty():
+            self._let_cleared_go()  # the rep has begun the next debrief
 
     def _refresh(self) -> None:
         debrief = self.debrief()
@@ -243,6 +253,14 @@ class CaptureForm(QWidget):
         counted = as_counted(debrief, (problem.field for problem in problems))
         self.preview.show_score(score(counted, self.context.contest))
         self.fields.show_problems(problems if self._show_problems else [])
+        if self._refused and not problems:
+            self._say("")  # nothing left in red to see
+
+    def _say(self, text: str, refused: bool = False) -> None:
+        """`text` in the footer by the Save button; `refused`: it points at the notes
+        in red, so it goes once there are none."""
+        self.status.setText(text)
+        self._refused = refused
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and not event.modifiers():
@@ -262,7 +280,7 @@ class CaptureForm(QWidget):
             self._show_problems = True
             self._refresh()
             self.fields.focus_field(problems[0].field)
-            self.status.setText(self.tr("Not saved yet: see the notes in red."))
+            self._say(self.tr("Not saved yet: see the notes in red."), refused=True)
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -274,13 +292,13 @@ class CaptureForm(QWidget):
     def on_store_saved(self, saved: Debrief) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        entries = score(saved, self.context.contest).entries
-        self.status.setText(self.tr("Saved: {outcome}, {stage} \u2014 entries earned: "
-                                    "{entries}.").format(
-            outcome=outcome_label(saved.outcome), stage=stage_label(saved.stage),
-            entries=entries) if saved.outcome and saved.stage else self.tr("Saved."))
         self.saved.emit(saved)
         self.start_new(prefill=saved)
+        entries = score(saved, self.context.contest).entries
+        self._say(self.tr("Saved: {outcome}, {stage} \u2014 entries earned: "
+                          "{entries}.").format(
+            outcome=outcome_label(saved.outcome), stage=stage_label(saved.stage),
+            entries=entries) if saved.outcome and saved.stage else self.tr("Saved."))
 
     def on_store_save_failed(self, error: BaseException) -> None:
         self._saving = False
@@ -288,10 +306,10 @@ class CaptureForm(QWidget):
         if isinstance(error, InvalidDebrief):
             self._show_problems = True
             self.fields.show_problems(error.problems)
-            self.status.setText(self.tr("Not saved yet: see the notes in red."))
+            self._say(self.tr("Not saved yet: see the notes in red."), refused=True)
         elif isinstance(error, StoreError):
             log.warning("save failed: %s", error)
-            self.status.setText(self.tr("Not saved: {reason}").format(
+            self._say(self.tr("Not saved: {reason}").format(
                 reason=message_text(error.message)))
             self._draft_schedule.changed()  # keep what was typed
         else:
@@ -307,11 +325,16 @@ class CaptureForm(QWidget):
         if not self.is_dirty():
             if self.is_editing:
                 self.start_new(self._prefill)
+            elif self._show_problems or self.status.text():
+                self._show_problems = False  # a refused save of this untouched form
+                self._say("")
+                self._refresh()
             return
         editing = self.is_editing
-        self._cleared = self._snapshot()
+        cleared = self._snapshot()
         self._store_draft(None)  # the cleared debrief's draft; "Bring it back" writes it again
         self._load(self._fresh())
+        self._cleared = cleared
         self.banner.offer(self.tr("Changes to the saved debrief set aside.") if editing
                           else self.tr("Form cleared."),
                           (self.tr("Bring it back"), self.on_undo_clear_clicked))
@@ -320,9 +343,22 @@ class CaptureForm(QWidget):
     def on_undo_clear_clicked(self) -> None:
         if self._cleared is not None:
             cleared, self._cleared = self._cleared, None
-            self._put_aside()  # typed since Esc: kept too
+            self._put_aside()  # whatever the form holds now: kept too
             self._restore(cleared)
             self._offer_next()
+
+    def _let_cleared_go(self) -> None:
+        """The "Bring it back" offer ends: the rep began the next debrief, or the form
+        shows another. Changes to a saved debrief that Esc set aside are kept, and offered
+        back once the form is free; a new debrief Esc cleared goes, as Esc asked."""
+        if self._cleared is None:
+            return
+        cleared, self._cleared = self._cleared, None
+        self.banner.hide()
+        if cleared["debrief"].get("revision", 0) > 0:
+            slot = form_slot(cleared["debrief"]["id"])
+            self._store_draft(cleared, slot)
+            self._offers.append(Draft(slot, cleared, self.context.clock.now()))
 
     def forget(self, debrief_id: str) -> None:
         """`debrief_id` was deleted: a form editing it moves on to a new debrief, as Esc
@@ -361,7 +397,7 @@ class CaptureForm(QWidget):
     def on_draft_failed(self, error: BaseException) -> None:
         log.warning("draft not kept: %s", error)
         if isinstance(error, StoreError):
-            self.status.setText(self.tr("Draft not kept: {reason}").format(
+            self._say(self.tr("Draft not kept: {reason}").format(
                 reason=message_text(error.message)))
         else:
             self.worker.failed.emit(error)
@@ -403,6 +439,9 @@ class CaptureForm(QWidget):
             self._offers.append(Draft(form_slot(self._current.id), self._snapshot(),
                                       self.context.clock.now()))
 
+    def _say_unreadable(self) -> None:
+        self._say(self.tr("That draft could not be read back."))
+
     def on_discard_clicked(self, draft: Draft) -> None:
         self._offers.remove(draft)
         self._store_draft(None, draft.slot)
@@ -415,7 +454,7 @@ class CaptureForm(QWidget):
             debrief = Debrief.from_dict(body.get("debrief", body))
         except (KeyError, ValueError, TypeError) as exc:
             log.warning("draft could not be read back: %s", exc)
-            self.status.setText(self.tr("That draft could not be read back."))
+            self._say_unreadable()
             return False
         self._load(debrief, body.get("deal_value_text"))
         if self.is_editing:

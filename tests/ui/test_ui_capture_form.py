@@ -486,18 +486,6 @@ def test_changes_to_one_debrief_survive_opening_another(qtbot, window, keyboard)
     assert form.fields.competitor.text() == "Hooli"
 
 
-def test_bring_it_back_keeps_what_was_typed_after_esc(qtbot, window, keyboard):
-    form = window.form
-    type_competitor(keyboard, form, "Initech")
-    keyboard.press(Qt.Key.Key_Escape)
-    type_competitor(keyboard, form, "Globex")
-    form.banner.primary.click()  # Bring it back: Initech
-    assert form.fields.competitor.text() == "Initech"
-    assert "unsaved debrief" in form.banner.label.text()
-    form.banner.primary.click()  # Restore: Globex
-    assert form.fields.competitor.text() == "Globex"
-
-
 def test_ctrl_n_while_editing_starts_a_new_debrief_and_keeps_the_changes(
         qtbot, window, keyboard):
     form = window.form
