@@ -90,11 +90,14 @@ class SyncEngine:
 
     def run_once(self, progress: Progress | None = None, *,
                  pull_now: bool = False) -> SyncReport:
-        """Push, then pull (when due, or `pull_now`), then record the outcome."""
+        """Push, then pull (when due, or `pull_now`), then record the outcome.
+
+        After a failed run the pull is always due: a run with nothing to send would
+        otherwise end without a word from the server, and call that up to date."""
         report = SyncReport(started_at=self.clock.now())
         try:
             self._push(report, progress or (lambda done, total: None))
-            if pull_now or self._pull_due():
+            if pull_now or self.failures or self._pull_due():
                 self._pull_debriefs(report)
                 self._pull_config()
         except SyncProblem as problem:

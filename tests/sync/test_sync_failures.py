@@ -117,6 +117,25 @@ def test_a_server_that_is_down_means_offline_and_a_retry_later(machine, rep, ser
     assert laptop.engine.failures == 0
 
 
+def test_after_a_failure_a_run_with_nothing_to_send_asks_the_server_again(
+        machine, rep, server):
+    laptop = machine()
+    laptop.engine = laptop.make_engine(pull_interval=timedelta(hours=1))
+    laptop.sign_in(rep)
+    assert laptop.sync().status.kind is StatusKind.UP_TO_DATE  # pulled: none due for an hour
+    laptop.central.base_url = f"http://127.0.0.1:{free_port()}"
+
+    pressed = laptop.sync(pull_now=True)  # "Sync now", nothing waiting
+    retry = laptop.sync()  # the back-off's retry: nothing waiting, no pull due
+
+    assert pressed.status.kind is StatusKind.OFFLINE
+    assert retry.status.kind is StatusKind.OFFLINE  # not "up to date": nobody answered
+    assert retry.retry_in is not None
+    laptop.central.base_url = server.base_url
+    assert laptop.sync().status.kind is StatusKind.UP_TO_DATE
+    assert laptop.engine.failures == 0
+
+
 def test_a_server_that_never_answers_times_out(machine, rep, server, server_db):
     with silent_server() as url:
         laptop, saved = offline_laptop(machine, rep, url,

@@ -14,6 +14,7 @@ from sync_window import (
     new_debriefs,
     open_store,
     server_rows,
+    sync_world,
     wait_for_status,
 )
 
@@ -93,6 +94,33 @@ def test_a_server_that_does_not_answer_means_offline_working_locally(
 
     wait_for_status(qtbot, window, StatusKind.OFFLINE)
     assert summary(window) == "Offline: working locally, 2 waiting"
+    assert "cannot be reached" in window.sync_area.summary.toolTip()
+
+
+def test_sync_now_with_the_server_down_and_nothing_waiting_says_offline_and_stays_so(
+        qtbot, open_synced_window, data_paths, clock, central, rep, vault, keyboard,
+        tmp_path):
+    # A server of its own, on the session's database, that this test can stop.
+    server = sync_world.ServerProcess(central.db_url, tmp_path / "server").start()
+    try:
+        prepare(data_paths.database, clock)
+        connect_behind_the_window(data_paths.database, clock, server.base_url, rep, vault)
+        window = open_synced_window()
+        wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
+    finally:
+        server.stop()
+    settled = []  # what each run ended with from here on
+    window.services.sync.status_changed.connect(
+        lambda status: status.kind is StatusKind.SYNCING or settled.append(
+            (status.kind, summary(window))))
+
+    window.activateWindow()
+    keyboard.press(Qt.Key.Key_F5)
+
+    # The press's run, and the retry after it, neither with a debrief to send.
+    qtbot.waitUntil(lambda: len(settled) >= 2, timeout=20_000)
+    assert set(settled) == {(StatusKind.OFFLINE, "Offline: working locally")}
+    assert window.sync_area.status.waiting == 0
     assert "cannot be reached" in window.sync_area.summary.toolTip()
 
 
