@@ -28,7 +28,7 @@ from desktop.ui.text import message_text, moment_text, outcome_label, stage_labe
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
 from sync.domain.ids import DebriefIdFactory
-from sync.domain.scoring import ContestRules, as_counted, score
+from sync.domain.scoring import ContestRules, missing_for_entries, score
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.validation import InvalidDebrief, Problem
@@ -250,8 +250,11 @@ class CaptureForm(QWidget):
     def _refresh(self) -> None:
         debrief = self.debrief()
         problems = self.fields.problems(debrief)
-        counted = as_counted(debrief, (problem.field for problem in problems))
-        self.preview.show_score(score(counted, self.context.contest))
+        missing = missing_for_entries(problems)
+        if missing:
+            self.preview.show_missing(missing)
+        else:
+            self.preview.show_score(score(debrief, self.context.contest))
         self.fields.show_problems(problems if self._show_problems else [])
         if self._refused and not problems:
             self._say("")  # nothing left in red to see

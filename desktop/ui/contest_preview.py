@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.ui.text import message_text
 from sync.domain.scoring import Score
+from sync.domain.text import Message
 
 
 class ContestPreview(QFrame):
@@ -32,7 +33,9 @@ class ContestPreview(QFrame):
         layout.addStretch(1)
 
     def show_score(self, score: Score) -> None:
+        """The entries a debrief that can be saved earns, and how to earn more."""
         self.entries.setText(str(score.entries))
+        self.entries.show()
         self.summary.setText(self.tr("Entries this debrief earns in the prize draw: {n}")
                              .format(n=score.entries))
         if score.hints:
@@ -42,3 +45,11 @@ class ContestPreview(QFrame):
             self.hints.setText(self.tr("That is the most one debrief can earn. Thank you!"))
         else:
             self.hints.setText(self.tr("Nothing more to earn on this debrief."))
+
+    def show_missing(self, missing: list[Message]) -> None:
+        """No count for a debrief that cannot be saved, since it earns nothing: what it
+        lacks instead (sync.domain.scoring.missing_for_entries)."""
+        self.entries.hide()
+        self.entries.clear()
+        self.summary.setText(message_text(missing[0]))
+        self.hints.setText("\n".join(message_text(message) for message in missing[1:]))

@@ -2,18 +2,20 @@
 
 One pure function, `score`, runs on the rep's machine for the live preview and on the
 central store, which is the authority. The rules are data (`ContestRules`), part of a
-contest; more detail earns more entries, up to a cap per debrief.
+contest; more detail earns more entries, up to a cap per debrief. A debrief that cannot
+be saved earns nothing: the preview says what it lacks instead (`missing_for_entries`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.domain.debrief import SEGMENT_PARTS, Debrief
+from sync.domain.debrief import Debrief
 from sync.domain.text import N_, Message
+from sync.domain.validation import NO_REASON, Problem
 
 _NEVER = datetime.min.replace(tzinfo=UTC)  # orders undated debriefs first
 
@@ -91,20 +93,56 @@ class Score:
         return self.entries >= self.cap
 
 
-def as_counted(debrief: Debrief, refused: Iterable[str]) -> Debrief:
-    """`debrief` without what validation refuses (`refused`: the problems' field names):
-    a competitor, quote, segment part or reason that cannot be saved earns nothing yet,
-    so the live preview does not promise entries for it."""
-    refused = set(refused)
-    segment = debrief.segment
-    return replace(
-        debrief,
-        competitor=None if "competitor" in refused else debrief.competitor,
-        quote=None if "quote" in refused else debrief.quote,
-        segment=replace(segment, **{part: None for part in SEGMENT_PARTS
-                                    if f"segment.{part}" in refused}),
-        reasons=tuple(reason for index, reason in enumerate(debrief.reasons)
-                      if f"reasons[{index}]" not in refused))
+# What the live preview says instead of a count while a debrief cannot be saved: the
+# outcome, stage and reason it still lacks, in one sentence...
+_LACKING = {
+    frozenset({"outcome", "stage", "reason"}):
+        N_("Choose an outcome and a stage, and add a reason to earn entries."),
+    frozenset({"outcome", "stage"}): N_("Choose an outcome and a stage to earn entries."),
+    frozenset({"outcome", "reason"}): N_("Choose an outcome and add a reason to earn entries."),
+    frozenset({"stage", "reason"}): N_("Choose a stage and add a reason to earn entries."),
+    frozenset({"outcome"}): N_("Choose an outcome to earn entries."),
+    frozenset({"stage"}): N_("Choose a stage to earn entries."),
+    frozenset({"reason"}): N_("Add a reason (or choose \u201cDon\u2019t know\u201d) to earn "
+                              "entries."),
+}
+# ...or else the first field that stops it, by the field's name.
+_TO_FIX = {
+    "rep": N_("Sign in or set your name to earn entries."),
+    "segment": N_("Pick the segment from the lists to earn entries."),
+    "reasons": N_("Fix the reasons to earn entries."),
+    "competitor": N_("Fix the competitor\u2019s name to earn entries."),
+    "deal_value": N_("Fix the deal value to earn entries."),
+    "currency": N_("Fix the deal value to earn entries."),
+    "crm_ref": N_("Fix the CRM reference to earn entries."),
+    "quote": N_("Fix the customer quote to earn entries."),
+    "account_name": N_("Fix the account name to earn entries."),
+    "private_notes": N_("Fix the private notes to earn entries."),
+}
+_TO_FIX_ANYTHING_ELSE = N_("Fix what stops this debrief from being saved to earn entries.")
+
+
+def _lacking(problem: Problem) -> str | None:
+    """"outcome", "stage" or "reason" if `problem` is that one missing; None otherwise."""
+    if problem.field in ("outcome", "stage"):
+        return problem.field
+    return "reason" if problem.message.template == NO_REASON else None
+
+
+def missing_for_entries(problems: Iterable[Problem]) -> list[Message]:
+    """What the live preview says instead of a count while `problems` (validation's, in
+    form order) stop a debrief from being saved, since one that cannot be saved earns
+    nothing: the outcome, stage and reason it lacks, in one sentence; otherwise what to
+    fix first, then that field's own note. Empty when nothing stops it."""
+    problems = list(problems)
+    lacking = frozenset(filter(None, map(_lacking, problems)))
+    if lacking:
+        return [Message(_LACKING[lacking])]
+    if not problems:
+        return []
+    first = problems[0]
+    field = first.field.partition(".")[0].partition("[")[0]  # segment.region, reasons[1]
+    return [Message(_TO_FIX.get(field, _TO_FIX_ANYTHING_ELSE)), first.message]
 
 
 def score(debrief: Debrief, rules: ContestRules) -> Score:

@@ -28,6 +28,8 @@ MAX_DEAL_VALUE = Decimal("1000000000000")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _AMOUNT = re.compile(r"(?P<number>[\d.,]+)(?P<suffix>[kKmM]?)")
 _SPACING = str.maketrans("", "", " \u00a0\u202f'\u2019")  # 48 000, 48'000 (Swiss)
+NO_REASON = N_("Add at least one reason, or choose \u201cDon\u2019t know\u201d if you honestly "
+               "don\u2019t.")  # the problem of a debrief that gives no reason at all
 EARLIEST_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no debrief was made before this
 CLOCK_SLACK = timedelta(days=1)  # how far ahead of the receiver a sender's clock may be
 
@@ -152,9 +154,7 @@ def _reasons(debrief: Debrief, taxonomy: Taxonomy) -> Iterator[Problem]:
     reasons = debrief.reasons
     if not reasons:
         if not debrief.reasons_unknown:
-            yield Problem("reasons", Message(N_(
-                "Add at least one reason, or choose \u201cDon\u2019t know\u201d if you honestly "
-                "don\u2019t.")))
+            yield Problem("reasons", Message(NO_REASON))
         return
     if debrief.reasons_unknown:
         yield Problem("reasons", Message(N_(

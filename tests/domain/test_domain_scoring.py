@@ -19,8 +19,8 @@ from sync.domain.scoring import (
     MAX_RULE,
     ContestRules,
     RulesError,
-    as_counted,
     cap_per_day,
+    missing_for_entries,
     score,
 )
 from sync.domain.validation import validate
@@ -478,35 +478,58 @@ def test_deleted_debriefs_earn_nothing_and_are_left_out():
     assert contest_entries([gone], ContestRules()) == {}
 
 
-# --- what the preview counts: nothing validation refuses --------------------------------
+# --- what the preview says while a debrief cannot be saved -------------------------------
 
 
-def test_a_refused_quote_competitor_or_reason_earns_nothing():
-    long_quote = "x" * 20_000
-    debrief = bare(competitor="Globex \U0001f680", quote=long_quote, share_quote=True,
-                   reasons=(Reason("price.too_high", primary=True), Reason("no.such.code")))
-    refused = {problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)}
-    assert {"competitor", "quote", "reasons[1]"} <= refused
-    counted = as_counted(debrief, refused)
-    assert counted.competitor is None and counted.quote is None
-    assert counted.reasons == (Reason("price.too_high", primary=True),)
-    assert score(counted, RULES).entries == score(bare(), RULES).entries
-    assert score(debrief, RULES).entries > score(counted, RULES).entries
+def missing(debrief: Debrief) -> list[str]:
+    return [message.text for message in
+            missing_for_entries(validate(debrief, TAXONOMY, SEGMENTS))]
 
 
-def test_a_segment_value_no_longer_in_the_lists_earns_nothing():
-    debrief = bare(segment=Segment("software", "50-199", "atlantis"))
-    refused = {problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)}
-    assert refused == {"segment.region"}
-    counted = as_counted(debrief, refused)
-    assert counted.segment == Segment("software", "50-199", None)
-    assert score(counted, RULES).entries == score(bare(), RULES).entries
+def test_an_empty_debrief_is_told_everything_it_lacks_in_one_sentence():
+    empty = Debrief(id="x", rep="ana")
+    assert missing(empty) == ["Choose an outcome and a stage, and add a reason to earn "
+                              "entries."]
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"outcome": None}, "Choose an outcome to earn entries."),
+    ({"stage": None}, "Choose a stage to earn entries."),
+    ({"reasons": ()}, "Add a reason (or choose \u201cDon\u2019t know\u201d) to earn entries."),
+    ({"outcome": None, "stage": None}, "Choose an outcome and a stage to earn entries."),
+    ({"outcome": None, "reasons": ()}, "Choose an outcome and add a reason to earn entries."),
+    ({"stage": None, "reasons": ()}, "Choose a stage and add a reason to earn entries."),
+])
+def test_what_is_lacking_is_named(changes, said):
+    assert missing(bare(**changes)) == [said]
+
+
+def test_an_honest_dont_know_lacks_no_reason():
+    assert missing(bare(reasons=(), reasons_unknown=True)) == []
+
+
+def test_a_field_at_fault_is_named_with_its_own_note():
+    too_long = "x" * 2_500
+    assert missing(bare(quote=too_long)) == [
+        "Fix the customer quote to earn entries.",
+        "This is 2,500 characters long; keep it under 2,000."]
+    assert missing(bare(competitor="Globex \U0001f680"))[0] == (
+        "Fix the competitor\u2019s name to earn entries.")
+    assert missing(bare(segment=Segment("software", "50-199", "atlantis")))[0] == (
+        "Pick the segment from the lists to earn entries.")
+    assert missing(bare(reasons=(Reason("price.too_high", primary=True),
+                                 Reason("no.such.code"))))[0] == (
+        "Fix the reasons to earn entries.")
+
+
+def test_what_is_lacking_comes_before_a_field_at_fault():
+    assert missing(bare(stage=None, quote="x" * 2_500)) == [
+        "Choose a stage to earn entries."]
 
 
 @given(debriefs())
-def test_what_is_counted_never_earns_more_and_a_valid_debrief_keeps_all(debrief):
-    refused = [problem.field for problem in validate(debrief, TAXONOMY, SEGMENTS)]
-    counted = as_counted(debrief, refused)
-    assert score(counted, RULES).entries <= score(debrief, RULES).entries
-    if not refused:
-        assert counted == debrief
+def test_only_a_debrief_that_can_be_saved_is_counted(debrief):
+    problems = validate(debrief, TAXONOMY, SEGMENTS)
+    said = missing_for_entries(problems)
+    assert bool(said) == bool(problems)
+    assert all(message.text.strip() for message in said)

@@ -217,16 +217,43 @@ def test_live_preview_follows_typing(qtbot, window, keyboard):
     assert "competitor" not in form.preview.hints.text()
 
 
+def test_an_empty_form_earns_no_entries_and_the_preview_says_what_is_missing(window):
+    preview = window.form.preview
+    assert preview.entries.isHidden() and preview.entries.text() == ""
+    assert preview.summary.text() == ("Choose an outcome and a stage, and add a reason to "
+                                      "earn entries.")
+
+
+def test_the_preview_counts_once_the_debrief_can_be_saved(qtbot, window, keyboard):
+    form, preview = window.form, window.form.preview
+    form.fields.outcome.setFocus()
+    keyboard.type("l")
+    keyboard.type("2")
+    assert preview.summary.text() == "Add a reason (or choose \u201cDon\u2019t know\u201d) to " \
+                                     "earn entries."
+    assert preview.entries.isHidden()
+    form.fields.picker.setFocus()
+    keyboard.type("pri")
+    keyboard.press(Qt.Key.Key_Return)
+    assert preview.entries.isVisible() and int(preview.entries.text()) >= 1
+    assert "competitor" in preview.hints.text()  # and how to earn more
+
+
 def test_the_preview_does_not_count_what_cannot_be_saved(qtbot, window, keyboard):
-    form = window.form
+    form, preview = window.form, window.form.preview
     keyboard.fill_valid(form)
-    before = int(form.preview.entries.text())
+    before = int(preview.entries.text())
     form.fields.competitor.setFocus()
     keyboard.type("Globex")
-    assert int(form.preview.entries.text()) == before + 1
+    assert int(preview.entries.text()) == before + 1
     form.fields.competitor.setText("Globex \U0001f680")  # refused: emoji in a name
-    assert int(form.preview.entries.text()) == before
-    assert "competitor" in form.preview.hints.text()
+    assert preview.entries.isHidden()
+    assert preview.summary.text() == "Fix the competitor\u2019s name to earn entries."
+    assert "without emoji" in preview.hints.text()  # what is wrong with it
+    paste(qtbot, form.fields.quote, "x" * 2_500)
+    form.fields.competitor.setText("Globex")
+    assert preview.summary.text() == "Fix the customer quote to earn entries."
+    assert "2,500 characters" in preview.hints.text()
 
 
 def test_the_preview_drops_a_segment_value_the_pulled_lists_no_longer_have(
@@ -235,14 +262,14 @@ def test_the_preview_drops_a_segment_value_the_pulled_lists_no_longer_have(
     keyboard.fill_valid(form)
     for box in form.fields.segment_boxes.values():
         box.setCurrentIndex(1)
-    with_segment = int(form.preview.entries.text())
+    assert form.preview.entries.isVisible()
     region = form.fields.segment_boxes["region"].currentData()
     segments = form.fields.segments
     form.use_lists(form.context.taxonomy, replace(segments, regions=tuple(
         choice for choice in segments.regions if choice.key != region)), form.context.contest)
     assert form.fields.segment_boxes["region"].currentData() == region  # still shown
-    assert int(form.preview.entries.text()) < with_segment
-    assert "segment" in form.preview.hints.text()
+    assert form.preview.entries.isHidden()  # but it cannot be saved with that value
+    assert form.preview.summary.text() == "Pick the segment from the lists to earn entries."
 
 
 def test_esc_clears_and_the_form_can_be_brought_back(qtbot, window, keyboard):
