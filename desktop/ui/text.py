@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # lupdate files a module-level tr() and the domain's N_() under the empty context (see
 # desktop.ui.translations), so they are looked up there.
 _CONTEXT = ""
+_ENGLISH_FORMS = re.compile(r"\(([^()|]*)\|([^()|]*)\)")  # (entry|entries)
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -26,8 +27,9 @@ def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     A text with a count is `tr("%n waiting to sync", None, n)`: lupdate files it as a
     plural (numerus) message, the catalogue's form for n is used, and %n in it is n
     (%Ln: n as the rep's locale groups digits, "10,000" where no locale is set). Left
-    untranslated, "(s)" reads as English does: "1 debrief", "2 debriefs". (Keep the
-    call spelt so: lupdate files a wrapper such as trn(text, n) without plural forms.)
+    untranslated, "(s)" reads as English does: "1 debrief", "2 debriefs"; so does a
+    word whose plural is not an added s, written "(entry|entries)". (Keep the call
+    spelt so: lupdate files a wrapper such as trn(text, n) without plural forms.)
     """
     translated = QCoreApplication.translate(_CONTEXT, text, disambiguation, n)
     if n < 0:
@@ -35,6 +37,7 @@ def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     if "%Ln" in text and QLocale().language() == QLocale.Language.C:
         # No regional settings (LANG=C): Qt wrote n ungrouped; group it as English does.
         translated = re.sub(rf"(?<![\d,]){n}(?!\d)", f"{n:,}", translated)
+    translated = _ENGLISH_FORMS.sub(lambda forms: forms[1 if n == 1 else 2], translated)
     return translated.replace("(s)", "" if n == 1 else "s")
 
 

@@ -1,11 +1,14 @@
-"""The one line that names a debrief wherever the app lists one (refused, other versions)."""
+"""Words the app writes: the line that names a debrief wherever the app lists one
+(refused, other versions), and counts in sentences."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from desktop.ui.text import debrief_line, moment_text
+import pytest
+
+from desktop.ui.text import debrief_line, moment_text, tr
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.resources import default_taxonomy
 
@@ -39,3 +42,13 @@ def test_a_deleted_debrief_says_so_and_empty_parts_are_left_out(qapp):
     assert line.startswith("Lost \u00b7 Evaluation \u00b7 ")
     assert line.endswith(" \u00b7 deleted")
     assert "\u00b7  \u00b7" not in line
+
+
+@pytest.mark.parametrize(("n", "debriefs", "entries"), [
+    (0, "0 debriefs", "earned 0 entries"),
+    (1, "1 debrief", "earned 1 entry"),
+    (2, "2 debriefs", "earned 2 entries"),
+])
+def test_an_untranslated_count_reads_as_english_does(qapp, n, debriefs, entries):
+    assert tr("%n debrief(s)", None, n) == debriefs
+    assert tr("earned %n (entry|entries)", None, n) == entries
