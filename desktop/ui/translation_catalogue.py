@@ -65,20 +65,24 @@ def _placeholders(text: str) -> set[tuple[str, str, str]]:
 
 def placeholder_problems(ts_file: Path) -> list[str]:
     """Translations in `ts_file` whose {placeholders} differ from their source's: the
-    app fills them in with str.format, which a renamed or missing one would break."""
+    app fills them in with str.format, which a renamed or missing one would break. A
+    text with a count has a translation per plural form, and each one is checked."""
     problems = []
     for message in ElementTree.parse(ts_file).iter("message"):
         source = message.findtext("source") or ""
         translation = message.find("translation")
-        if translation is None or not translation.text:
+        if translation is None:
             continue
-        try:
-            same = _placeholders(translation.text) == _placeholders(source)
-        except ValueError:  # an unmatched { or }
-            same = False
-        if not same:
-            problems.append(f"{ts_file.name}: \"{translation.text}\" must keep the "
-                            f"{{placeholders}} of \"{source}\" exactly")
+        forms = (translation.findall("numerusform") if message.get("numerus") == "yes"
+                 else [translation])
+        for text in (form.text for form in forms if form.text):
+            try:
+                same = _placeholders(text) == _placeholders(source)
+            except ValueError:  # an unmatched { or }
+                same = False
+            if not same:
+                problems.append(f"{ts_file.name}: \"{text}\" must keep the "
+                                f"{{placeholders}} of \"{source}\" exactly")
     return problems
 
 

@@ -46,7 +46,8 @@ PSEUDO_LOCALE = "eo"  # Esperanto: a language no machine in CI runs in
 
 @pytest.fixture(scope="module")
 def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding debrief_eo.qm, every message translated as ⟦source⟧."""
+    """A folder holding debrief_eo.qm, every message translated as ⟦source⟧ (each plural
+    form of a text with a count too)."""
     folder = tmp_path_factory.mktemp("translations")
     ts_file = folder / f"{translations.CATALOGUE}_{PSEUDO_LOCALE}.ts"
     translation_catalogue.update(ts_file, ROOT)
@@ -54,7 +55,9 @@ def pseudo_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for message in tree.iter("message"):
         translation = message.find("translation")
         assert translation is not None
-        translation.text = f"{OPEN}{message.findtext('source')}{CLOSE}"
+        marked = f"{OPEN}{message.findtext('source')}{CLOSE}"
+        for form in translation.findall("numerusform") or [translation]:
+            form.text = marked
         translation.attrib.pop("type", None)
     tree.write(ts_file, encoding="utf-8", xml_declaration=True)
     translation_catalogue.compile_catalogues([ts_file])
@@ -241,6 +244,29 @@ def test_a_catalogue_with_a_renamed_placeholder_is_not_compiled(tmp_path: Path) 
     with pytest.raises(translation_catalogue.CatalogueError):
         translation_catalogue.compile_catalogues([ts_file])
     assert not ts_file.with_suffix(".qm").exists()
+
+
+PLURAL_CATALOGUE = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS><TS version="2.1" language="pl">
+<context><name></name>
+<message numerus="yes"><source>Saved: {outcome}, {stage} \u2014 earned %Ln (entry|entries).</source>
+<translation>
+<numerusform>Zapisano: {outcome}, {stage} \u2014 %Ln los.</numerusform>
+<numerusform>Zapisano: {outcome}, {stage} \u2014 %Ln losy.</numerusform>
+<numerusform>Zapisano: {wynik}, {stage} \u2014 %Ln los\u00f3w.</numerusform>
+</translation></message>
+<message numerus="yes"><source>%Ln debrief(s)</source>
+<translation><numerusform>%Ln raport</numerusform><numerusform>%Ln raporty</numerusform>
+<numerusform>%Ln raport\u00f3w</numerusform></translation></message>
+</context></TS>
+"""
+
+
+def test_every_plural_form_keeps_the_placeholders(tmp_path: Path) -> None:
+    ts_file = tmp_path / "debrief_pl.ts"
+    ts_file.write_text(PLURAL_CATALOGUE, encoding="utf-8")
+    problems = translation_catalogue.placeholder_problems(ts_file)
+    assert len(problems) == 1 and "{wynik}" in problems[0]
 
 
 @pytest.mark.parametrize("ts_file", sorted((ROOT / "resources" / "translations").glob("*.ts"))
