@@ -24,7 +24,7 @@ from desktop.ui.capture_fields import CaptureFields
 from desktop.ui.contest_preview import ContestPreview
 from desktop.ui.draft_schedule import DraftSchedule
 from desktop.ui.store_worker import StoreWorker
-from desktop.ui.text import message_text, moment_text, outcome_label, stage_label
+from desktop.ui.text import message_text, moment_text, outcome_label, stage_label, tr
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
 from sync.domain.ids import DebriefIdFactory
@@ -298,10 +298,10 @@ class CaptureForm(QWidget):
         self.saved.emit(saved)
         self.start_new(prefill=saved)
         entries = score(saved, self.context.contest).entries
-        self._say(self.tr("Saved: {outcome}, {stage} \u2014 entries earned: "
-                          "{entries}.").format(
-            outcome=outcome_label(saved.outcome), stage=stage_label(saved.stage),
-            entries=entries) if saved.outcome and saved.stage else self.tr("Saved."))
+        self._say(tr("Saved: {outcome}, {stage} \u2014 earned %Ln (entry|entries).", None,
+                     entries).format(outcome=outcome_label(saved.outcome),
+                                     stage=stage_label(saved.stage))
+                  if saved.outcome and saved.stage else self.tr("Saved."))
 
     def on_store_save_failed(self, error: BaseException) -> None:
         self._saving = False
@@ -418,7 +418,7 @@ class CaptureForm(QWidget):
         when = moment_text(draft.saved_at)
         text = self.tr("You have an unsaved debrief from {when}.").format(when=when)
         if len(self._offers) > 1:
-            text += " " + self.tr("{count} more after it.").format(count=len(self._offers) - 1)
+            text += " " + tr("%Ln more after it.", None, len(self._offers) - 1)
         self.banner.offer(text, (self.tr("Restore"), lambda: self.on_restore_clicked(draft)),
                           (self.tr("Discard"), lambda: self.on_discard_clicked(draft)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from desktop.ui.text import message_text
+from desktop.ui.text import message_text, tr
 from sync.domain.scoring import Score
 from sync.domain.text import Message
 
@@ -36,8 +36,8 @@ class ContestPreview(QFrame):
         """The entries a debrief that can be saved earns, and how to earn more."""
         self.entries.setText(str(score.entries))
         self.entries.show()
-        self.summary.setText(self.tr("Entries this debrief earns in the prize draw: {n}")
-                             .format(n=score.entries))
+        self.summary.setText(tr("This debrief earns %Ln (entry|entries) in the prize draw.",
+                                None, score.entries))
         if score.hints:
             lines = [f"\u2022 {message_text(hint.message)}" for hint in score.hints]
             self.hints.setText(self.tr("More detail, more chances:") + "\n" + "\n".join(lines))

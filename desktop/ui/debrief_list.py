@@ -36,7 +36,7 @@ from desktop.store import listing
 from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
 from desktop.ui.combo_width import ShrinkableComboBox
-from desktop.ui.text import moment_text, outcome_label, stage_label
+from desktop.ui.text import moment_text, outcome_label, stage_label, tr
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
 from sync.domain.taxonomy import Taxonomy
@@ -133,12 +133,8 @@ class DebriefTableModel(QAbstractTableModel):
                 self._kept_icon = kept_versions_icon()
             return self._kept_icon
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
-            if row.kept_copies == 1:
-                return self.tr("Another version of this debrief is kept. Click \u201cother "
-                               "versions kept\u201d below the list to compare them.")
-            return self.tr("{n} other versions of this debrief are kept. Click \u201cother "
-                           "versions kept\u201d below the list to compare them.").format(
-                               n=row.kept_copies)
+            return tr("This debrief has %Ln other version(s) kept. Click \u201cother versions "
+                      "kept\u201d below the list to compare them.", None, row.kept_copies)
         return None
 
     def _display(self, row: DebriefRow, column: str) -> str:
@@ -347,14 +343,13 @@ class DebriefList(QWidget):
             self.show_count()
 
     def show_count(self) -> None:
-        self.count.setText(self.tr("{n:,} debriefs").format(n=self.model.count_all()))
+        self.count.setText(tr("%Ln debrief(s)", None, self.model.count_all()))
 
     def show_copies(self) -> None:
         """How many other versions are kept (a small table: read here, like a page)."""
         n = count_copies(self.model.conn)
         self.copies_button.setVisible(n > 0)
-        self.copies_button.setText(self.tr("1 other version kept") if n == 1 else
-                                   self.tr("{n:,} other versions kept").format(n=n))
+        self.copies_button.setText(tr("%Ln other version(s) kept", None, n))
 
     def on_copies_button_clicked(self) -> None:
         row = self.model.row_at(self.table.currentIndex().row())

@@ -72,8 +72,12 @@ def test_a_typical_debrief_takes_at_most_15_key_presses(qtbot, window, keyboard)
 def test_the_save_is_confirmed_once_by_the_save_button(qtbot, window, keyboard):
     keyboard.fill_valid(window.form)
     save_with_keys(qtbot, keyboard, window)
-    assert window.form.status.text().startswith("Saved: Lost, Consideration")
+    assert window.form.status.text() == "Saved: Lost, Consideration \u2014 earned 1 entry."
     assert window.statusBar().currentMessage() == ""  # not said a second time down there
+    keyboard.fill_valid(window.form)
+    type_competitor(keyboard, window.form, "Globex")
+    save_with_keys(qtbot, keyboard, window)
+    assert window.form.status.text() == "Saved: Lost, Consideration \u2014 earned 2 entries."
 
 
 def test_nothing_typed_shows_every_problem_next_to_its_field(qtbot, window, keyboard, settle):
@@ -235,8 +239,11 @@ def test_the_preview_counts_once_the_debrief_can_be_saved(qtbot, window, keyboar
     form.fields.picker.setFocus()
     keyboard.type("pri")
     keyboard.press(Qt.Key.Key_Return)
-    assert preview.entries.isVisible() and int(preview.entries.text()) >= 1
+    assert preview.entries.isVisible() and preview.entries.text() == "1"
+    assert preview.summary.text() == "This debrief earns 1 entry in the prize draw."
     assert "competitor" in preview.hints.text()  # and how to earn more
+    type_competitor(keyboard, form, "Globex")
+    assert preview.summary.text() == "This debrief earns 2 entries in the prize draw."
 
 
 def test_the_preview_does_not_count_what_cannot_be_saved(qtbot, window, keyboard):

@@ -111,6 +111,14 @@ def test_delete_asks_then_tombstones_and_can_be_undone(window, settle, qtbot):
     assert reader.get(saved[-1].id).revision == saved[-1].revision + 2
 
 
+def test_the_count_reads_right_for_one_debrief_and_for_more(window, settle):
+    window.show_my_debriefs()
+    seed(window, settle, 1)
+    assert window.list.count.text() == "1 debrief"
+    seed(window, settle, 1)
+    assert window.list.count.text() == "2 debriefs"
+
+
 def test_the_count_comes_from_the_store_worker_after_the_rows(window, settle, qtbot):
     seed(window, settle, 2 * PAGE_SIZE + 50)
     lists = window.list

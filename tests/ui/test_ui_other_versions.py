@@ -110,7 +110,7 @@ def test_a_debrief_with_a_kept_version_is_marked_and_counted(window, settle):
     model = window.list.model
     marked = model.index(row_of(window, mine.id), 0)
     assert isinstance(model.data(marked, Qt.ItemDataRole.DecorationRole), QIcon)
-    assert "Another version" in model.data(marked, Qt.ItemDataRole.ToolTipRole)
+    assert "has 1 other version kept." in model.data(marked, Qt.ItemDataRole.ToolTipRole)
     unmarked = model.index(row_of(window, plain.id), 0)
     assert model.data(unmarked, Qt.ItemDataRole.DecorationRole) is None
     assert window.list.copies_button.isVisible()

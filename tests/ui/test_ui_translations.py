@@ -134,6 +134,32 @@ def test_the_catalogue_holds_texts_of_every_kind(pseudo_catalogue: Path) -> None
     assert "Choose how the call ended." in contexts[""]  # the domain's N_()
 
 
+# Every text of these modules that puts a number in a sentence.
+COUNTED = {
+    "%Ln debrief(s)", "%Ln other version(s) kept", "%Ln more after it.",
+    "This debrief earns %Ln (entry|entries) in the prize draw.",
+    "Saved: {outcome}, {stage} \u2014 earned %Ln (entry|entries).",
+    "This debrief has %Ln other version(s) kept. Click \u201cother versions kept\u201d below "
+    "the list to compare them.",
+}
+
+
+def test_texts_with_a_count_reach_the_translator_with_their_plural_forms(
+        pseudo_catalogue: Path) -> None:
+    ts_file = pseudo_catalogue / f"debrief_{PSEUDO_LOCALE}.ts"
+    plurals = {message.findtext("source"): message for context in
+               ET.parse(ts_file).getroot().iter("context") for message in context.iter("message")
+               if context.findtext("name") == "" and message.get("numerus") == "yes"}
+    assert not COUNTED - set(plurals), COUNTED - set(plurals)
+    assert all(plurals[text].find("translation/numerusform") is not None for text in COUNTED)
+
+
+def test_counts_take_the_catalogue_s_plural_forms(pseudo_language, window, qtbot) -> None:
+    lists = window.list
+    lists.show_count()
+    assert lists.count.text() == f"{OPEN}0 debriefs{CLOSE}"
+
+
 def test_the_main_window_is_translated_throughout(pseudo_language, window, qtbot) -> None:
     form = window.form
     form.save()  # an empty form: the domain's problems appear beside their fields
