@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -53,14 +54,6 @@ class Evidence(StrEnum):
     MY_READ = "my_read"
 
 
-# Fields that never leave the rep's machine.
-LOCAL_ONLY_FIELDS: frozenset[str] = frozenset({"private_notes", "account_name"})
-
-
-# The parts of a segment, in order: Segment's fields, and the lists they are picked from.
-SEGMENT_PARTS = ("industry", "company_size", "region")
-
-
 @dataclass(frozen=True)
 class Segment:
     industry: str | None = None
@@ -70,6 +63,10 @@ class Segment:
     @property
     def is_complete(self) -> bool:
         return bool(self.industry and self.company_size and self.region)
+
+
+# The parts of a segment, in order: Segment's fields, and the lists they are picked from.
+SEGMENT_PARTS: tuple[str, ...] = tuple(part.name for part in fields(Segment))
 
 
 @dataclass(frozen=True)
@@ -190,3 +187,21 @@ class Debrief:
             updated_at=from_iso(data["updated_at"]) if data.get("updated_at") else None,
             deleted=bool(data.get("deleted")),
         )
+
+
+# A debrief's fields, and where each may go. The wire (sync.domain.wire) and the local
+# store's columns are derived from these; the central store's schemas, rows and table
+# are checked against them (tests/test_debrief_fields.py). A new field travels unless
+# it is named below.
+DEBRIEF_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Debrief))
+# Never leave the rep's machine: not pushed, not stored centrally.
+LOCAL_ONLY_FIELDS: frozenset[str] = frozenset({"private_notes", "account_name"})
+# Not sent: the central store takes the rep from who signed in.
+NOT_ON_WIRE_FIELDS: frozenset[str] = frozenset({"rep"})
+
+
+def columns_of(names: Iterable[str]) -> tuple[str, ...]:
+    """The fields `names` as a table's columns: the segment's parts in its place, the
+    reasons left out (they have a table of their own, one row per reason)."""
+    flat = {"segment": SEGMENT_PARTS, "reasons": ()}
+    return tuple(column for name in names for column in flat.get(name, (name,)))

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.domain.debrief import Debrief
+from sync.domain.debrief import DEBRIEF_FIELDS, LOCAL_ONLY_FIELDS, NOT_ON_WIRE_FIELDS, Debrief
 
-# The top-level keys a pushed debrief may have, no more.
-WIRE_FIELDS: tuple[str, ...] = (
-    "id", "revision", "outcome", "stage", "segment", "reasons", "reasons_unknown",
-    "competitor", "deal_value", "currency", "crm_ref", "quote", "share_quote",
-    "created_at", "updated_at", "deleted",
-)
+# The top-level keys a pushed debrief may have, no more: every field of a debrief but
+# those that stay on the machine or that the server knows from who signed in.
+WIRE_FIELDS: tuple[str, ...] = tuple(
+    name for name in DEBRIEF_FIELDS if name not in LOCAL_ONLY_FIELDS | NOT_ON_WIRE_FIELDS)
 
 
 def to_wire(debrief: Debrief) -> dict[str, Any]:
