@@ -12,28 +12,40 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from desktop.store.conflicts import keep_copy
 from desktop.store.errors import store_error_from
 from sync.domain.clock import Clock, from_iso, to_iso
-from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.debrief import (
+    DEBRIEF_FIELDS,
+    SEGMENT_PARTS,
+    Debrief,
+    Evidence,
+    Outcome,
+    Reason,
+    Segment,
+    Stage,
+    columns_of,
+)
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import ContestRules, score
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.validation import InvalidDebrief, believable_date, validate
 
-_COLUMNS = (
-    "id", "revision", "rep", "created_at", "updated_at", "outcome", "stage", "industry",
-    "company_size", "region", "reasons_unknown", "competitor", "deal_value", "currency",
-    "crm_ref", "quote", "share_quote", "private_notes", "account_name", "entries",
-    "taxonomy_version", "deleted",
-)
+# The debrief table's columns: every field of a debrief (the segment's parts in its place,
+# the reasons in the reason table), then what a save adds: the contest entries it earned
+# and the version of the taxonomy it was checked against.
+_COLUMNS = (*columns_of(DEBRIEF_FIELDS), "entries", "taxonomy_version")
 _UPSERT = (
-    f"INSERT INTO debrief ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
+    f"INSERT INTO debrief ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(f':{c}' for c in _COLUMNS)}) "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
 )
+# Free text a rep types: kept trimmed, and blank is not given.
+_TYPED_TEXT = ("competitor", "crm_ref", "quote", "private_notes", "account_name")
 
 
 @dataclass(frozen=True)
@@ -90,9 +102,10 @@ class DebriefStore:
         """Validate and store `debrief` with its reasons in one transaction.
 
         The stored revision becomes one more than the highest seen; returns the record
-        as saved. The draft in slot `clear_draft`, and the conflict copy `drop_copy` (the
-        version saved, chosen by the rep), go in the same transaction, so a crash never
-        leaves both. Raises InvalidDebrief (nothing written) on problems.
+        as stored (`tidy`, with its revision and dates), the same as `get` reads back.
+        The draft in slot `clear_draft`, and the conflict copy `drop_copy` (the version
+        saved, chosen by the rep), go in the same transaction, so a crash never leaves
+        both. Raises InvalidDebrief (nothing written) on problems.
         """
         problems = validate(debrief, self.rules.taxonomy, self.rules.segments)
         if problems:
@@ -106,7 +119,7 @@ class DebriefStore:
             stored_revision, created = (row[0], from_iso(row[1])) if row else (0, now)
             if not believable_date(created, now):
                 created = now  # made while this computer's clock was wrong
-            saved = debrief.with_changes(
+            saved = tidy(debrief).with_changes(
                 revision=max(stored_revision, debrief.revision) + 1,
                 created_at=created, updated_at=now)
             if row and 0 < debrief.revision < stored_revision == row[2]:
@@ -163,11 +176,21 @@ class DebriefStore:
         return [r[0] for r in rows]
 
 
+def tidy(debrief: Debrief) -> Debrief:
+    """`debrief` as the store keeps it: typed text trimmed, blank text not given, and a
+    currency only beside a deal value."""
+    changes: dict[str, Any] = {name: _blank_to_none(getattr(debrief, name))
+                               for name in _TYPED_TEXT}
+    if debrief.deal_value is None:
+        changes["currency"] = None
+    return debrief.with_changes(**changes)
+
+
 def write(conn: sqlite3.Connection, debrief: Debrief, entries: int,
           taxonomy_version: str) -> None:
-    """Store `debrief` and its reasons exactly as given (revision included), inside the
+    """Store `debrief` (`tidy`) and its reasons as given (revision included), inside the
     caller's transaction. Saves and debriefs pulled from the central store both use it."""
-    conn.execute(_UPSERT, _row(debrief, entries, taxonomy_version))
+    conn.execute(_UPSERT, _row(tidy(debrief), entries, taxonomy_version))
     conn.execute("DELETE FROM reason WHERE debrief_id = ?", (debrief.id,))
     conn.executemany(
         "INSERT INTO reason (debrief_id, position, code, detail, evidence, is_primary)"
@@ -191,17 +214,22 @@ def read(conn: sqlite3.Connection, debrief_id: str, *,
     return _debrief(dict(zip(_COLUMNS, row, strict=True)), reasons)
 
 
-def _row(d: Debrief, entries: int, taxonomy_version: str) -> tuple:
+def _row(d: Debrief, entries: int, taxonomy_version: str) -> dict[str, Any]:
+    """`d` as a row of the debrief table, by column name."""
     assert d.created_at is not None and d.updated_at is not None
-    return (
-        d.id, d.revision, d.rep, to_iso(d.created_at), to_iso(d.updated_at),
-        d.outcome.value if d.outcome else None, d.stage.value if d.stage else None,
-        d.segment.industry, d.segment.company_size, d.segment.region, int(d.reasons_unknown),
-        _blank_to_none(d.competitor), str(d.deal_value) if d.deal_value is not None else None,
-        d.currency if d.deal_value is not None else None, _blank_to_none(d.crm_ref),
-        _blank_to_none(d.quote), int(d.share_quote), _blank_to_none(d.private_notes),
-        _blank_to_none(d.account_name), entries, taxonomy_version, int(d.deleted),
-    )
+    return {
+        "id": d.id, "rep": d.rep, "revision": d.revision,
+        "outcome": d.outcome.value if d.outcome else None,
+        "stage": d.stage.value if d.stage else None,
+        **{part: getattr(d.segment, part) for part in SEGMENT_PARTS},
+        "reasons_unknown": int(d.reasons_unknown), "competitor": d.competitor,
+        "deal_value": str(d.deal_value) if d.deal_value is not None else None,
+        "currency": d.currency, "crm_ref": d.crm_ref, "quote": d.quote,
+        "share_quote": int(d.share_quote), "private_notes": d.private_notes,
+        "account_name": d.account_name,
+        "created_at": to_iso(d.created_at), "updated_at": to_iso(d.updated_at),
+        "deleted": int(d.deleted), "entries": entries, "taxonomy_version": taxonomy_version,
+    }
 
 
 def _blank_to_none(text: str | None) -> str | None:
@@ -213,7 +241,7 @@ def _debrief(row: dict, reasons: list[tuple]) -> Debrief:
         id=row["id"], rep=row["rep"], revision=row["revision"],
         created_at=from_iso(row["created_at"]), updated_at=from_iso(row["updated_at"]),
         outcome=Outcome(row["outcome"]), stage=Stage(row["stage"]),
-        segment=Segment(row["industry"], row["company_size"], row["region"]),
+        segment=Segment(*(row[part] for part in SEGMENT_PARTS)),
         reasons=tuple(Reason(code, detail, Evidence(evidence), bool(primary))
                       for code, detail, evidence, primary in reasons),
         reasons_unknown=bool(row["reasons_unknown"]), competitor=row["competitor"],
