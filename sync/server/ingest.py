@@ -63,12 +63,13 @@ class Rules:
     segments: SegmentLists
 
 
-# The columns a push writes, in the order of its rows (the benchmarks write the same).
+# The columns a push writes, in the order of its rows (the benchmarks write the same):
+# the wire's fields as columns, the rep's id, and when and in which change it came.
+# tests/test_debrief_fields.py checks them against the wire and the table.
 REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
-_UPDATED_COLUMNS = ("revision", "outcome", "stage", "industry", "company_size", "region",
-                    "reasons_unknown", "competitor", "deal_value", "currency", "crm_ref",
-                    "quote", "share_quote", "created_at", "updated_at", "deleted", "received_at",
-                    "change_seq")
+_UPDATED_COLUMNS = ("revision", "outcome", "stage", *SEGMENT_PARTS, "reasons_unknown",
+                    "competitor", "deal_value", "currency", "crm_ref", "quote", "share_quote",
+                    "created_at", "updated_at", "deleted", "received_at", "change_seq")
 DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from sync.domain.clock import as_utc, to_iso
-from sync.domain.debrief import Debrief
+from sync.domain.debrief import SEGMENT_PARTS, Debrief
 from sync.domain.wire import from_wire
 from sync.server.tables import debrief_reasons, debriefs
 
@@ -38,10 +38,10 @@ def reasons_of(connection: sa.Connection,
 
 
 def wire(row: Any, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    """A row of debriefs, with its reasons, as the wire carries it (sync.domain.wire)."""
     return {
         "id": row.id, "revision": row.revision, "outcome": row.outcome, "stage": row.stage,
-        "segment": {"industry": row.industry, "company_size": row.company_size,
-                    "region": row.region},
+        "segment": {part: getattr(row, part) for part in SEGMENT_PARTS},
         "reasons": reasons, "reasons_unknown": bool(row.reasons_unknown),
         "competitor": row.competitor, "deal_value": row.deal_value, "currency": row.currency,
         "crm_ref": row.crm_ref, "quote": row.quote, "share_quote": bool(row.share_quote),

@@ -125,6 +125,8 @@ class ReasonIn(Input):
     primary: Flag = False
 
 
+# DebriefIn and DebriefOut have the wire's fields (sync.domain.wire.WIRE_FIELDS), no
+# more: tests/test_debrief_fields.py fails when they and the wire disagree.
 class DebriefIn(Input):
     """One debrief as the app pushes it (sync.domain.wire)."""
 
