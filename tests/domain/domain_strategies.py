@@ -1,16 +1,29 @@
 """Hypothesis strategies for the domain tests: debriefs built from the shipped defaults.
 
 Imported as a plain module (pytest's default "prepend" import mode puts tests/domain on
-sys.path); the name is unique across tests/ so it cannot shadow another helper.
+sys.path); the name is unique across tests/ so it cannot shadow another helper. Tests in
+other folders import it as `domain.domain_strategies` (tests/ is on the path).
 """
 
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from sync.domain.debrief import SEGMENT_PARTS, Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.debrief import (
+    LOCAL_ONLY_FIELDS,
+    SEGMENT_PARTS,
+    Debrief,
+    Evidence,
+    Outcome,
+    Reason,
+    Segment,
+    Stage,
+)
 from sync.domain.scoring import ContestRules
+from sync.domain.text import has_letter_or_digit
+from sync.domain.validation import MAX_CRM_REF_CHARS, MAX_NAME_CHARS, MAX_REASONS
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 TAXONOMY = default_taxonomy()
@@ -96,6 +109,71 @@ def debriefs(draw, deal_values: st.SearchStrategy[Decimal | None] | None = None)
         updated_at=draw(st.none() | aware_datetimes()),
         deleted=draw(st.booleans()),
     )
+
+
+# What a rep types: letters, digits, punctuation, spaces; on several lines where allowed.
+_TYPED = st.characters(categories=("L", "N", "P", "Zs"))
+_TYPED_LINES = st.characters(categories=("L", "N", "P", "Zs"), include_characters="\n\t")
+
+
+def typed_text(max_size: int, *, lines: bool = False,
+               named: bool = False) -> st.SearchStrategy[str | None]:
+    """Text as the store keeps it (trimmed, never blank), or None. `named`: a name, which
+    needs a letter or digit."""
+    text = st.text(_TYPED_LINES if lines else _TYPED, min_size=1, max_size=max_size)
+    text = text.map(str.strip).filter(has_letter_or_digit if named else bool)
+    return st.none() | text
+
+
+@st.composite
+def fitting_reasons(draw, outcome: Outcome) -> tuple[Reason, ...]:
+    """One to MAX_REASONS distinct reasons that fit `outcome` (retired codes too),
+    exactly one of them the main one."""
+    fitting = reason_keys().filter(lambda key: TAXONOMY.code(key[0]).applies_to_outcome(outcome))
+    keys = draw(st.lists(fitting, min_size=1, max_size=MAX_REASONS, unique=True))
+    primary = draw(st.integers(0, len(keys) - 1))
+    return tuple(Reason(code, detail, draw(st.sampled_from(Evidence)), index == primary)
+                 for index, (code, detail) in enumerate(keys))
+
+
+@st.composite
+def saveable_debriefs(draw) -> Debrief:
+    """A debrief a save accepts against the shipped lists, as the store keeps it (typed
+    text trimmed, a currency only beside a deal value): what then travels and comes back."""
+    outcome = draw(st.sampled_from(Outcome))
+    unknown = draw(st.booleans())
+    deal_value = draw(st.none() | st.decimals(min_value=0, max_value=10**12, places=2,
+                                              allow_nan=False, allow_infinity=False))
+    return Debrief(
+        id=draw(st.uuids().map(str)),
+        rep=draw(st.sampled_from(["ana", "bo"]) | st.text(_TYPED, max_size=12).filter(str.strip)),
+        outcome=outcome,
+        stage=draw(st.sampled_from(Stage)),
+        segment=draw(segments()),
+        reasons=() if unknown else draw(fitting_reasons(outcome)),
+        reasons_unknown=unknown,
+        competitor=draw(st.sampled_from(COMPETITOR_NAMES) | typed_text(MAX_NAME_CHARS,
+                                                                       named=True)),
+        deal_value=deal_value,
+        currency=None if deal_value is None else draw(st.sampled_from(["EUR", "USD", "CHF"])),
+        crm_ref=draw(typed_text(MAX_CRM_REF_CHARS)),
+        quote=draw(st.just(SAMPLE_QUOTE) | typed_text(200, lines=True)),
+        share_quote=draw(st.booleans()),
+        private_notes=draw(typed_text(200, lines=True)),
+        account_name=draw(typed_text(MAX_NAME_CHARS, named=True)),
+        revision=draw(st.integers(0, 10_000)),
+        created_at=draw(st.none() | aware_datetimes()),
+        updated_at=draw(st.none() | aware_datetimes()),
+        deleted=draw(st.booleans()),
+    )
+
+
+def left_the_machine(debrief: Debrief) -> Debrief:
+    """`debrief` as it is once it has left the rep's machine: local-only fields not
+    given, and the quote only if the rep shared it."""
+    not_given = {f.name: f.default for f in fields(Debrief) if f.name in LOCAL_ONLY_FIELDS}
+    return debrief.with_changes(**not_given,
+                                quote=debrief.quote if debrief.share_quote else None)
 
 
 @st.composite
