@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -63,7 +64,6 @@ class CaptureFields(QWidget):
         self.segment_boxes = {part: self._segment_box(part) for part in SEGMENT_PARTS}
         self.picker = ReasonPicker(taxonomy)
         self.reason_list = ReasonList(taxonomy)
-        self.reason_list.hide()
         self.dont_know = QCheckBox(self.tr("Don\u2019t know (an honest answer is better data "
                                            "than a guess)"))
         self.dont_know.setObjectName("dontKnow")
@@ -92,8 +92,11 @@ class CaptureFields(QWidget):
         self.share_quote = QCheckBox(self.tr("Share this quote with marketing"))
         self.account_name = QLineEdit()
         self.account_name.setObjectName("accountName")
+        self.account_name.setPlaceholderText(self.tr("Stays on this computer: never sent"))
         self.private_notes = QPlainTextEdit()
         self.private_notes.setObjectName("privateNotes")
+        self.private_notes.setPlaceholderText(self.tr("For you only: they never leave this "
+                                                      "computer"))
         self.private_notes.setTabChangesFocus(True)
         self.private_notes.setMaximumHeight(70)
         self._build_layout()
@@ -136,9 +139,19 @@ class CaptureFields(QWidget):
                       self.outcome)
         add_field_row(form, self.tr("S&tage reached"), self._with_error("stage", self.stage),
                       self.stage)
-        first_box = next(iter(self.segment_boxes.values()))
-        add_field_row(form, self.tr("Se&gment"),
-                      self._with_error("segment", *self.segment_boxes.values()), first_box)
+        # The industry on a line of its own, size and region under it: long names such as
+        # "DACH (Germany, Austria, Switzerland)" show whole at the window's usual size.
+        segment = QWidget()
+        lines = QVBoxLayout(segment)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(4)
+        industry, size, region = self.segment_boxes.values()
+        lines.addWidget(industry)
+        second = QHBoxLayout()
+        second.addWidget(size, 2)
+        second.addWidget(region, 3)
+        lines.addLayout(second)
+        add_field_row(form, self.tr("Se&gment"), self._with_error("segment", segment), industry)
         reasons = QWidget()
         column = QVBoxLayout(reasons)
         column.setContentsMargins(0, 0, 0, 0)
@@ -166,9 +179,9 @@ class CaptureFields(QWidget):
         column.addWidget(self._with_error("quote", self.quote))
         column.addWidget(self.share_quote)
         add_field_row(form, self.tr("Customer &quote"), quote, self.quote)
-        add_field_row(form, self.tr("&Account (stays on\nthis computer)"),
+        add_field_row(form, self.tr("&Account"),
                       self._with_error("account_name", self.account_name), self.account_name)
-        add_field_row(form, self.tr("&Private notes (stay\non this computer)"),
+        add_field_row(form, self.tr("&Private notes"),
                       self._with_error("private_notes", self.private_notes),
                       self.private_notes)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -21,6 +21,8 @@ from sync.domain.debrief import Evidence, Outcome, Reason
 from sync.domain.taxonomy import Suggestion, Taxonomy
 
 _SUGGESTION_ROLE = Qt.ItemDataRole.UserRole
+SUGGESTION_ROWS = 8  # shown at once; the rest scroll
+CHOSEN_ROWS = 3  # the chosen list's height, whatever it holds, so the form never moves
 
 
 class _SearchField(QLineEdit):
@@ -32,9 +34,18 @@ class _SearchField(QLineEdit):
     events, whereas an override of the line edit's own handler lives and dies with it.
     """
 
-    def __init__(self, on_key: Callable[[QKeyEvent], bool]):
+    def __init__(self, on_key: Callable[[QKeyEvent], bool], on_focus: Callable[[bool], None]):
         super().__init__()
         self._on_key = on_key
+        self._on_focus = on_focus
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._on_focus(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._on_focus(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._on_key(event):
@@ -59,18 +70,18 @@ class ReasonPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.search = _SearchField(self._on_search_key)
+        self.search = _SearchField(self._on_search_key, self._on_search_focus)
         self.search.setObjectName("reasonSearch")
         self.search.setPlaceholderText(self.tr("Type to find a reason, e.g. \u201cpri\u201d, "
                                                "then Enter"))
         self.search.setClearButtonEnabled(True)
-        self.suggestions = QListWidget()
+        # The suggestions float over the form under the search field, so opening them
+        # never moves the fields below; they belong to the window once there is one.
+        self.suggestions = QListWidget(self)
         self.suggestions.setObjectName("reasonSuggestions")
         self.suggestions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.suggestions.setMaximumHeight(150)
         self.suggestions.hide()
         layout.addWidget(self.search)
-        layout.addWidget(self.suggestions)
         self.setFocusProxy(self.search)
         self.search.textChanged.connect(self.on_search_text_changed)
         self.suggestions.itemClicked.connect(self.on_suggestions_item_clicked)
@@ -100,7 +111,27 @@ class ReasonPicker(QWidget):
             self.suggestions.addItem(item)
         else:
             self.suggestions.setCurrentRow(0)
+        self._float_suggestions()
+
+    def _float_suggestions(self) -> None:
+        """Show the suggestions over the form, right under the search field."""
+        window = self.window()
+        if self.suggestions.parentWidget() is not window:
+            self.suggestions.setParent(window)
+        rows = min(self.suggestions.count(), SUGGESTION_ROWS)
+        height = (self.suggestions.sizeHintForRow(0) * rows
+                  + 2 * self.suggestions.frameWidth() + 2)
+        corner = self.search.mapTo(window, QPoint(0, self.search.height() + 2))
+        self.suggestions.setGeometry(corner.x(), corner.y(), self.search.width(), height)
+        self.suggestions.raise_()
         self.suggestions.show()
+
+    def _on_search_focus(self, focused: bool) -> None:
+        """The suggestions go with the search field's focus, and come back with it."""
+        if not focused:
+            self.suggestions.hide()
+        elif self.search.text().strip() and self.suggestions.count():
+            self._float_suggestions()
 
     def on_suggestions_item_clicked(self, item: QListWidgetItem) -> None:
         self._pick(item)
@@ -144,7 +175,8 @@ class ReasonList(QListWidget):
         self._reasons: list[Reason] = []
         self.setObjectName("reasonList")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setMaximumHeight(120)
+        rows = self.fontMetrics().lineSpacing() + 4
+        self.setFixedHeight(rows * CHOSEN_ROWS + 2 * self.frameWidth() + 4)
         self.itemDoubleClicked.connect(self.on_item_double_clicked)
 
     def set_taxonomy(self, taxonomy: Taxonomy) -> None:
@@ -213,5 +245,19 @@ class ReasonList(QListWidget):
             self.addItem(f"{star}{label} \u2014 {evidence_label(reason.evidence)}")
         if current is not None and current >= 0:
             self.setCurrentRow(current)
-        self.setVisible(bool(self._reasons))
         self.changed.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """An empty list says what to do."""
+        super().paintEvent(event)
+        if self.count() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(8, 4, -8, -4),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, self.empty_text())
+            painter.end()
+
+    def empty_text(self) -> str:
+        return self.tr("No reason yet: find one above, or tick “Don’t know” if "
+                       "you honestly don’t.")
