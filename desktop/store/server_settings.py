@@ -1,7 +1,10 @@
 """Which team server the app syncs with, and as whom: kept in the local store's sync_state.
 
-The server address, the username and an optional CA bundle path are not secret; the
-sign-in token is, and lives only in the keychain (desktop.keychain), never here.
+The server address, the username, the account's role and an optional CA bundle path
+are not secret; the sign-in token is, and lives only in the keychain (desktop.keychain),
+never here. The role, as the server gave it at sign-in, decides whether debriefs sync
+(sync.client.roles); a connection kept before the app learned roles has none until the
+next sync asks the server.
 
 Connecting to a different server or as a different rep than the one this store last
 synced with starts the sync state over, so every debrief is pushed to the new one
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 from desktop.store.debriefs import DebriefStore
 from sync.domain.clock import to_iso
@@ -26,6 +29,9 @@ class ServerConnection:
     url: str
     username: str
     ca_bundle: str | None = None  # a PEM file the server's certificate is checked against
+    # What the account is on that server (rep, manager, marketing, admin); None: not
+    # known yet. Not part of which connection this is.
+    role: str | None = field(default=None, compare=False)
 
 
 def load_connection(conn: sqlite3.Connection) -> ServerConnection | None:
@@ -68,6 +74,20 @@ def save_connection(store: DebriefStore, connection: ServerConnection) -> bool:
             [(_CONNECTION, json.dumps(asdict(connection)), now),
              (_SYNCED_WITH, identity, now)])
     return start_over
+
+
+def save_role(store: DebriefStore, role: str | None) -> ServerConnection | None:
+    """Keep the role the server gave for the account of the current connection; the
+    connection as it is now (None: signed out meanwhile)."""
+    with store.transaction() as conn:
+        connection = load_connection(conn)
+        if connection is None or connection.role == role:
+            return connection
+        connection = replace(connection, role=role)
+        conn.execute("UPDATE sync_state SET value = ?, updated_at = ? WHERE key = ?",
+                      (json.dumps(asdict(connection)), to_iso(store.clock.now()),
+                       _CONNECTION))
+    return connection
 
 
 def forget_connection(store: DebriefStore) -> None:

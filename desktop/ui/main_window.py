@@ -146,12 +146,12 @@ class MainWindow(QMainWindow):
         self.form.fields.set_competitor_names(reader.competitors())
         self.form.start_new(prefill=reader.last_saved())
         self.form.offer_drafts(DraftStore(reader.conn, reader.clock).form_drafts())
-        connected = load_connection(reader.conn) is not None
+        connection = load_connection(reader.conn)
         # Counted on the sync worker in a moment; the window does not wait for it.
-        self.sync_area.show_status(settled(ReplicaCounts(), None) if connected
-                                   else not_connected(ReplicaCounts()))
-        self.sign_out_action.setEnabled(connected)
-        self.services.sync.start(connected)
+        self.sync_area.show_status(not_connected(ReplicaCounts()) if connection is None
+                                   else settled(ReplicaCounts(), None, connection.role))
+        self.sign_out_action.setEnabled(connection is not None)
+        self.services.sync.start(connection is not None)
 
     @property
     def list(self) -> DebriefList:

@@ -85,7 +85,7 @@ def sign_in(request: SignInRequest, store: DebriefStore, vault: TokenVault,
     except BaseException:
         central.close()
         raise
-    connection = ServerConnection(url, signed.username, ca_bundle)
+    connection = ServerConnection(url, signed.username, ca_bundle, signed.role or None)
     try:
         outcome = vault.store(url, signed.username, signed.token)
         save_connection(store, connection)

@@ -23,6 +23,7 @@ from desktop.store.server_settings import (
     ServerConnection,
     forget_connection,
     load_connection,
+    save_role,
 )
 from desktop.store.sync_replica import SyncReplica, pulled_rules
 from desktop.ui.server_connection import (
@@ -33,6 +34,7 @@ from desktop.ui.server_connection import (
     sign_in,
 )
 from sync.client.backoff import Backoff
+from sync.client.roles import syncs_debriefs
 from sync.client.status import (
     StatusKind,
     SyncStatus,
@@ -102,10 +104,11 @@ class SyncRunner(QObject):
         try:
             replica = self._open()
             counts = replica.counts()
-            if load_connection(replica.conn) is None:
+            connection = load_connection(replica.conn)
+            if connection is None:
                 self.status.emit(not_connected(counts))
             else:
-                self.status.emit(settled(counts, replica.last_sync()))
+                self.status.emit(settled(counts, replica.last_sync(), connection.role))
         except StoreError as error:
             self.status.emit(SyncStatus(StatusKind.SERVER_PROBLEM, error.message))
         except Exception as error:
@@ -149,7 +152,7 @@ class SyncRunner(QObject):
             self.connect_failed.emit(error)
             return
         self._drop_engine()
-        self._engine = self._make_engine(central, replica)
+        self._engine = self._make_engine(central, replica, connected.connection.role)
         self._engine_for = connected.connection
         self.connected.emit(connected)
 
@@ -210,10 +213,13 @@ class SyncRunner(QObject):
                 return RunResult(failed(sign_in_needed("no token kept"), replica.counts(),
                                         replica.last_sync(), None))
             engine.central.use_token(token)
-        self.status.emit(syncing(0, replica.counts().waiting))
+        self.status.emit(syncing(0, replica.counts().waiting
+                                 if syncs_debriefs(engine.role) else 0))
         report = engine.run_once(self._on_progress, pull_now=pull_now)
         if any(problem.kind is ProblemKind.SIGN_IN for problem in report.errors):
             self._vault().forget(connection.url, connection.username)
+        if report.role is not None:  # learned from the server: kept with the connection
+            save_role(replica.store, report.role)
         assert report.status is not None
         return RunResult(report.status, report.retry_in, report.pulled,
                          self._changed_rules(replica))
@@ -272,14 +278,14 @@ class SyncRunner(QObject):
         if ca_bundle is not None and not ca_bundle.is_file():
             raise missing_certificate_file(str(ca_bundle))
         central = (self._setup.make_central or default_central)(connection.url, ca_bundle)
-        self._engine = self._make_engine(central, self._open())
+        self._engine = self._make_engine(central, self._open(), connection.role)
         self._engine_for = connection
         return self._engine
 
-    def _make_engine(self, central: Any, replica: SyncReplica) -> SyncEngine:
+    def _make_engine(self, central: Any, replica: SyncReplica, role: str | None) -> SyncEngine:
         from sync.client.engine import SyncEngine
 
-        return SyncEngine(central, replica, rep=self._rep, clock=self._clock,
+        return SyncEngine(central, replica, rep=self._rep, clock=self._clock, role=role,
                           backoff=self._setup.backoff, batch_size=self._setup.batch_size)
 
     def _drop_engine(self) -> None:

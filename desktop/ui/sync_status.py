@@ -1,9 +1,10 @@
 """The sync status area in the status bar, and the list of debriefs the server refused.
 
 The area always says one thing: not connected, offline, syncing (with a bar and counts),
-up to date (with the time), n waiting, sign in needed, update needed, or refused n. Its
-text is a button: it opens what helps (sign in, the refused debriefs, the whole story);
-"Sync now" sits beside it.
+up to date (with the time), n waiting, sign in needed, update needed, refused n, or, for
+a marketing or admin account, that its debriefs do not sync. Its text is a button: it
+opens what helps (sign in, the refused debriefs, the whole story); "Sync now" sits
+beside it.
 """
 
 from __future__ import annotations
@@ -65,9 +66,19 @@ def status_text(status: SyncStatus) -> str:
         return tr("The server refused {n:,} debriefs").format(n=status.refused)
     if kind is StatusKind.SERVER_PROBLEM:
         return tr("Sync stopped: click for why")
+    if kind is StatusKind.LISTS_ONLY:
+        return tr("Signed in as {role}: debriefs are not synced from this account").format(
+            role=role_word(status.role))
     if waiting:
         return tr("{n:,} waiting to sync").format(n=waiting)
     return tr("Not synced yet") if status.last_sync is None else tr("Up to date")
+
+
+def role_word(role: str | None) -> str:
+    """An account's role as the status area names it: "marketing", "admin"."""
+    words = {"rep": tr("rep"), "manager": tr("manager"), "marketing": tr("marketing"),
+             "admin": tr("admin")}
+    return words.get(role or "", role or "")
 
 
 # How the status reads at a glance (resources/styles/debrief.qss colours each tone).

@@ -174,7 +174,8 @@ class SyncWorker(QObject):
         status = result.status
         if result.retry_in is not None:  # a failure the engine retries with back-off
             self.sync_soon(round(result.retry_in * 1000))
-        elif status.kind in (StatusKind.UP_TO_DATE, StatusKind.WAITING, StatusKind.REFUSED):
+        elif status.kind in (StatusKind.UP_TO_DATE, StatusKind.WAITING, StatusKind.REFUSED,
+                             StatusKind.LISTS_ONLY):
             if status.waiting and self._follow_ups < MAX_FOLLOW_UPS:
                 self._follow_ups += 1  # saved while the run pushed: send those too
                 self.sync_soon(self.setup.save_delay_ms)

@@ -1,5 +1,9 @@
 """The sync engine: one run pushes what waits, then pulls the rep's debriefs and the lists.
 
+For an account whose debriefs do not sync (marketing, admin: sync.client.roles) a run
+only pulls the lists; an account's role comes from the sign-in, or, unknown, from the
+server's "who am I".
+
 A run never retries inside itself: the first failure ends it, and the report says what
 happened and when to try again (back-off with jitter, Retry-After as a floor). Nothing
 is marked synced unless the central store's answer lists it as accepted or duplicate;
@@ -20,12 +24,13 @@ from sync.client.backoff import Backoff
 from sync.client.central_store import CentralStore, ItemAnswer
 from sync.client.problems import BatchRefused, ProblemKind, SyncProblem
 from sync.client.replica import LocalReplica
+from sync.client.roles import syncs_debriefs
 from sync.client.status import SyncStatus, failed, settled
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
 from sync.domain.scoring import ContestRules
 from sync.domain.segments import SegmentLists
-from sync.domain.sync_state import PulledConfig, Refusal, RefusedField
+from sync.domain.sync_state import PulledConfig, Refusal, RefusedField, ReplicaCounts
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
 from sync.domain.wire import WIRE_FIELDS, from_wire, to_wire
@@ -48,6 +53,7 @@ class SyncReport:
     rejected: int = 0  # refused, kept here with the reasons
     pulled: int = 0
     conflicts: int = 0  # conflict copies kept by this run's pull
+    role: str | None = None  # the account's role, when this run learned it
     errors: list[SyncProblem] = field(default_factory=list)
     status: SyncStatus | None = None
     retry_in: float | None = None  # seconds until the next try; None: wait for the rep
@@ -61,21 +67,24 @@ class SyncReport:
 class SyncEngine:
     """Syncs one local replica with one central store for one rep.
 
-    `rep` is the name pulled debriefs are stored under on this machine. Tests (and the
-    app) choose the batch and page sizes, how often the rep's debriefs are pulled
-    (`pull_interval`: what changed since the last pull) and pulled whole
-    (`full_pull_interval`), the clock and the back-off's random source.
+    `rep` is the name pulled debriefs are stored under on this machine; `role` is the
+    account's, as the sign-in said (None: not known yet). Tests (and the app) choose
+    the batch and page sizes, how often the rep's debriefs are pulled (`pull_interval`:
+    what changed since the last pull) and pulled whole (`full_pull_interval`), the
+    clock and the back-off's random source.
     """
 
     def __init__(self, central: CentralStore, replica: LocalReplica, *, rep: str,
-                 clock: Clock, backoff: Backoff | None = None, batch_size: int = 250,
-                 page_size: int = MAX_PAGE, pull_interval: timedelta = timedelta(minutes=15),
+                 clock: Clock, role: str | None = None, backoff: Backoff | None = None,
+                 batch_size: int = 250, page_size: int = MAX_PAGE,
+                 pull_interval: timedelta = timedelta(minutes=15),
                  full_pull_interval: timedelta = timedelta(days=1)):
         if not 1 <= batch_size <= MAX_BATCH or not 1 <= page_size <= MAX_PAGE:
             raise ValueError(f"batch and page sizes go from 1 to {MAX_BATCH}")
         self.central = central
         self.replica = replica
         self.rep = rep
+        self.role = role or None
         self.clock = clock
         self.backoff = backoff or Backoff()
         self.batch_size = batch_size
@@ -83,22 +92,28 @@ class SyncEngine:
         self.pull_interval = pull_interval
         self.full_pull_interval = full_pull_interval
         self.failures = 0  # runs in a row that ended in a failure
+        self._lists_pulled_at: datetime | None = None
 
     def status(self) -> SyncStatus:
         """The status before any run of this session (e.g. at start-up)."""
-        return settled(self.replica.counts(), self.replica.last_sync())
+        return settled(self._counts(), self.replica.last_sync(), self.role)
 
     def run_once(self, progress: Progress | None = None, *,
                  pull_now: bool = False) -> SyncReport:
-        """Push, then pull (when due, or `pull_now`), then record the outcome.
+        """Push, then pull (when due, or `pull_now`), then record the outcome; for an
+        account whose debriefs do not sync, only pull the lists (when due).
 
         After a failed run the pull is always due: a run with nothing to send would
         otherwise end without a word from the server, and call that up to date."""
         report = SyncReport(started_at=self.clock.now())
         try:
-            self._push(report, progress or (lambda done, total: None))
-            if pull_now or self.failures or self._pull_due():
-                self._pull_debriefs(report)
+            if self.role is None or (not syncs_debriefs(self.role)
+                                     and self._lists_due(pull_now)):
+                self._learn_role(report)  # unknown, or changed on the server since
+            if syncs_debriefs(self.role):
+                self._sync_debriefs(report, progress or (lambda done, total: None),
+                                    pull_now)
+            elif self._lists_due(pull_now):
                 self._pull_config()
         except SyncProblem as problem:
             report.errors.append(problem)
@@ -118,6 +133,47 @@ class SyncEngine:
                     or len(reports) >= max_runs):
                 return reports
             sleep(report.retry_in if not report.ok else 0.0)
+
+    def _sync_debriefs(self, report: SyncReport, progress: Progress, pull_now: bool) -> None:
+        """Push, then pull the account's debriefs and the lists when due. A refusal (403)
+        can mean the role changed on the server since the sign-in: then the role is
+        asked again, and for one that does not sync debriefs only the lists come."""
+        try:
+            self._push(report, progress)
+            pull = pull_now or self.failures or self._pull_due()
+            if pull:
+                self._pull_debriefs(report)
+        except SyncProblem as problem:
+            if problem.status != 403:
+                raise
+            self._learn_role(report)
+            if syncs_debriefs(self.role):
+                raise
+            log.info("the account is %s now: its debriefs do not sync", self.role)
+            pull = True
+        if pull:
+            self._pull_config()
+
+    def _learn_role(self, report: SyncReport) -> None:
+        """Ask the server who this account is, and keep its role."""
+        role = str(self.central.me().get("role") or "") or None
+        if role != self.role:
+            self.role = report.role = role
+
+    def _lists_due(self, pull_now: bool) -> bool:
+        """For an account that pulls only the lists: asked for, after a failure, or
+        `pull_interval` after this engine last pulled them."""
+        last = self._lists_pulled_at
+        return (pull_now or bool(self.failures) or last is None
+                or self.clock.now() - last >= self.pull_interval)
+
+    def _counts(self) -> ReplicaCounts:
+        """The replica's counts; none waiting or refused for an account whose debriefs
+        do not sync: they are not going anywhere, and nothing is wrong."""
+        counts = self.replica.counts()
+        if syncs_debriefs(self.role):
+            return counts
+        return ReplicaCounts(conflict_copies=counts.conflict_copies)
 
     # --- push -------------------------------------------------------------------------
 
@@ -247,16 +303,17 @@ class SyncEngine:
                 "cannot read: update the app. Your debriefs are kept.")),
                 detail=f"{type(exc).__name__}: {exc}"[:500]) from None
         self.replica.apply_config(config)
+        self._lists_pulled_at = self.clock.now()
 
     # --- the end of a run -------------------------------------------------------------
 
     def _finish(self, report: SyncReport) -> SyncReport:
         report.finished_at = self.clock.now()
-        counts = self.replica.counts()
+        counts = self._counts()
         if report.ok:
             self.failures = 0
             self.replica.record_sync(report.finished_at)
-            report.status = settled(counts, report.finished_at)
+            report.status = settled(counts, report.finished_at, self.role)
             return report
         problem = report.errors[-1]
         if problem.kind is ProblemKind.SIGN_IN:

@@ -2,7 +2,8 @@
 
 Offline (working locally), syncing (done of total), up to date (with the time), n
 waiting, needs sign-in, update needed, server refused n debriefs (each with its reasons),
-or a problem with the server that the rep or the admin has to fix.
+a problem with the server that the rep or the admin has to fix, or, for an account
+whose debriefs do not sync (marketing, admin), that only the lists come.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sync.client.problems import ProblemKind, SyncProblem
+from sync.client.roles import syncs_debriefs
 from sync.domain.sync_state import Refusal, ReplicaCounts
 from sync.domain.text import N_, Message
 
@@ -26,6 +28,7 @@ class StatusKind(StrEnum):
     UPDATE_NEEDED = "update_needed"  # this app is too old for the server
     REFUSED = "refused"  # the server refused some debriefs; each has its reasons
     SERVER_PROBLEM = "server_problem"  # wrong address, certificate, server too old, ...
+    LISTS_ONLY = "lists_only"  # an account that syncs no debriefs: only the lists come
 
 
 _KIND_OF_PROBLEM = {
@@ -48,6 +51,7 @@ class SyncStatus:
     retry_at: datetime | None = None
     done: int = 0
     total: int = 0
+    role: str | None = None  # the account's, for an account that syncs no debriefs
 
 
 def not_connected(counts: ReplicaCounts) -> SyncStatus:
@@ -61,8 +65,15 @@ def syncing(done: int, total: int) -> SyncStatus:
                       done=done, total=total)
 
 
-def settled(counts: ReplicaCounts, last_sync: datetime | None) -> SyncStatus:
-    """After a run without a failure (or at start-up): refused, waiting, or up to date."""
+def settled(counts: ReplicaCounts, last_sync: datetime | None,
+            role: str | None = None) -> SyncStatus:
+    """After a run without a failure (or at start-up): refused, waiting, or up to date;
+    for an account with a `role` whose debriefs do not sync, that only the lists come."""
+    if not syncs_debriefs(role):
+        return SyncStatus(StatusKind.LISTS_ONLY, Message(N_(
+            "This account does not sync debriefs: those on this computer stay here. Your "
+            "team's reason list, segments and contest rules come from the server.")),
+            conflict_copies=counts.conflict_copies, last_sync=last_sync, role=role)
     if counts.refused:
         return _with_counts(StatusKind.REFUSED, Message(N_(
             "The server refused debriefs: {count}. Open each one to see why and fix it."),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import sqlalchemy as sa
@@ -50,6 +51,37 @@ def new_rep(engine: sa.Engine) -> str:
         accounts.add_user(connection, username=username, password=PASSWORD, role="rep",
                           now=now, passwords=FAST_PASSWORDS, team=team)
     return username
+
+
+def new_account(engine: sa.Engine, role: str) -> str:
+    """An account with `role` (marketing, admin, ...) made in the central store's database;
+    a rep or manager gets a team of their own."""
+    if role == "rep":
+        return new_rep(engine)
+    number = next(_names)
+    username, team = f"{role}-sync-{number}", f"team-{role}-{number}"
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        if role == "manager":
+            accounts.add_team(connection, team, now)
+        accounts.add_user(connection, username=username, password=PASSWORD, role=role,
+                          now=now, passwords=FAST_PASSWORDS,
+                          manages=[team] if role == "manager" else ())
+    return username
+
+
+class RecordingSession(requests.Session):
+    """A requests session that notes what it sent: (method, path) of each request, in
+    `sent`, which several sessions may share."""
+
+    def __init__(self, sent: list[tuple[str, str]] | None = None):
+        super().__init__()
+        self.sent = [] if sent is None else sent
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any,
+                **kwargs: Any) -> requests.Response:
+        self.sent.append((str(method), urlsplit(str(url)).path))
+        return super().request(method, url, *args, **kwargs)
 
 
 def server_rows(engine: sa.Engine, ids: list[str] | None = None) -> dict[str, Any]:

@@ -44,6 +44,7 @@ def test_signing_in_from_the_command_line_then_starting(tmp_path, central, rep):
     assert "will not be remembered" in result.stdout  # keyring's null backend keeps nothing
     assert "painted" in result.stdout
     assert saved(tmp_path).username == rep
+    assert saved(tmp_path).role == "rep"  # learned at sign-in, kept with the connection
     assert files_holding(tmp_path, PASSWORD) == []
 
 

@@ -11,10 +11,18 @@ import requests
 from keyring.backends import null
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
-from sync_window import PASSWORD, files_holding, free_port, wait_for_status
+from sync_window import (
+    PASSWORD,
+    files_holding,
+    free_port,
+    new_debriefs,
+    server_rows,
+    sync_world,
+    wait_for_status,
+)
 
 from desktop.keychain import TokenVault
-from desktop.store.database import connect
+from desktop.store.database import connect, prepare
 from desktop.store.server_settings import load_connection
 from sync.client.central_store import CentralStore
 from sync.client.status import StatusKind
@@ -269,3 +277,51 @@ def test_empty_fields_are_named_before_anything_is_sent(qtbot, open_synced_windo
     assert set(shown_errors(dialog)) == {"url", "username", "password"}
     assert window.services.sync._thread is None  # nothing went to the sync worker
     assert all(isinstance(label, QLabel) for label in dialog.errors.values())
+
+
+@pytest.mark.parametrize(("role", "pushes"), [("marketing", False), ("admin", False),
+                                              ("rep", True)])
+def test_only_reps_and_managers_push_and_other_accounts_are_told_so_calmly(
+        qtbot, open_synced_window, central, central_db, data_paths, clock, keyboard,
+        role, pushes):
+    username = sync_world.new_account(central_db, role)
+    prepare(data_paths.database, clock)
+    waiting = new_debriefs(data_paths.database, clock, "rep-1", 2)
+    sent: list[tuple[str, str]] = []  # every request the app makes, as (method, path)
+
+    def recording(url, ca_bundle):
+        return CentralStore(url, ca_bundle=ca_bundle,
+                            session=sync_world.RecordingSession(sent))
+
+    window = open_synced_window(make_central=recording)
+    said: list[str] = []
+    window.services.sync.status_changed.connect(
+        lambda status: said.append(window.sync_area.summary.text()))
+    dialog = open_dialog_from_the_menu(window)
+    type_the_sign_in(qtbot, keyboard, dialog, central.base_url, username)
+    keyboard.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15_000)
+    ends = StatusKind.UP_TO_DATE if pushes else StatusKind.LISTS_ONLY
+    wait_for_status(qtbot, window, ends)
+    runs = len(said)
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    keyboard.press(Qt.Key.Key_F5)  # Sync now
+
+    qtbot.waitUntil(lambda: len(said) >= runs + 2, timeout=15_000)  # syncing, then the end
+    wait_for_status(qtbot, window, ends)
+    assert saved_connection(data_paths).role == role
+    assert not [text for text in said if "Sync stopped" in text]
+    stored = server_rows(central_db, [d.id for d in waiting])
+    if pushes:
+        assert ("POST", "/api/v1/sync/push") in sent
+        assert set(stored) == {d.id for d in waiting}
+        return
+    assert said[-1] == f"Signed in as {role}: debriefs are not synced from this account"
+    assert "does not sync debriefs" in window.sync_area.summary.toolTip()
+    assert ("POST", "/api/v1/sync/push") not in sent
+    assert ("GET", "/api/v1/sync/debriefs") not in sent
+    assert ("GET", "/api/v1/sync/config") in sent  # the team's lists still come
+    assert stored == {}
+    assert window.sync_area.status.waiting == 0

@@ -14,12 +14,13 @@ from sync_window import (
     new_debriefs,
     open_store,
     server_rows,
+    status_kind,
     sync_world,
     wait_for_status,
 )
 
 from desktop.store.database import prepare
-from desktop.store.server_settings import ServerConnection, save_connection
+from desktop.store.server_settings import ServerConnection, load_connection, save_connection
 from desktop.ui.sync_status import field_label
 from sync.client.central_store import CentralStore
 from sync.client.status import StatusKind
@@ -29,6 +30,14 @@ from sync.server import accounts
 
 def summary(window) -> str:
     return window.sync_area.summary.text()
+
+
+def stored_connection(data_paths, clock) -> ServerConnection | None:
+    store = open_store(data_paths.database, clock)
+    try:
+        return load_connection(store.conn)
+    finally:
+        store.conn.close()
 
 
 def test_before_any_server_it_says_not_connected_and_sync_now_offers_to_connect(
@@ -122,6 +131,32 @@ def test_sync_now_with_the_server_down_and_nothing_waiting_says_offline_and_stay
     assert set(settled) == {(StatusKind.OFFLINE, "Offline: working locally")}
     assert window.sync_area.status.waiting == 0
     assert "cannot be reached" in window.sync_area.summary.toolTip()
+
+
+def test_a_connection_kept_without_a_role_learns_it_at_the_next_sync(
+        qtbot, open_synced_window, data_paths, clock, central, central_db, vault):
+    username = sync_world.new_account(central_db, "marketing")
+    prepare(data_paths.database, clock)
+    # As an earlier Debrief kept it: the server and the username, no role.
+    connect_behind_the_window(data_paths.database, clock, central.base_url, username, vault)
+    waiting = new_debriefs(data_paths.database, clock, "rep-1", 2)
+    assert stored_connection(data_paths, clock).role is None
+    said: list[str] = []
+
+    window = open_synced_window()
+    window.services.sync.status_changed.connect(lambda status: said.append(summary(window)))
+
+    wait_for_status(qtbot, window, StatusKind.LISTS_ONLY)
+    assert summary(window) == ("Signed in as marketing: debriefs are not synced from this "
+                               "account")
+    assert not [text for text in said if "Sync stopped" in text]
+    assert stored_connection(data_paths, clock).role == "marketing"
+    assert server_rows(central_db, [d.id for d in waiting]) == {}
+    window.close()
+
+    again = open_synced_window(start_delay_ms=600_000)  # no network run: the role is kept
+
+    qtbot.waitUntil(lambda: status_kind(again) is StatusKind.LISTS_ONLY, timeout=5000)
 
 
 def test_a_revoked_token_asks_to_sign_in_and_signing_in_again_syncs(

@@ -1,0 +1,18 @@
+"""Which accounts sync debriefs: reps and managers push theirs and pull them back.
+
+The central store takes a push, and hands out an account's own debriefs, from these
+roles only (its sync routes answer anyone else 403); every role pulls the team's lists
+(reason taxonomy, segments, contest rules). Marketing and admin accounts sign in to the
+app for those lists and their own workspaces, so their sync pushes nothing.
+"""
+
+from __future__ import annotations
+
+DEBRIEF_ROLES = frozenset({"rep", "manager"})
+
+
+def syncs_debriefs(role: str | None) -> bool:
+    """Whether an account with `role` pushes and pulls debriefs. An unknown role (None:
+    a connection kept before the app learned roles) counts as one that does, until
+    the sync engine has asked the server."""
+    return role is None or role in DEBRIEF_ROLES
