@@ -9,13 +9,15 @@ from desktop.ui.text import message_text, tr
 from sync.domain.scoring import Score
 from sync.domain.text import Message
 
+PANEL_WIDTH = 240
+
 
 class ContestPreview(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("contestPreview")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(230)
+        self.setFixedWidth(PANEL_WIDTH)  # its texts change as the rep types: the form must not
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Prize draw"))
         title.setObjectName("previewTitle")

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,7 @@ from desktop.store import listing
 from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
 from desktop.ui.combo_width import ShrinkableComboBox
+from desktop.ui.empty_state import paint_empty_text
 from desktop.ui.text import moment_text, outcome_label, stage_label, tr
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
@@ -186,6 +187,17 @@ class DebriefTable(QTableView):
             self.delete_requested.emit(debrief_id)
         else:
             super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """An empty list says what to do: log a first debrief, or widen the filters."""
+        super().paintEvent(event)
+        model = self.model()
+        if isinstance(model, DebriefTableModel) and model.rowCount() == 0:
+            paint_empty_text(self, self.tr(
+                "No debriefs yet. Log your first on New debrief (Ctrl+N): it shows here "
+                "once saved.") if model.filter == DebriefFilter() else self.tr(
+                "No debrief matches this search and these filters. Clear the search or "
+                "choose “Any” to see more."))
 
     def current_id(self) -> str | None:
         model = self.model()

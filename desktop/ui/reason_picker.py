@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.empty_state import paint_empty_text
 from desktop.ui.text import evidence_label
 from sync.domain.debrief import Evidence, Outcome, Reason
 from sync.domain.taxonomy import Suggestion, Taxonomy
@@ -251,12 +252,7 @@ class ReasonList(QListWidget):
         """An empty list says what to do."""
         super().paintEvent(event)
         if self.count() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.viewport().rect().adjusted(8, 4, -8, -4),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-                             | Qt.TextFlag.TextWordWrap, self.empty_text())
-            painter.end()
+            paint_empty_text(self, self.empty_text())
 
     def empty_text(self) -> str:
         return self.tr("No reason yet: find one above, or tick “Don’t know” if "
