@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,20 +40,33 @@ def short_time(moment: datetime, now: datetime | None = None) -> str:
     return time_text(moment) if moment.astimezone().date() == today else moment_text(moment)
 
 
+def count_text(n: int) -> str:
+    """A count as the rep's locale writes it ("10,000", "10.000"); grouped the English
+    way where no locale is set, as tr() writes %Ln."""
+    locale = QLocale()
+    return f"{n:,}" if locale.language() == QLocale.Language.C else locale.toString(n)
+
+
+def syncing_text(done: int, total: int) -> str:
+    """"Syncing 312 of 10,000", the plural form chosen by the total; "Syncing…" while
+    the total is not known."""
+    if not total:
+        return tr("Syncing\u2026")
+    return tr("Syncing {done} of %Ln", None, total).format(done=count_text(done))
+
+
 def status_text(status: SyncStatus) -> str:
-    """The status area's words for a status (the full sentence goes in the tooltip)."""
+    """The status area's words for a status (the full sentence goes in the tooltip).
+    Counts take their plural form from the catalogue: tr(text, None, n)."""
     kind, waiting = status.kind, status.waiting
     if kind is StatusKind.NOT_CONNECTED:
         return tr("Not connected: working locally")
     if kind is StatusKind.OFFLINE:
         if waiting:
-            return tr("Offline: working locally, {n:,} waiting").format(n=waiting)
+            return tr("Offline: working locally, %Ln waiting", None, waiting)
         return tr("Offline: working locally")
     if kind is StatusKind.SYNCING:
-        if status.total:
-            return tr("Syncing {done:,} of {total:,}").format(done=status.done,
-                                                              total=status.total)
-        return tr("Syncing\u2026")
+        return syncing_text(status.done, status.total)
     if kind is StatusKind.UP_TO_DATE and status.last_sync is not None:
         return tr("Up to date (synced {time})").format(time=short_time(status.last_sync))
     if kind is StatusKind.NEEDS_SIGN_IN:
@@ -61,16 +74,14 @@ def status_text(status: SyncStatus) -> str:
     if kind is StatusKind.UPDATE_NEEDED:
         return tr("Update Debrief to sync")
     if kind is StatusKind.REFUSED:
-        if status.refused == 1:
-            return tr("The server refused 1 debrief")
-        return tr("The server refused {n:,} debriefs").format(n=status.refused)
+        return tr("The server refused %Ln debrief(s)", None, status.refused)
     if kind is StatusKind.SERVER_PROBLEM:
         return tr("Sync stopped: click for why")
     if kind is StatusKind.LISTS_ONLY:
         return tr("Signed in as {role}: debriefs are not synced from this account").format(
             role=role_word(status.role))
     if waiting:
-        return tr("{n:,} waiting to sync").format(n=waiting)
+        return tr("%Ln waiting to sync", None, waiting)
     return tr("Not synced yet") if status.last_sync is None else tr("Up to date")
 
 
@@ -148,8 +159,7 @@ class SyncStatusArea(QWidget):
             return
         self.progress.setRange(0, max(total, 0))
         self.progress.setValue(min(done, total))
-        self.summary.setText(tr("Syncing {done:,} of {total:,}").format(done=done, total=total)
-                             if total else tr("Syncing\u2026"))
+        self.summary.setText(syncing_text(done, total))
 
     def show_not_remembered(self, reason: str | None) -> None:
         """Say the sign-in lasts only until Debrief closes (None: it is remembered)."""
@@ -202,8 +212,8 @@ class RefusedDebriefs(QDialog):
         for refusal in status.refusals:
             self.list.addItem(self._item(refusal, describe(refusal.debrief_id)))
         more = status.refused - len(status.refusals)
-        self.more = QLabel(tr("And {n:,} more: fix these first, the others follow.")
-                           .format(n=more))
+        self.more = QLabel(tr("And %Ln more: fix these first, the others follow.", None,
+                              more))
         self.more.setVisible(more > 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.open_button = buttons.addButton(tr("&Open to fix"),

@@ -60,8 +60,9 @@ def not_connected(counts: ReplicaCounts) -> SyncStatus:
 
 
 def syncing(done: int, total: int) -> SyncStatus:
-    return SyncStatus(StatusKind.SYNCING, Message(N_("Syncing: {done} of {total}"),
-                                                  {"done": done, "total": total}),
+    # The counts are in the status area's words (desktop.ui.sync_status), in the plural
+    # form each takes: the sentences here name none.
+    return SyncStatus(StatusKind.SYNCING, Message(N_("Syncing with your team's server.")),
                       done=done, total=total)
 
 
@@ -76,11 +77,11 @@ def settled(counts: ReplicaCounts, last_sync: datetime | None,
             conflict_copies=counts.conflict_copies, last_sync=last_sync, role=role)
     if counts.refused:
         return _with_counts(StatusKind.REFUSED, Message(N_(
-            "The server refused debriefs: {count}. Open each one to see why and fix it."),
-            {"count": counts.refused}), counts, last_sync)
+            "Click to see what the server refused and why. Open a debrief, fix it and "
+            "save it: it is sent again.")), counts, last_sync)
     if counts.waiting:
         return _with_counts(StatusKind.WAITING, Message(N_(
-            "Debriefs waiting to be sent: {count}"), {"count": counts.waiting}),
+            "Debriefs saved on this computer and not sent yet go with the next sync.")),
             counts, last_sync)
     if last_sync is None:
         return _with_counts(StatusKind.WAITING, Message(N_("Not synced yet")), counts)

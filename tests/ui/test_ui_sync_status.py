@@ -1,13 +1,17 @@
 """The sync status area, against a real central store on loopback: not connected, n
 waiting, up to date, offline, needs sign-in after a revoked token, update needed, and
-refused debriefs listed with their reasons and opened in the form to be fixed."""
+refused debriefs listed with their reasons and opened in the form to be fixed. Its
+counts take their plural form from the catalogue, and read right untranslated."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt, QTranslator
 from sync_window import (
     connect_behind_the_window,
     free_port,
@@ -21,10 +25,13 @@ from sync_window import (
 
 from desktop.store.database import prepare
 from desktop.store.server_settings import ServerConnection, load_connection, save_connection
-from desktop.ui.sync_status import field_label
+from desktop.ui import translation_catalogue
+from desktop.ui.sync_status import RefusedDebriefs, field_label, status_text
 from sync.client.central_store import CentralStore
-from sync.client.status import StatusKind
+from sync.client.status import StatusKind, SyncStatus
 from sync.domain.debrief import Evidence, Reason
+from sync.domain.sync_state import Refusal
+from sync.domain.text import Message
 from sync.server import accounts
 
 
@@ -266,3 +273,150 @@ def test_refusals_written_by_an_earlier_run_show_at_start(
     ("updated_at", "Date edited"), ("something_new", "something_new")])
 def test_a_refused_field_is_named_in_the_rep_s_words(field, label):
     assert field_label(field) == label
+
+
+# --- counts, in their plural forms ---------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shown(kind: StatusKind, **numbers: int) -> str:
+    return status_text(SyncStatus(kind, Message(""), **numbers))
+
+
+def more_line(qtbot, refused: int, listed: int) -> str:
+    """The refused debriefs' list, `listed` of `refused`: the line under it."""
+    refusals = tuple(Refusal(f"id-{i}", 1, ()) for i in range(listed))
+    dialog = RefusedDebriefs(SyncStatus(StatusKind.REFUSED, Message(""), refused=refused,
+                                        refusals=refusals), lambda debrief_id: debrief_id)
+    qtbot.addWidget(dialog)
+    return dialog.more.text()
+
+
+@pytest.fixture
+def locale() -> Iterator[None]:
+    previous = QLocale()
+    yield
+    QLocale.setDefault(previous)
+
+
+@pytest.mark.parametrize("where", [QLocale.c(), QLocale(QLocale.Language.English,
+                                                        QLocale.Country.UnitedStates)],
+                         ids=["no-locale", "en_US"])
+def test_counts_read_right_in_english_untranslated(qtbot, locale, where):
+    QLocale.setDefault(where)
+    waiting, refused, syncing = StatusKind.WAITING, StatusKind.REFUSED, StatusKind.SYNCING
+
+    assert shown(waiting, waiting=1) == "1 waiting to sync"
+    assert shown(waiting, waiting=3) == "3 waiting to sync"
+    assert shown(refused, refused=1) == "The server refused 1 debrief"
+    assert shown(refused, refused=2) == "The server refused 2 debriefs"
+    assert shown(refused, refused=10_000) == "The server refused 10,000 debriefs"
+    assert shown(syncing, done=1, total=1) == "Syncing 1 of 1"
+    assert shown(syncing, done=312, total=10_000) == "Syncing 312 of 10,000"
+    assert shown(syncing, done=5_000, total=10_000) == "Syncing 5,000 of 10,000"
+    assert shown(StatusKind.OFFLINE, waiting=1) == "Offline: working locally, 1 waiting"
+    assert shown(StatusKind.OFFLINE, waiting=1_200) == "Offline: working locally, 1,200 waiting"
+    assert more_line(qtbot, 3, 2) == "And 1 more: fix these first, the others follow."
+    assert more_line(qtbot, 1_502, 2) == "And 1,500 more: fix these first, the others follow."
+
+
+def test_counts_are_grouped_as_the_rep_s_locale_groups_digits(locale):
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+
+    assert shown(StatusKind.SYNCING, done=5_000, total=10_000) == "Syncing 5.000 of 10.000"
+    assert shown(StatusKind.WAITING, waiting=1_200) == "1.200 waiting to sync"
+
+
+# A translator's forms for the status area's counts: English (one, other) and Polish
+# (one, few, many), the way Qt Linguist asks for them.
+FORMS = {
+    "en": {
+        "%Ln waiting to sync": ["%Ln debrief waiting to sync", "%Ln debriefs waiting to sync"],
+        "The server refused %Ln debrief(s)": ["The server refused %Ln debrief",
+                                              "The server refused %Ln debriefs"],
+        "Syncing {done} of %Ln": ["Syncing {done} of %Ln debrief",
+                                  "Syncing {done} of %Ln debriefs"],
+        "Offline: working locally, %Ln waiting": [
+            "Offline: working locally, %Ln debrief waiting",
+            "Offline: working locally, %Ln debriefs waiting"],
+        "And %Ln more: fix these first, the others follow.": [
+            "And %Ln more debrief: fix these first, it follows.",
+            "And %Ln more debriefs: fix these first, they follow."],
+    },
+    "pl": {
+        "%Ln waiting to sync": ["%Ln raport czeka", "%Ln raporty czekają",
+                                "%Ln raportów czeka"],
+        "The server refused %Ln debrief(s)": ["Serwer odrzucił %Ln raport",
+                                              "Serwer odrzucił %Ln raporty",
+                                              "Serwer odrzucił %Ln raportów"],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def catalogues(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """debrief_<lang>.qm for each language of FORMS, made as `make translations FOR=<lang>`
+    makes a catalogue from the sources, its counts' forms filled in."""
+    folder = tmp_path_factory.mktemp("translations")
+    made = {}
+    for language, forms in FORMS.items():
+        ts_file = folder / f"debrief_{language}.ts"
+        translation_catalogue.update(ts_file, ROOT, language)
+        tree = ET.parse(ts_file)
+        plurals = {message.findtext("source"): message for message in tree.iter("message")
+                   if message.get("numerus") == "yes"}
+        assert not set(forms) - set(plurals), "not plural messages: " + ", ".join(
+            sorted(set(forms) - set(plurals)))
+        for source, texts in forms.items():
+            translation = plurals[source].find("translation")
+            slots = translation.findall("numerusform")
+            assert len(slots) == len(texts), (language, source)
+            for slot, text in zip(slots, texts, strict=True):
+                slot.text = text
+            translation.attrib.pop("type", None)
+        tree.write(ts_file, encoding="utf-8", xml_declaration=True)
+        made[language] = translation_catalogue.compile_catalogues([ts_file])[0]
+    return made
+
+
+@pytest.fixture
+def catalogue(qapp, catalogues) -> Iterator[Callable[[str], None]]:
+    installed: list[QTranslator] = []
+
+    def install(language: str) -> None:
+        translator = QTranslator()
+        assert translator.load(str(catalogues[language]))
+        qapp.installTranslator(translator)
+        installed.append(translator)
+
+    yield install
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+def test_an_english_catalogue_gives_each_count_its_singular_or_plural(qtbot, catalogue,
+                                                                     locale):
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    catalogue("en")
+
+    assert shown(StatusKind.WAITING, waiting=1) == "1 debrief waiting to sync"
+    assert shown(StatusKind.WAITING, waiting=3) == "3 debriefs waiting to sync"
+    assert shown(StatusKind.REFUSED, refused=1) == "The server refused 1 debrief"
+    assert shown(StatusKind.REFUSED, refused=2) == "The server refused 2 debriefs"
+    assert shown(StatusKind.SYNCING, done=1, total=1) == "Syncing 1 of 1 debrief"
+    assert shown(StatusKind.SYNCING, done=312, total=10_000) == (
+        "Syncing 312 of 10,000 debriefs")
+    assert shown(StatusKind.OFFLINE, waiting=1) == (
+        "Offline: working locally, 1 debrief waiting")
+    assert more_line(qtbot, 3, 2) == "And 1 more debrief: fix these first, it follows."
+    assert more_line(qtbot, 4, 2) == "And 2 more debriefs: fix these first, they follow."
+
+
+def test_a_language_with_three_plural_forms_gets_the_one_for_each_count(catalogue):
+    catalogue("pl")
+
+    assert [shown(StatusKind.WAITING, waiting=n) for n in (1, 3, 5, 22)] == [
+        "1 raport czeka", "3 raporty czekają", "5 raportów czeka", "22 raporty czekają"]
+    assert [shown(StatusKind.REFUSED, refused=n) for n in (1, 2, 12)] == [
+        "Serwer odrzucił 1 raport", "Serwer odrzucił 2 raporty", "Serwer odrzucił 12 raportów"]
