@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -281,6 +282,11 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     unclean.close()
     window.form.clear()
     window.close()
+    # Delete the window's tree through Qt now: left to Python's collector, a cycle of
+    # wrappers can be torn down in an order Qt does not survive.
+    for widget in (crash, window):
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def main(argv: list[str]) -> int:
