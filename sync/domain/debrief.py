@@ -190,9 +190,9 @@ class Debrief:
 
 
 # A debrief's fields, and where each may go. The wire (sync.domain.wire) and the local
-# store's columns are derived from these; the central store's schemas, rows and table
-# are checked against them (tests/test_debrief_fields.py). A new field travels unless
-# it is named below.
+# store's columns are derived from these; the dict form above, the local table and the
+# central store's schemas, rows and table are checked against them
+# (tests/test_debrief_fields.py). A new field travels unless it is named below.
 DEBRIEF_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Debrief))
 # Never leave the rep's machine: not pushed, not stored centrally.
 LOCAL_ONLY_FIELDS: frozenset[str] = frozenset({"private_notes", "account_name"})
