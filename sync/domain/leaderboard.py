@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sync.domain.text import N_
+
 MAX_NAMED = 10  # however large the field, a rep sees at most ten names
 
 
@@ -41,8 +43,9 @@ class Band(StrEnum):
         return _TEXT[self]
 
 
-_TEXT = {Band.TOP_10: "top 10%", Band.TOP_25: "top 25%", Band.TOP_HALF: "top half",
-         Band.KEEP_GOING: "keep going"}
+# Marked for translation: the app shows the central store's words in the rep's language.
+_TEXT = {Band.TOP_10: N_("top 10%"), Band.TOP_25: N_("top 25%"),
+         Band.TOP_HALF: N_("top half"), Band.KEEP_GOING: N_("keep going")}
 _LIMITS = ((0.10, Band.TOP_10), (0.25, Band.TOP_25), (0.50, Band.TOP_HALF))
 
 
