@@ -21,6 +21,7 @@ top of it and a concurrent one look the same, and a spare copy beats a lost edit
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from desktop.store.conflicts import conflict_copies, keep_copy
 from desktop.store.debriefs import DebriefStore, Rules, read, write
 from desktop.store.errors import store_error_from
 from sync.domain.clock import from_iso, to_iso
+from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief
 from sync.domain.scoring import ContestRules, score
 from sync.domain.segments import SegmentLists
@@ -46,6 +48,8 @@ from sync.domain.taxonomy import Taxonomy
 from sync.domain.wire import to_wire
 from sync.protocol import FEED_START
 
+log = logging.getLogger(__name__)
+
 _WAITING = ("synced_revision < revision "
             "AND (refused_revision IS NULL OR refused_revision < revision)")
 _REFUSED = "refused_revision IS NOT NULL AND refused_revision = revision"
@@ -58,10 +62,11 @@ _FULL_PULL = "last_full_pull"
 _OLD_CURSOR = "pull_cursor"  # an interrupted pull by id, from before the change feed
 _LAST_SYNC = "last_sync"
 _CONFIG = "config"
+_STANDING = "contest_standing"  # {"standing": ContestStanding.to_dict() or null}
 # What this sync state says of one server: dropped when the store starts over with
 # another (server_settings.save_connection).
 PER_SERVER_KEYS = (_FEED_POSITION, _FULL_PULL_RUNNING, _COMPLETE_PULL, _FULL_PULL,
-                   _OLD_CURSOR, _LAST_SYNC, _CONFIG)
+                   _OLD_CURSOR, _LAST_SYNC, _CONFIG, _STANDING)
 
 
 class _Merged(Enum):
@@ -212,6 +217,30 @@ class SyncReplica:
     def pulled_config(self) -> PulledConfig | None:
         value = _get(self.conn, _CONFIG)
         return PulledConfig(**json.loads(value)) if value else None
+
+    def keep_standing(self, standing: ContestStanding | None) -> None:
+        document = json.dumps({"standing": standing.to_dict() if standing else None},
+                              ensure_ascii=False, sort_keys=True)
+        with self.store.transaction() as conn:
+            _put(conn, _STANDING, document, self.store.clock.now())
+
+    def knows_standing(self) -> bool:
+        """Whether the server has said where the rep stands (or that no contest of
+        theirs runs) since this store began syncing with it."""
+        return _get(self.conn, _STANDING) is not None
+
+    def kept_standing(self) -> ContestStanding | None:
+        """The standing last fetched; None if there is none (no contest was running,
+        none was fetched yet, or what is kept cannot be read)."""
+        value = _get(self.conn, _STANDING)
+        if value is None:
+            return None
+        try:
+            kept = json.loads(value)["standing"]
+            return ContestStanding.from_dict(kept) if kept is not None else None
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("the kept contest standing cannot be read: %s", exc)
+            return None
 
     def record_sync(self, finished_at: datetime) -> None:
         with self.store.transaction() as conn:

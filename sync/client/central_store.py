@@ -23,15 +23,18 @@ from requests.auth import AuthBase
 
 from sync.client import problems
 from sync.client.problems import BatchRefused, SyncProblem
-from sync.domain.clock import Clock, SystemClock
+from sync.domain.clock import Clock, SystemClock, from_iso
+from sync.domain.contest_standing import ContestStanding
 from sync.domain.text import N_, Message
-from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol import MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 OLDEST_SERVER_PROTOCOL = 2  # the oldest central store this app can sync with:
 # 2 has the change feed the pull reads
+CONTEST_PAGES = 4  # pages of contests read for the running ones (newest come first)
+BOARDS_READ = 3  # leaderboards read, at most, to find the running contest one is in
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,50 @@ class CentralStore:
         """The taxonomy, segment lists and contest rules the central store uses."""
         return self._call("GET", "/sync/config")
 
+    def contest_standing(self) -> ContestStanding | None:
+        """The account's standing in the running contest of their team, from the contest
+        list and that contest's leaderboard; None when none of theirs is running.
+
+        Of several running contests, the first to end that the account takes part in
+        (a manager sees the contests of the teams they manage too); if they take part in
+        none, the first to end, without entries or band."""
+        running = sorted(self._running_contests(), key=lambda found: found[0])
+        standing = None
+        for ends_at, contest in running[:BOARDS_READ]:
+            board = self._call("GET", f"/contests/{int(contest['id'])}/leaderboard",
+                               params={"limit": 1})  # the rep's own row comes anyway
+            try:
+                me, band = board["me"], board["my_band"]
+                found = ContestStanding(
+                    name=str(contest["name"]), prize=str(contest["prize"]), ends_at=ends_at,
+                    my_entries=None if me is None else int(me["entries"]),
+                    band_text=None if band is None else str(band["text"]),
+                    field_size=int(board["field_size"]), fetched_at=self.clock.now())
+            except (KeyError, TypeError, ValueError) as exc:
+                raise self._unreadable("leaderboard", exc) from None
+            if found.my_entries is not None:
+                return found
+            standing = standing or found
+        return standing
+
+    def _running_contests(self) -> list[tuple[datetime, dict[str, Any]]]:
+        """The running contests the account may see, with when each ends."""
+        running, cursor = [], None
+        for _ in range(CONTEST_PAGES):
+            params: dict[str, Any] = {"limit": MAX_PAGE}
+            if cursor is not None:
+                params["cursor"] = cursor
+            body = self._call("GET", "/contests", params=params)
+            try:
+                running += [(from_iso(item["ends_at"]), item) for item in body["items"]
+                            if item["running"] is True and int(item["id"]) > 0]
+                cursor = body["next_cursor"]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise self._unreadable("contest list", exc) from None
+            if cursor is None:
+                break
+        return running
+
     # --- one call ---------------------------------------------------------------------
 
     def _call(self, method: str, path: str, *, signed: bool = True,
@@ -257,6 +304,10 @@ class CentralStore:
             return problems.throttled(self.base_url, retry_after, response.status_code)
         return problems.offline(self.base_url, f"HTTP {response.status_code}",
                                 status=response.status_code)
+
+    def _unreadable(self, what: str, exc: Exception) -> SyncProblem:
+        return problems.wrong_address(self.base_url, f"the {what} is not readable: "
+                                      f"{type(exc).__name__}: {exc}"[:500])
 
     def _body(self, response: requests.Response) -> Any:
         try:

@@ -1,4 +1,5 @@
-"""The sync engine: one run pushes what waits, then pulls the rep's debriefs and the lists.
+"""The sync engine: one run pushes what waits, then pulls the rep's debriefs and the lists,
+and fetches where the rep stands in their team's running contest.
 
 For an account whose debriefs do not sync (marketing, admin: sync.client.roles) a run
 only pulls the lists; an account's role comes from the sign-in, or, unknown, from the
@@ -42,6 +43,8 @@ Progress = Callable[[int, int], None]  # (done, total) debriefs pushed in this r
 
 # Failures that need the rep (sign in again, update the app): no automatic retry.
 _NEEDS_THE_REP = frozenset({ProblemKind.SIGN_IN, ProblemKind.UPDATE_APP})
+# Answers to the contest routes that mean the server has no standing to give.
+_NO_STANDING = frozenset({ProblemKind.REFUSED, ProblemKind.WRONG_ADDRESS})
 
 
 @dataclass
@@ -153,6 +156,8 @@ class SyncEngine:
             pull = True
         if pull:
             self._pull_config()
+        if syncs_debriefs(self.role) and (pull or report.pushed):
+            self._fetch_standing()
 
     def _learn_role(self, report: SyncReport) -> None:
         """Ask the server who this account is, and keep its role."""
@@ -304,6 +309,23 @@ class SyncEngine:
                 detail=f"{type(exc).__name__}: {exc}"[:500]) from None
         self.replica.apply_config(config)
         self._lists_pulled_at = self.clock.now()
+
+    # --- the prize panel -------------------------------------------------------------
+
+    def _fetch_standing(self) -> None:
+        """Keep the rep's standing in their team's running contest, for the prize panel:
+        with the lists, and after a push the server accepted (so the total follows the
+        rep's saves). It never ends the run: a server that refuses (403), lacks the route
+        (404) or answers what this app cannot read gives no standing; offline or busy
+        meanwhile, the last one stays."""
+        try:
+            standing = self.central.contest_standing()
+        except SyncProblem as problem:
+            log.info("no contest standing: %s (%s)", problem.kind.value, problem.detail)
+            if problem.kind not in _NO_STANDING:
+                return
+            standing = None
+        self.replica.keep_standing(standing)
 
     # --- the end of a run -------------------------------------------------------------
 

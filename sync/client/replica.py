@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief
 from sync.domain.sync_state import PulledConfig, PullOutcome, Refusal, ReplicaCounts
 
@@ -68,6 +69,12 @@ class LocalReplica(Protocol):
 
     def apply_config(self, config: PulledConfig) -> None:
         """Keep the taxonomy, segment lists and contest rules the central store uses."""
+        ...
+
+    def keep_standing(self, standing: ContestStanding | None) -> None:
+        """Keep the rep's standing in their team's running contest, as just fetched (for
+        the prize panel, at the next start and offline too); None: no contest of theirs
+        is running."""
         ...
 
     def record_sync(self, finished_at: datetime) -> None:
