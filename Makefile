@@ -72,7 +72,7 @@ qt-check: $(APP_STAMP)
 
 # The central store's tests start their own PostgreSQL from these binaries.
 pg-check: $(STAMP)
-	@$(PY) tests/server/server_harness.py
+	@$(PY) -m tests.helpers.server_harness
 
 test: $(STAMP) qt-check pg-check
 	$(HEADLESS) $(PY) -m pytest $(PYTEST_ARGS)

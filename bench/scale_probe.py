@@ -35,6 +35,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+# Run as a script (`python bench/scale_probe.py`, as docs/scale.md says), not through
+# `python -m bench`: the repo root that holds bench/ goes on the path first.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.central_data import (
     BATCH,

@@ -14,7 +14,7 @@ from pathlib import Path
 import keyring
 import keyring.core
 import pytest
-from keychain_backends import MemoryKeychain, not_registered
+from helpers.keychain_backends import MemoryKeychain, not_registered
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringError, PasswordSetError
@@ -193,7 +193,7 @@ def test_a_secure_keychain_remembers_the_token(disk, token, caplog):
 
     assert outcome == StoreOutcome(remembered=True, reason=None)
     assert vault.remembers
-    assert vault.backend_name == "keychain_backends.MemoryKeychain"
+    assert vault.backend_name == "helpers.keychain_backends.MemoryKeychain"
     [(service, username)] = backend.entries
     assert URL.rstrip("/") in service and username == REP
     assert backend.entries[(service, username)] == token

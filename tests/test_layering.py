@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from no_qt import NO_QT
+from helpers.no_qt import NO_QT
 
 REPO = Path(__file__).resolve().parents[1]
 QT = {"PySide6", "shiboken6"}

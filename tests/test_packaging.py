@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from no_qt import NO_QT
+from helpers.no_qt import NO_QT
 
 from desktop import __version__
 from desktop.store.database import connect
@@ -95,6 +95,7 @@ def test_the_app_extra_brings_qt_and_leaves_the_server_out(wheel: Path, tmp_path
 # The wheel's own files, with Qt made unimportable: what a server without Qt runs.
 _FROM_THE_WHEEL = NO_QT + """
 import json
+# This child runs from the unpacked wheel (argv[1]), as from site-packages.
 sys.path.insert(0, sys.argv[1])
 from sync.resources import default_taxonomy, resources_dir
 from sync.server.cli import main as server

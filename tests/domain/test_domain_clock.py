@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from domain_strategies import aware_datetimes
+from helpers.domain_strategies import aware_datetimes
 from hypothesis import given
 
 from sync.domain.clock import SteppingClock, SystemClock, from_iso, to_iso

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from domain_strategies import debriefs
+from helpers.domain_strategies import debriefs
 from hypothesis import given
 
 from sync.domain.debrief import (

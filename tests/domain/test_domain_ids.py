@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from domain_strategies import aware_datetimes
+from helpers.domain_strategies import aware_datetimes
 from hypothesis import example, given
 from hypothesis import strategies as st
 

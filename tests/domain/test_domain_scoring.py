@@ -1,7 +1,7 @@
 """Tests for contest scoring: entries per debrief, the hints, the caps, and the rules."""
 
 import pytest
-from domain_strategies import (
+from helpers.domain_strategies import (
     COMPETITOR_NAMES,
     DEFAULT_RULES,
     SAMPLE_QUOTE,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from domain_strategies import SEGMENTS, TAXONOMY, debriefs
+from helpers.domain_strategies import SEGMENTS, TAXONOMY, debriefs
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ as it left."""
 import json
 
 import pytest
-from domain_strategies import debriefs, left_the_machine
+from helpers.domain_strategies import debriefs, left_the_machine
 from hypothesis import given, settings
 
 from sync.domain.debrief import LOCAL_ONLY_FIELDS, NOT_ON_WIRE_FIELDS

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from helpers.fault_proxy import Fault, FaultProxy
 from helpers.rep_day import PASSWORD
+from helpers.server_harness import ServerProcess, run_cli
 from helpers.x_session import XSession
-from server.server_harness import ServerProcess, run_cli
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from server_harness import PostgresCluster, ServerProcess
-from server_world import People, debrief_maker, migrated, new_database
+from helpers.server_harness import PostgresCluster, ServerProcess
+from helpers.server_world import People, debrief_maker, migrated, new_database
 
 from sync.server.database import make_engine
 

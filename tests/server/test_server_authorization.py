@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from server_harness import Api
-from server_world import People, debrief_maker
+from helpers.server_harness import Api
+from helpers.server_world import People, debrief_maker
 
 from sync.server.api.deps import ROLE_WORDS, require_role, roles_in_words
 from sync.server.tables import ROLES as TABLE_ROLES

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from server_harness import free_port, run_cli, server_command
-from server_world import FAST_PASSWORDS, migrated
+from helpers.server_harness import free_port, run_cli, server_command
+from helpers.server_world import FAST_PASSWORDS, migrated
 
 from sync.server import accounts, cli, tokens
 from sync.server.database import make_engine

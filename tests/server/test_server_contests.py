@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from server_world import People
+from helpers.server_world import People
 
 from sync.domain.debrief import Debrief
 from sync.domain.scoring import ContestRules, contest_entries

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from server_harness import Api, run_cli, running_server
-from server_world import FAST_PASSWORDS, migrated, new_database
+from helpers.server_harness import Api, run_cli, running_server
+from helpers.server_world import FAST_PASSWORDS, migrated, new_database
 
 from sync.domain.debrief import Debrief
 from sync.domain.ids import id_timestamp_ms, is_uuid7

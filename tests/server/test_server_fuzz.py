@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import schemathesis
 import sqlalchemy as sa
+from helpers.server_harness import ServerProcess
+from helpers.server_world import People
 from schemathesis import engine as runner
 from schemathesis.engine import Status, StopReason, events
-from server_harness import ServerProcess
-from server_world import People
 
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server import accounts, tokens

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 import sqlalchemy as sa
-from server_harness import Api, ServerProcess, running_server
-from server_world import migrated
+from helpers.server_harness import Api, ServerProcess, running_server
+from helpers.server_world import migrated
 
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 
-from server_world import People
+from helpers.server_world import People
 
 _rivals = itertools.count(1)
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import requests
 import sqlalchemy as sa
-from server_harness import ServerProcess
-from server_world import PASSWORD, People
+from helpers.server_harness import ServerProcess
+from helpers.server_world import PASSWORD, People
 
 from sync.domain.clock import SystemClock
 from sync.domain.ids import DebriefIdFactory

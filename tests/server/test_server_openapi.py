@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 import requests
+from helpers.server_world import PASSWORD, People
 from jsonschema import Draft202012Validator
-from server_world import PASSWORD, People
 
 from sync.protocol import PROTOCOL_HEADER
 from sync.server.api.openapi import render

@@ -6,8 +6,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from server_harness import Api
-from server_world import People
+from helpers.server_harness import Api
+from helpers.server_world import People
 
 from sync.protocol import FEED_START, MAX_PAGE, PROTOCOL_VERSION
 

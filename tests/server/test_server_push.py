@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from server_harness import running_server
-from server_world import People
+from helpers.server_harness import running_server
+from helpers.server_world import People
 
 from sync.server.api.schemas import MAX_BATCH
 from sync.server.tables import debrief_reasons, debriefs
@@ -340,7 +340,7 @@ def test_only_reps_and_managers_push(people: People, new_debrief, role):
 
 
 def test_pushing_needs_a_sign_in(server, new_debrief):
-    from server_harness import Api
+    from helpers.server_harness import Api
 
     answer = Api(server.base_url).push(new_debrief())
     assert answer.status_code == 401
@@ -369,7 +369,7 @@ def test_two_server_processes_pushing_the_same_debriefs_store_them_once(
     rep = people("rep")
     batch = [new_debrief() for _ in range(30)]
     with running_server(server.db_url, tmp_path) as second:
-        from server_harness import Api
+        from helpers.server_harness import Api
 
         apis = [rep.api, Api(second.base_url, rep.api.session.headers["Authorization"]
                              .removeprefix("Bearer "))]

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from helpers.server_world import FAST_PASSWORDS, migrated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_world import FAST_PASSWORDS, migrated
 
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from domain.domain_strategies import aware_datetimes, left_the_machine, saveable_debriefs
+from helpers.domain_strategies import aware_datetimes, left_the_machine, saveable_debriefs
+from helpers.server_world import FAST_PASSWORDS, migrated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_world import FAST_PASSWORDS, migrated
 
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief

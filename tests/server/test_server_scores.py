@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server_harness import run_cli
-from server_world import People
+from helpers.server_harness import run_cli
+from helpers.server_world import People
 
 PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
 

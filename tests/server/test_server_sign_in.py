@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 import sqlalchemy as sa
-from server_harness import Api, ServerProcess
-from server_world import PASSWORD, People
+from helpers.server_harness import Api, ServerProcess
+from helpers.server_world import PASSWORD, People
 
 from sync.server import accounts, tokens
 from sync.server.sign_in import SignInLimits

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from server_harness import PostgresCluster, ServerProcess
-from server_world import People, debrief_maker, migrated
+from helpers.server_harness import PostgresCluster, ServerProcess
+from helpers.server_world import People, debrief_maker, migrated
 
 from sync.protocol import FEED_START
 from sync.server.database import make_engine

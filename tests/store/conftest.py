@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import store_samples
-from store_samples import T0
+from helpers import store_samples
+from helpers.store_samples import T0
 
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules

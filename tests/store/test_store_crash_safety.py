@@ -21,7 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_samples import T0
+from helpers.store_samples import T0
 
 from desktop.store.database import connect
 from desktop.store.debriefs import DebriefStore

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_samples import T0
+from helpers.store_samples import T0
 
 from desktop.store.database import BUSY_TIMEOUT_MS, Prepared, connect, prepare
 from desktop.store.debriefs import DebriefStore

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from store_samples import (
+from helpers.store_samples import (
     LOSS_CODE,
     LOSS_DETAIL,
     OTHER_LOSS_CODE,

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_samples import T0, make_debrief
+from helpers.store_samples import T0, make_debrief
 
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore

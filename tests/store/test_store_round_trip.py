@@ -3,9 +3,9 @@ the reasons in order, whatever was drawn."""
 
 from __future__ import annotations
 
-from domain.domain_strategies import saveable_debriefs
+from helpers.domain_strategies import saveable_debriefs
+from helpers.store_samples import T0
 from hypothesis import HealthCheck, given, settings
-from store_samples import T0
 
 from sync.domain.debrief import Debrief
 

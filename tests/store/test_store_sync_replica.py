@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_samples import T0
+from helpers.store_samples import T0
 
 from desktop.store.conflicts import count_copies, dismiss_copy, use_copy
 from desktop.store.database import connect, prepare

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sync_world import Machine, ServerProcess, migrated, new_rep
+from helpers.sync_world import Machine, ServerProcess, migrated, new_rep
 
 from desktop.store.debriefs import Rules
 from sync.resources import default_contest_rules, default_segments, default_taxonomy

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import requests
+from helpers.sync_world import new_rep, server_rows
 from requests.adapters import HTTPAdapter
-from sync_world import new_rep, server_rows
 
 from desktop.store.debriefs import Rules
 from sync.client.status import StatusKind

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sync_world import Machine, free_port, server_rows
+from helpers.sync_world import Machine, free_port, server_rows
 
 from sync.client.backoff import Backoff
 from sync.client.central_store import CentralStore, Timeouts

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sync_world import RecordingSession, new_account, server_rows
+from helpers.sync_world import RecordingSession, new_account, server_rows
 
 from sync.client.roles import DEBRIEF_ROLES, syncs_debriefs
 from sync.client.status import StatusKind

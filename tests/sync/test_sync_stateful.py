@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from helpers.fault_proxy import FAULTS, Fault, FaultProxy, Script
+from helpers.sync_world import T0, Machine, new_rep
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,7 +35,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sync_world import T0, Machine, new_rep
 
 from desktop.store.debriefs import Rules
 from sync.client.status import StatusKind

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from helpers.fault_proxy import FAULTS, Fault, FaultProxy, Script, SeededFaults
-from sync_world import Machine, new_rep, sample_debrief, server_rows
+from helpers.sync_world import Machine, new_rep, sample_debrief, server_rows
 
 from desktop.store.debriefs import write
 from sync.client.backoff import Backoff

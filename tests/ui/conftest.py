@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import sync_window
+from helpers.keychain_backends import MemoryKeychain
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -130,8 +132,6 @@ def settle(qtbot) -> Callable[[MainWindow], None]:
 @pytest.fixture(scope="session")
 def central(tmp_path_factory: pytest.TempPathFactory):
     """One `debrief-server serve` (SQLite) for the session; tests keep apart by their reps."""
-    import sync_window
-
     world = sync_window.sync_world
     folder = tmp_path_factory.mktemp("central")
     process = world.ServerProcess(world.migrated(f"sqlite:///{folder / 'central.sqlite'}"),
@@ -152,16 +152,11 @@ def central_db(central):
 
 @pytest.fixture
 def rep(central_db) -> str:
-    import sync_window
-
     return sync_window.new_rep(central_db)
 
 
 @pytest.fixture
 def keychain():
-    import sync_window  # noqa: F401  (puts tests/ on the path for keychain_backends)
-    from keychain_backends import MemoryKeychain
-
     return MemoryKeychain()
 
 
@@ -181,7 +176,6 @@ def data_paths(tmp_path: Path) -> AppPaths:
 def open_synced_window(data_paths: AppPaths, clock, presenter, vault, show):
     """`open_synced_window(**setup)`: a main window whose sync worker uses the test's
     keychain and quick timings (see sync_window.quick_setup)."""
-    import sync_window
 
     def open_(**setup) -> MainWindow:
         prepare(data_paths.database, clock)

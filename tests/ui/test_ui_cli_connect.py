@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync_window import PASSWORD, files_holding
+from helpers.sync_window import PASSWORD, files_holding
 
 from desktop.store.database import connect
 from desktop.store.server_settings import load_connection

@@ -8,10 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from keyring.backends import null
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
-from sync_window import (
+from helpers.sync_window import (
     PASSWORD,
     files_holding,
     free_port,
@@ -20,6 +17,9 @@ from sync_window import (
     sync_world,
     wait_for_status,
 )
+from keyring.backends import null
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from desktop.keychain import TokenVault
 from desktop.store.database import connect, prepare

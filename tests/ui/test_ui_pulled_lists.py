@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.sync_window import connect_behind_the_window, new_debriefs, wait_for_status
 from PySide6.QtCore import Qt
-from sync_window import connect_behind_the_window, new_debriefs, wait_for_status
 
 from desktop.store.database import prepare
 from sync.client.central_store import CentralStore

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sync_window import connect_behind_the_window, new_debriefs, server_rows, wait_for_status
+from helpers.sync_window import (
+    connect_behind_the_window,
+    new_debriefs,
+    server_rows,
+    wait_for_status,
+)
 
 from desktop.store.database import prepare
 from sync.client.central_store import CentralStore

@@ -8,8 +8,13 @@ import gc
 import time
 from itertools import pairwise
 
+from helpers.sync_window import (
+    connect_behind_the_window,
+    new_debriefs,
+    server_rows,
+    wait_for_status,
+)
 from PySide6.QtCore import QTimer
-from sync_window import connect_behind_the_window, new_debriefs, server_rows, wait_for_status
 
 from desktop.store.database import prepare
 from sync.client.status import StatusKind

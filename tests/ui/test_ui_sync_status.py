@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt, QTranslator
-from sync_window import (
+from helpers.sync_window import (
     connect_behind_the_window,
     free_port,
     new_debriefs,
@@ -22,6 +21,7 @@ from sync_window import (
     sync_world,
     wait_for_status,
 )
+from PySide6.QtCore import QLocale, Qt, QTranslator
 
 from desktop.store.database import prepare
 from desktop.store.server_settings import ServerConnection, load_connection, save_connection

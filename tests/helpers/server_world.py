@@ -1,8 +1,7 @@
 """The people and debriefs central-store tests work with: users of each role made in the
 server's database and signed in over HTTP, and valid debriefs as the app pushes them.
 
-(A module of its own, not conftest.py: test modules import from it, and several
-folders have a conftest.)"""
+(A module of its own, not conftest.py: test modules in several folders import from it.)"""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from server_harness import Api, ServerProcess, run_cli
 
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
@@ -24,6 +22,8 @@ from sync.domain.ids import DebriefIdFactory
 from sync.domain.wire import to_wire
 from sync.server import accounts
 from sync.server.passwords import Passwords
+
+from .server_harness import Api, ServerProcess, run_cli
 
 PASSWORD = "correct horse battery"
 

@@ -1,13 +1,12 @@
 """What the sync tests work with: reps made in a real central store's database, and
 "machines" (a laptop's local store in a folder, its replica, a client and an engine).
 
-(A module of its own, not conftest.py: test modules import from it.)
+(A module of its own, not conftest.py: test modules in several folders import from it.)
 """
 
 from __future__ import annotations
 
 import itertools
-import sys
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,11 +16,6 @@ from urllib.parse import urlsplit
 
 import requests
 import sqlalchemy as sa
-
-# The server tests' harness starts `debrief-server serve` on a free loopback port.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-from server_harness import ServerProcess, free_port
-from server_world import FAST_PASSWORDS, PASSWORD, migrated
 
 from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore, Rules
@@ -33,6 +27,10 @@ from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.server import accounts
 from sync.server.tables import debriefs as server_debriefs
+
+# The server tests' harness starts `debrief-server serve` on a free loopback port.
+from .server_harness import ServerProcess, free_port
+from .server_world import FAST_PASSWORDS, PASSWORD, migrated
 
 __all__ = ["PASSWORD", "ServerProcess", "free_port", "migrated"]
 

@@ -2,20 +2,15 @@
 set-up with test timings, a machine's store filled behind the window's back, and waits
 on the status area.
 
-(A module of its own, not conftest.py: test modules import from it. The central store
-and its reps come from tests/sync/sync_world.py, imported as a module.)
+(A module of its own, not conftest.py: test modules import from it. The central store's
+reps come from sync_world, beside it.)
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import sync_world
 
 from desktop.keychain import TokenVault
 from desktop.store.database import connect
@@ -32,6 +27,8 @@ from sync.resources import (
     default_segments,
     default_taxonomy,
 )
+
+from . import sync_world
 
 PASSWORD = sync_world.PASSWORD
 new_rep = sync_world.new_rep

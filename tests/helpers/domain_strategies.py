@@ -1,8 +1,7 @@
 """Hypothesis strategies for the domain tests: debriefs built from the shipped defaults.
 
-Imported as a plain module (pytest's default "prepend" import mode puts tests/domain on
-sys.path); the name is unique across tests/ so it cannot shadow another helper. Tests in
-other folders import it as `domain.domain_strategies` (tests/ is on the path).
+The store and server round-trip tests use them too (`from helpers.domain_strategies
+import ...`).
 """
 
 from dataclasses import fields
