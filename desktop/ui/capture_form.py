@@ -111,7 +111,7 @@ class CaptureForm(QWidget):
 
         self.banner = Banner()
         self.fields = CaptureFields(context.taxonomy, context.segments)
-        self.preview = ContestPreview()
+        self.preview = ContestPreview(clock=context.clock)
         self.status = QLabel()
         self.status.setObjectName("formStatus")
         self.save_button = QPushButton(self.tr("Save  (Ctrl+Enter)"))

@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         sync.progressed.connect(self.sync_area.show_progress)
         sync.lists_changed.connect(self.on_sync_lists_changed)
         sync.debriefs_pulled.connect(self.on_sync_debriefs_pulled)
+        sync.standing_changed.connect(self.form.preview.show_standing)
         sync.connected.connect(self.on_sync_connected)
         sync.connect_failed.connect(self.on_sync_connect_failed)
         sync.disconnected.connect(self.on_sync_disconnected)
@@ -321,6 +322,7 @@ class MainWindow(QMainWindow):
             None if connected.remembered or connected.reason is None
             else message_text(connected.reason))
         self.sign_out_action.setEnabled(True)
+        self.form.preview.hide_standing()  # the new connection's comes with its first sync
         if self._connect_dialog is not None and self._connect_dialog.isVisible():
             self._connect_dialog.show_connected(connected)
 
@@ -334,6 +336,7 @@ class MainWindow(QMainWindow):
     def on_sync_disconnected(self) -> None:
         self.sync_area.show_not_remembered(None)
         self.sign_out_action.setEnabled(False)
+        self.form.preview.hide_standing()
         self.statusBar().showMessage(self.tr("Signed out. Your debriefs stay on this "
                                              "computer."), 8000)
 

@@ -28,6 +28,7 @@ from desktop.ui.text import message_text
 from sync.client import problems
 from sync.client.status import SyncStatus, failed, not_connected, settled, syncing
 from sync.domain.clock import SteppingClock
+from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.sync_state import Refusal, RefusedField, ReplicaCounts
 from sync.domain.text import N_, Message
@@ -124,6 +125,21 @@ def fill_capture_form(window: MainWindow) -> None:
     fields.share_quote.setChecked(True)
     fields.account_name.setText("Fabrikam GmbH")
     fields.picker.search.setText("bud")
+
+
+def show_sample_standing(window: MainWindow) -> None:
+    """The prize panel as a synced rep sees it: a contest that ends in 11 days, their
+    entries and band, fetched by the sync at 14:32 today."""
+    now = datetime.now().astimezone()
+    preview = window.form.preview
+    preview.clock = SteppingClock(now.astimezone(UTC), timedelta(0))
+    ends_at = (now + timedelta(days=12)).replace(hour=0, minute=0, second=0, microsecond=0)
+    synced_at = now.replace(hour=14, minute=32).astimezone(UTC)
+    preview.show_standing(ContestStanding(
+        name="December close-out", prize="A weekend in Lisbon for two",
+        ends_at=ends_at.astimezone(UTC), my_entries=42, band_text="top 25%", field_size=24,
+        fetched_at=synced_at))
+    window.sync_area.show_status(settled(ReplicaCounts(), synced_at))
 
 
 def settle() -> None:
@@ -246,6 +262,7 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     window.resize(1180, 820)
     window.show()
     fill_capture_form(window)
+    show_sample_standing(window)
     grab(window, out / f"capture{suffix}.png")
 
     window.form.fields.picker.search.clear()

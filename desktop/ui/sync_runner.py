@@ -79,6 +79,7 @@ class SyncRunner(QObject):
     connect_failed = Signal(object)  # the error
     disconnected = Signal()
     crashed = Signal(object)  # a bug, for the error presenter
+    standing = Signal(object)  # ContestStanding, or None: no contest runs for the rep's team
 
     def __init__(self, open_store: Callable[[], DebriefStore], defaults: Rules, rep: str,
                  clock: Clock, setup: SyncSetup, stopping: threading.Event):
@@ -91,6 +92,7 @@ class SyncRunner(QObject):
         self._stopping = stopping
         self._replica: SyncReplica | None = None
         self._config_seen: Any = None
+        self._standing_seen: Any = None  # (known, standing) as last handed to the window
         self._vault_made: TokenVault | None = setup.vault
         self._engine: SyncEngine | None = None
         self._engine_for: ServerConnection | None = None
@@ -109,6 +111,7 @@ class SyncRunner(QObject):
                 self.status.emit(not_connected(counts))
             else:
                 self.status.emit(settled(counts, replica.last_sync(), connection.role))
+                self._report_standing(replica)
         except StoreError as error:
             self.status.emit(SyncStatus(StatusKind.SERVER_PROBLEM, error.message))
         except Exception as error:
@@ -154,6 +157,7 @@ class SyncRunner(QObject):
         self._drop_engine()
         self._engine = self._make_engine(central, replica, connected.connection.role)
         self._engine_for = connected.connection
+        self._standing_seen = None  # the window forgets it on connecting: hand it again
         self.connected.emit(connected)
 
     @Slot()
@@ -221,6 +225,7 @@ class SyncRunner(QObject):
         if report.role is not None:  # learned from the server: kept with the connection
             save_role(replica.store, report.role)
         assert report.status is not None
+        self._report_standing(replica)
         return RunResult(report.status, report.retry_in, report.pulled,
                          self._changed_rules(replica))
 
@@ -254,6 +259,15 @@ class SyncRunner(QObject):
         rules = current_rules(replica, self._defaults)
         replica.store.rules = rules  # pulled debriefs are scored by the new contest rules
         return rules
+
+    def _report_standing(self, replica: SyncReplica) -> None:
+        """Hand the prize panel the kept contest standing, if the server ever said and it
+        changed since (a new fetch changes at least the time it was fetched)."""
+        seen = (replica.knows_standing(), replica.kept_standing())
+        if seen != self._standing_seen:
+            self._standing_seen = seen
+            if seen[0]:
+                self.standing.emit(seen[1])
 
     # --- what the runner keeps -----------------------------------------------------------
 

@@ -61,6 +61,7 @@ class SyncWorker(QObject):
     progressed = Signal(int, int)  # pushed so far, of how many
     lists_changed = Signal(object)  # Rules: the server's taxonomy, segments, contest rules
     debriefs_pulled = Signal(int)
+    standing_changed = Signal(object)  # ContestStanding, or None: no contest for the team
     connected = Signal(object)  # server_connection.Connected
     connect_failed = Signal(object)  # SyncProblem, StoreError, or a bug
     disconnected = Signal()
@@ -189,6 +190,9 @@ class SyncWorker(QObject):
         self.connected.emit(connected)
         self.sync_now()
 
+    def on_runner_standing(self, standing: Any) -> None:
+        self.standing_changed.emit(standing)
+
     def on_runner_connect_failed(self, error: BaseException) -> None:
         self.connect_failed.emit(error)
 
@@ -222,4 +226,5 @@ class SyncWorker(QObject):
         self._runner.connect_failed.connect(self.on_runner_connect_failed)
         self._runner.disconnected.connect(self.on_runner_disconnected)
         self._runner.crashed.connect(self.on_runner_crashed)
+        self._runner.standing.connect(self.on_runner_standing)
         self._thread.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # desktop.ui.translations), so they are looked up there.
 _CONTEXT = ""
 _ENGLISH_FORMS = re.compile(r"\(([^()|]*)\|([^()|]*)\)")  # (entry|entries)
+# The year in a locale's long date format, with the words and marks that belong to it:
+# "MMMM d, yyyy", "d 'de' MMMM 'de' yyyy", "d MMMM yyyy 'г'.", "yyyy年M月", "yyyy. MMMM".
+_YEAR = re.compile(r"(\s*'[^']*')?[\s,]*y+(\s*'[^']*'\.?|[\u5e74\ub144]|\.)?\s*")
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -66,6 +69,20 @@ def moment_text(moment: datetime | None) -> str:
 def time_text(moment: datetime) -> str:
     """The time of day of `moment` in the rep's time zone, as their locale writes it."""
     return _in_locale(moment.astimezone().time(), "%H:%M")
+
+
+def day_text(moment: datetime, today: date | None = None) -> str:
+    """The day of `moment` in the rep's time zone, with its weekday, as their locale
+    writes a date in words, shortened ("Fri, 18 Dec", "Fri, Dec 18", "Fr., 18. Dez.",
+    "12月18日金"); with the year only when it is not the year of `today` (the rep's)."""
+    local = moment.astimezone()
+    today = today or datetime.now().astimezone().date()
+    locale = QLocale()
+    words = locale.dateFormat(QLocale.FormatType.LongFormat)
+    words = words.replace("dddd", "ddd").replace("MMMM", "MMM")
+    if local.year == today.year:
+        words = re.sub(r"\s{2,}", " ", _YEAR.sub(" ", words)).strip(" ,\u060c")
+    return locale.toString(local.date(), words)
 
 
 def _in_locale(local: datetime | time, iso_format: str) -> str:

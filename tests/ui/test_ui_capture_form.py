@@ -240,10 +240,11 @@ def test_the_preview_counts_once_the_debrief_can_be_saved(qtbot, window, keyboar
     keyboard.type("pri")
     keyboard.press(Qt.Key.Key_Return)
     assert preview.entries.isVisible() and preview.entries.text() == "1"
-    assert preview.summary.text() == "This debrief earns 1 entry in the prize draw."
+    assert preview.caption.text() == "entry for this debrief"  # the number is not repeated
+    assert preview.summary.isHidden()
     assert "competitor" in preview.hints.text()  # and how to earn more
     type_competitor(keyboard, form, "Globex")
-    assert preview.summary.text() == "This debrief earns 2 entries in the prize draw."
+    assert preview.caption.text() == "entries for this debrief"
 
 
 def test_the_preview_does_not_count_what_cannot_be_saved(qtbot, window, keyboard):

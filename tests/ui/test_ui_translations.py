@@ -137,7 +137,7 @@ def test_the_catalogue_holds_texts_of_every_kind(pseudo_catalogue: Path) -> None
 # Every text of these modules that puts a number in a sentence.
 COUNTED = {
     "%Ln debrief(s)", "%Ln other version(s) kept", "%Ln more after it.",
-    "This debrief earns %Ln (entry|entries) in the prize draw.",
+    "(entry|entries) for this debrief", "Ends {day} \u00b7 %Ln day(s) left",
     "Saved: {outcome}, {stage} \u2014 earned %Ln (entry|entries).",
     "This debrief has %Ln other version(s) kept. Click \u201cother versions kept\u201d below "
     "the list to compare them.",
