@@ -38,7 +38,12 @@ class Network:
 
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[tuple[ServerProcess, str]]:
-    """A central store on SQLite with one rep, and that rep's username."""
+    """A central store on SQLite with one rep, and that rep's username.
+
+    Its own, not the run's shared `central_sqlite`: the rep is made as an admin makes
+    one (`debrief-server team add`, `user add`), under a fixed name with the day's
+    password (helpers.rep_day.PASSWORD), a name a shared store would have taken the
+    second time a test asked for it."""
     folder = tmp_path / "central"
     url = f"sqlite:///{folder / 'central.sqlite'}"
     folder.mkdir()

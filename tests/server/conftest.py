@@ -1,5 +1,6 @@
 """Fixtures for central-store tests: every test using `server` runs twice, once on SQLite
-and once on a real PostgreSQL, against a real `debrief-server serve` process."""
+and once on a real PostgreSQL, against a real `debrief-server serve` process (the run's
+shared central stores, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from helpers.server_harness import PostgresCluster, ServerProcess
-from helpers.server_world import People, debrief_maker, migrated, new_database
+from helpers.server_harness import ServerProcess
+from helpers.server_world import People, debrief_maker, new_database
 
 from sync.server.database import make_engine
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-@pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[PostgresCluster]:
-    """Started once per run; if PostgreSQL cannot start, the tests fail (never skip)."""
-    cluster = PostgresCluster().start()
-    yield cluster
-    cluster.stop()
+SHARED_SERVER = {"sqlite": "central_sqlite", "postgresql": "central_postgres"}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -31,13 +25,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(backend: str, request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One server per backend for the session; tests keep apart by their own users."""
-    folder = tmp_path_factory.mktemp(f"server-{backend}")
-    process = ServerProcess(migrated(new_database(backend, request, folder)), folder).start()
-    yield process
-    process.stop()
+def server(backend: str, request: pytest.FixtureRequest) -> ServerProcess:
+    """The run's central store on this backend (tests/conftest.py); tests keep apart by
+    their own users."""
+    return request.getfixturevalue(SHARED_SERVER[backend])
 
 
 @pytest.fixture(scope="session")

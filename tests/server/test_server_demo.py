@@ -52,6 +52,8 @@ class DemoStore:
 @pytest.fixture(scope="module")
 def demo_store(backend: str, request: pytest.FixtureRequest,
                tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
+    """A database of its own filled by `demo-data` (the tests count everything in it),
+    not the run's shared central store; the tests that need a server start one on it."""
     folder = tmp_path_factory.mktemp(f"demo-{backend}")
     url = migrated(new_database(backend, request, folder))
     before, started = datetime.now(UTC), time.perf_counter()

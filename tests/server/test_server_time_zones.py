@@ -34,7 +34,8 @@ class ZonedStore:
 @pytest.fixture(scope="module", params=ZONES)
 def zoned(request: pytest.FixtureRequest, postgres_cluster: PostgresCluster,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[ZonedStore]:
-    """A migrated database whose sessions start in the zone, and a server on it."""
+    """A migrated database whose sessions start in the zone, and a server on it: its own,
+    not the run's shared one, since the zone is a setting of the database."""
     zone = request.param
     url = migrated(postgres_cluster.create_database("zoned", timezone=zone))
     server = ServerProcess(url, tmp_path_factory.mktemp("zoned")).start()

@@ -1,5 +1,5 @@
-"""Fixtures for the sync tests: one real central store (SQLite) for the session, reps
-made in its database, and machines with their own local store under tmp_path."""
+"""Fixtures for the sync tests: the run's real central store on SQLite (tests/conftest.py),
+reps made in its database, and machines with their own local store under tmp_path."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from helpers.sync_world import Machine, ServerProcess, migrated, new_rep
+from helpers.server_harness import ServerProcess
+from helpers.sync_world import Machine, new_rep
 
 from desktop.store.debriefs import Rules
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
@@ -17,13 +18,9 @@ from sync.server.database import make_engine
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One `debrief-server serve` for the whole session; tests keep apart by their reps."""
-    folder = tmp_path_factory.mktemp("central")
-    process = ServerProcess(migrated(f"sqlite:///{folder / 'central.sqlite'}"), folder)
-    process.start()
-    yield process
-    process.stop()
+def server(central_sqlite: ServerProcess) -> ServerProcess:
+    """The run's central store on SQLite; tests keep apart by their reps."""
+    return central_sqlite
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import sync_window
 from helpers.keychain_backends import MemoryKeychain
+from helpers.server_harness import ServerProcess
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -130,15 +131,10 @@ def settle(qtbot) -> Callable[[MainWindow], None]:
 
 
 @pytest.fixture(scope="session")
-def central(tmp_path_factory: pytest.TempPathFactory):
-    """One `debrief-server serve` (SQLite) for the session; tests keep apart by their reps."""
-    world = sync_window.sync_world
-    folder = tmp_path_factory.mktemp("central")
-    process = world.ServerProcess(world.migrated(f"sqlite:///{folder / 'central.sqlite'}"),
-                                  folder)
-    process.start()
-    yield process
-    process.stop()
+def central(central_sqlite: ServerProcess) -> ServerProcess:
+    """The run's central store on SQLite (tests/conftest.py); tests keep apart by their
+    reps."""
+    return central_sqlite
 
 
 @pytest.fixture(scope="session")
