@@ -220,3 +220,12 @@ def test_the_import_scanner_sees_lazy_and_relative_imports(tmp_path):
         "os", "PySide6.QtCore", "pkg", "pkg.desktop_part", "pkg.sub.sibling",
         "pkg.sub.sibling.thing"}
     assert _top(imported_modules(module, root=tmp_path)) >= {"PySide6"}
+
+
+def test_the_main_window_leaves_sync_to_its_controller():
+    """MainWindow is a shell: the sync and connection wiring lives in sync_controller.py,
+    so a new workspace is a module of its own, not more methods on the window."""
+    source = (REPO / "desktop" / "ui" / "main_window.py").read_text(encoding="utf-8")
+    for name in ("ConnectDialog", "RefusedDebriefs", "SyncStatusArea", "load_connection",
+                 "status_changed", "connect_failed"):
+        assert name not in source, name

@@ -1,5 +1,5 @@
-"""The main window: 'New debrief' and 'My debriefs', a menu, and the status bar with the
-sync status area."""
+"""The main window, a shell: 'New debrief' and 'My debriefs', the menus, and the status
+bar where the sync controller (sync_controller.py) shows where sync stands."""
 
 from __future__ import annotations
 
@@ -23,25 +23,19 @@ from desktop import __version__
 from desktop.paths import AppPaths
 from desktop.store.debriefs import DebriefStore, Rules
 from desktop.store.drafts import DraftStore
-from desktop.store.server_settings import load_connection
 from desktop.ui.capture_form import CaptureForm, FormContext
 from desktop.ui.errors import ErrorPresenter
 from desktop.ui.store_worker import StoreWorker
-from desktop.ui.sync_status import SyncStatusArea
-from desktop.ui.text import debrief_line, message_text
-from sync.client.status import StatusKind, SyncStatus, not_connected, settled
+from desktop.ui.sync_controller import SyncController
+from desktop.ui.text import debrief_line
 from sync.domain.debrief import Debrief
-from sync.domain.sync_state import ReplicaCounts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop.store.listing import DebriefFilter
     from desktop.ui.conflict_copies import OtherVersions
-    from desktop.ui.connect_dialog import ConnectDialog
     from desktop.ui.debrief_list import DebriefList
-    from desktop.ui.server_connection import Connected
-    from desktop.ui.sync_status import RefusedDebriefs
     from desktop.ui.sync_worker import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -80,12 +74,10 @@ class MainWindow(QMainWindow):
         self.undo_button = QPushButton(self.tr("Undo delete"))
         self.undo_button.hide()
         self.statusBar().addPermanentWidget(self.undo_button)
-        self.sync_area = SyncStatusArea()
-        self.statusBar().addPermanentWidget(self.sync_area)
-        self._connect_dialog: ConnectDialog | None = None
-        self.refused_dialog: RefusedDebriefs | None = None
+        self.sync = SyncController(services.sync, services.reader, services.presenter,
+                                   self.form.preview, self.describe_debrief, self)
+        self.statusBar().addPermanentWidget(self.sync.area)
         self.other_versions: OtherVersions | None = None
-        self._copies_seen: int | None = None  # other versions kept, as sync last counted
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self.undo_button.hide)
@@ -94,7 +86,10 @@ class MainWindow(QMainWindow):
         self.form.saved.connect(self.on_form_saved)
         self.undo_button.clicked.connect(self.on_undo_button_clicked)
         services.worker.failed.connect(services.presenter.present)
-        self._connect_sync(services.sync)
+        self.sync.lists_changed.connect(self.on_sync_lists_changed)
+        self.sync.debriefs_pulled.connect(self._refresh_list)
+        self.sync.open_requested.connect(self.on_list_open_requested)
+        self.sync.message.connect(self.statusBar().showMessage)
         services.presenter.window = self
         self._fit_to_screen()
 
@@ -113,15 +108,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         settings = self.menuBar().addMenu(self.tr("&Settings"))
-        connect = QAction(self.tr("&Connect to your team's server\u2026"), self)
-        connect.triggered.connect(self.show_connect_dialog)
-        self.sync_now_action = QAction(self.tr("&Sync now"), self)
-        self.sync_now_action.setShortcut(QKeySequence("F5"))
-        self.sync_now_action.triggered.connect(self.on_sync_now_requested)
-        self.sign_out_action = QAction(self.tr("Sign &out / disconnect"), self)
-        self.sign_out_action.triggered.connect(self.on_sign_out_triggered)
-        self.sign_out_action.setEnabled(False)
-        settings.addActions([connect, self.sync_now_action, self.sign_out_action])
+        settings.addActions(self.sync.actions)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         folder = QAction(self.tr("Open the &data folder"), self)
         folder.triggered.connect(self.on_open_data_folder_triggered)
@@ -146,12 +133,7 @@ class MainWindow(QMainWindow):
         self.form.fields.set_competitor_names(reader.competitors())
         self.form.start_new(prefill=reader.last_saved())
         self.form.offer_drafts(DraftStore(reader.conn, reader.clock).form_drafts())
-        connection = load_connection(reader.conn)
-        # Counted on the sync worker in a moment; the window does not wait for it.
-        self.sync_area.show_status(not_connected(ReplicaCounts()) if connection is None
-                                   else settled(ReplicaCounts(), None, connection.role))
-        self.sign_out_action.setEnabled(connection is not None)
-        self.services.sync.start(connection is not None)
+        self.sync.start()
 
     @property
     def list(self) -> DebriefList:
@@ -182,7 +164,7 @@ class MainWindow(QMainWindow):
         if self.tabs.widget(index) is self._list_page:
             self.list.table.setFocus()
 
-    def _refresh_list(self) -> None:
+    def _refresh_list(self, *_: object) -> None:
         if self._list is not None:
             self._list.refresh()
         if self.other_versions is not None and self.other_versions.isVisible():
@@ -271,100 +253,6 @@ class MainWindow(QMainWindow):
             "Your data: {path}").format(version=__version__,
                                         path=self.services.paths.data_dir))
 
-    # -- sync ---------------------------------------------------------------------------
-
-    def _connect_sync(self, sync: SyncWorker) -> None:
-        sync.status_changed.connect(self.on_sync_status_changed)
-        sync.progressed.connect(self.sync_area.show_progress)
-        sync.lists_changed.connect(self.on_sync_lists_changed)
-        sync.debriefs_pulled.connect(self.on_sync_debriefs_pulled)
-        sync.standing_changed.connect(self.form.preview.show_standing)
-        sync.connected.connect(self.on_sync_connected)
-        sync.connect_failed.connect(self.on_sync_connect_failed)
-        sync.disconnected.connect(self.on_sync_disconnected)
-        sync.failed.connect(self.services.presenter.present)
-        self.sync_area.details_requested.connect(self.on_sync_area_details_requested)
-        self.sync_area.sync_now_requested.connect(self.on_sync_now_requested)
-
-    def on_sync_status_changed(self, status: SyncStatus) -> None:
-        self.sync_area.show_status(status)
-        self.sign_out_action.setEnabled(status.kind is not StatusKind.NOT_CONNECTED)
-        if status.kind is not StatusKind.SYNCING:  # a run's start carries no counts
-            seen, self._copies_seen = self._copies_seen, status.conflict_copies
-            if seen is not None and status.conflict_copies > seen:
-                self.statusBar().showMessage(self.tr(
-                    "Sync kept another version of a debrief changed on two computers: see "
-                    "\u201cother versions kept\u201d in My debriefs."), 15_000)
-
-    def on_sync_now_requested(self) -> None:
-        if self.services.sync.server_set:
-            self.services.sync.sync_now()
-        else:
-            self.show_connect_dialog()
-
-    def show_connect_dialog(self) -> ConnectDialog:
-        from desktop.ui.connect_dialog import ConnectDialog
-
-        if self._connect_dialog is not None and self._connect_dialog.isVisible():
-            self._connect_dialog.activateWindow()
-            return self._connect_dialog
-        dialog = ConnectDialog(load_connection(self.services.reader.conn), self)
-        dialog.connect_requested.connect(self.services.sync.connect_to)
-        self._connect_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def on_sync_connected(self, connected: Connected) -> None:
-        connection = connected.connection
-        self.statusBar().showMessage(self.tr("Connected to {url} as {user}.").format(
-            url=connection.url, user=connection.username), 8000)
-        self.sync_area.show_not_remembered(
-            None if connected.remembered or connected.reason is None
-            else message_text(connected.reason))
-        self.sign_out_action.setEnabled(True)
-        self.form.preview.hide_standing()  # the new connection's comes with its first sync
-        if self._connect_dialog is not None and self._connect_dialog.isVisible():
-            self._connect_dialog.show_connected(connected)
-
-    def on_sync_connect_failed(self, error: BaseException) -> None:
-        if self._connect_dialog is not None and self._connect_dialog.isVisible():
-            self._connect_dialog.show_failure(error)
-
-    def on_sign_out_triggered(self) -> None:
-        self.services.sync.disconnect()
-
-    def on_sync_disconnected(self) -> None:
-        self.sync_area.show_not_remembered(None)
-        self.sign_out_action.setEnabled(False)
-        self.form.preview.hide_standing()
-        self.statusBar().showMessage(self.tr("Signed out. Your debriefs stay on this "
-                                             "computer."), 8000)
-
-    def on_sync_area_details_requested(self, status: SyncStatus) -> None:
-        if status.kind in (StatusKind.NOT_CONNECTED, StatusKind.NEEDS_SIGN_IN):
-            self.show_connect_dialog()
-        elif status.kind is StatusKind.REFUSED:
-            self.show_refused(status)
-        else:
-            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Sync"),
-                              message_text(status.message), QMessageBox.StandardButton.Ok,
-                              self)
-            box.open()
-
-    def show_refused(self, status: SyncStatus) -> RefusedDebriefs:
-        from desktop.ui.sync_status import RefusedDebriefs
-
-        dialog = RefusedDebriefs(status, self.describe_debrief, self)
-        dialog.open_requested.connect(self.on_refused_open_requested)
-        self.refused_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def on_refused_open_requested(self, debrief_id: str) -> None:
-        if self.refused_dialog is not None:
-            self.refused_dialog.accept()
-        self.on_list_open_requested(debrief_id)
-
     def describe_debrief(self, debrief_id: str) -> str:
         """One line naming a debrief: account, outcome, stage, when, main reason."""
         debrief = self.services.reader.get(debrief_id, include_deleted=True)
@@ -380,9 +268,6 @@ class MainWindow(QMainWindow):
         self.services.context = self.form.context
         if self._list is not None:
             self._list.use_taxonomy(rules.taxonomy)
-
-    def on_sync_debriefs_pulled(self, count: int) -> None:
-        self._refresh_list()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep the half-typed debrief, finish every write, then close."""

@@ -139,7 +139,7 @@ def show_sample_standing(window: MainWindow) -> None:
         name="December close-out", prize="A weekend in Lisbon for two",
         ends_at=ends_at.astimezone(UTC), my_entries=42, band_text="top 25%", field_size=24,
         fetched_at=synced_at))
-    window.sync_area.show_status(settled(ReplicaCounts(), synced_at))
+    window.sync.area.show_status(settled(ReplicaCounts(), synced_at))
 
 
 def settle() -> None:
@@ -174,7 +174,7 @@ def sync_states(refused: tuple[Refusal, ...]) -> list[SyncStatus]:
 
 def grab_sync_states(window: MainWindow, states: list[SyncStatus], target: Path) -> None:
     """The status bar in each state, one above the other, in one picture."""
-    area, bar = window.sync_area, window.statusBar()
+    area, bar = window.sync.area, window.statusBar()
     shots = []
     for status in states:
         area.show_status(status)
@@ -215,7 +215,7 @@ def sample_refusals(window: MainWindow) -> tuple[Refusal, ...]:
 
 def grab_sync_dialogs(window: MainWindow, refused: tuple[Refusal, ...], out: Path,
                       suffix: str) -> None:
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
     dialog.url.setText(DEMO_URL)
     dialog.username.setText("rep.anna")
     dialog.password.setText("not-the-password")
@@ -234,7 +234,7 @@ def grab_sync_dialogs(window: MainWindow, refused: tuple[Refusal, ...], out: Pat
             "time."))))
     grab(dialog, out / f"connect-dialog-not-remembered{suffix}.png")
     dialog.reject()
-    listing = window.show_refused(settled(ReplicaCounts(refused=len(refused),
+    listing = window.sync.show_refused(settled(ReplicaCounts(refused=len(refused),
                                                         refusals=refused), None))
     grab(listing, out / f"refused-debriefs{suffix}.png")
     listing.reject()
@@ -247,8 +247,8 @@ def grab_sync(window: MainWindow, out: Path, suffix: str) -> None:
     window.form.status.clear()
     refused = sample_refusals(window)
     grab_sync_states(window, sync_states(refused), out / f"sync-status{suffix}.png")
-    window.sync_area.show_status(syncing(312, 10_000))
-    window.sync_area.show_progress(312, 10_000)
+    window.sync.area.show_status(syncing(312, 10_000))
+    window.sync.area.show_progress(312, 10_000)
     grab(window, out / f"syncing{suffix}.png")
     grab_sync_dialogs(window, refused, out, suffix)
 

@@ -100,7 +100,7 @@ def new_debriefs(path: Path, clock: Clock, rep: str, count: int,
 
 
 def status_kind(window: MainWindow) -> StatusKind | None:
-    status = window.sync_area.status
+    status = window.sync.area.status
     return status.kind if status else None
 
 

@@ -33,7 +33,7 @@ def open_dialog_from_the_menu(window):
     settings = next(a for a in window.menuBar().actions() if a.text() == "&Settings")
     connect_action = next(a for a in settings.menu().actions() if "Connect" in a.text())
     connect_action.trigger()
-    dialog = window._connect_dialog
+    dialog = window.sync.connect_dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -104,8 +104,8 @@ def test_connecting_keeps_the_token_in_the_keychain_only_and_syncs(
     assert files_holding(data_paths.data_dir, token) == []
     assert saved_connection(data_paths).url == central.base_url
     wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
-    assert window.sync_area.note.isHidden()  # remembered: nothing to warn about
-    assert window.sign_out_action.isEnabled()
+    assert window.sync.area.note.isHidden()  # remembered: nothing to warn about
+    assert window.sync.sign_out_action.isEnabled()
 
 
 def test_enter_in_the_password_field_signs_in_and_never_opens_the_file_picker(
@@ -145,7 +145,7 @@ def test_enter_in_the_address_field_signs_in_after_tabbing_past_the_file_button(
 def test_a_wrong_password_is_named_next_to_the_password_and_keeps_what_was_typed(
         qtbot, open_synced_window, central, rep, keychain, data_paths):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
 
     fill_and_connect(qtbot, dialog, central.base_url, rep, "not the password")
 
@@ -157,13 +157,13 @@ def test_a_wrong_password_is_named_next_to_the_password_and_keeps_what_was_typed
         central.base_url, rep, "not the password")
     assert keychain.entries == {}
     assert saved_connection(data_paths) is None
-    assert window.sync_area.status.kind is StatusKind.NOT_CONNECTED
+    assert window.sync.area.status.kind is StatusKind.NOT_CONNECTED
 
 
 def test_a_wrong_address_is_named_next_to_the_address(qtbot, open_synced_window, central,
                                                       rep, keychain):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
 
     for url, says in ((f"{central.base_url}/not-debrief", "is not a Debrief server"),
                       ("ftp://debrief.example.com", "is not a Debrief server"),
@@ -178,7 +178,7 @@ def test_a_wrong_address_is_named_next_to_the_address(qtbot, open_synced_window,
 
 def test_a_server_that_is_down_is_named_next_to_the_address(qtbot, open_synced_window, rep):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
     nobody_there = f"http://127.0.0.1:{free_port()}"
 
     fill_and_connect(qtbot, dialog, nobody_there, rep, PASSWORD)
@@ -192,7 +192,7 @@ def test_a_server_that_is_down_is_named_next_to_the_address(qtbot, open_synced_w
 def test_too_many_failed_sign_ins_say_how_long_to_wait(qtbot, open_synced_window, central,
                                                       rep):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
 
     for _ in range(6):  # the central store allows 5 failures per account
         fill_and_connect(qtbot, dialog, central.base_url, rep, "guess")
@@ -209,7 +209,7 @@ def test_an_app_too_old_for_the_server_is_told_to_update(qtbot, open_synced_wind
         return CentralStore(url, ca_bundle=ca_bundle, protocol_version=0)
 
     window = open_synced_window(make_central=too_old)
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
 
     fill_and_connect(qtbot, dialog, central.base_url, rep, PASSWORD)
 
@@ -221,7 +221,7 @@ def test_an_app_too_old_for_the_server_is_told_to_update(qtbot, open_synced_wind
 def test_a_missing_certificate_file_is_named_next_to_it(qtbot, open_synced_window, central,
                                                        rep, tmp_path):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
     qtbot.keyClicks(dialog.ca_bundle, str(tmp_path / "nowhere.pem"))
 
     fill_and_connect(qtbot, dialog, central.base_url, rep, PASSWORD)
@@ -232,15 +232,15 @@ def test_a_missing_certificate_file_is_named_next_to_it(qtbot, open_synced_windo
 def test_without_a_secure_keychain_the_rep_is_told_and_the_run_still_syncs(
         qtbot, open_synced_window, central, rep, data_paths):
     window = open_synced_window(vault=TokenVault(null.Keyring()))
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
 
     fill_and_connect(qtbot, dialog, central.base_url, rep, PASSWORD)
 
     assert dialog.isVisible()  # it stays open to say so
     assert "will not be remembered" in dialog.message.text()
     assert dialog.password.text() == ""
-    assert not window.sync_area.note.isHidden()
-    assert "will not be remembered" in window.sync_area.note.toolTip()
+    assert not window.sync.area.note.isHidden()
+    assert "will not be remembered" in window.sync.area.note.toolTip()
     wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
     disk = [path for path in data_paths.data_dir.rglob("*") if path.is_file()]
     assert disk and all(b"Bearer" not in path.read_bytes() for path in disk)
@@ -250,18 +250,18 @@ def test_sign_out_forgets_the_token_here_and_on_the_server(qtbot, open_synced_wi
                                                            central, rep, keychain,
                                                            data_paths):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
     fill_and_connect(qtbot, dialog, central.base_url, rep, PASSWORD)
     wait_for_status(qtbot, window, StatusKind.UP_TO_DATE)
     token = keychain.token(central.base_url, rep)
 
-    window.sign_out_action.trigger()
+    window.sync.sign_out_action.trigger()
 
-    qtbot.waitUntil(lambda: window.sync_area.status.kind is StatusKind.NOT_CONNECTED,
+    qtbot.waitUntil(lambda: window.sync.area.status.kind is StatusKind.NOT_CONNECTED,
                     timeout=10_000)
     assert keychain.entries == {}
     assert saved_connection(data_paths) is None
-    assert not window.sign_out_action.isEnabled()
+    assert not window.sync.sign_out_action.isEnabled()
     me = requests.get(f"{central.base_url}/api/v1/auth/me", timeout=10, headers={
         "Authorization": f"Bearer {token}", PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
     assert me.status_code == 401
@@ -269,7 +269,7 @@ def test_sign_out_forgets_the_token_here_and_on_the_server(qtbot, open_synced_wi
 
 def test_empty_fields_are_named_before_anything_is_sent(qtbot, open_synced_window):
     window = open_synced_window()
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
 
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
 
@@ -296,7 +296,7 @@ def test_only_reps_and_managers_push_and_other_accounts_are_told_so_calmly(
     window = open_synced_window(make_central=recording)
     said: list[str] = []
     window.services.sync.status_changed.connect(
-        lambda status: said.append(window.sync_area.summary.text()))
+        lambda status: said.append(window.sync.area.summary.text()))
     dialog = open_dialog_from_the_menu(window)
     type_the_sign_in(qtbot, keyboard, dialog, central.base_url, username)
     keyboard.press(Qt.Key.Key_Return)
@@ -319,9 +319,9 @@ def test_only_reps_and_managers_push_and_other_accounts_are_told_so_calmly(
         assert set(stored) == {d.id for d in waiting}
         return
     assert said[-1] == f"Signed in as {role}: debriefs are not synced from this account"
-    assert "does not sync debriefs" in window.sync_area.summary.toolTip()
+    assert "does not sync debriefs" in window.sync.area.summary.toolTip()
     assert ("POST", "/api/v1/sync/push") not in sent
     assert ("GET", "/api/v1/sync/debriefs") not in sent
     assert ("GET", "/api/v1/sync/config") in sent  # the team's lists still come
     assert stored == {}
-    assert window.sync_area.status.waiting == 0
+    assert window.sync.area.status.waiting == 0

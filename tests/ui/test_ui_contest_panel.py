@@ -152,7 +152,7 @@ def test_not_connected_it_shows_only_this_debriefs_entries_and_hints(qtbot, wind
 
     assert preview.entries.isVisible() and preview.hints.text()
     assert shown(preview) == [] and not preview.rule.isVisible()
-    assert window.sync_area.status.kind is StatusKind.NOT_CONNECTED
+    assert window.sync.area.status.kind is StatusKind.NOT_CONNECTED
     assert presenter.errors == []
 
 
@@ -166,7 +166,7 @@ def test_signing_out_takes_the_contest_lines_away(qtbot, open_synced_window, dat
     qtbot.waitUntil(lambda: preview.standing is not None, timeout=5000)
 
     with qtbot.waitSignal(window.services.sync.disconnected, timeout=20_000):
-        window.on_sign_out_triggered()
+        window.sync.sign_out_action.trigger()
 
     assert shown(preview) == [] and not preview.rule.isVisible()
 

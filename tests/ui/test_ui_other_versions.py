@@ -226,7 +226,7 @@ def test_a_copy_the_lists_refuse_stays_and_the_dialog_says_why(window, settle, q
 
 
 def test_a_sync_that_keeps_a_version_says_so(window):
-    window.on_sync_status_changed(settled(ReplicaCounts(), None))
+    window.sync.on_sync_status_changed(settled(ReplicaCounts(), None))
     assert window.statusBar().currentMessage() == ""
-    window.on_sync_status_changed(settled(ReplicaCounts(conflict_copies=1), None))
+    window.sync.on_sync_status_changed(settled(ReplicaCounts(conflict_copies=1), None))
     assert "other versions kept" in window.statusBar().currentMessage()

@@ -35,8 +35,8 @@ def test_the_event_loop_keeps_turning_while_10000_debriefs_push(
 
     def on_progressed(done: int, total: int) -> None:  # after the status area's own slot
         progress.append((done, total))
-        bar = window.sync_area.progress
-        shown.append((window.sync_area.summary.text(), bar.isVisible(), bar.value(),
+        bar = window.sync.area.progress
+        shown.append((window.sync.area.summary.text(), bar.isVisible(), bar.value(),
                       bar.maximum()))
 
     window.services.sync.progressed.connect(on_progressed)
@@ -71,4 +71,4 @@ def test_the_event_loop_keeps_turning_while_10000_debriefs_push(
     assert text.startswith("Syncing ") and text.endswith(" of 10,000")
     assert bar_visible and maximum == COUNT and 0 < value < COUNT
     assert len(server_rows(central_db, made)) == COUNT
-    assert window.sync_area.status.waiting == 0
+    assert window.sync.area.status.waiting == 0

@@ -36,7 +36,7 @@ from sync.server import accounts
 
 
 def summary(window) -> str:
-    return window.sync_area.summary.text()
+    return window.sync.area.summary.text()
 
 
 def stored_connection(data_paths, clock) -> ServerConnection | None:
@@ -51,13 +51,13 @@ def test_before_any_server_it_says_not_connected_and_sync_now_offers_to_connect(
         qtbot, open_synced_window):
     window = open_synced_window()
 
-    assert window.sync_area.status.kind is StatusKind.NOT_CONNECTED
+    assert window.sync.area.status.kind is StatusKind.NOT_CONNECTED
     assert summary(window) == "Not connected: working locally"
     assert window.services.sync._thread is None  # no sync thread until there is a server
 
-    qtbot.mouseClick(window.sync_area.sync_now, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.sync.area.sync_now, Qt.MouseButton.LeftButton)
 
-    assert window._connect_dialog is not None and window._connect_dialog.isVisible()
+    assert window.sync.connect_dialog is not None and window.sync.connect_dialog.isVisible()
 
 
 def test_at_start_it_counts_the_debriefs_waiting(qtbot, open_synced_window, data_paths, clock,
@@ -68,8 +68,8 @@ def test_at_start_it_counts_the_debriefs_waiting(qtbot, open_synced_window, data
 
     window = open_synced_window(start_delay_ms=600_000)  # no network run in this test
 
-    qtbot.waitUntil(lambda: window.sync_area.status.waiting == 3, timeout=5000)
-    assert window.sync_area.status.kind is StatusKind.WAITING
+    qtbot.waitUntil(lambda: window.sync.area.status.waiting == 3, timeout=5000)
+    assert window.sync.area.status.kind is StatusKind.WAITING
     assert summary(window) == "3 waiting to sync"
 
 
@@ -110,7 +110,7 @@ def test_a_server_that_does_not_answer_means_offline_working_locally(
 
     wait_for_status(qtbot, window, StatusKind.OFFLINE)
     assert summary(window) == "Offline: working locally, 2 waiting"
-    assert "cannot be reached" in window.sync_area.summary.toolTip()
+    assert "cannot be reached" in window.sync.area.summary.toolTip()
 
 
 def test_sync_now_with_the_server_down_and_nothing_waiting_says_offline_and_stays_so(
@@ -136,8 +136,8 @@ def test_sync_now_with_the_server_down_and_nothing_waiting_says_offline_and_stay
     # The press's run, and the retry after it, neither with a debrief to send.
     qtbot.waitUntil(lambda: len(settled) >= 2, timeout=20_000)
     assert set(settled) == {(StatusKind.OFFLINE, "Offline: working locally")}
-    assert window.sync_area.status.waiting == 0
-    assert "cannot be reached" in window.sync_area.summary.toolTip()
+    assert window.sync.area.status.waiting == 0
+    assert "cannot be reached" in window.sync.area.summary.toolTip()
 
 
 def test_a_connection_kept_without_a_role_learns_it_at_the_next_sync(
@@ -177,14 +177,14 @@ def test_a_revoked_token_asks_to_sign_in_and_signing_in_again_syncs(
         accounts.revoke_user_tokens(connection, rep, datetime.now(UTC))
     new_debriefs(data_paths.database, clock, "rep-1", 1)
 
-    window.sync_now_action.trigger()
+    window.sync.sync_now_action.trigger()
 
     wait_for_status(qtbot, window, StatusKind.NEEDS_SIGN_IN)
     assert summary(window) == "Sign in to sync"
     assert keychain.entries == {}  # the dead token is forgotten
 
-    qtbot.mouseClick(window.sync_area.summary, Qt.MouseButton.LeftButton)
-    dialog = window._connect_dialog
+    qtbot.mouseClick(window.sync.area.summary, Qt.MouseButton.LeftButton)
+    dialog = window.sync.connect_dialog
     assert dialog.isVisible()
     assert (dialog.url.text(), dialog.username.text()) == (central.base_url, rep)
     qtbot.keyClicks(dialog.password, "correct horse battery")
@@ -224,8 +224,8 @@ def test_refused_debriefs_are_listed_with_their_reasons_and_open_in_the_form_to_
 
     assert summary(window) == "The server refused 1 debrief"
     assert set(server_rows(central_db, [d.id for d in [*good, bad]])) == {d.id for d in good}
-    qtbot.mouseClick(window.sync_area.summary, Qt.MouseButton.LeftButton)
-    dialog = window.refused_dialog
+    qtbot.mouseClick(window.sync.area.summary, Qt.MouseButton.LeftButton)
+    dialog = window.sync.refused_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.list.count() == 1
     text = dialog.list.item(0).text()
@@ -264,8 +264,8 @@ def test_refusals_written_by_an_earlier_run_show_at_start(
 
     again = open_synced_window(start_delay_ms=600_000)
 
-    qtbot.waitUntil(lambda: again.sync_area.status.kind is StatusKind.REFUSED, timeout=5000)
-    assert [r.debrief_id for r in again.sync_area.status.refusals] == [bad.id]
+    qtbot.waitUntil(lambda: again.sync.area.status.kind is StatusKind.REFUSED, timeout=5000)
+    assert [r.debrief_id for r in again.sync.area.status.refusals] == [bad.id]
 
 
 @pytest.mark.parametrize(("field", "label"), [

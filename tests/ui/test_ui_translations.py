@@ -176,7 +176,7 @@ def test_the_main_window_is_translated_throughout(pseudo_language, window, qtbot
 
 
 def test_the_connect_dialog_is_translated(pseudo_language, window) -> None:
-    dialog = window.show_connect_dialog()
+    dialog = window.sync.show_connect_dialog()
     try:
         assert not untranslated(dialog), "\n".join(untranslated(dialog))
     finally:
