@@ -36,10 +36,10 @@ from bench.postgres import drop_database, recreate_database
 from bench.server_process import add_rep, serving, signed_in
 from sync.domain.clock import SystemClock
 from sync.domain.ids import DebriefIdFactory
+from sync.domain.team_lists import ListDocuments
 from sync.server import ingest
 from sync.server.accounts import User
 from sync.server.database import make_engine, migrate
-from sync.server.store_config import StoreConfig
 
 ROUNDS = 10
 WAYS = ("push route", "ingest.push", "executemany")
@@ -119,7 +119,7 @@ def push_route(session: requests.Session, base_url: str) -> Way:
 
 
 def _direct(engine: sa.Engine, rep: User) -> Way:
-    rules = StoreConfig.defaults().rules
+    rules = ListDocuments.shipped().lists
 
     def prepare(items: list[dict[str, Any]]) -> Callable[[], None]:
         def run() -> None:

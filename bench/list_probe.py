@@ -29,12 +29,13 @@ from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from desktop.store import listing
 from desktop.store.database import connect
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from desktop.ui.app import make_application
 from desktop.ui.debrief_list import Counter, DebriefList, DebriefTableModel
 from desktop.ui.store_worker import StoreWorker
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import TeamLists
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 REOPENS = 4
@@ -227,7 +228,7 @@ def measure(database: Path) -> dict[str, object]:
     result: dict[str, object] = {"rss_app_mb": resident_mb()}
     conn = connect(database)
     taxonomy, clock = default_taxonomy(), SystemClock()
-    rules = Rules(taxonomy, default_segments(), default_contest_rules())
+    rules = TeamLists(taxonomy, default_segments(), default_contest_rules())
     worker = StoreWorker(lambda: DebriefStore(connect(database), database, clock, rules))
     counter = worker_counter(worker)
     model = DebriefTableModel(conn, taxonomy)

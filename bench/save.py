@@ -19,10 +19,11 @@ from pathlib import Path
 
 from bench.figures import Figure, Section, Target, filesystem_of, median, percentile
 from desktop.store.database import connect, prepare
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from sync.domain.clock import SteppingClock, to_iso
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import TeamLists
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 SAVES = 500
@@ -104,7 +105,7 @@ def time_raw_insert(conn: sqlite3.Connection, row: tuple, reasons: list[tuple]) 
 def measure(root: Path) -> tuple[list[float], list[float]]:
     """Warm-up, then SAVES of each, in alternating blocks of BLOCK; milliseconds."""
     clock = SteppingClock()
-    rules = Rules(default_taxonomy(), default_segments(), default_contest_rules())
+    rules = TeamLists(default_taxonomy(), default_segments(), default_contest_rules())
     ours_path, raw_path = root / "ours.sqlite", root / "raw.sqlite"
     prepare(ours_path, clock)
     prepare(raw_path, clock)

@@ -57,10 +57,10 @@ from bench.scale_sql import (
 )
 from sync.domain.clock import SystemClock, to_iso
 from sync.domain.ids import DebriefIdFactory
+from sync.domain.team_lists import ListDocuments
 from sync.server import ingest, insights
 from sync.server.accounts import User
 from sync.server.database import make_engine, migrate
-from sync.server.store_config import StoreConfig
 
 
 def sizes(engine: sa.Engine, tables: tuple[str, ...]) -> list[tuple]:
@@ -166,7 +166,7 @@ PUSH_SETTINGS = (("empty database", ()), ("big database", ()),
 def push_rates(big: sa.Engine, empty: sa.Engine, rounds: int) -> list[tuple]:
     """Debriefs/s for batches of 500 new debriefs, then the same as edits (revision 2), one
     batch per setting per round, the settings interleaved so that drift hits them alike."""
-    rules, rng, reps = StoreConfig.defaults().rules, random.Random(1), {}
+    rules, rng, reps = ListDocuments.shipped().lists, random.Random(1), {}
     ids = DebriefIdFactory(SystemClock())
     for engine in (big, empty):
         with engine.begin() as c:

@@ -51,7 +51,7 @@ from bench.figures import Figure, Section, Target, median, percentile
 from bench.ingest import push_route
 from bench.server_process import PASSWORD, add_rep, serving, signed_in
 from desktop.store.database import connect, prepare
-from desktop.store.debriefs import DebriefStore, Rules, write
+from desktop.store.debriefs import DebriefStore, write
 from desktop.store.sync_replica import SyncReplica
 from desktop.ui.sync_worker import SyncSetup
 from sync.client.central_store import CentralStore
@@ -59,6 +59,7 @@ from sync.client.engine import SyncEngine
 from sync.domain.clock import SystemClock, to_iso
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import score
+from sync.domain.team_lists import TeamLists
 from sync.domain.wire import from_wire
 from sync.protocol import FEED_START, MAX_PAGE
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
@@ -88,7 +89,7 @@ class Laptop:
         path = folder / "debrief.sqlite"
         prepare(path, self.clock)
         self.rep = rep
-        self.store = DebriefStore(connect(path), path, self.clock, Rules(
+        self.store = DebriefStore(connect(path), path, self.clock, TeamLists(
             default_taxonomy(), default_segments(), default_contest_rules()))
         self.replica = SyncReplica(self.store)
         self.central = CentralStore(base_url, clock=self.clock)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,8 @@ from sync.domain.debrief import (
     columns_of,
 )
 from sync.domain.ids import DebriefIdFactory
-from sync.domain.scoring import ContestRules, score
-from sync.domain.segments import SegmentLists
-from sync.domain.taxonomy import Taxonomy
+from sync.domain.scoring import score
+from sync.domain.team_lists import TeamLists
 from sync.domain.validation import InvalidDebrief, believable_date, validate
 
 # The debrief table's columns: every field of a debrief (the segment's parts in its place,
@@ -48,19 +46,10 @@ _UPSERT = (
 _TYPED_TEXT = ("competitor", "crm_ref", "quote", "private_notes", "account_name")
 
 
-@dataclass(frozen=True)
-class Rules:
-    """What a save checks against: taxonomy, segment lists, and the contest rules."""
-
-    taxonomy: Taxonomy
-    segments: SegmentLists
-    contest: ContestRules
-
-
 class DebriefStore:
     """Reads and writes debriefs through one connection."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock, rules: Rules):
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock, rules: TeamLists):
         self.conn = conn
         self.path = path
         self.clock = clock

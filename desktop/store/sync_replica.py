@@ -29,22 +29,20 @@ from datetime import datetime
 from enum import Enum
 
 from desktop.store.conflicts import conflict_copies, keep_copy
-from desktop.store.debriefs import DebriefStore, Rules, read, write
+from desktop.store.debriefs import DebriefStore, read, write
 from desktop.store.errors import store_error_from
 from sync.domain.clock import from_iso, to_iso
 from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief
-from sync.domain.scoring import ContestRules, score
-from sync.domain.segments import SegmentLists
+from sync.domain.scoring import score
 from sync.domain.sync_state import (
     ConflictCopy,
-    PulledConfig,
     PullOutcome,
     Refusal,
     RefusedField,
     ReplicaCounts,
 )
-from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import ListDocuments, TeamLists
 from sync.domain.wire import to_wire
 from sync.protocol import FEED_START
 
@@ -205,7 +203,7 @@ class SyncReplica:
 
     # --- config and bookkeeping -------------------------------------------------------
 
-    def apply_config(self, config: PulledConfig) -> None:
+    def apply_config(self, config: ListDocuments) -> None:
         document = json.dumps({
             "taxonomy_version": config.taxonomy_version, "taxonomy": config.taxonomy,
             "segments": config.segments, "contest_rules": config.contest_rules,
@@ -214,9 +212,9 @@ class SyncReplica:
             if _get(conn, _CONFIG) != document:
                 _put(conn, _CONFIG, document, self.store.clock.now())
 
-    def pulled_config(self) -> PulledConfig | None:
+    def pulled_config(self) -> ListDocuments | None:
         value = _get(self.conn, _CONFIG)
-        return PulledConfig(**json.loads(value)) if value else None
+        return ListDocuments(**json.loads(value)) if value else None
 
     def keep_standing(self, standing: ContestStanding | None) -> None:
         document = json.dumps({"standing": standing.to_dict() if standing else None},
@@ -292,13 +290,12 @@ class SyncReplica:
             raise
 
 
-def pulled_rules(replica: SyncReplica, fallback: Rules) -> Rules:
+def pulled_rules(replica: SyncReplica, fallback: TeamLists) -> TeamLists:
     """The rules a save checks against: the central store's lists once pulled."""
     config = replica.pulled_config()
     if config is None:
         return fallback
-    return Rules(Taxonomy.from_dict(config.taxonomy), SegmentLists.from_dict(config.segments),
-                 ContestRules.from_dict(config.contest_rules["rules"]))
+    return config.lists
 
 
 def _version(debrief: Debrief) -> tuple[int, datetime]:

@@ -21,7 +21,7 @@ from desktop import __version__
 from desktop.last_run import RunRecord
 from desktop.paths import AppPaths
 from desktop.store.database import connect, prepare
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import has_pulled_lists
 from desktop.ui import health_report, look, translations
@@ -34,7 +34,7 @@ from desktop.ui.sync_worker import SyncSetup, SyncWorker
 from desktop.ui.text import message_text, tr
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.debrief import Outcome, Stage
-from sync.resources import default_contest_rules, default_segments, default_taxonomy
+from sync.domain.team_lists import ListDocuments, TeamLists
 
 if TYPE_CHECKING:
     from desktop.keychain import TokenVault
@@ -65,8 +65,8 @@ def local_currency() -> str:
     return code if len(code) == 3 and code.isalpha() else "EUR"
 
 
-def shipped_rules() -> Rules:
-    return Rules(default_taxonomy(), default_segments(), default_contest_rules())
+def shipped_rules() -> TeamLists:
+    return ListDocuments.shipped().lists
 
 
 def build_window(paths: AppPaths, clock: Clock, presenter: ErrorPresenter,
@@ -88,8 +88,7 @@ def build_window(paths: AppPaths, clock: Clock, presenter: ErrorPresenter,
         return DebriefStore(connect(path), path, clock, rules)
 
     rep = rep or getpass.getuser()
-    context = FormContext(rules.taxonomy, rules.segments, rules.contest, rep, clock,
-                          local_currency())
+    context = FormContext(rules, rep, clock, local_currency())
     services = Services(paths, context, reader, StoreWorker(open_store), presenter,
                         SyncWorker(open_store, defaults, rep, clock, sync_setup))
     window = MainWindow(services)

@@ -31,6 +31,7 @@ from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import ContestRules, missing_for_entries, score
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import TeamLists
 from sync.domain.validation import InvalidDebrief, Problem
 
 log = logging.getLogger(__name__)
@@ -38,14 +39,24 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FormContext:
-    """What the form needs to know: the rules in force and who is typing."""
+    """What the form needs to know: the team's lists in force and who is typing."""
 
-    taxonomy: Taxonomy
-    segments: SegmentLists
-    contest: ContestRules
+    lists: TeamLists
     rep: str
     clock: Clock
     default_currency: str = "EUR"
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.lists.taxonomy
+
+    @property
+    def segments(self) -> SegmentLists:
+        return self.lists.segments
+
+    @property
+    def contest(self) -> ContestRules:
+        return self.lists.contest
 
 
 class Banner(QWidget):
@@ -145,12 +156,10 @@ class CaptureForm(QWidget):
         outer.addWidget(left, 1)
         outer.addWidget(self.preview)
 
-    def use_lists(self, taxonomy: Taxonomy, segments: SegmentLists,
-                  contest: ContestRules) -> None:
+    def use_lists(self, lists: TeamLists) -> None:
         """Check, pick and score by the lists pulled from the team's server."""
-        self.context = replace(self.context, taxonomy=taxonomy, segments=segments,
-                               contest=contest)
-        self.fields.use_lists(taxonomy, segments)
+        self.context = replace(self.context, lists=lists)
+        self.fields.use_lists(lists.taxonomy, lists.segments)
         self._refresh()
 
     # -- starting, loading, reading the form -------------------------------------------

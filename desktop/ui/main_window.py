@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.paths import AppPaths
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from desktop.store.drafts import DraftStore
 from desktop.ui.capture_form import CaptureForm, FormContext
 from desktop.ui.errors import ErrorPresenter
@@ -29,6 +29,7 @@ from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.text import debrief_line
 from sync.domain.debrief import Debrief
+from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -260,11 +261,11 @@ class MainWindow(QMainWindow):
             return self.tr("A debrief that is no longer on this computer")
         return debrief_line(debrief, self.form.context.taxonomy)
 
-    def on_sync_lists_changed(self, rules: Rules) -> None:
+    def on_sync_lists_changed(self, rules: TeamLists) -> None:
         """The server's reason list, segments and contest rules replace the shipped ones."""
         self.services.reader.rules = rules
         self.services.worker.submit(partial(_use_rules, rules))
-        self.form.use_lists(rules.taxonomy, rules.segments, rules.contest)
+        self.form.use_lists(rules)
         self.services.context = self.form.context
         if self._list is not None:
             self._list.use_taxonomy(rules.taxonomy)
@@ -279,6 +280,6 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _use_rules(rules: Rules, store: DebriefStore) -> None:
+def _use_rules(rules: TeamLists, store: DebriefStore) -> None:
     """On the store worker: saves are checked and scored by the pulled lists."""
     store.rules = rules

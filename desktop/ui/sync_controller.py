@@ -37,7 +37,7 @@ MESSAGE_MS = 8_000
 class SyncController(QObject):
     """What the rep sees and does of sync, wired to the sync worker."""
 
-    lists_changed = Signal(object)  # the team's Rules, pulled from the server
+    lists_changed = Signal(object)  # the team's TeamLists, pulled from the server
     debriefs_pulled = Signal(int)
     open_requested = Signal(str)  # a refused debrief the rep wants to fix
     message = Signal(str, int)  # a passing note for the status bar, and for how long (ms)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from desktop.store.errors import StoreError
 from desktop.store.server_settings import (
     ServerConnection,
@@ -44,6 +44,7 @@ from sync.client.status import (
 )
 from sync.domain.clock import Clock
 from sync.domain.sync_state import ReplicaCounts
+from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
     from desktop.keychain import TokenVault
@@ -62,7 +63,7 @@ class RunResult:
     status: SyncStatus
     retry_in: float | None = None  # seconds until the engine wants to try again
     pulled: int = 0  # debriefs pulled in (the list may have changed)
-    rules: Rules | None = None  # the lists the server handed out, when this run changed them
+    rules: TeamLists | None = None  # the lists the server handed out, when this run changed them
 
 
 class _Stopped(Exception):
@@ -81,7 +82,7 @@ class SyncRunner(QObject):
     crashed = Signal(object)  # a bug, for the error presenter
     standing = Signal(object)  # ContestStanding, or None: no contest runs for the rep's team
 
-    def __init__(self, open_store: Callable[[], DebriefStore], defaults: Rules, rep: str,
+    def __init__(self, open_store: Callable[[], DebriefStore], defaults: TeamLists, rep: str,
                  clock: Clock, setup: SyncSetup, stopping: threading.Event):
         super().__init__()
         self._open_store = open_store
@@ -250,7 +251,7 @@ class SyncRunner(QObject):
             raise _Stopped
         self.progressed.emit(done, total)
 
-    def _changed_rules(self, replica: SyncReplica) -> Rules | None:
+    def _changed_rules(self, replica: SyncReplica) -> TeamLists | None:
         """The pulled lists as rules, if they changed since this thread last looked."""
         config = replica.pulled_config()
         if config == self._config_seen:
@@ -309,7 +310,7 @@ class SyncRunner(QObject):
         self._engine_for = None
 
 
-def current_rules(replica: SyncReplica, defaults: Rules) -> Rules:
+def current_rules(replica: SyncReplica, defaults: TeamLists) -> TeamLists:
     """The lists last pulled from the server, else the shipped defaults."""
     try:
         return pulled_rules(replica, defaults)

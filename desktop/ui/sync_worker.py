@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from desktop.ui.store_worker import end_thread, worker_thread
 from sync.client.status import StatusKind, SyncStatus
 from sync.domain.clock import Clock
+from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
     from desktop.keychain import TokenVault
@@ -59,7 +60,7 @@ class SyncWorker(QObject):
 
     status_changed = Signal(object)  # SyncStatus
     progressed = Signal(int, int)  # pushed so far, of how many
-    lists_changed = Signal(object)  # Rules: the server's taxonomy, segments, contest rules
+    lists_changed = Signal(object)  # TeamLists: the server's taxonomy, segments, contest rules
     debriefs_pulled = Signal(int)
     standing_changed = Signal(object)  # ContestStanding, or None: no contest for the team
     connected = Signal(object)  # server_connection.Connected
@@ -73,7 +74,7 @@ class SyncWorker(QObject):
     _disconnect = Signal()
     _close = Signal(object)
 
-    def __init__(self, open_store: Callable[[], DebriefStore], defaults: Rules, rep: str,
+    def __init__(self, open_store: Callable[[], DebriefStore], defaults: TeamLists, rep: str,
                  clock: Clock, setup: SyncSetup | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.setup = setup or SyncSetup()

@@ -29,10 +29,8 @@ from sync.client.roles import syncs_debriefs
 from sync.client.status import SyncStatus, failed, settled
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
-from sync.domain.scoring import ContestRules
-from sync.domain.segments import SegmentLists
-from sync.domain.sync_state import PulledConfig, Refusal, RefusedField, ReplicaCounts
-from sync.domain.taxonomy import Taxonomy
+from sync.domain.sync_state import Refusal, RefusedField, ReplicaCounts
+from sync.domain.team_lists import ListDocuments
 from sync.domain.text import N_, Message
 from sync.domain.wire import WIRE_FIELDS, from_wire, to_wire
 from sync.protocol import FEED_START, MAX_BATCH, MAX_PAGE
@@ -296,12 +294,10 @@ class SyncEngine:
     def _pull_config(self) -> None:
         body = self.central.config()
         try:
-            config = PulledConfig(taxonomy_version=str(body["taxonomy_version"]),
+            config = ListDocuments(taxonomy_version=str(body["taxonomy_version"]),
                                   taxonomy=body["taxonomy"], segments=body["segments"],
                                   contest_rules=body["contest_rules"])
-            Taxonomy.from_dict(config.taxonomy)
-            SegmentLists.from_dict(config.segments)
-            ContestRules.from_dict(config.contest_rules["rules"])
+            config.lists  # noqa: B018 (parsing it is the check: a list it cannot read)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SyncProblem(ProblemKind.UPDATE_APP, Message(N_(
                 "The server's reason list or contest rules are in a form this Debrief "

@@ -14,7 +14,8 @@ from typing import Protocol
 
 from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief
-from sync.domain.sync_state import PulledConfig, PullOutcome, Refusal, ReplicaCounts
+from sync.domain.sync_state import PullOutcome, Refusal, ReplicaCounts
+from sync.domain.team_lists import ListDocuments
 
 
 class LocalReplica(Protocol):
@@ -67,7 +68,7 @@ class LocalReplica(Protocol):
         """When a pull from the feed's start last reached its end, or None."""
         ...
 
-    def apply_config(self, config: PulledConfig) -> None:
+    def apply_config(self, config: ListDocuments) -> None:
         """Keep the taxonomy, segment lists and contest rules the central store uses."""
         ...
 

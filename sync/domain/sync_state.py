@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sync.domain.debrief import Debrief
 
@@ -39,16 +38,6 @@ class ConflictCopy:
     kept_at: datetime
     copy_id: int = 0  # the local store's key, to dismiss or use this copy
     lost_here: bool | None = None  # written on this machine (True), another (False), unknown
-
-
-@dataclass(frozen=True)
-class PulledConfig:
-    """The lists the central store hands out, as its JSON documents."""
-
-    taxonomy_version: str
-    taxonomy: dict[str, Any]
-    segments: dict[str, Any]
-    contest_rules: dict[str, Any]
 
 
 @dataclass(frozen=True)

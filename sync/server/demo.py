@@ -17,12 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from sync.domain.clock import from_iso
+from sync.domain.team_lists import ListDocuments, TeamLists
 from sync.server import accounts, contests, ingest
 from sync.server.accounts import User
 from sync.server.contests import Contest
 from sync.server.demo_debriefs import YEAR, DemoRep, demo_debriefs
 from sync.server.passwords import Passwords
-from sync.server.store_config import StoreConfig
 from sync.server.tables import users
 
 DEMO_PASSWORD = "debrief-demo-2026"  # documented: every demo account signs in with it
@@ -96,7 +96,7 @@ def demo_accounts() -> tuple[DemoAccount, ...]:
 
 
 def fill(connection: sa.Connection, now: datetime, *, seed: int, passwords: Passwords,
-         count: int = DEBRIEF_COUNT, config: StoreConfig | None = None) -> DemoCompany:
+         count: int = DEBRIEF_COUNT, config: ListDocuments | None = None) -> DemoCompany:
     """Add the demo company to a migrated store, in the caller's transaction.
 
     Raises DemoExists if any demo account is already there (nothing is written).
@@ -104,7 +104,7 @@ def fill(connection: sa.Connection, now: datetime, *, seed: int, passwords: Pass
     if count < 1:
         raise ValueError("the demo company needs at least one debrief")
     _refuse_if_present(connection)
-    config = config or StoreConfig.defaults()
+    config = config or ListDocuments.shipped()
     rng = random.Random(seed)
     since = now - YEAR - timedelta(days=1)  # the company existed before its first debrief
     people = _add_people(connection, since, _OneHash(
@@ -112,8 +112,8 @@ def fill(connection: sa.Connection, now: datetime, *, seed: int, passwords: Pass
     reps = [DemoRep(account.username, account.team or "",
                     rng.choice(HOME_REGIONS[account.team or ""]), rng.uniform(0.4, 1.8))
             for account in demo_accounts() if account.role == "rep"]
-    made = demo_debriefs(rng, reps, count, now, config.taxonomy, config.rules.segments)
-    _push(connection, people, made, config.rules, now)
+    made = demo_debriefs(rng, reps, count, now, config.lists.taxonomy, config.lists.segments)
+    _push(connection, people, made, config.lists, now)
     running = _add_contests(connection, people, config, now)
     first, last = (from_iso(made[i][1]["created_at"]) for i in (0, -1))
     return DemoCompany(tuple(REPS_BY_TEAM), demo_accounts(), len(made), first, last, running)
@@ -146,7 +146,7 @@ def _add_people(connection: sa.Connection, since: datetime,
 
 
 def _push(connection: sa.Connection, people: dict[str, User],
-          made: Sequence[tuple[str, dict[str, Any]]], rules: ingest.Rules,
+          made: Sequence[tuple[str, dict[str, Any]]], rules: TeamLists,
           now: datetime) -> None:
     """Store the debriefs through ingest.push, each rep's in batches, as their apps would;
     anything but "accepted" is a bug in the generator."""
@@ -162,7 +162,7 @@ def _push(connection: sa.Connection, people: dict[str, User],
                 raise RuntimeError(f"demo debrief not accepted: {refused[0]}")
 
 
-def _add_contests(connection: sa.Connection, people: dict[str, User], config: StoreConfig,
+def _add_contests(connection: sa.Connection, people: dict[str, User], config: ListDocuments,
                   now: datetime) -> tuple[Contest, ...]:
     """One running contest per team, run by its manager, four weeks either side of today."""
     today = datetime.combine(now.astimezone(UTC).date(), time(0), UTC)
@@ -174,7 +174,7 @@ def _add_contests(connection: sa.Connection, people: dict[str, User], config: St
             connection, by=people[manager_username(team)], team_id=team_id,
             name=f"{team} debrief sprint", prize=PRIZES[team],
             starts_at=today - CONTEST_HALF_LENGTH, ends_at=today + CONTEST_HALF_LENGTH,
-            rules=config.contest_rules.to_dict(), now=today - CONTEST_HALF_LENGTH))
+            rules=config.lists.contest.to_dict(), now=today - CONTEST_HALF_LENGTH))
     return tuple(made)
 
 

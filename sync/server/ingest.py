@@ -23,8 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from sync.domain.debrief import SEGMENT_PARTS, Debrief
-from sync.domain.segments import SegmentLists
-from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import TeamLists
 from sync.domain.text import N_, Message
 from sync.domain.validation import (
     CLOCK_SLACK,
@@ -55,14 +54,6 @@ class ItemResult:
     problems: tuple[Problem, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class Rules:
-    """What a pushed debrief is checked against: the store's current lists."""
-
-    taxonomy: Taxonomy
-    segments: SegmentLists
-
-
 # The columns a push writes, in the order of its rows (the benchmarks write the same):
 # the wire's fields as columns, the rep's id, and when and in which change it came.
 # tests/test_debrief_fields.py checks them against the wire and the table.
@@ -74,7 +65,7 @@ DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
-         rules: Rules, now: datetime) -> list[ItemResult]:
+         rules: TeamLists, now: datetime) -> list[ItemResult]:
     """Store what is new in `items` (wire dicts); one result per item, in order. The
     reason rollup and the rep's contest scores move in the same transaction.
 
@@ -206,7 +197,7 @@ def _answer(debrief: Debrief, written: bool, foreign: bool) -> ItemResult:
     return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE)
 
 
-def _problems(debrief: Debrief, rules: Rules, now: datetime) -> tuple[Problem, ...]:
+def _problems(debrief: Debrief, rules: TeamLists, now: datetime) -> tuple[Problem, ...]:
     if debrief.quote is not None and not debrief.share_quote:
         return (Problem("quote", Message(N_("a quote that is not shared never leaves the app"))),)
     if debrief.revision < 1:

@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.keychain import TokenVault
 from desktop.store.database import connect
-from desktop.store.debriefs import DebriefStore, Rules, write
+from desktop.store.debriefs import DebriefStore, write
 from desktop.store.server_settings import ServerConnection, save_connection
 from desktop.ui.main_window import MainWindow
 from desktop.ui.sync_worker import SyncSetup
@@ -22,6 +22,7 @@ from sync.client.backoff import Backoff
 from sync.client.status import StatusKind
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
+from sync.domain.team_lists import TeamLists
 from sync.resources import (
     default_contest_rules,
     default_segments,
@@ -48,8 +49,8 @@ def quick_setup(**overrides: Any) -> SyncSetup:
     return SyncSetup(**(options | overrides))
 
 
-def shipped_rules() -> Rules:
-    return Rules(default_taxonomy(), default_segments(), default_contest_rules())
+def shipped_rules() -> TeamLists:
+    return TeamLists(default_taxonomy(), default_segments(), default_contest_rules())
 
 
 def open_store(path: Path, clock: Clock) -> DebriefStore:

@@ -18,13 +18,14 @@ import requests
 import sqlalchemy as sa
 
 from desktop.store.database import connect, prepare
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from desktop.store.sync_replica import SyncReplica
 from sync.client.backoff import Backoff
 from sync.client.central_store import CentralStore, SignedIn, Timeouts
 from sync.client.engine import SyncEngine, SyncReport
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.team_lists import TeamLists
 from sync.server import accounts
 from sync.server.tables import debriefs as server_debriefs
 
@@ -97,7 +98,7 @@ class Machine:
 
     folder: Path
     base_url: str
-    rules: Rules
+    rules: TeamLists
     rep: str = "ann"
     clock: SteppingClock = field(default_factory=lambda: SteppingClock(start=T0))
     session: requests.Session | None = None

@@ -18,26 +18,26 @@ from hypothesis import strategies as st
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.ids import DebriefIdFactory
+from sync.domain.team_lists import ListDocuments
 from sync.domain.wire import to_wire
 from sync.server import accounts, contests, ingest, insights, rollups, scores
 from sync.server.database import make_engine
-from sync.server.store_config import StoreConfig
 from sync.server.tables import contest_scores, debriefs, reason_rollup
 
-CONFIG = StoreConfig.defaults()
+CONFIG = ListDocuments.shipped()
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 MONTHS = (datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 9, 30, 23, tzinfo=UTC),
           datetime(2026, 10, 15, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
 OUTCOMES = (Outcome.LOST, Outcome.WON, Outcome.NO_DECISION)
 # '' as another client may send it: not given, like None, however insights count it.
-INDUSTRIES = (None, "", *(c.key for c in CONFIG.rules.segments.industries[:2]))
-REGIONS = (None, "", *(c.key for c in CONFIG.rules.segments.regions[:2]))
+INDUSTRIES = (None, "", *(c.key for c in CONFIG.lists.segments.industries[:2]))
+REGIONS = (None, "", *(c.key for c in CONFIG.lists.segments.regions[:2]))
 COMPETITORS = (None, "Acme", " Acme ", "Globex", "  ")
 
 
 def codes_for(outcome: Outcome) -> list[tuple[str, str | None]]:
     """A few (code, detail) pairs that fit `outcome`, one code with two details."""
-    fitting = [code for code in CONFIG.rules.taxonomy.codes
+    fitting = [code for code in CONFIG.lists.taxonomy.codes
                if not code.retired and code.applies_to_outcome(outcome)]
     with_details = next(code for code in fitting if len(code.details) >= 2)
     pairs = [(with_details.key, with_details.details[0].key),
@@ -136,7 +136,7 @@ def run(store: sa.Engine, field: dict[str, Any], plan: list[tuple]) -> None:
             if what == "delete":
                 item = {**item, "deleted": True}
         with store.begin() as connection:
-            results = ingest.push(connection, rep, [item], CONFIG.rules, NOW)
+            results = ingest.push(connection, rep, [item], CONFIG.lists, NOW)
         assert results[0].status != ingest.Status.REJECTED, results[0].problems
 
 
@@ -248,7 +248,7 @@ def test_the_last_month_there_is_can_be_counted_again(store, field):
     for version in (item, {**item, "revision": 2, "competitor": "Globex"},
                     {**item, "revision": 3, "deleted": True}):
         with store.begin() as connection:
-            results = ingest.push(connection, rep, [version], CONFIG.rules, far)
+            results = ingest.push(connection, rep, [version], CONFIG.lists, far)
         assert results[0].status is ingest.Status.ACCEPTED, results[0].problems
     assert_rollup_is_exact(store)
     with store.connect() as connection:

@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief
 from sync.domain.ids import DebriefIdFactory
+from sync.domain.team_lists import ListDocuments
 from sync.domain.wire import from_wire, to_wire
 from sync.server import accounts, ingest
 from sync.server.accounts import User
 from sync.server.api.schemas import DebriefIn, DebriefOut
 from sync.server.database import make_engine
-from sync.server.store_config import StoreConfig
 
-CONFIG = StoreConfig.defaults()
+CONFIG = ListDocuments.shipped()
 NOW = datetime(2101, 1, 2, tzinfo=UTC)  # after every date drawn, so none is in the future
 TEAM = "round-trip"
 
@@ -64,7 +64,7 @@ def test_a_pushed_debrief_comes_back_as_it_left_the_machine(store, drawn: Debrie
     pushed = DebriefIn.model_validate_json(json.dumps(to_wire(debrief)))
     with store.begin() as connection:
         (result,) = ingest.push(connection, rep, [pushed.model_dump(mode="json")],
-                                CONFIG.rules, NOW)
+                                CONFIG.lists, NOW)
     assert result.status is ingest.Status.ACCEPTED, result.problems
     with store.connect() as connection:
         page = ingest.changes(connection, rep, ingest.FeedPosition(0), limit=10)

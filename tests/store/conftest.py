@@ -10,16 +10,17 @@ from helpers import store_samples
 from helpers.store_samples import T0
 
 from desktop.store.database import connect, prepare
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from sync.domain.clock import Clock, SteppingClock
 from sync.domain.debrief import Debrief
+from sync.domain.team_lists import TeamLists
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 
 @pytest.fixture(scope="session")
-def rules() -> Rules:
+def rules() -> TeamLists:
     """The shipped taxonomy, segment lists and contest rules (immutable, so shared)."""
-    return Rules(default_taxonomy(), default_segments(), default_contest_rules())
+    return TeamLists(default_taxonomy(), default_segments(), default_contest_rules())
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_store(rules: Rules) -> Iterator[Callable[[Path, Clock], DebriefStore]]:
+def open_store(rules: TeamLists) -> Iterator[Callable[[Path, Clock], DebriefStore]]:
     """Prepare a database at a path and open a store on it; closed after the test."""
     opened: list[DebriefStore] = []
 

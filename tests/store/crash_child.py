@@ -18,9 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from desktop.store.database import connect, prepare
-from desktop.store.debriefs import DebriefStore, Rules
+from desktop.store.debriefs import DebriefStore
 from sync.domain.clock import SteppingClock, from_iso
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.team_lists import TeamLists
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 
 _LOSS_REASONS = [
@@ -44,7 +45,7 @@ def main(argv: list[str]) -> int:
     path, start = Path(argv[1]), from_iso(argv[2])
     clock = SteppingClock(start=start, step=timedelta(milliseconds=3))
     prepare(path, clock)
-    rules = Rules(default_taxonomy(), default_segments(), default_contest_rules())
+    rules = TeamLists(default_taxonomy(), default_segments(), default_contest_rules())
     store = DebriefStore(connect(path), path, clock, rules)
     print("ready", flush=True)
     previous: Debrief | None = None

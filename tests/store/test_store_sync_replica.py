@@ -18,7 +18,8 @@ from desktop.store.server_settings import ServerConnection, save_connection
 from desktop.store.sync_replica import SyncReplica, pulled_rules
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Reason
-from sync.domain.sync_state import PulledConfig, Refusal, RefusedField
+from sync.domain.sync_state import Refusal, RefusedField
+from sync.domain.team_lists import ListDocuments
 from sync.domain.validation import InvalidDebrief
 from sync.domain.wire import from_wire, to_wire
 from sync.resources import load_json
@@ -307,7 +308,7 @@ def test_a_pulled_tombstone_of_a_debrief_never_seen_here_is_skipped(store, repli
 
 
 def test_the_pulled_lists_are_kept_and_become_the_rules(store, replica, rules):
-    config = PulledConfig(taxonomy_version="2099.1",
+    config = ListDocuments(taxonomy_version="2099.1",
                           taxonomy={**load_json("taxonomy/default.json"), "version": "2099.1"},
                           segments=load_json("segments.json"),
                           contest_rules=load_json("contest_rules.json"))
@@ -337,7 +338,7 @@ def test_another_server_starts_the_sync_state_over(store, replica, make_debrief,
     replica.begin_full_pull(clock.now())
     pull_in(replica, clock, [])
     replica.record_sync(clock.now())
-    replica.apply_config(PulledConfig("2099.1", load_json("taxonomy/default.json"),
+    replica.apply_config(ListDocuments("2099.1", load_json("taxonomy/default.json"),
                                       load_json("segments.json"),
                                       load_json("contest_rules.json")))
 

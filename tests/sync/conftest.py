@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from helpers.server_harness import ServerProcess
 from helpers.sync_world import Machine, new_rep
 
-from desktop.store.debriefs import Rules
+from sync.domain.team_lists import TeamLists
 from sync.resources import default_contest_rules, default_segments, default_taxonomy
 from sync.server.database import make_engine
 
@@ -32,8 +32,8 @@ def server_db(server: ServerProcess) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture(scope="session")
-def rules() -> Rules:
-    return Rules(default_taxonomy(), default_segments(), default_contest_rules())
+def rules() -> TeamLists:
+    return TeamLists(default_taxonomy(), default_segments(), default_contest_rules())
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def rep(server_db: sa.Engine) -> str:
 
 @pytest.fixture
 def machine(tmp_path: Path, server: ServerProcess,
-            rules: Rules) -> Iterator[Callable[..., Machine]]:
+            rules: TeamLists) -> Iterator[Callable[..., Machine]]:
     """`machine(name, **options)`: a laptop with its own store, not yet signed in."""
     made: list[Machine] = []
 

@@ -11,10 +11,10 @@ import requests
 from helpers.sync_world import new_rep, server_rows
 from requests.adapters import HTTPAdapter
 
-from desktop.store.debriefs import Rules
 from sync.client.status import StatusKind
 from sync.domain.debrief import Evidence, Reason
 from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import TeamLists
 from sync.resources import load_json
 
 
@@ -64,7 +64,7 @@ def test_a_refused_debrief_stays_with_its_reason_and_the_rest_syncs(machine, rep
     document["categories"][0]["codes"].append({
         "key": "price.local_only", "label": "Only on this laptop", "applies_to": "loss"})
     default = machine("probe").rules
-    drifted = Rules(Taxonomy.from_dict(document), default.segments, default.contest)
+    drifted = TeamLists(Taxonomy.from_dict(document), default.segments, default.contest)
     laptop = machine(rules=drifted)
     laptop.sign_in(rep)
     good = [laptop.save(), laptop.save()]

@@ -36,10 +36,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from desktop.store.debriefs import Rules
 from sync.client.status import StatusKind
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Stage
+from sync.domain.team_lists import TeamLists
 from sync.domain.wire import from_wire, to_wire
 from sync.server import stored, tokens
 from sync.server.tables import debriefs, users
@@ -83,7 +83,7 @@ class World:
     """What every example shares: the server, its database, the proxy in front of it."""
 
     server_db: sa.Engine
-    rules: Rules
+    rules: TeamLists
     proxy: FaultProxy
     folder: Path
     examples: itertools.count

@@ -273,8 +273,8 @@ def test_the_preview_drops_a_segment_value_the_pulled_lists_no_longer_have(
     assert form.preview.entries.isVisible()
     region = form.fields.segment_boxes["region"].currentData()
     segments = form.fields.segments
-    form.use_lists(form.context.taxonomy, replace(segments, regions=tuple(
-        choice for choice in segments.regions if choice.key != region)), form.context.contest)
+    form.use_lists(replace(form.context.lists, segments=replace(segments, regions=tuple(
+        choice for choice in segments.regions if choice.key != region))))
     assert form.fields.segment_boxes["region"].currentData() == region  # still shown
     assert form.preview.entries.isHidden()  # but it cannot be saved with that value
     assert form.preview.summary.text() == "Pick the segment from the lists to earn entries."

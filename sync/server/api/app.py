@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import __version__
 from sync.domain.clock import Clock, SystemClock
+from sync.domain.team_lists import ListDocuments
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.api import auth, contest_routes, health, insight_routes, sync_routes
 from sync.server.api.deps import field_error, json_body, protocol
@@ -23,7 +24,6 @@ from sync.server.api.state import ServerState
 from sync.server.database import head_revision, make_engine
 from sync.server.passwords import Passwords
 from sync.server.settings import ServerSettings
-from sync.server.store_config import StoreConfig
 
 API_PREFIX = "/api/v1"
 
@@ -32,7 +32,7 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                passwords: Passwords | None = None, clock: Clock | None = None) -> FastAPI:
     state = ServerState(settings=settings, engine=engine or make_engine(settings.db_url),
                         passwords=passwords or Passwords.default(),
-                        config=StoreConfig.defaults(), clock=clock or SystemClock(),
+                        config=ListDocuments.shipped(), clock=clock or SystemClock(),
                         schema_head=head_revision())
     app = FastAPI(title="Debrief central store", version=__version__,
                   description="Where debriefs from every rep meet: sync, contests and "

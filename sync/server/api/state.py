@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from sync.domain.clock import Clock
+from sync.domain.team_lists import ListDocuments
 from sync.server.passwords import Passwords
 from sync.server.settings import ServerSettings
-from sync.server.store_config import StoreConfig
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,6 @@ class ServerState:
     settings: ServerSettings
     engine: Engine
     passwords: Passwords
-    config: StoreConfig
+    config: ListDocuments
     clock: Clock
     schema_head: str

@@ -35,7 +35,7 @@ def push(body: PushIn, state: State, rep: Rep) -> PushOut:
     is committed before this answers, so "accepted" and "duplicate" mean stored."""
     items = [debrief.model_dump(mode="json") for debrief in body.debriefs]
     with state.engine.begin() as connection:
-        results = ingest.push(connection, rep, items, state.config.rules, state.clock.now())
+        results = ingest.push(connection, rep, items, state.config.lists, state.clock.now())
     counts = {status: 0 for status in ingest.Status}
     for result in results:
         counts[result.status] += 1
@@ -81,7 +81,7 @@ def own_debriefs(connection: Reading, rep: Rep,
 def config(state: State, _user: Annotated[User, Depends(require_role(
         "rep", "manager", "marketing", "admin"))]) -> ConfigOut:
     """The reason taxonomy, segment lists and contest rules the apps should use."""
-    store = state.config
-    return ConfigOut(protocol=PROTOCOL_VERSION, taxonomy_version=store.taxonomy.version,
-                     taxonomy=store.taxonomy_document, segments=store.segments_document,
-                     contest_rules=store.contest_rules_document)
+    lists = state.config
+    return ConfigOut(protocol=PROTOCOL_VERSION, taxonomy_version=lists.taxonomy_version,
+                     taxonomy=lists.taxonomy, segments=lists.segments,
+                     contest_rules=lists.contest_rules)
