@@ -3,7 +3,7 @@
 The server address, the username, the account's role and an optional CA bundle path
 are not secret; the sign-in token is, and lives only in the keychain (desktop.keychain),
 never here. The role, as the server gave it at sign-in, decides whether debriefs sync
-(sync.client.roles); a connection kept before the app learned roles has none until the
+(sync.domain.roles); a connection kept before the app learned roles has none until the
 next sync asks the server.
 
 Connecting to a different server or as a different rep than the one this store last

@@ -34,7 +34,6 @@ from desktop.ui.server_connection import (
     sign_in,
 )
 from sync.client.backoff import Backoff
-from sync.client.roles import syncs_debriefs
 from sync.client.status import (
     StatusKind,
     SyncStatus,
@@ -43,6 +42,7 @@ from sync.client.status import (
     stopped_by_a_bug,
 )
 from sync.domain.clock import Clock
+from sync.domain.roles import syncs_debriefs
 from sync.domain.sync_state import ReplicaCounts
 from sync.domain.team_lists import TeamLists
 

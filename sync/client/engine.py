@@ -1,7 +1,7 @@
 """The sync engine: one run pushes what waits, then pulls the rep's debriefs and the lists,
 and fetches where the rep stands in their team's running contest.
 
-For an account whose debriefs do not sync (marketing, admin: sync.client.roles) a run
+For an account whose debriefs do not sync (marketing, admin: sync.domain.roles) a run
 only pulls the lists; an account's role comes from the sign-in, or, unknown, from the
 server's "who am I".
 
@@ -25,10 +25,10 @@ from sync.client.backoff import Backoff
 from sync.client.central_store import CentralStore, ItemAnswer
 from sync.client.problems import BatchRefused, ProblemKind, SyncProblem
 from sync.client.replica import LocalReplica
-from sync.client.roles import syncs_debriefs
 from sync.client.status import SyncStatus, failed, settled
 from sync.domain.clock import Clock
 from sync.domain.debrief import Debrief
+from sync.domain.roles import syncs_debriefs
 from sync.domain.sync_state import Refusal, RefusedField, ReplicaCounts
 from sync.domain.team_lists import ListDocuments
 from sync.domain.text import N_, Message

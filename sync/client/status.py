@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sync.client.problems import ProblemKind, SyncProblem
-from sync.client.roles import syncs_debriefs
+from sync.domain.roles import syncs_debriefs
 from sync.domain.sync_state import Refusal, ReplicaCounts
 from sync.domain.text import N_, Message
 

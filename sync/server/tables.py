@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from sync.domain import roles
+
 # Constraint names are fixed, so migrations can name what they alter on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -20,7 +22,7 @@ NAMING_CONVENTION = {
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
-ROLES = ("rep", "manager", "marketing", "admin")
+ROLES = roles.ROLES
 
 teams = sa.Table(
     "teams", metadata,

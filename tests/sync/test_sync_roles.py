@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from helpers.sync_world import RecordingSession, new_account, server_rows
 
-from sync.client.roles import DEBRIEF_ROLES, syncs_debriefs
 from sync.client.status import StatusKind
+from sync.domain.roles import DEBRIEF_ROLES, syncs_debriefs
 from sync.server.tables import users
 
 PUSH = ("POST", "/api/v1/sync/push")

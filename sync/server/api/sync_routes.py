@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from sync.domain.roles import DEBRIEF_ROLES, ROLES
 from sync.protocol import MAX_PAGE, PROTOCOL_VERSION
 from sync.server import ingest
 from sync.server.accounts import User
@@ -26,7 +27,7 @@ from sync.server.api.schemas import (
 
 router = APIRouter(prefix="/sync", tags=["sync"], responses=errors(**SIGNED_IN))
 
-Rep = Annotated[User, Depends(require_role("rep", "manager", action="sync debriefs"))]
+Rep = Annotated[User, Depends(require_role(*DEBRIEF_ROLES, action="sync debriefs"))]
 
 
 @router.post("/push")
@@ -78,8 +79,7 @@ def own_debriefs(connection: Reading, rep: Rep,
 
 
 @router.get("/config")
-def config(state: State, _user: Annotated[User, Depends(require_role(
-        "rep", "manager", "marketing", "admin"))]) -> ConfigOut:
+def config(state: State, _user: Annotated[User, Depends(require_role(*ROLES))]) -> ConfigOut:
     """The reason taxonomy, segment lists and contest rules the apps should use."""
     lists = state.config
     return ConfigOut(protocol=PROTOCOL_VERSION, taxonomy_version=lists.taxonomy_version,

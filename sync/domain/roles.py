@@ -8,7 +8,8 @@ app for those lists and their own workspaces, so their sync pushes nothing.
 
 from __future__ import annotations
 
-DEBRIEF_ROLES = frozenset({"rep", "manager"})
+ROLES = ("rep", "manager", "marketing", "admin")  # every account has one
+DEBRIEF_ROLES = ("rep", "manager")  # push their debriefs and pull them back
 
 
 def syncs_debriefs(role: str | None) -> bool:
