@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,8 +16,12 @@ def _planned(target: str, venv: Path) -> str:
     """What `make TARGET` would run on a machine with no .venv yet (make -n)."""
     make = shutil.which("make")
     assert make, "make is needed (the README's commands are make targets)"
-    result = subprocess.run([make, "-n", target, f"VENV={venv}"], cwd=ROOT, text=True,
-                            capture_output=True, timeout=60, check=False)
+    # Run as from a shell: under `make test` the outer make's flags and level are in
+    # the environment, and a make started below it would describe itself too.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    result = subprocess.run([make, "--no-print-directory", "-n", target, f"VENV={venv}"],
+                            cwd=ROOT, text=True, capture_output=True, timeout=60, check=False,
+                            env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
