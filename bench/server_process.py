@@ -25,6 +25,7 @@ from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server import accounts
 from sync.server.accounts import User
 from sync.server.passwords import Passwords
+from tests.helpers.processes import end_process
 
 START_TIMEOUT_S = 60
 PASSWORD = "bench password 1"
@@ -60,12 +61,7 @@ def serving(db_url: str, data_dir: Path) -> Iterator[str]:
         _wait_ready(process, base_url, log)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end_process(process)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:

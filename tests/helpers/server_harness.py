@@ -26,6 +26,8 @@ import requests
 
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
+from .processes import end_process
+
 START_TIMEOUT_S = 60
 # The test cluster's own time zone: not UTC, and behind it (a date near year 1 moves
 # into year 0 there), so that every server test shows the store keeps to UTC itself.
@@ -172,13 +174,8 @@ class ServerProcess:
         raise RuntimeError(f"debrief-server did not become ready in {START_TIMEOUT_S} s")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            end_process(self.process)
 
 
 class Api:

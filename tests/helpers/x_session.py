@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import IO
 
+from .processes import end_process
+
 NEEDED = ("Xvfb", "openbox", "xdotool")
 
 
@@ -106,13 +108,7 @@ class XSession:
 
     def stop(self) -> None:
         for process in reversed(self._processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            end_process(process)
         self._processes.clear()
         for log in self._logs:
             log.close()
