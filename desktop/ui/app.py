@@ -47,6 +47,7 @@ def make_application(argv: list[str]) -> QApplication:
     if app is None:
         app = QApplication(argv)
         translations.install(app)
+        look.apply_palette(app)  # before any widget: each is made in our style at once
     app.setApplicationName("Debrief")
     app.setOrganizationName("Debrief")
     app.setApplicationVersion(__version__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -93,21 +93,30 @@ def stylesheet(colors: Colors) -> str:
 
 
 def app_icon() -> QIcon:
-    """The app's icon, from the PNGs shipped at each size (drawn by app_icon.py)."""
+    """The app's icon, from the PNGs shipped at each size (drawn by app_icon.py). Each
+    file is named with its size, so none is read before it is drawn."""
     icon = QIcon()
     for size in ICON_SIZES:
         path = resource(f"icons/debrief-{size}.png")
         if path.exists():
-            icon.addFile(str(path))
+            icon.addFile(str(path), QSize(size, size))
     return icon
 
 
 def apply(app: QApplication, dark: bool | None = None) -> Colors:
     """Give `app` Debrief's look, light or dark as the OS asks (or as `dark` says)."""
-    colors = DARK if (is_dark(app) if dark is None else dark) else LIGHT
-    app.setStyle("Fusion")
-    app.setPalette(palette(colors))
+    colors = apply_palette(app, dark)
     app.setStyleSheet(stylesheet(colors))
+    return colors
+
+
+def apply_palette(app: QApplication, dark: bool | None = None) -> Colors:
+    """The style and palette alone: cheap before any widget exists (the stylesheet is
+    applied once the window is built, in one pass over every widget)."""
+    colors = DARK if (is_dark(app) if dark is None else dark) else LIGHT
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(palette(colors))
     return colors
 
 
