@@ -116,7 +116,9 @@ def apply_palette(app: QApplication, dark: bool | None = None) -> Colors:
     colors = DARK if (is_dark(app) if dark is None else dark) else LIGHT
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
-    app.setPalette(palette(colors))
+    wanted = palette(colors)
+    if app.palette() != wanted:  # set at start already: a second set repolishes all
+        app.setPalette(wanted)
     return colors
 
 
