@@ -1,9 +1,9 @@
 """Aggregates: marketing's reason-code breakdown over the last 6 complete months.
 
-`insights.reason_counts` (limit 100, min_cell 5: the API's defaults) over stores bulk
-filled as docs/scale.md describes (bench/central_data.py): 10 million reason rows on
-PostgreSQL and 1 million on SQLite, kept between runs in .bench-cache/. The window is
-month-aligned: the 6 whole UTC months before the month of the newest debrief.
+`insights.answer` (min_cell 5, the server's default) over stores bulk filled as
+docs/scale.md describes (bench/central_data.py): 10 million reason rows on PostgreSQL
+and 1 million on SQLite, kept between runs in .bench-cache/. The period is the 6 whole
+UTC months before the month of the newest debrief.
 
 Four questions: by industry and by competitor with outcome=lost, by stage (no outcome
 filter), by month. Baseline: a bare `SELECT count(*) FROM debrief_reasons`, one scan
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -26,9 +26,10 @@ from sync.server import insights
 from sync.server.database import make_engine, reading
 
 TARGET_MS = 300.0
-PAGE = {"min_cell": 5, "offset": 0, "limit": 100}
-QUESTIONS = (("by industry, lost", "industry", {"outcome": "lost"}),
-             ("by competitor, lost", "competitor", {"outcome": "lost"}),
+MIN_CELL = 5
+LOST = {"outcomes": frozenset({"lost"})}
+QUESTIONS = (("by industry, lost", "industry", LOST),
+             ("by competitor, lost", "competitor", LOST),
              ("by stage", "stage", {}),
              ("by month", "month", {}))
 MONTHS = 6
@@ -47,17 +48,18 @@ def recipe(reason_rows: int, reps: int, teams: int) -> Recipe:
                   after=_rollups)
 
 
-def window(engine: sa.Engine) -> tuple[datetime, datetime]:
-    """[since, until): the MONTHS whole UTC months before the newest debrief's month."""
+def window(engine: sa.Engine) -> tuple[date, date]:
+    """The first and last of the MONTHS whole UTC months before the newest debrief's
+    month (first days)."""
     with reading(engine) as c:
         newest = c.execute(sa.text("SELECT max(created_at) FROM debriefs")).scalar_one()
     if isinstance(newest, str):  # SQLite hands back the stored text, in UTC
         newest = datetime.fromisoformat(newest)
     newest = newest.replace(tzinfo=UTC) if newest.tzinfo is None else newest.astimezone(UTC)
     months = newest.year * 12 + newest.month - 1
-    since_year, since_month = divmod(months - MONTHS, 12)
-    return (datetime(since_year, since_month + 1, 1, tzinfo=UTC),
-            datetime(newest.year, newest.month, 1, tzinfo=UTC))
+    first_year, first_month = divmod(months - MONTHS, 12)
+    last_year, last_month = divmod(months - 1, 12)
+    return date(first_year, first_month + 1, 1), date(last_year, last_month + 1, 1)
 
 
 def _timed(engine: sa.Engine, ask: Callable[[sa.Connection], object]) -> Runs:
@@ -67,10 +69,10 @@ def _timed(engine: sa.Engine, ask: Callable[[sa.Connection], object]) -> Runs:
     return warm_runs(run)
 
 
-def _question(by: str, filters: insights.Filters, answer: list[insights.Group]
+def _question(question: insights.Question, answer: list[insights.Group]
               ) -> Callable[[sa.Connection], object]:
     def ask(c: sa.Connection) -> None:
-        answer[:] = insights.reason_counts(c, by, filters, **PAGE)[0]
+        answer[:] = insights.answer(c, question, min_cell=MIN_CELL).groups
     return ask
 
 
@@ -78,12 +80,12 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
     engine = make_engine(store.url)
     figures, runs = [], {}
     try:
-        since, until = window(engine)
+        first, last = window(engine)
         base = _timed(engine, lambda c: c.execute(COUNT_REASONS).scalar_one())
         for name, by, extra in QUESTIONS:
             answer: list[insights.Group] = []
-            filters = insights.Filters(since=since, until=until, **extra)
-            timed = _timed(engine, _question(by, filters, answer))
+            question = insights.Question(by=by, first_month=first, last_month=last, **extra)
+            timed = _timed(engine, _question(question, answer))
             shown = len(answer)
             assert shown, f"{store.backend}, {name}: no group big enough to show"
             figures.append(Figure(f"{store.backend} {rows / 10**6:g}M: {name}",
@@ -92,7 +94,7 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
     finally:
         engine.dispose()
     notes = [store.describe(),
-             f"{store.backend}: window {since:%Y-%m-%d} to {until:%Y-%m-%d} (exclusive); "
+             f"{store.backend}: months {first:%Y-%m} to {last:%Y-%m}; "
              f"count(*): {base.describe()}; " + "; ".join(
                  f"{', '.join(names)}: {how}" for how, names in runs.items())]
     return figures, notes

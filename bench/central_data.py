@@ -179,9 +179,11 @@ def fill(engine: sa.Engine, debriefs: int, reps: int, teams: int, now: datetime,
 
 
 def refresh_rollups(engine: sa.Engine) -> bool:
-    """Recompute what the store keeps on write (the reason rollup) from the raw rows,
-    after a bulk fill that bypassed `ingest.push`."""
+    """Recompute what the store keeps on write (each debrief's team, the reason rollup)
+    from the raw rows, after a bulk fill that bypassed `ingest.push`."""
     with engine.begin() as c:
+        c.execute(sa.text("UPDATE debriefs SET team_id = "
+                          "(SELECT users.team_id FROM users WHERE users.id = debriefs.rep_id)"))
         rollups.rebuild(c)
     return True
 

@@ -39,6 +39,7 @@ from sync.domain.debrief import (
 )
 from sync.domain.wire import WIRE_FIELDS, to_wire
 from sync.server import ingest, stored
+from sync.server.accounts import User
 from sync.server.api.schemas import DebriefIn, DebriefOut, ReasonIn, SegmentIn
 from sync.server.tables import debrief_reasons, debriefs
 
@@ -51,7 +52,7 @@ LOCAL_EXTRAS = ("entries", "taxonomy_version")
 LOCAL_SYNC_STATE = {"synced_revision", "pulled_revision", "refused_revision", "refusal"}
 # What the central store adds to a pushed debrief: whose it is (not `rep`: the server
 # knows who signed in), when it came, in which change of the rep's feed.
-CENTRAL_EXTRAS = {"rep_id", "received_at", "change_seq"}
+CENTRAL_EXTRAS = {"rep_id", "received_at", "change_seq", "team_id"}
 # A reason table: which debrief, where in its list, then the reason's fields; `primary`
 # is an SQL keyword, so its column is `is_primary`.
 REASON_KEY = {"debrief_id", "position"}
@@ -173,7 +174,8 @@ def test_the_central_table_holds_the_wire_fields():
 def test_a_push_writes_every_column_of_the_central_table():
     assert set(ingest.DEBRIEF_COLUMNS) == central_columns()
     assert len(ingest.DEBRIEF_COLUMNS) == len(central_columns())
-    assert len(ingest._row(full_debrief(), 1, (T0, 1))) == len(ingest.DEBRIEF_COLUMNS)
+    rep = User(1, "ana", "Ana", "rep", team_id=3, disabled=False)
+    assert len(ingest._row(full_debrief(), rep, (T0, 1))) == len(ingest.DEBRIEF_COLUMNS)
     assert set(ingest.REASON_COLUMNS) == reason_columns()
 
 

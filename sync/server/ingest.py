@@ -60,7 +60,8 @@ class ItemResult:
 REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", *SEGMENT_PARTS, "reasons_unknown",
                     "competitor", "deal_value", "currency", "crm_ref", "quote", "share_quote",
-                    "created_at", "updated_at", "deleted", "received_at", "change_seq")
+                    "created_at", "updated_at", "deleted", "received_at", "change_seq",
+                    "team_id")
 DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
@@ -107,7 +108,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
         replaced = [before[i] for i in written if i in before]
         rollups.apply(connection, rep.id, replaced,
                       [counted for debrief in kept
-                       if (counted := rollups.counted(debrief, rep.id)) is not None])
+                       if (counted := rollups.counted(debrief, rep.id, rep.team_id)) is not None])
         scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept
                                              if debrief.created_at is not None]
                            + [counted.created_at for counted in replaced])
@@ -160,7 +161,7 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
     stamp = (now, last_change(connection, rep) + 1)
     # In id order: the upsert locks a row it finds even when it leaves it as it is, and
     # two pushes that name the same ids must take them in the same order.
-    rows = sorted((_row(debrief, rep.id, stamp) for debrief in batch), key=itemgetter(0))
+    rows = sorted((_row(debrief, rep, stamp) for debrief in batch), key=itemgetter(0))
     insert_rows(connection, debriefs, DEBRIEF_COLUMNS, rows, on_conflict=_replace_if_newer)
     # The rows the upsert wrote carry this push's change number, which no row had before:
     # the rep's lock makes it new.
@@ -209,11 +210,12 @@ def _problems(debrief: Debrief, rules: TeamLists, now: datetime) -> tuple[Proble
     return (*dating_problems(debrief, now), *validate(debrief, rules.taxonomy, rules.segments))
 
 
-def _row(debrief: Debrief, rep_id: int, stamp: tuple[datetime, int]) -> tuple[Any, ...]:
-    """`debrief` as a row of DEBRIEF_COLUMNS, stamped with (received at, change number)."""
+def _row(debrief: Debrief, rep: User, stamp: tuple[datetime, int]) -> tuple[Any, ...]:
+    """`debrief` as a row of DEBRIEF_COLUMNS, stamped with (received at, change number)
+    and the rep's team now."""
     assert debrief.created_at is not None and debrief.updated_at is not None
     segment = debrief.segment
-    return (debrief.id, rep_id, debrief.revision,
+    return (debrief.id, rep.id, debrief.revision,
             debrief.outcome.value if debrief.outcome else None,
             debrief.stage.value if debrief.stage else None,
             segment.industry, segment.company_size, segment.region, debrief.reasons_unknown,
@@ -221,7 +223,7 @@ def _row(debrief: Debrief, rep_id: int, stamp: tuple[datetime, int]) -> tuple[An
             str(debrief.deal_value) if debrief.deal_value is not None else None,
             debrief.currency, debrief.crm_ref,
             debrief.quote if debrief.share_quote else None, debrief.share_quote,
-            debrief.created_at, debrief.updated_at, debrief.deleted, *stamp)
+            debrief.created_at, debrief.updated_at, debrief.deleted, *stamp, rep.team_id)
 
 
 def _replace_if_newer(insert: Insert) -> sa.Executable:

@@ -1,45 +1,69 @@
-"""Aggregates for marketing: how often each reason code comes up, by one dimension.
+"""Aggregates for marketing: how often each reason code comes up, grouped one way.
 
-Only counts leave this module, never a debrief. A group or cell with fewer than
-`min_cell` debriefs, or from fewer than `MIN_REPS` reps, is left out, value and all, so
-that no one rep's debrief can be singled out: not its count, not that it exists, and
-not what a rep typed (a competitor's name). Pages count shown groups only.
-
-Questions over whole UTC months, filtered at most by outcome, read the reason rollup
-(sync.server.rollups), which stays fast at tens of millions of reasons. Any other
-question counts the debriefs themselves; both give the same answers.
+Only counts leave this module, never a debrief. Every answer is a sum of what
+sync.domain.disclosure publishes of each whole UTC month in the period, read from the
+reason rollup (sync.server.rollups): a month's small cells are left out of every
+answer alike, so no pair or sequence of questions differs by a hidden count
+(docs/insights-privacy.md). A question may narrow by outcome, stage and one segment
+dimension (industry, company size, region, competitor or team) at a time.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
+from sync.domain.disclosure import CodeKey, MonthCounts, PublishedMonth, Rule, Tally, publish
 from sync.server import rollups
-from sync.server.tables import debrief_reasons, debriefs, reason_rollup
+from sync.server.tables import reason_rollup, teams
 
-DIMENSIONS = ("outcome", "stage", "industry", "company_size", "region", "competitor",
-              "month", "quarter")
-MIN_REPS = 2
-# The rollup keeps the lowest and highest rep of each cell: "two reps or more" is
-# exactly "lowest != highest". A higher MIN_REPS needs another design (docs/scale.md).
-assert MIN_REPS == 2
+SEGMENT_DIMENSIONS = rollups.DIMENSIONS
+PERIOD_DIMENSIONS = ("month", "quarter")
+DIMENSIONS = ("outcome", "stage", *SEGMENT_DIMENSIONS, *PERIOD_DIMENSIONS)
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered; `field` names the part at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
-class Filters:
-    outcome: str | None = None
-    stage: str | None = None
-    industry: str | None = None
-    company_size: str | None = None
-    region: str | None = None
-    competitor: str | None = None
-    since: datetime | None = None  # made at or after
-    until: datetime | None = None  # made before
+class Question:
+    by: str
+    first_month: date | None = None  # the first day of the first month counted
+    last_month: date | None = None  # the first day of the last month counted
+    outcomes: frozenset[str] = frozenset()  # empty: any
+    stages: frozenset[str] = frozenset()
+    segment: tuple[str, str] | None = None  # (dimension, value): only that value
     primary_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.by not in DIMENSIONS:
+            raise QuestionError("by", f"no dimension {self.by!r}")
+        if self.first_month and self.last_month and self.first_month > self.last_month:
+            raise QuestionError("to", "the period ends before it starts")
+        if self.segment is not None:
+            dimension, _ = self.segment
+            if dimension not in SEGMENT_DIMENSIONS:
+                raise QuestionError(dimension, f"no segment dimension {dimension!r}")
+            if self.by in SEGMENT_DIMENSIONS and self.by != dimension:
+                raise QuestionError(dimension, (
+                    f"grouped by {self.by}, a question can narrow only to one {self.by}: "
+                    "one segment dimension at a time"))
+
+    @property
+    def dimension(self) -> str | None:
+        """The segment dimension whose pieces the answer is built from, if any."""
+        if self.by in SEGMENT_DIMENSIONS:
+            return self.by
+        return self.segment[0] if self.segment else None
 
 
 @dataclass(frozen=True)
@@ -56,157 +80,150 @@ class Group:
     reasons: tuple[Cell, ...]  # most cited first; cells too small to show left out
 
 
-def _period(name: str, made: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[Any]:
-    """'2026-03' or '2026-Q1' for a timestamp column, read in UTC, or a date column."""
-    if dialect == "sqlite":
-        if name == "month":
-            return sa.func.strftime("%Y-%m", made)
-        month = sa.cast(sa.func.strftime("%m", made), sa.Integer)
-        return (sa.func.strftime("%Y", made) + "-Q"
-                + sa.cast((month + 2) // 3, sa.String))
-    if isinstance(made.type, sa.DateTime):
-        made = sa.func.timezone("UTC", made)
-    return sa.func.to_char(made, "YYYY-MM" if name == "month" else 'YYYY-"Q"Q')
-
-
-def _dimension(name: str, dialect: str) -> sa.ColumnElement[Any]:
-    if name in ("month", "quarter"):
-        return _period(name, debriefs.c.created_at, dialect)
-    if name in DIMENSIONS:
-        return debriefs.c[name]
-    raise ValueError(f"no dimension {name!r}")
-
-
-def _where(filters: Filters) -> list[sa.ColumnElement[bool]]:
-    conditions = [debriefs.c.deleted.is_(False)]
-    for name in ("outcome", "stage", "industry", "company_size", "region", "competitor"):
-        value = getattr(filters, name)
-        if value is not None:
-            conditions.append(debriefs.c[name] == value)
-    if filters.since is not None:
-        conditions.append(debriefs.c.created_at >= filters.since)
-    if filters.until is not None:
-        conditions.append(debriefs.c.created_at < filters.until)
-    return conditions
-
-
-def reason_counts(connection: sa.Connection, by: str, filters: Filters, *, min_cell: int,
-                  offset: int, limit: int) -> tuple[list[Group], int | None]:
-    """One page of groups (ordered by value) with their reason cells, most cited first,
-    and the offset of the next page (None at the end)."""
-    if by not in DIMENSIONS:
-        raise ValueError(f"no dimension {by!r}")
-    count = _from_rollup if answers_from_rollup(filters) else _from_debriefs
-    return count(connection, by, filters, min_cell=min_cell, offset=offset, limit=limit)
-
-
-def answers_from_rollup(filters: Filters) -> bool:
-    """Whether the rollup holds the answer: whole UTC months, outcome the only filter."""
-    return (not filters.primary_only
-            and all(getattr(filters, name) is None
-                    for name in ("stage", "industry", "company_size", "region", "competitor"))
-            and all(_month_boundary(moment) for moment in (filters.since, filters.until)))
-
-
-def _month_boundary(moment: datetime | None) -> bool:
-    if moment is None:
-        return True
-    utc = moment.astimezone(UTC)
-    return utc == datetime(utc.year, utc.month, 1, tzinfo=UTC)
-
-
-def _from_rollup(connection: sa.Connection, by: str, filters: Filters, *, min_cell: int,
-                 offset: int, limit: int) -> tuple[list[Group], int | None]:
-    table, dialect = reason_rollup, connection.dialect.name
-    if by in ("month", "quarter"):
-        # Every debrief has one outcome, so the outcome rows add up to all debriefs.
-        dimension, value = "outcome", _period(by, table.c.month, dialect)
-    else:
-        dimension, value = by, sa.func.nullif(table.c.value, rollups.NOT_GIVEN)
-    value = value.label("value")
-    where = [table.c.dimension == dimension]
-    if filters.outcome is not None:
-        where.append(table.c.outcome == filters.outcome)
-    if filters.since is not None:
-        where.append(table.c.month >= rollups.month_of(filters.since))
-    if filters.until is not None:
-        where.append(table.c.month < rollups.month_of(filters.until))
-    tally = (sa.func.sum(table.c.debriefs).label("n"), sa.func.min(table.c.rep_lo).label("lo"),
-             sa.func.max(table.c.rep_hi).label("hi"))
-    big_enough = sa.and_(sa.func.sum(table.c.debriefs) >= max(min_cell, 1),
-                         sa.func.min(table.c.rep_lo) != sa.func.max(table.c.rep_hi))
-    group_rows = [_Tally(row.value, row.n, row.lo, row.hi) for row in connection.execute(
-        sa.select(value, *tally).where(*where, table.c.code == rollups.ALL)
-        .group_by(value).having(big_enough)
-        .order_by(value.asc().nulls_last()).offset(offset).limit(limit + 1))]
-    page = group_rows[:limit]
-    shown = {row.value: row for row in page}
-    cell_rows: list[_Tally] = []
-    if shown:
-        if by not in ("month", "quarter"):
-            where.append(table.c.value.in_([rollups.NOT_GIVEN if v is None else v
-                                            for v in shown]))
-        cell_rows = [_Tally(row.value, row.n, row.lo, row.hi, row.code)
-                     for row in connection.execute(
-            sa.select(value, table.c.code, *tally).where(*where, table.c.code != rollups.ALL)
-            .group_by(value, table.c.code).having(sa.func.sum(table.c.debriefs) > 0))]
-    return _page(page, shown, cell_rows, min_cell), (
-        offset + limit if len(group_rows) > limit else None)
-
-
 @dataclass(frozen=True)
-class _Tally:
-    """A group or cell as counted: debriefs, and its lowest and highest rep."""
-
-    value: Any
-    n: int
-    lo: int | None
-    hi: int | None
-    code: str = ""
-
-    @property
-    def reps(self) -> int:  # as many as MIN_REPS says matter: 0, 1 or 2
-        return 0 if self.lo is None else 1 if self.lo == self.hi else 2
+class Answer:
+    groups: list[Group]  # ordered by value, not given last
+    # Debriefs of the question's cells left out as small groups; None where they cannot
+    # be told apart from other cells' (a question narrowed by outcome or stage alone).
+    left_out: int | None
 
 
-def _from_debriefs(connection: sa.Connection, by: str, filters: Filters, *, min_cell: int,
-                   offset: int, limit: int) -> tuple[list[Group], int | None]:
-    dimension = _dimension(by, connection.dialect.name).label("value")
-    where = _where(filters)
-    reps = sa.func.count(sa.distinct(debriefs.c.rep_id))
-    group_rows = connection.execute(
-        sa.select(dimension, sa.func.count().label("n"), reps.label("reps"))
-        .where(*where).group_by(dimension)
-        .having(sa.and_(sa.func.count() >= min_cell, reps >= MIN_REPS))
-        .order_by(dimension.asc().nulls_last()).offset(offset).limit(limit + 1)).all()
-    page = group_rows[:limit]
-    shown = {row.value: row for row in page}
-    cell_rows: list[Any] = []
-    if shown:
-        reason_where = [*where, debrief_reasons.c.is_primary.is_(True)] \
-            if filters.primary_only else where
-        cell_rows = connection.execute(
-            sa.select(dimension, debrief_reasons.c.code,
-                      sa.func.count(sa.distinct(debriefs.c.id)).label("n"),
-                      sa.func.count(sa.distinct(debriefs.c.rep_id)).label("reps"))
-            .select_from(debriefs.join(debrief_reasons,
-                                       debrief_reasons.c.debrief_id == debriefs.c.id))
-            .where(*reason_where).group_by(dimension, debrief_reasons.c.code)).all()
-    return _page(page, shown, cell_rows, min_cell), (
-        offset + limit if len(group_rows) > limit else None)
+def answer(connection: sa.Connection, question: Question, *, min_cell: int) -> Answer:
+    rule = Rule(min_cell)
+    months = _month_counts(connection, question, rule)
+    published = {month: publish(rule, counts) for month, counts in sorted(months.items())}
+    names = _team_names(connection) if "team" in (question.by, question.dimension) else {}
+    return _sum(question, published, names)
 
 
-def _page(page: list[Any], shown: dict[Any, Any], cell_rows: list[Any],
-          min_cell: int) -> list[Group]:
-    """Groups in page order, each with the cells big enough to show, most cited first."""
-    cells: dict[Any, list[Cell]] = {value: [] for value in shown}
-    for row in cell_rows:
-        if row.value in shown and _big_enough(row, min_cell):
-            cells[row.value].append(Cell(row.code, row.n, round(row.n / shown[row.value].n, 4)))
-    return [Group(row.value, row.n,
-                  tuple(sorted(cells[row.value], key=lambda c: (-c.debriefs, c.code))))
-            for row in page]
+def team_value(connection: sa.Connection, name: str) -> str:
+    """The stored value of the team called `name` (one that matches no debrief if none
+    is)."""
+    team_id = connection.execute(sa.select(teams.c.id).where(teams.c.name == name)).scalar()
+    return rollups.team_value(team_id) if team_id is not None else "no such team"
 
 
-def _big_enough(row: Any, min_cell: int) -> bool:
-    return row.n >= min_cell and row.reps >= MIN_REPS
+def _team_names(connection: sa.Connection) -> dict[str, str]:
+    return {rollups.team_value(team_id): name
+            for team_id, name in connection.execute(sa.select(teams.c.id, teams.c.name))}
+
+
+def _sum(question: Question, published: dict[date, PublishedMonth],
+         names: dict[str, str]) -> Answer:
+    groups: dict[Any, int] = defaultdict(int)
+    cells: dict[tuple[Any, str], int] = defaultdict(int)
+    left_out: int | None = 0
+    dimension, wanted = question.dimension, question.segment
+    for month, shown in published.items():
+        def wanted_cell(cell: tuple[str, str]) -> bool:
+            return ((not question.outcomes or cell[0] in question.outcomes)
+                    and (not question.stages or cell[1] in question.stages))
+
+        if dimension is None:
+            for cell, n in shown.cells.items():
+                if wanted_cell(cell):
+                    groups[_key(question.by, month, cell, "")] += n
+            for (cell, (code, primary)), n in shown.cell_codes.items():
+                if wanted_cell(cell) and primary == question.primary_only:
+                    cells[_key(question.by, month, cell, ""), code] += n
+            if left_out is not None and (question.outcomes or question.stages):
+                left_out = None
+            elif left_out is not None:
+                left_out += shown.cells_left_out
+            continue
+        for (cell, value), n in shown.pieces.items():
+            if wanted_cell(cell) and (wanted is None or value == wanted[1]):
+                groups[_key(question.by, month, cell, value)] += n
+        for (cell, value, (code, primary)), n in shown.piece_codes.items():
+            if (wanted_cell(cell) and (wanted is None or value == wanted[1])
+                    and primary == question.primary_only):
+                cells[_key(question.by, month, cell, value), code] += n
+        if wanted is not None:
+            left_out = None  # a piece's small neighbours are no part of it
+        elif left_out is not None:
+            left_out += sum(n for cell, n in shown.pieces_left_out.items() if wanted_cell(cell))
+    by_group: dict[Any, list[Cell]] = defaultdict(list)
+    for (key, code), n in cells.items():
+        by_group[key].append(Cell(code, n, round(n / groups[key], 4)))
+    ordered = sorted(groups, key=lambda key: (key in (None, ""), key or ""))
+    return Answer([Group(_label(question.by, key, names), groups[key],
+                         tuple(sorted(by_group[key], key=lambda c: (-c.debriefs, c.code))))
+                   for key in ordered], left_out)
+
+
+def _key(by: str, month: date, cell: tuple[str, str], value: str) -> str:
+    if by == "outcome":
+        return cell[0]
+    if by == "stage":
+        return cell[1]
+    if by == "month":
+        return f"{month:%Y-%m}"
+    if by == "quarter":
+        return f"{month.year}-Q{(month.month + 2) // 3}"
+    return value
+
+
+def _label(by: str, key: str, names: dict[str, str]) -> str | None:
+    if key == rollups.NOT_GIVEN:
+        return None
+    return names.get(key, key) if by == "team" else key
+
+
+def _month_counts(connection: sa.Connection, question: Question,
+                  rule: Rule) -> dict[date, MonthCounts]:
+    """What the rule needs of each month of the question's period: every cell, and the
+    pieces of the question's dimension in the cells it asks about, the pieces too small
+    to show added up per cell and code."""
+    table = reason_rollup.c
+    period = []
+    if question.first_month is not None:
+        period.append(table.month >= question.first_month)
+    if question.last_month is not None:
+        period.append(table.month <= question.last_month)
+    months: dict[date, MonthCounts] = defaultdict(MonthCounts)
+    tally = (table.debriefs, table.rep_lo, table.rep_hi)
+    for row in connection.execute(sa.select(
+            table.month, table.outcome, table.stage, table.code, table.is_primary, *tally)
+            .where(table.dimension == rollups.CELLS, *period)):
+        counts, cell = months[row.month], (row.outcome, row.stage)
+        if row.code == rollups.ALL:
+            counts.cells[cell] = _tally(row)
+        else:
+            counts.cell_codes[cell, _code(row)] = _tally(row)
+    dimension = question.dimension
+    if dimension is None:
+        return months
+    where = [table.dimension == dimension, *period]
+    if question.outcomes:
+        where.append(table.outcome.in_(sorted(question.outcomes)))
+    if question.stages:
+        where.append(table.stage.in_(sorted(question.stages)))
+    safe = sa.and_(table.debriefs >= max(rule.min_debriefs, 1), table.rep_lo != table.rep_hi)
+    for row in connection.execute(sa.select(
+            table.month, table.outcome, table.stage, table.value, table.code,
+            table.is_primary, *tally).where(*where, safe)):
+        counts, cell = months[row.month], (row.outcome, row.stage)
+        if row.code == rollups.ALL:
+            counts.pieces[cell, row.value] = _tally(row)
+        else:
+            counts.piece_codes[cell, row.value, _code(row)] = _tally(row)
+    small = (sa.func.sum(table.debriefs).label("debriefs"),
+             sa.func.min(table.rep_lo).label("rep_lo"), sa.func.max(table.rep_hi).label("rep_hi"))
+    grouped = (table.month, table.outcome, table.stage, table.code, table.is_primary)
+    for row in connection.execute(sa.select(*grouped, *small)
+                                  .where(*where, sa.not_(safe)).group_by(*grouped)):
+        counts, cell = months[row.month], (row.outcome, row.stage)
+        if row.code == rollups.ALL:
+            counts.small_pieces[cell] = _tally(row)
+        else:
+            counts.small_piece_codes[cell, _code(row)] = _tally(row)
+    return months
+
+
+def _tally(row: Any) -> Tally:
+    return Tally(int(row.debriefs), row.rep_lo, row.rep_hi)
+
+
+def _code(row: Any) -> CodeKey:
+    return (row.code, bool(row.is_primary))
+

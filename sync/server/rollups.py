@@ -1,11 +1,14 @@
 """Reason rollups: the counts behind marketing's insights, kept on every push.
 
-`reason_rollup` holds one row per (dimension, UTC month, outcome, value, code): how many
-undeleted debriefs have that value, in all (code '') and naming each code (once per
-debrief, however many of its reasons use the code), with the lowest and highest rep id
-among them. Counts add up across months, and so do min and max; "at least two reps"
-(insights.MIN_REPS) holds exactly when the lowest and highest differ. So a question
-over six months sums a few thousand rows instead of scanning millions of reasons.
+`reason_rollup` holds one row per (dimension, UTC month, outcome, stage, value, code,
+is_primary): how many undeleted debriefs have that value, in all (code '') and naming
+each code (once per debrief, however many of its reasons use the code; with is_primary,
+as their main reason), with the lowest and highest rep id among them. Dimension ''
+(value '') counts every debrief of its (month, outcome, stage): the cells that
+sync.domain.disclosure publishes from; the others split each cell by one segment
+dimension. Counts add up across months, and so do min and max; "at least two reps"
+(disclosure.MIN_REPS) holds exactly when the lowest and highest differ. So a question
+over six months reads a few thousand rows instead of scanning millions of reasons.
 docs/scale.md has the figures that chose this design.
 
 A push hands `apply` what its debriefs counted for before and after, in the push's own
@@ -29,13 +32,17 @@ from sync.server.bulk import Insert, insert_rows
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
-DIMENSIONS = ("outcome", "stage", "industry", "company_size", "region", "competitor")
+# The segment dimensions a cell is split by, one at a time; "team" is the rep's team
+# when the debrief was stored (its id, as text).
+DIMENSIONS = ("industry", "company_size", "region", "competitor", "team")
+CELLS = ""  # the dimension (and value) of the rows counting whole cells
 NOT_GIVEN = ""  # the value of a debrief that leaves a dimension empty
 ALL = ""  # the code of a row counting every debrief of its value
 
 LAST_MONTH = date(9999, 12, 1)
-Key = tuple[str, date, str, str, str]  # dimension, month, outcome, value, code
-_KEY_COLUMNS = ("dimension", "month", "outcome", "value", "code")
+# dimension, month, outcome, stage, value, code, is_primary
+Key = tuple[str, date, str, str, str, str, bool]
+_KEY_COLUMNS = ("dimension", "month", "outcome", "stage", "value", "code", "is_primary")
 _ROW_COLUMNS = (*_KEY_COLUMNS, "debriefs", "rep_lo", "rep_hi")
 
 
@@ -46,15 +53,20 @@ class Counted:
     debrief_id: str
     rep_id: int
     created_at: datetime
-    values: tuple[str, ...]  # one per DIMENSIONS, NOT_GIVEN where empty
+    outcome: str  # NOT_GIVEN where empty, as are the values
+    stage: str
+    values: tuple[str, ...]  # one per DIMENSIONS
     codes: frozenset[str]
+    primary_codes: frozenset[str]  # the codes of its main reasons
 
     def keys_counted(self) -> list[Key]:
-        month, outcome = month_of(self.created_at), self.values[0]
-        codes = (ALL, *self.codes)
-        return [(dimension, month, outcome, value, code)
-                for dimension, value in zip(DIMENSIONS, self.values, strict=True)
-                for code in codes]
+        month = month_of(self.created_at)
+        codes = [(ALL, False), *((code, False) for code in self.codes),
+                 *((code, True) for code in self.primary_codes)]
+        return [(dimension, month, self.outcome, self.stage, value, code, is_primary)
+                for dimension, value in ((CELLS, NOT_GIVEN),
+                                         *zip(DIMENSIONS, self.values, strict=True))
+                for code, is_primary in codes]
 
 
 def month_of(moment: datetime) -> date:
@@ -70,41 +82,59 @@ def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def counted(debrief: Debrief, rep_id: int) -> Counted | None:
-    """What `debrief`, as stored for `rep_id`, counts for (None for a tombstone)."""
+def counted(debrief: Debrief, rep_id: int, team_id: int | None) -> Counted | None:
+    """What `debrief`, as stored for `rep_id` of team `team_id`, counts for (None for a
+    tombstone)."""
     if debrief.deleted or debrief.created_at is None:
         return None
     segment = debrief.segment
-    values = (debrief.outcome.value if debrief.outcome else None,
-              debrief.stage.value if debrief.stage else None,
-              segment.industry, segment.company_size, segment.region, debrief.competitor)
+    values = (segment.industry, segment.company_size, segment.region, debrief.competitor,
+              team_value(team_id))
     return Counted(debrief.id, rep_id, debrief.created_at,
+                   debrief.outcome.value if debrief.outcome else NOT_GIVEN,
+                   debrief.stage.value if debrief.stage else NOT_GIVEN,
                    tuple(value or NOT_GIVEN for value in values),
-                   frozenset(reason.code for reason in debrief.reasons))
+                   frozenset(reason.code for reason in debrief.reasons),
+                   frozenset(reason.code for reason in debrief.reasons if reason.primary))
+
+
+def team_value(team_id: int | None) -> str:
+    return NOT_GIVEN if team_id is None else str(team_id)
+
+
+def _value_column(dimension: str) -> sa.ColumnElement[Any]:
+    """The stored value of `dimension` (NOT_GIVEN where empty), as SQL."""
+    if dimension == "team":
+        return sa.func.coalesce(sa.cast(debriefs.c.team_id, sa.String), NOT_GIVEN)
+    return sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
 
 
 def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Counted]:
     """What the stored, undeleted debriefs among `ids` count for now."""
     rows: list[Any] = []
     codes: dict[str, set[str]] = defaultdict(set)
+    primary_codes: dict[str, set[str]] = defaultdict(set)
     for some_ids in in_chunks(ids):
         chunk = connection.execute(
             sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
-                      *(debriefs.c[name] for name in DIMENSIONS))
+                      debriefs.c.outcome, debriefs.c.stage,
+                      *(_value_column(name).label(name) for name in DIMENSIONS))
             .where(debriefs.c.id.in_(some_ids),
                    debriefs.c.deleted.is_(False))).all()
         if chunk:
-            for debrief_id, code in connection.execute(
-                    sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code)
+            for debrief_id, code, is_primary in connection.execute(
+                    sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code,
+                              debrief_reasons.c.is_primary)
                     .where(debrief_reasons.c.debrief_id.in_([row.id for row in chunk]))):
                 codes[debrief_id].add(code)
+                if is_primary:
+                    primary_codes[debrief_id].add(code)
         rows.extend(chunk)
-    result = []
-    for row in rows:
-        values = tuple(getattr(row, name) or NOT_GIVEN for name in DIMENSIONS)
-        result.append(Counted(row.id, row.rep_id, as_utc(row.created_at), values,
-                              frozenset(codes[row.id])))
-    return result
+    return [Counted(row.id, row.rep_id, as_utc(row.created_at), row.outcome or NOT_GIVEN,
+                    row.stage or NOT_GIVEN,
+                    tuple(getattr(row, name) for name in DIMENSIONS),
+                    frozenset(codes[row.id]), frozenset(primary_codes[row.id]))
+            for row in rows]
 
 
 def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
@@ -172,14 +202,15 @@ def _settle(connection: sa.Connection, key: Key, gone: set[int]) -> None:
 
 
 def _recount(key: Key) -> sa.Select[Any]:
-    dimension, month, outcome, value, code = key
-    column = debriefs.c[dimension]
+    dimension, month, outcome, stage, value, code, is_primary = key
     source: sa.FromClause = debriefs
     counted: sa.ColumnElement[Any] = sa.func.count()
     where = [debriefs.c.deleted.is_(False),
              debriefs.c.created_at >= month_start(month),
              sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome,
-             sa.func.coalesce(column, NOT_GIVEN) == value]
+             sa.func.coalesce(debriefs.c.stage, NOT_GIVEN) == stage]
+    if dimension != CELLS:
+        where.append(_value_column(dimension) == value)
     if month < LAST_MONTH:  # December 9999 has no next month to end before
         where.append(debriefs.c.created_at < month_start(next_month(month)))
     if code != ALL:
@@ -188,6 +219,8 @@ def _recount(key: Key) -> sa.Select[Any]:
         source = debriefs.join(debrief_reasons, debrief_reasons.c.debrief_id == debriefs.c.id)
         counted = sa.func.count(sa.distinct(debriefs.c.id))
         where.append(debrief_reasons.c.code == code)
+        if is_primary:
+            where.append(debrief_reasons.c.is_primary.is_(True))
     return sa.select(counted, sa.func.min(debriefs.c.rep_id),
                      sa.func.max(debriefs.c.rep_id)).select_from(source).where(*where)
 
@@ -205,15 +238,23 @@ def rebuild(connection: sa.Connection) -> None:
     connection.execute(reason_rollup.delete())
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
+    stage = sa.func.coalesce(debriefs.c.stage, NOT_GIVEN)
     live = debriefs.c.deleted.is_(False)
-    codes = sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code).distinct().subquery()
-    for dimension in DIMENSIONS:
-        value = sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
-        tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
+    reasons = debrief_reasons.c
+    codes = {False: sa.select(reasons.debrief_id, reasons.code).distinct().subquery(),
+             True: sa.select(reasons.debrief_id, reasons.code)
+             .where(reasons.is_primary.is_(True)).distinct().subquery()}
+    tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
+    for dimension in (CELLS, *DIMENSIONS):
+        value = sa.literal(NOT_GIVEN) if dimension == CELLS else _value_column(dimension)
+        keys = (sa.literal(dimension), month, outcome, stage, value)
+        grouped = (month, outcome, stage) if dimension == CELLS else (month, outcome, stage,
+                                                                     value)
         connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
-            sa.literal(dimension), month, outcome, value, sa.literal(ALL), *tally)
-            .where(live).group_by(month, outcome, value)))
-        connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
-            sa.literal(dimension), month, outcome, value, codes.c.code, *tally)
-            .select_from(debriefs.join(codes, codes.c.debrief_id == debriefs.c.id))
-            .where(live).group_by(month, outcome, value, codes.c.code)))
+            *keys, sa.literal(ALL), sa.literal(False), *tally)
+            .where(live).group_by(*grouped)))
+        for is_primary, named in codes.items():
+            connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
+                *keys, named.c.code, sa.literal(is_primary), *tally)
+                .select_from(debriefs.join(named, named.c.debrief_id == debriefs.c.id))
+                .where(live).group_by(*grouped, named.c.code)))

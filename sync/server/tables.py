@@ -103,6 +103,8 @@ debriefs = sa.Table(
     # The push that last wrote the row, numbered per rep (ingest._write): the
     # change feed a rep's other machines pull from. 0 for rows from before the feed.
     sa.Column("change_seq", sa.BigInteger, nullable=False, server_default="0"),
+    # The rep's team when the debrief was last stored: marketing's "team" dimension.
+    sa.Column("team_id", sa.Integer, nullable=True),
     sa.Index("ix_debriefs_rep_id_id", "rep_id", "id"),  # pull: a rep's own, by id
     sa.Index("ix_debriefs_rep_id_change_seq_id", "rep_id", "change_seq", "id"),  # feed
     sa.Index("ix_debriefs_rep_id_created_at", "rep_id", "created_at"),  # contests
@@ -121,17 +123,20 @@ debrief_reasons = sa.Table(
     sa.Index("ix_debrief_reasons_code", "code"),
 )
 
-# What marketing's insights read: per UTC month, outcome, dimension (see
-# sync.server.rollups) and value ('' for "not given"), the number of debriefs (code '')
-# and of debriefs naming each code, with the lowest and highest rep id among them.
-# Kept on every push, in the same transaction, so it never disagrees with the debriefs.
+# What marketing's insights read: per dimension (see sync.server.rollups), UTC month,
+# outcome, stage and value ('' for "not given"), the number of debriefs (code '') and
+# of debriefs naming each code (is_primary: as their main reason), with the lowest and
+# highest rep id among them. Kept on every push, in the same transaction, so it never
+# disagrees with the debriefs.
 reason_rollup = sa.Table(
     "reason_rollup", metadata,
     sa.Column("dimension", sa.String(16), primary_key=True),
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("outcome", sa.String(16), primary_key=True),
+    sa.Column("stage", sa.String(16), primary_key=True),
     sa.Column("value", sa.String(200), primary_key=True),
     sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("is_primary", sa.Boolean, primary_key=True),
     sa.Column("debriefs", sa.Integer, nullable=False),
     sa.Column("rep_lo", sa.Integer, nullable=True),  # null only inside a push
     sa.Column("rep_hi", sa.Integer, nullable=True),

@@ -124,8 +124,8 @@ REFUSED = [
     Refused("post", "/api/v1/contests", "body", {"rules": {"jackpot": 5}}),
     Refused("post", "/api/v1/contests", "body", {"rules": {"cap": 10_001}}),
     Refused("post", "/api/v1/contests", "body", {"rules": {"base": -1}}),
-    # Times as ISO 8601 text, never numbers.
-    Refused("get", "/api/v1/insights/reasons", "query", {"since": "1790000000"}),
+    # Periods as months, YYYY-MM text, never numbers.
+    Refused("get", "/api/v1/insights/reasons", "query", {"from": "1790000000"}),
 ]
 
 

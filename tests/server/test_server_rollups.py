@@ -4,9 +4,10 @@ from several reps, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,12 +18,13 @@ from hypothesis import strategies as st
 
 from sync.domain.clock import SteppingClock
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.disclosure import MonthCounts, Rule, Tally, publish
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.team_lists import ListDocuments
 from sync.domain.wire import to_wire
 from sync.server import accounts, contests, ingest, insights, rollups, scores
 from sync.server.database import make_engine
-from sync.server.tables import contest_scores, debriefs, reason_rollup
+from sync.server.tables import contest_scores, debrief_reasons, debriefs, reason_rollup
 
 CONFIG = ListDocuments.shipped()
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -153,24 +155,57 @@ def assert_rollup_is_exact(store: sa.Engine) -> None:
     assert kept == counted
 
 
+def month_counts_from_debriefs(connection: sa.Connection, dimension: str | None
+                               ) -> dict[date, MonthCounts]:
+    """The rule's input counted from the stored debriefs themselves, every row kept."""
+    months: dict[date, MonthCounts] = defaultdict(MonthCounts)
+    stored = connection.execute(sa.select(debriefs).where(debriefs.c.deleted.is_(False))).all()
+    named = defaultdict(set)
+    for row in connection.execute(sa.select(debrief_reasons)):
+        named[row.debrief_id].add((row.code, False))
+        if row.is_primary:
+            named[row.debrief_id].add((row.code, True))
+    for row in stored:
+        made = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        counts = months[rollups.month_of(made)]
+        cell = (row.outcome or "", row.stage or "")
+        one = Tally(1, row.rep_id, row.rep_id)
+        counts.cells[cell] = counts.cells.get(cell, Tally()) + one
+        for code in named[row.id]:
+            counts.cell_codes[cell, code] = counts.cell_codes.get((cell, code), Tally()) + one
+        if dimension is None:
+            continue
+        value = (rollups.team_value(row.team_id) if dimension == "team"
+                 else row._mapping[dimension] or "")
+        counts.pieces[cell, value] = counts.pieces.get((cell, value), Tally()) + one
+        for code in named[row.id]:
+            key = (cell, value, code)
+            counts.piece_codes[key] = counts.piece_codes.get(key, Tally()) + one
+    return months
+
+
 def assert_insights_agree(store: sa.Engine) -> None:
-    """Every question the rollup answers gets the same answer from the debriefs."""
-    questions = [insights.Filters(), insights.Filters(outcome="lost"),
-                 insights.Filters(since=datetime(2026, 9, 1, tzinfo=UTC),
-                                  until=datetime(2026, 11, 1, tzinfo=UTC))]
+    """Every question gets from the rollup the answer the rule gives on the debriefs."""
+    questions = [{}, {"outcomes": frozenset({"lost"})},
+                 {"first_month": date(2026, 9, 1), "last_month": date(2026, 10, 1)},
+                 {"stages": frozenset({"evaluation"}), "primary_only": True},
+                 {"segment": ("competitor", "Acme")}, {"segment": ("industry", "")}]
     with store.connect() as connection:
-        for filters in questions:
-            assert insights.answers_from_rollup(filters)
+        for asked in questions:
             for by in insights.DIMENSIONS:
+                if "segment" in asked and by in insights.SEGMENT_DIMENSIONS:
+                    by = asked["segment"][0]
+                question = insights.Question(by=by, **asked)
                 for min_cell in (1, 2):
-                    offset: int | None = 0
-                    while offset is not None:
-                        page = dict(by=by, filters=filters, min_cell=min_cell,
-                                    offset=offset, limit=2)
-                        ours = insights._from_rollup(connection, **page)
-                        truth = insights._from_debriefs(connection, **page)
-                        assert ours == truth, (by, filters, min_cell, offset)
-                        offset = ours[1]
+                    ours = insights.answer(connection, question, min_cell=min_cell)
+                    rule = Rule(min_cell)
+                    months = month_counts_from_debriefs(connection, question.dimension)
+                    truth = insights._sum(question, {
+                        month: publish(rule, counts) for month, counts in sorted(months.items())
+                        if (question.first_month is None or month >= question.first_month)
+                        and (question.last_month is None or month <= question.last_month)},
+                        insights._team_names(connection))
+                    assert ours == truth, (question, min_cell)
 
 
 def assert_scores_are_exact(store: sa.Engine, field: dict[str, Any]) -> None:
@@ -210,9 +245,8 @@ def test_a_code_named_twice_counts_once_and_a_contest_made_later_scores_the_past
     run(store, field, plan)
     assert lost[0][0] == lost[1][0]  # the same code, two details
     with store.connect() as connection:
-        groups, _ = insights.reason_counts(connection, "competitor", insights.Filters(),
-                                           min_cell=1, offset=0, limit=10)
-    (acme,) = groups
+        found = insights.answer(connection, insights.Question(by="competitor"), min_cell=1)
+    (acme,) = found.groups
     assert acme.value == "Acme" and acme.debriefs == 3
     assert {cell.code: cell.debriefs for cell in acme.reasons}[lost[0][0]] == 3
     with store.begin() as connection:
@@ -233,7 +267,8 @@ def test_a_rep_leaving_a_cell_is_counted_again(store, field):
                        (0, "delete", 0, None)])
     with store.connect() as connection:
         acme = connection.execute(sa.select(reason_rollup).where(
-            reason_rollup.c.dimension == "competitor", reason_rollup.c.code == "")).one()
+            reason_rollup.c.dimension == "competitor", reason_rollup.c.code == "",
+            reason_rollup.c.value == "Acme")).one()
     assert (acme.debriefs, acme.rep_lo, acme.rep_hi) == (1, field["reps"][1].id,
                                                          field["reps"][1].id)
 

@@ -294,8 +294,15 @@ class GroupOut(BaseModel):
 
 class ReasonCountsOut(BaseModel):
     by: str
-    min_cell: int = Field(description="groups of fewer debriefs, or from one rep, are left "
-                          "out, value and all")
+    min_cell: int = Field(description=(
+        "counts of fewer debriefs, or from one rep, are left out, value and all; each "
+        "month is counted apart, per outcome and stage (docs/insights-privacy.md)"))
+    first_month: str | None = Field(description="YYYY-MM; null: from the first")
+    last_month: str | None = Field(description="YYYY-MM, included; null: to the last")
+    left_out: int | None = Field(description=(
+        "debriefs of the question's cells left out as small groups; null where they "
+        "cannot be counted apart from other cells' (narrowed by a segment value, or by "
+        "outcome or stage alone)"))
     groups: list[GroupOut]
     next_offset: int | None
 

@@ -49,12 +49,11 @@ def upgrade() -> None:
 
 
 def _fill() -> None:
-    # The same code that keeps them fills them, so the two cannot disagree. Should a
-    # later migration change these tables, it must stop calling this first.
-    from sync.server import rollups, scores
+    # The same code that keeps them fills them, so the two cannot disagree. The reason
+    # rollup changed shape in 0007, which fills it; the scores are filled here.
+    from sync.server import scores
 
     connection = op.get_bind()
-    rollups.rebuild(connection)
     for (contest_id,) in connection.execute(sa.text("SELECT id FROM contests ORDER BY id")):
         scores.rescore_contest(connection, contest_id)
 

@@ -1,0 +1,181 @@
+"""What marketing may be shown of one month's debriefs: the one rule behind every
+insight, export and chart (docs/insights-privacy.md has the rule and why it holds).
+
+Counts are published per calendar month, a block whose contents do not depend on the
+question asked. Within a month they form trees:
+
+- the month's debriefs split into cells, one per (outcome, stage);
+- a cell splits into pieces, one per value of a segment dimension (industry, company
+  size, region, competitor or team; one dimension at a time);
+- a cell or a piece names reason codes: for each code, the debriefs that give it (or
+  give it as their main reason).
+
+A count is shown only when it is *safe*: at least `min_debriefs` debriefs from at least
+two reps. Its parent must be shown too. Where some children of a shown parent are
+hidden, what they hold together (the remainder, "left out") must itself be safe or
+empty: otherwise the smallest shown children are hidden as well, until it is
+(secondary suppression). A code's count is shown only if the debriefs of its group
+that do not give the code are none or at least `min_debriefs`. Every number an answer
+gives is a sum of shown counts; a hidden count adds nothing to any answer, so no sum
+or difference of answers can bring it back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+MIN_REPS = 2  # a count from one rep is never shown, whatever its size
+
+Cell = tuple[str, str]  # (outcome, stage), '' where not given
+CodeKey = tuple[str, bool]  # (reason code, counted as the main reason only)
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Debriefs counted, with the lowest and highest rep among them (reps are ids).
+
+    Two reps or more is exactly "lowest differs from highest", and both add up: the
+    tally of a union is the sum of the counts and the widest range of reps."""
+
+    debriefs: int = 0
+    rep_lo: int | None = None
+    rep_hi: int | None = None
+
+    def __add__(self, other: Tally) -> Tally:
+        los = [r for r in (self.rep_lo, other.rep_lo) if r is not None]
+        his = [r for r in (self.rep_hi, other.rep_hi) if r is not None]
+        return Tally(self.debriefs + other.debriefs, min(los, default=None),
+                     max(his, default=None))
+
+    @property
+    def several_reps(self) -> bool:
+        return self.rep_lo is not None and self.rep_hi is not None and self.rep_lo != self.rep_hi
+
+
+def total(tallies: Iterable[Tally]) -> Tally:
+    result = Tally()
+    for tally in tallies:
+        result += tally
+    return result
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The suppression rule: a shown count has at least `min_debriefs` debriefs from at
+    least two reps (MIN_REPS)."""
+
+    min_debriefs: int
+
+    def safe(self, tally: Tally) -> bool:
+        return tally.debriefs >= max(self.min_debriefs, 1) and tally.several_reps
+
+    def safe_or_empty(self, tally: Tally) -> bool:
+        return tally.debriefs == 0 or self.safe(tally)
+
+    def complement_safe(self, whole: int, part: int) -> bool:
+        """Whether showing `part` of a shown `whole` leaves a difference that may be
+        known: none, or at least `min_debriefs` (its reps cannot be counted from
+        totals; the whole it is taken from has two or more)."""
+        rest = whole - part
+        return rest == 0 or rest >= max(self.min_debriefs, 1)
+
+    def split(self, candidates: Mapping[K, Tally], rest: Tally) -> tuple[dict[K, int], Tally]:
+        """Secondary suppression of one shown parent: `candidates` are the children
+        that may be shown (each safe on its own), `rest` what its other children hold
+        together. Hide the smallest candidates until the rest is safe or empty; return
+        the children shown (their counts) and the rest left out."""
+        shown = dict(candidates)
+        while shown and not self.safe_or_empty(rest):
+            smallest = min(shown, key=lambda key: (shown[key].debriefs, repr(key)))
+            rest += shown.pop(smallest)
+        assert self.safe_or_empty(rest), "a shown parent is safe, so its children are"
+        return {key: tally.debriefs for key, tally in shown.items()}, rest
+
+
+@dataclass
+class MonthCounts:
+    """One month's counts, as the store keeps them, for one segment dimension or none.
+
+    `cells` and `cell_codes` hold every count of the month's cells. Pieces may be given
+    for some cells only (those a question asks about), but for those in full, except
+    that rows not safe on their own may be left out if what they hold together is added
+    to `small_pieces` / `small_piece_codes`: the rule never shows such a row, and needs
+    only their sum."""
+
+    cells: dict[Cell, Tally] = field(default_factory=dict)
+    cell_codes: dict[tuple[Cell, CodeKey], Tally] = field(default_factory=dict)
+    pieces: dict[tuple[Cell, str], Tally] = field(default_factory=dict)
+    small_pieces: dict[Cell, Tally] = field(default_factory=dict)
+    piece_codes: dict[tuple[Cell, str, CodeKey], Tally] = field(default_factory=dict)
+    small_piece_codes: dict[tuple[Cell, CodeKey], Tally] = field(default_factory=dict)
+
+
+@dataclass
+class PublishedMonth:
+    """What may be shown of one month: counts of debriefs, all of them safe sums."""
+
+    cells: dict[Cell, int] = field(default_factory=dict)
+    cells_left_out: int = 0  # debriefs of the month in cells not shown
+    cell_codes: dict[tuple[Cell, CodeKey], int] = field(default_factory=dict)
+    pieces: dict[tuple[Cell, str], int] = field(default_factory=dict)
+    pieces_left_out: dict[Cell, int] = field(default_factory=dict)  # per shown cell
+    piece_codes: dict[tuple[Cell, str, CodeKey], int] = field(default_factory=dict)
+
+
+def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:
+    """Apply the rule to one month's counts."""
+    published = PublishedMonth()
+    whole = total(month.cells.values())
+    if not rule.safe(whole):
+        return published  # nothing of a month too small to show
+    published.cells, left = rule.split(
+        {cell: tally for cell, tally in month.cells.items() if rule.safe(tally)},
+        total(tally for cell, tally in month.cells.items() if not rule.safe(tally)))
+    published.cells_left_out = left.debriefs
+    published.cell_codes = _codes(rule, published.cells, {
+        (cell, code): tally for (cell, code), tally in month.cell_codes.items()})
+
+    # Pieces, in each shown cell: the pieces of a cell add up to it.
+    pieces_by_cell: dict[Cell, dict[str, Tally]] = defaultdict(dict)
+    for (cell, value), tally in month.pieces.items():
+        pieces_by_cell[cell][value] = tally
+    for cell in published.cells.keys() & (pieces_by_cell.keys() | month.small_pieces.keys()):
+        given = pieces_by_cell.get(cell, {})
+        shown, left = rule.split(
+            {value: tally for value, tally in given.items() if rule.safe(tally)},
+            total([month.small_pieces.get(cell, Tally()),
+                   *(tally for tally in given.values() if not rule.safe(tally))]))
+        published.pieces.update({(cell, value): n for value, n in shown.items()})
+        published.pieces_left_out[cell] = left.debriefs
+
+    # A code's count in a piece: within its piece, and within the cell's count of the
+    # code, whose shown pieces' counts and the rest add up to it.
+    columns: dict[tuple[Cell, CodeKey], dict[str, Tally]] = defaultdict(dict)
+    for (cell, value, code), tally in month.piece_codes.items():
+        columns[cell, code][value] = tally
+    for (cell, code), n in published.cell_codes.items():
+        if cell not in published.pieces_left_out:
+            continue  # no pieces given for this cell
+        given = columns.get((cell, code), {})
+        candidates = {value: tally for value, tally in given.items()
+                      if (cell, value) in published.pieces and rule.safe(tally)
+                      and rule.complement_safe(published.pieces[cell, value], tally.debriefs)}
+        rest = total([month.small_piece_codes.get((cell, code), Tally()),
+                      *(tally for value, tally in given.items() if value not in candidates)])
+        assert rest.debriefs + sum(t.debriefs for t in candidates.values()) == n, \
+            "a code's pieces add up to the cell's count of it"
+        shown, _ = rule.split(candidates, rest)
+        published.piece_codes.update({(cell, value, code): n for value, n in shown.items()})
+    return published
+
+
+def _codes(rule: Rule, shown: Mapping[Cell, int],
+           counts: Mapping[tuple[Cell, CodeKey], Tally]) -> dict[tuple[Cell, CodeKey], int]:
+    """A shown cell's count of each code: safe, and leaving a safe difference."""
+    return {(cell, code): tally.debriefs for (cell, code), tally in counts.items()
+            if cell in shown and rule.safe(tally)
+            and rule.complement_safe(shown[cell], tally.debriefs)}
