@@ -4,8 +4,8 @@ insight, export and chart (docs/insights-privacy.md has the rule and why it hold
 Counts are published per calendar month, a block whose contents do not depend on the
 question asked. Within a month they form trees:
 
-- the month's debriefs split into cells, one per (outcome, stage);
-- a cell splits into pieces, one per value of a segment dimension (industry, company
+- the month's debriefs split into cells, one per outcome;
+- a cell splits into pieces, one per value of one dimension (stage, industry, company
   size, region, competitor or team; one dimension at a time);
 - a cell or a piece names reason codes: for each code, the debriefs that give it (or
   give it as their main reason).
@@ -29,7 +29,7 @@ from typing import TypeVar
 
 MIN_REPS = 2  # a count from one rep is never shown, whatever its size
 
-Cell = tuple[str, str]  # (outcome, stage), '' where not given
+Cell = str  # the outcome, '' where not given
 CodeKey = tuple[str, bool]  # (reason code, counted as the main reason only)
 K = TypeVar("K", bound=Hashable)
 
@@ -98,7 +98,7 @@ class Rule:
 
 @dataclass
 class MonthCounts:
-    """One month's counts, as the store keeps them, for one segment dimension or none.
+    """One month's counts, as the store keeps them, for one dimension or none.
 
     `cells` and `cell_codes` hold every count of the month's cells. Pieces may be given
     for some cells only (those a question asks about), but for those in full, except

@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("username")
     revoke.set_defaults(run=_token_revoke)
 
+    export = commands.add_parser(
+        "export", parents=[where],
+        help="write reason counts to a file (CSV, CSV for Excel, XLSX or JSON)",
+        description="Reason counts, one row per period, group value(s) and reason code, "
+                    "small counts left out exactly as in the app (docs/exports.md).")
+    _export_arguments(export)
+    export.set_defaults(run=_export)
+
     demo = commands.add_parser("demo-data", parents=[where],
                                help="fill a new store with a demo company: 3 teams, 30 reps, "
                                     "a year of debriefs, running contests")
@@ -94,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the same seed makes the same company (default 1)")
     demo.set_defaults(run=_demo_data)
     return parser
+
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
+    from sync.server import export_command  # the export's own flags, said once
+
+    export_command.add_arguments(export)
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
@@ -267,6 +281,23 @@ def _token_revoke(args: argparse.Namespace) -> int:
     count = _in_transaction(args, lambda connection, now: accounts.revoke_user_tokens(
         connection, args.username, now))
     print(f"revoked {count} token(s) of {args.username}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sync.server import export_command
+
+    settings = _settings(args)
+    engine = _ready_engine(settings)
+    try:
+        with _reaching(settings):
+            rows, output = export_command.run(args, engine,
+                                              min_cell=settings.limits.min_cell)
+    except export_command.ExportRefused as error:
+        raise Refused(str(error)) from None
+    finally:
+        engine.dispose()
+    print(f"wrote {rows:,} rows to {output} ({args.format})")
     return EXIT_OK
 
 

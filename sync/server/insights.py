@@ -2,16 +2,17 @@
 
 Only counts leave this module, never a debrief. Every answer is a sum of what
 sync.domain.disclosure publishes of each whole UTC month in the period, read from the
-reason rollup (sync.server.rollups): a month's small cells are left out of every
+reason rollup (sync.server.rollups): a month's small counts are left out of every
 answer alike, so no pair or sequence of questions differs by a hidden count
-(docs/insights-privacy.md). A question may narrow by outcome, stage and one segment
-dimension (industry, company size, region, competitor or team) at a time.
+(docs/insights-privacy.md). A question may narrow by outcome and by one other
+dimension (stage, industry, company size, region, competitor or team) at a time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -21,9 +22,9 @@ from sync.domain.disclosure import CodeKey, MonthCounts, PublishedMonth, Rule, T
 from sync.server import rollups
 from sync.server.tables import reason_rollup, teams
 
-SEGMENT_DIMENSIONS = rollups.DIMENSIONS
+SPLIT_DIMENSIONS = rollups.DIMENSIONS  # a cell splits by one of these at a time
 PERIOD_DIMENSIONS = ("month", "quarter")
-DIMENSIONS = ("outcome", "stage", *SEGMENT_DIMENSIONS, *PERIOD_DIMENSIONS)
+DIMENSIONS = ("outcome", *SPLIT_DIMENSIONS, *PERIOD_DIMENSIONS)
 
 
 class QuestionError(ValueError):
@@ -36,34 +37,58 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class Question:
-    by: str
+    """What to count: grouped by `by` (one dimension, or several for an export), over
+    whole months, narrowed by outcome and by the values of one other dimension."""
+
+    by: str | tuple[str, ...]
     first_month: date | None = None  # the first day of the first month counted
     last_month: date | None = None  # the first day of the last month counted
     outcomes: frozenset[str] = frozenset()  # empty: any
-    stages: frozenset[str] = frozenset()
-    segment: tuple[str, str] | None = None  # (dimension, value): only that value
+    narrow: tuple[str, frozenset[str]] | None = None  # (dimension, values): only those
     primary_only: bool = False
 
     def __post_init__(self) -> None:
-        if self.by not in DIMENSIONS:
-            raise QuestionError("by", f"no dimension {self.by!r}")
+        by = (self.by,) if isinstance(self.by, str) else tuple(self.by)
+        object.__setattr__(self, "by", by)
+        for name in by:
+            if name not in DIMENSIONS:
+                raise QuestionError("by", f"no dimension {name!r}")
+        if not by or len(set(by)) < len(by):
+            raise QuestionError("by", "group by one or more different dimensions")
+        splits = [name for name in by if name in SPLIT_DIMENSIONS]
+        if len(splits) > 1 or len([n for n in by if n in PERIOD_DIMENSIONS]) > 1:
+            raise QuestionError("by", (
+                "group by at most one of stage, industry, company_size, region, competitor "
+                "and team, and one of month and quarter: together they would single out "
+                "small groups"))
         if self.first_month and self.last_month and self.first_month > self.last_month:
             raise QuestionError("to", "the period ends before it starts")
-        if self.segment is not None:
-            dimension, _ = self.segment
-            if dimension not in SEGMENT_DIMENSIONS:
-                raise QuestionError(dimension, f"no segment dimension {dimension!r}")
-            if self.by in SEGMENT_DIMENSIONS and self.by != dimension:
+        if self.narrow is not None:
+            dimension, _ = self.narrow
+            if dimension not in SPLIT_DIMENSIONS:
+                raise QuestionError(dimension, f"no dimension {dimension!r} to narrow by")
+            if splits and splits[0] != dimension:
                 raise QuestionError(dimension, (
-                    f"grouped by {self.by}, a question can narrow only to one {self.by}: "
-                    "one segment dimension at a time"))
+                    f"grouped by {splits[0]}, a question can narrow only by {splits[0]}: "
+                    "one of stage, industry, company_size, region, competitor and team "
+                    "at a time"))
+
+    @property
+    def grouping(self) -> tuple[str, ...]:
+        assert isinstance(self.by, tuple)
+        return self.by
 
     @property
     def dimension(self) -> str | None:
-        """The segment dimension whose pieces the answer is built from, if any."""
-        if self.by in SEGMENT_DIMENSIONS:
-            return self.by
-        return self.segment[0] if self.segment else None
+        """The dimension whose pieces the answer is built from, if any."""
+        for name in self.grouping:
+            if name in SPLIT_DIMENSIONS:
+                return name
+        return self.narrow[0] if self.narrow else None
+
+    def months(self, first: date | None, last: date | None) -> Question:
+        """The same question over other months."""
+        return replace(self, first_month=first, last_month=last)
 
 
 @dataclass(frozen=True)
@@ -75,16 +100,20 @@ class Cell:
 
 @dataclass(frozen=True)
 class Group:
-    value: str | None
+    values: tuple[str | None, ...]  # one per dimension grouped by; None: not given
     debriefs: int
     reasons: tuple[Cell, ...]  # most cited first; cells too small to show left out
+
+    @property
+    def value(self) -> str | None:
+        return self.values[0]
 
 
 @dataclass(frozen=True)
 class Answer:
     groups: list[Group]  # ordered by value, not given last
     # Debriefs of the question's cells left out as small groups; None where they cannot
-    # be told apart from other cells' (a question narrowed by outcome or stage alone).
+    # be told apart from other cells' (a question narrowed by outcome, or by a value).
     left_out: int | None
 
 
@@ -92,8 +121,39 @@ def answer(connection: sa.Connection, question: Question, *, min_cell: int) -> A
     rule = Rule(min_cell)
     months = _month_counts(connection, question, rule)
     published = {month: publish(rule, counts) for month, counts in sorted(months.items())}
-    names = _team_names(connection) if "team" in (question.by, question.dimension) else {}
+    names = _team_names(connection) if question.dimension == "team" else {}
     return _sum(question, published, names)
+
+
+def answers_by_month(connection: sa.Connection, question: Question, *, min_cell: int
+                     ) -> Iterator[tuple[date, Answer]]:
+    """The question asked of each month of its period in turn, reading one month at a
+    time (an export of any size holds one month's counts). Months with nothing to show
+    are skipped."""
+    first, last = period_of(connection, question)
+    month = first
+    while month is not None and last is not None and month <= last:
+        found = answer(connection, question.months(month, month), min_cell=min_cell)
+        if found.groups:
+            yield month, found
+        month = rollups.next_month(month)
+
+
+def period_of(connection: sa.Connection, question: Question
+               ) -> tuple[date | None, date | None]:
+    """The question's months, an open end taken as the first or last month counted."""
+    first, last = question.first_month, question.last_month
+    if first is None or last is None:
+        low, high = connection.execute(sa.select(
+            sa.func.min(reason_rollup.c.month), sa.func.max(reason_rollup.c.month))
+            .where(reason_rollup.c.dimension == rollups.CELLS)).one()
+        first = first or _as_date(low)
+        last = last or _as_date(high)
+    return first, last
+
+
+def _as_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def team_value(connection: sa.Connection, name: str) -> str:
@@ -113,49 +173,55 @@ def _sum(question: Question, published: dict[date, PublishedMonth],
     groups: dict[Any, int] = defaultdict(int)
     cells: dict[tuple[Any, str], int] = defaultdict(int)
     left_out: int | None = 0
-    dimension, wanted = question.dimension, question.segment
-    for month, shown in published.items():
-        def wanted_cell(cell: tuple[str, str]) -> bool:
-            return ((not question.outcomes or cell[0] in question.outcomes)
-                    and (not question.stages or cell[1] in question.stages))
+    dimension, narrow = question.dimension, question.narrow
+    outcomes = question.outcomes
 
+    def wanted(cell: str, value: str = "") -> bool:
+        return ((not outcomes or cell in outcomes)
+                and (narrow is None or value in narrow[1]))
+
+    for month, shown in published.items():
         if dimension is None:
             for cell, n in shown.cells.items():
-                if wanted_cell(cell):
-                    groups[_key(question.by, month, cell, "")] += n
+                if wanted(cell):
+                    groups[_key(question.grouping, month, cell, "")] += n
             for (cell, (code, primary)), n in shown.cell_codes.items():
-                if wanted_cell(cell) and primary == question.primary_only:
-                    cells[_key(question.by, month, cell, ""), code] += n
-            if left_out is not None and (question.outcomes or question.stages):
-                left_out = None
+                if wanted(cell) and primary == question.primary_only:
+                    cells[_key(question.grouping, month, cell, ""), code] += n
+            if outcomes:
+                left_out = None  # a cell's small neighbours are no part of it
             elif left_out is not None:
                 left_out += shown.cells_left_out
             continue
         for (cell, value), n in shown.pieces.items():
-            if wanted_cell(cell) and (wanted is None or value == wanted[1]):
-                groups[_key(question.by, month, cell, value)] += n
+            if wanted(cell, value):
+                groups[_key(question.grouping, month, cell, value)] += n
         for (cell, value, (code, primary)), n in shown.piece_codes.items():
-            if (wanted_cell(cell) and (wanted is None or value == wanted[1])
-                    and primary == question.primary_only):
-                cells[_key(question.by, month, cell, value), code] += n
-        if wanted is not None:
-            left_out = None  # a piece's small neighbours are no part of it
+            if wanted(cell, value) and primary == question.primary_only:
+                cells[_key(question.grouping, month, cell, value), code] += n
+        if narrow is not None:
+            left_out = None
         elif left_out is not None:
-            left_out += sum(n for cell, n in shown.pieces_left_out.items() if wanted_cell(cell))
+            left_out += sum(n for cell, n in shown.pieces_left_out.items() if wanted(cell))
     by_group: dict[Any, list[Cell]] = defaultdict(list)
     for (key, code), n in cells.items():
         by_group[key].append(Cell(code, n, round(n / groups[key], 4)))
-    ordered = sorted(groups, key=lambda key: (key in (None, ""), key or ""))
-    return Answer([Group(_label(question.by, key, names), groups[key],
+    ordered = sorted(groups, key=lambda key: [(part == rollups.NOT_GIVEN, part)
+                                              for part in key])
+    return Answer([Group(tuple(_label(by, part, names)
+                               for by, part in zip(question.grouping, key, strict=True)),
+                         groups[key],
                          tuple(sorted(by_group[key], key=lambda c: (-c.debriefs, c.code))))
                    for key in ordered], left_out)
 
 
-def _key(by: str, month: date, cell: tuple[str, str], value: str) -> str:
+def _key(by: tuple[str, ...], month: date, cell: str, value: str) -> tuple[str, ...]:
+    return tuple(_part(name, month, cell, value) for name in by)
+
+
+def _part(by: str, month: date, cell: str, value: str) -> str:
     if by == "outcome":
-        return cell[0]
-    if by == "stage":
-        return cell[1]
+        return cell
     if by == "month":
         return f"{month:%Y-%m}"
     if by == "quarter":
@@ -183,9 +249,9 @@ def _month_counts(connection: sa.Connection, question: Question,
     months: dict[date, MonthCounts] = defaultdict(MonthCounts)
     tally = (table.debriefs, table.rep_lo, table.rep_hi)
     for row in connection.execute(sa.select(
-            table.month, table.outcome, table.stage, table.code, table.is_primary, *tally)
+            table.month, table.outcome, table.code, table.is_primary, *tally)
             .where(table.dimension == rollups.CELLS, *period)):
-        counts, cell = months[row.month], (row.outcome, row.stage)
+        counts, cell = months[row.month], row.outcome
         if row.code == rollups.ALL:
             counts.cells[cell] = _tally(row)
         else:
@@ -196,23 +262,21 @@ def _month_counts(connection: sa.Connection, question: Question,
     where = [table.dimension == dimension, *period]
     if question.outcomes:
         where.append(table.outcome.in_(sorted(question.outcomes)))
-    if question.stages:
-        where.append(table.stage.in_(sorted(question.stages)))
     safe = sa.and_(table.debriefs >= max(rule.min_debriefs, 1), table.rep_lo != table.rep_hi)
     for row in connection.execute(sa.select(
-            table.month, table.outcome, table.stage, table.value, table.code,
+            table.month, table.outcome, table.value, table.code,
             table.is_primary, *tally).where(*where, safe)):
-        counts, cell = months[row.month], (row.outcome, row.stage)
+        counts, cell = months[row.month], row.outcome
         if row.code == rollups.ALL:
             counts.pieces[cell, row.value] = _tally(row)
         else:
             counts.piece_codes[cell, row.value, _code(row)] = _tally(row)
     small = (sa.func.sum(table.debriefs).label("debriefs"),
              sa.func.min(table.rep_lo).label("rep_lo"), sa.func.max(table.rep_hi).label("rep_hi"))
-    grouped = (table.month, table.outcome, table.stage, table.code, table.is_primary)
+    grouped = (table.month, table.outcome, table.code, table.is_primary)
     for row in connection.execute(sa.select(*grouped, *small)
                                   .where(*where, sa.not_(safe)).group_by(*grouped)):
-        counts, cell = months[row.month], (row.outcome, row.stage)
+        counts, cell = months[row.month], row.outcome
         if row.code == rollups.ALL:
             counts.small_pieces[cell] = _tally(row)
         else:

@@ -1,12 +1,13 @@
 """Reason rollups: the counts behind marketing's insights, kept on every push.
 
-`reason_rollup` holds one row per (dimension, UTC month, outcome, stage, value, code,
+`reason_rollup` holds one row per (dimension, UTC month, outcome, value, code,
 is_primary): how many undeleted debriefs have that value, in all (code '') and naming
 each code (once per debrief, however many of its reasons use the code; with is_primary,
 as their main reason), with the lowest and highest rep id among them. Dimension ''
-(value '') counts every debrief of its (month, outcome, stage): the cells that
-sync.domain.disclosure publishes from; the others split each cell by one segment
-dimension. Counts add up across months, and so do min and max; "at least two reps"
+(value '') counts every debrief of its (month, outcome): the cells that
+sync.domain.disclosure publishes from; the others split each cell by one dimension
+(stage, or a segment dimension). Counts add up across months, and so do min and max;
+"at least two reps"
 (disclosure.MIN_REPS) holds exactly when the lowest and highest differ. So a question
 over six months reads a few thousand rows instead of scanning millions of reasons.
 docs/scale.md has the figures that chose this design.
@@ -32,17 +33,17 @@ from sync.server.bulk import Insert, insert_rows
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup
 
-# The segment dimensions a cell is split by, one at a time; "team" is the rep's team
-# when the debrief was stored (its id, as text).
-DIMENSIONS = ("industry", "company_size", "region", "competitor", "team")
+# The dimensions a cell is split by, one at a time; "team" is the rep's team when the
+# debrief was stored (its id, as text).
+DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team")
 CELLS = ""  # the dimension (and value) of the rows counting whole cells
 NOT_GIVEN = ""  # the value of a debrief that leaves a dimension empty
 ALL = ""  # the code of a row counting every debrief of its value
 
 LAST_MONTH = date(9999, 12, 1)
-# dimension, month, outcome, stage, value, code, is_primary
-Key = tuple[str, date, str, str, str, str, bool]
-_KEY_COLUMNS = ("dimension", "month", "outcome", "stage", "value", "code", "is_primary")
+# dimension, month, outcome, value, code, is_primary
+Key = tuple[str, date, str, str, str, bool]
+_KEY_COLUMNS = ("dimension", "month", "outcome", "value", "code", "is_primary")
 _ROW_COLUMNS = (*_KEY_COLUMNS, "debriefs", "rep_lo", "rep_hi")
 
 
@@ -54,7 +55,6 @@ class Counted:
     rep_id: int
     created_at: datetime
     outcome: str  # NOT_GIVEN where empty, as are the values
-    stage: str
     values: tuple[str, ...]  # one per DIMENSIONS
     codes: frozenset[str]
     primary_codes: frozenset[str]  # the codes of its main reasons
@@ -63,7 +63,7 @@ class Counted:
         month = month_of(self.created_at)
         codes = [(ALL, False), *((code, False) for code in self.codes),
                  *((code, True) for code in self.primary_codes)]
-        return [(dimension, month, self.outcome, self.stage, value, code, is_primary)
+        return [(dimension, month, self.outcome, value, code, is_primary)
                 for dimension, value in ((CELLS, NOT_GIVEN),
                                          *zip(DIMENSIONS, self.values, strict=True))
                 for code, is_primary in codes]
@@ -88,11 +88,10 @@ def counted(debrief: Debrief, rep_id: int, team_id: int | None) -> Counted | Non
     if debrief.deleted or debrief.created_at is None:
         return None
     segment = debrief.segment
-    values = (segment.industry, segment.company_size, segment.region, debrief.competitor,
-              team_value(team_id))
+    values = (debrief.stage.value if debrief.stage else None, segment.industry,
+              segment.company_size, segment.region, debrief.competitor, team_value(team_id))
     return Counted(debrief.id, rep_id, debrief.created_at,
                    debrief.outcome.value if debrief.outcome else NOT_GIVEN,
-                   debrief.stage.value if debrief.stage else NOT_GIVEN,
                    tuple(value or NOT_GIVEN for value in values),
                    frozenset(reason.code for reason in debrief.reasons),
                    frozenset(reason.code for reason in debrief.reasons if reason.primary))
@@ -117,7 +116,7 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
     for some_ids in in_chunks(ids):
         chunk = connection.execute(
             sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
-                      debriefs.c.outcome, debriefs.c.stage,
+                      debriefs.c.outcome,
                       *(_value_column(name).label(name) for name in DIMENSIONS))
             .where(debriefs.c.id.in_(some_ids),
                    debriefs.c.deleted.is_(False))).all()
@@ -131,7 +130,6 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
                     primary_codes[debrief_id].add(code)
         rows.extend(chunk)
     return [Counted(row.id, row.rep_id, as_utc(row.created_at), row.outcome or NOT_GIVEN,
-                    row.stage or NOT_GIVEN,
                     tuple(getattr(row, name) for name in DIMENSIONS),
                     frozenset(codes[row.id]), frozenset(primary_codes[row.id]))
             for row in rows]
@@ -202,13 +200,12 @@ def _settle(connection: sa.Connection, key: Key, gone: set[int]) -> None:
 
 
 def _recount(key: Key) -> sa.Select[Any]:
-    dimension, month, outcome, stage, value, code, is_primary = key
+    dimension, month, outcome, value, code, is_primary = key
     source: sa.FromClause = debriefs
     counted: sa.ColumnElement[Any] = sa.func.count()
     where = [debriefs.c.deleted.is_(False),
              debriefs.c.created_at >= month_start(month),
-             sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome,
-             sa.func.coalesce(debriefs.c.stage, NOT_GIVEN) == stage]
+             sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome]
     if dimension != CELLS:
         where.append(_value_column(dimension) == value)
     if month < LAST_MONTH:  # December 9999 has no next month to end before
@@ -238,7 +235,6 @@ def rebuild(connection: sa.Connection) -> None:
     connection.execute(reason_rollup.delete())
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
-    stage = sa.func.coalesce(debriefs.c.stage, NOT_GIVEN)
     live = debriefs.c.deleted.is_(False)
     reasons = debrief_reasons.c
     codes = {False: sa.select(reasons.debrief_id, reasons.code).distinct().subquery(),
@@ -247,9 +243,8 @@ def rebuild(connection: sa.Connection) -> None:
     tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
     for dimension in (CELLS, *DIMENSIONS):
         value = sa.literal(NOT_GIVEN) if dimension == CELLS else _value_column(dimension)
-        keys = (sa.literal(dimension), month, outcome, stage, value)
-        grouped = (month, outcome, stage) if dimension == CELLS else (month, outcome, stage,
-                                                                     value)
+        keys = (sa.literal(dimension), month, outcome, value)
+        grouped = (month, outcome) if dimension == CELLS else (month, outcome, value)
         connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
             *keys, sa.literal(ALL), sa.literal(False), *tally)
             .where(live).group_by(*grouped)))

@@ -124,7 +124,7 @@ debrief_reasons = sa.Table(
 )
 
 # What marketing's insights read: per dimension (see sync.server.rollups), UTC month,
-# outcome, stage and value ('' for "not given"), the number of debriefs (code '') and
+# outcome and value ('' for "not given"), the number of debriefs (code '') and
 # of debriefs naming each code (is_primary: as their main reason), with the lowest and
 # highest rep id among them. Kept on every push, in the same transaction, so it never
 # disagrees with the debriefs.
@@ -133,7 +133,6 @@ reason_rollup = sa.Table(
     sa.Column("dimension", sa.String(16), primary_key=True),
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("outcome", sa.String(16), primary_key=True),
-    sa.Column("stage", sa.String(16), primary_key=True),
     sa.Column("value", sa.String(200), primary_key=True),
     sa.Column("code", sa.String(64), primary_key=True),
     sa.Column("is_primary", sa.Boolean, primary_key=True),

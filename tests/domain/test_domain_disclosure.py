@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, Tally, publish
 
 RULE = Rule(3)
-LOST_EVAL, WON_EVAL = ("lost", "evaluation"), ("won", "evaluation")
+LOST, WON = "lost", "won"
 
 
 def reps(*ids: int) -> Tally:
@@ -55,37 +55,37 @@ def month(cells: dict, cell_codes: dict | None = None, pieces: dict | None = Non
 
 
 def test_a_small_cell_is_left_out_and_a_small_month_shows_nothing() -> None:
-    published = publish(RULE, month({LOST_EVAL: reps(1, 2, 3, 4), WON_EVAL: reps(1, 2),
-                                     ("won", "selection"): reps(3, 4)}))
-    assert published.cells == {LOST_EVAL: 4}
+    published = publish(RULE, month({LOST: reps(1, 2, 3, 4), WON: reps(1, 2),
+                                     "no_decision": reps(3, 4)}))
+    assert published.cells == {LOST: 4}
     assert published.cells_left_out == 4
-    assert publish(RULE, month({LOST_EVAL: reps(1, 1)})) == PublishedMonth()
+    assert publish(RULE, month({LOST: reps(1, 1)})) == PublishedMonth()
 
 
 def test_a_code_is_shown_only_if_those_not_giving_it_are_none_or_enough() -> None:
     cell = reps(1, 2, 3, 4, 5, 6, 7)
-    published = publish(RULE, month({LOST_EVAL: cell}, cell_codes={
-        (LOST_EVAL, ("price", False)): reps(1, 2, 3, 4, 5, 6, 7),  # all: shown
-        (LOST_EVAL, ("fit", False)): reps(1, 2, 3, 4),  # 3 did not: shown
-        (LOST_EVAL, ("timing", False)): reps(1, 2, 3, 4, 5, 6),  # 1 did not: hidden
-        (LOST_EVAL, ("timing", True)): reps(1, 2)}))  # too few
-    assert published.cell_codes == {(LOST_EVAL, ("price", False)): 7,
-                                     (LOST_EVAL, ("fit", False)): 4}
+    published = publish(RULE, month({LOST: cell}, cell_codes={
+        (LOST, ("price", False)): reps(1, 2, 3, 4, 5, 6, 7),  # all: shown
+        (LOST, ("fit", False)): reps(1, 2, 3, 4),  # 3 did not: shown
+        (LOST, ("timing", False)): reps(1, 2, 3, 4, 5, 6),  # 1 did not: hidden
+        (LOST, ("timing", True)): reps(1, 2)}))  # too few
+    assert published.cell_codes == {(LOST, ("price", False)): 7,
+                                     (LOST, ("fit", False)): 4}
 
 
 def test_pieces_and_their_codes_add_up_to_what_the_cell_shows() -> None:
-    pieces = {(LOST_EVAL, "acme"): reps(1, 2, 3), (LOST_EVAL, "globex"): reps(4, 5, 6, 7),
-              (LOST_EVAL, "initech"): reps(8)}
+    pieces = {(LOST, "acme"): reps(1, 2, 3), (LOST, "globex"): reps(4, 5, 6, 7),
+              (LOST, "initech"): reps(8)}
     code = ("price", False)
     published = publish(RULE, month(
-        {LOST_EVAL: reps(*range(1, 9))}, {(LOST_EVAL, code): reps(1, 2, 3, 4, 5, 6, 7, 8)},
-        pieces, {(LOST_EVAL, "acme", code): reps(1, 2, 3),
-                 (LOST_EVAL, "globex", code): reps(4, 5, 6, 7),
-                 (LOST_EVAL, "initech", code): reps(8)}))
+        {LOST: reps(*range(1, 9))}, {(LOST, code): reps(1, 2, 3, 4, 5, 6, 7, 8)},
+        pieces, {(LOST, "acme", code): reps(1, 2, 3),
+                 (LOST, "globex", code): reps(4, 5, 6, 7),
+                 (LOST, "initech", code): reps(8)}))
     # initech (1) alone left out would give its count away: acme goes with it.
-    assert published.pieces == {(LOST_EVAL, "globex"): 4}
-    assert published.pieces_left_out == {LOST_EVAL: 4}
-    assert published.piece_codes == {(LOST_EVAL, "globex", code): 4}
+    assert published.pieces == {(LOST, "globex"): 4}
+    assert published.pieces_left_out == {LOST: 4}
+    assert published.piece_codes == {(LOST, "globex", code): 4}
 
 
 # --- the attack: every sum and difference of what is shown, against every hidden count --
@@ -95,7 +95,7 @@ OUTCOMES = ("lost", "won")
 STAGES = ("interest", "evaluation")
 INDUSTRIES = ("bank", "retail")
 COMPETITORS = ("acme", "globex", "")
-DIMENSIONS = {"industry": INDUSTRIES, "competitor": COMPETITORS}
+DIMENSIONS = {"stage": STAGES, "industry": INDUSTRIES, "competitor": COMPETITORS}
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def counts_of(data: list[tuple[int, Atom]], month_: int, dimension: str) -> Mont
     for rep, atom in data:
         if atom.month != month_:
             continue
-        cell = (atom.outcome, atom.stage)
+        cell = atom.outcome
         value = atom.value(dimension)
         add(counts.cells, cell, rep)
         add(counts.pieces, (cell, value), rep)
@@ -166,7 +166,7 @@ def published_vectors(month_: int, dimension: str, shown: PublishedMonth
     """Each count shown (or left out) as the set of atoms it adds up, and its value."""
     def where(**parts: object) -> np.ndarray:
         return vector(atom.month == month_ and all(
-            (atom.outcome, atom.stage) == part if name == "cell" else
+            atom.outcome == part if name == "cell" else
             atom.value(dimension) == part if name == "value" else atom.gives(part)
             for name, part in parts.items()) for atom in ATOMS)
 
@@ -195,8 +195,8 @@ def hidden_counts(data: list[tuple[int, Atom]]) -> list[tuple[str, np.ndarray]]:
     fewer: dict[str, np.ndarray] = {}  # hidden if under the minimum, whatever the reps
     for atom in ATOMS:  # each single combination too: one debrief's whole answer
         sets[f"atom {atom}"] = vector(other == atom for other in ATOMS)
-    for month_, cell in itertools.product(range(2), itertools.product(OUTCOMES, STAGES)):
-        in_cell = [a.month == month_ and (a.outcome, a.stage) == cell for a in ATOMS]
+    for month_, cell in itertools.product(range(2), OUTCOMES):
+        in_cell = [a.month == month_ and a.outcome == cell for a in ATOMS]
         sets[f"{month_} {cell}"] = vector(in_cell)
         for code in itertools.product(CODES, (False, True)):
             sets[f"{month_} {cell} {code}"] = vector(
@@ -252,11 +252,11 @@ def test_no_hidden_count_is_a_sum_or_difference_of_shown_ones(data) -> None:
     assert not derived, derived
 
 
-def tally_of(data: list[tuple[int, Atom]], month_: int, cell: tuple[str, str],
+def tally_of(data: list[tuple[int, Atom]], month_: int, cell: str,
              dimension: str, value: str) -> Tally:
     tally = Tally()
     for rep, atom in data:
-        if (atom.month == month_ and (atom.outcome, atom.stage) == cell
+        if (atom.month == month_ and atom.outcome == cell
                 and atom.value(dimension) == value):
             tally += Tally(1, rep, rep)
     return tally

@@ -6,29 +6,10 @@ month of its own (answers are built from whole months) and asks about that month
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
+from helpers.insight_world import made_in, own_month, reasons
 from helpers.server_world import People
-
-_months = itertools.count()
-
-
-def own_month() -> str:
-    """A month no other test of the session makes debriefs in: 'YYYY-MM'."""
-    n = next(_months)
-    return f"{2019 + n // 12}-{n % 12 + 1:02d}"
-
-
-def made_in(month: str, day: int = 3, hour: int = 9, second: int = 0) -> dict[str, str]:
-    moment = f"{month}-{day:02d}T{hour:02d}:00:{second:02d}Z"
-    return {"created_at": moment, "updated_at": moment}
-
-
-def reasons(code: str, detail: str | None = None, *more: str) -> list[dict]:
-    return [{"code": code, "detail": detail, "evidence": "customer_said", "primary": True},
-            *({"code": other, "detail": None, "evidence": "my_read", "primary": False}
-              for other in more)]
 
 
 def counts(api, month: str | tuple[str, str], **params) -> dict:
@@ -86,7 +67,7 @@ def test_a_small_competitor_is_left_out_name_and_all(people: People, new_debrief
     assert groups(body) == {"Globex": 6}
     assert body["left_out"] == 8
     assert "Typed Once" not in str(body)
-    assert counts(marketing, month, by="stage", competitor="Typed Once")["groups"] == []
+    assert counts(marketing, month, by="outcome", competitor="Typed Once")["groups"] == []
 
 
 def test_filters_deleted_debriefs_and_pages(people: People, new_debrief):
@@ -125,8 +106,8 @@ def test_periods_group_by_month_and_quarter_and_teams_by_name(people: People, ne
     quarter = f"{month[:4]}-Q{(int(month[5:]) + 2) // 3}"
     assert groups(counts(marketing, month, by="quarter")) == {quarter: 6}
     assert groups(counts(marketing, month, by="team")) == {ann.team: 6}
-    assert groups(counts(marketing, month, by="stage", team=ann.team)) == {"evaluation": 6}
-    assert counts(marketing, month, by="stage", team="no such team")["groups"] == []
+    assert groups(counts(marketing, month, by="outcome", team=ann.team)) == {"lost": 6}
+    assert counts(marketing, month, by="outcome", team="no such team")["groups"] == []
 
 
 def test_no_raw_debrief_or_rep_reaches_marketing(people: People, new_debrief):
@@ -191,8 +172,9 @@ def every_question(month: str) -> Iterator[dict]:
             yield {"by": by, "primary_only": primary}
             for outcome in ("lost", "won", "no_decision"):
                 yield {"by": by, "primary_only": primary, "outcome": outcome}
-            for stage in ("evaluation", "selection"):
-                yield {"by": by, "primary_only": primary, "stage": stage}
+            if by in ("outcome", "stage", "month", "quarter"):
+                for stage in ("evaluation", "selection"):
+                    yield {"by": by, "primary_only": primary, "stage": stage}
 
 
 def test_sliding_by_a_block_differs_by_exactly_what_that_block_shows(people: People,
@@ -227,41 +209,38 @@ def test_no_dimension_minus_another_gives_the_hidden_groups(people: People, new_
     month, odd = seeded_month(people, new_debrief)
     marketing = people("marketing").api
     whole = sum(groups(counts(marketing, month, by="quarter")).values())
-    month_left_out = counts(marketing, month, by="month")["left_out"]
-    for by in ("outcome", "stage", "industry", "company_size", "region", "competitor",
-               "team"):
+    assert sum(groups(counts(marketing, month, by="outcome")).values()) == whole
+    for by in ("stage", "industry", "company_size", "region", "competitor", "team"):
         body = counts(marketing, month, by=by)
         # What every breakdown shows, with what it says it left out, is the same total:
         # subtracting one breakdown from another leaves nothing.
-        left_out = body["left_out"] if by not in ("outcome", "stage") else month_left_out
-        assert sum(groups(body).values()) + left_out == whole + month_left_out, by
+        assert sum(groups(body).values()) + body["left_out"] == whole, by
         assert odd["competitor"] not in str(body)
         assert odd["reasons"][0]["code"] not in str(body)
-    # The odd debrief's cell (no decision at selection) is too small to show at all.
+    # The odd debrief's cell (no decision) is too small to show at all.
     assert "no_decision" not in groups(counts(marketing, month, by="outcome"))
 
 
 def test_narrowing_filters_adds_up_to_the_wider_answer(people: People, new_debrief):
     month, _ = seeded_month(people, new_debrief)
     marketing = people("marketing").api
-    for by in ("competitor", "industry", "region", "team"):
+    for by in ("stage", "competitor", "industry", "region", "team"):
         wide = _cells(counts(marketing, month, by=by))
         for value in [v for v in wide if not isinstance(v, tuple)]:
             narrow = _cells(counts(marketing, month, by=by, **{by: value}))
             assert narrow == {k: n for k, n in wide.items()
                               if k == value or (isinstance(k, tuple) and k[0] == value)}
-        # Narrowing by outcome and stage splits the answer into its cells, exactly.
+        # Narrowing by outcome splits the answer into its cells, exactly.
         parts: dict = {}
-        for outcome, stage in itertools.product(("lost", "won", "no_decision"),
-                                                ("evaluation", "selection")):
-            parts = _added(parts, _cells(counts(marketing, month, by=by, outcome=outcome,
-                                                stage=stage)))
+        for outcome in ("lost", "won", "no_decision"):
+            parts = _added(parts, _cells(counts(marketing, month, by=by, outcome=outcome)))
         assert {k: n for k, n in parts.items() if n} == wide, by
 
 
 def test_two_segment_filters_together_are_refused(people: People):
     marketing = people("marketing").api
     for params, name in (({"industry": "software", "region": "dach"}, "region"),
+                         ({"stage": "evaluation", "industry": "software"}, "industry"),
                          ({"by": "competitor", "industry": "software"}, "industry")):
         answer = marketing.get("/api/v1/insights/reasons", params={"by": "stage", **params})
         assert answer.status_code == 422, params

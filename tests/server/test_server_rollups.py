@@ -168,7 +168,7 @@ def month_counts_from_debriefs(connection: sa.Connection, dimension: str | None
     for row in stored:
         made = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
         counts = months[rollups.month_of(made)]
-        cell = (row.outcome or "", row.stage or "")
+        cell = row.outcome or ""
         one = Tally(1, row.rep_id, row.rep_id)
         counts.cells[cell] = counts.cells.get(cell, Tally()) + one
         for code in named[row.id]:
@@ -188,13 +188,14 @@ def assert_insights_agree(store: sa.Engine) -> None:
     """Every question gets from the rollup the answer the rule gives on the debriefs."""
     questions = [{}, {"outcomes": frozenset({"lost"})},
                  {"first_month": date(2026, 9, 1), "last_month": date(2026, 10, 1)},
-                 {"stages": frozenset({"evaluation"}), "primary_only": True},
-                 {"segment": ("competitor", "Acme")}, {"segment": ("industry", "")}]
+                 {"narrow": ("stage", frozenset({"evaluation"})), "primary_only": True},
+                 {"narrow": ("competitor", frozenset({"Acme"}))},
+                 {"narrow": ("industry", frozenset({""}))}]
     with store.connect() as connection:
         for asked in questions:
             for by in insights.DIMENSIONS:
-                if "segment" in asked and by in insights.SEGMENT_DIMENSIONS:
-                    by = asked["segment"][0]
+                if "narrow" in asked and by in insights.SPLIT_DIMENSIONS:
+                    by = asked["narrow"][0]
                 question = insights.Question(by=by, **asked)
                 for min_cell in (1, 2):
                     ours = insights.answer(connection, question, min_cell=min_cell)

@@ -47,7 +47,7 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                         "415": "a body that is not sent as JSON",
                         "426": "this app is too old for the server: update it"}))
     for area in (auth.router, sync_routes.router, contest_routes.router,
-                 insight_routes.router):
+                 insight_routes.router, insight_routes.exports):
         api.include_router(area)
     app.include_router(api)
     app.include_router(health.router)

@@ -1,15 +1,22 @@
-"""Insights for marketing: reason codes counted by a dimension, small counts left out."""
+"""Insights for marketing: reason codes counted by a dimension, small counts left out;
+and the same counts exported as CSV, XLSX or JSON, streamed."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, BinaryIO, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
 
 from sync.domain.debrief import Outcome, Stage
+from sync.exports import MEDIA_TYPES
+from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
-from sync.server import insights
+from sync.server import insights, reason_export
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -21,70 +28,153 @@ from sync.server.api.schemas import (
     ReasonCountsOut,
     errors,
 )
+from sync.server.database import reading
 
 router = APIRouter(prefix="/insights", tags=["insights"], responses=errors(**SIGNED_IN))
+exports = APIRouter(prefix="/exports", tags=["exports"], responses=errors(**SIGNED_IN))
 
 Analyst = Annotated[User, Depends(require_role("marketing", "admin", action="read insights"))]
 Dimension = Literal["outcome", "stage", "industry", "company_size", "region", "competitor",
                     "team", "month", "quarter"]
 Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-06"])]
+Month = Annotated[str | None, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-06"])]
 Gone = Annotated[str | None, Query(include_in_schema=False)]
+CHUNK = 64 * 1024
 
 
-@router.get("/reasons")
-def reason_counts(connection: Reading, state: State, _user: Analyst, by: Dimension,
-                  first: Annotated[Month, Query(alias="from", description=(
-                      "first month counted, YYYY-MM (UTC); periods are whole months"))] = None,
-                  to: Annotated[Month, Query(description="last month counted, YYYY-MM, "
-                                                         "included")] = None,
-                  outcome: Annotated[list[Outcome] | None, Query(
-                      description="any of these outcomes; repeat for more")] = None,
-                  stage: Annotated[list[Stage] | None, Query(
-                      description="any of these stages; repeat for more")] = None,
-                  industry: Text = None, company_size: Text = None, region: Text = None,
-                  competitor: Text = None, team: Text = None,
-                  primary_only: bool = False,
-                  since: Gone = None, until: Gone = None,
-                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-                  ) -> ReasonCountsOut:
-    """How many debriefs give each reason code, per value of `by`, over whole months.
-    Narrow by outcome, stage and at most one of industry, company_size, region,
-    competitor and team. Counts of fewer than `min_cell` debriefs, or from one rep, are
-    left out of every sum (docs/insights-privacy.md)."""
+@dataclass(frozen=True)
+class Asked:
+    """The parts of a question every insights route takes: period and narrowing."""
+
+    first: str | None
+    last: str | None
+    outcomes: frozenset[str]
+    narrow: tuple[str, frozenset[str]] | None
+    primary_only: bool
+
+    def question(self, by: str | tuple[str, ...]) -> insights.Question:
+        try:
+            return insights.Question(
+                by=by, first_month=_month(self.first), last_month=_month(self.last),
+                outcomes=self.outcomes, narrow=self.narrow, primary_only=self.primary_only)
+        except insights.QuestionError as error:
+            raise field_error(422, ["query", error.field], str(error), "question") from None
+
+
+def asked(connection: Reading,
+          first: Annotated[Month, Query(alias="from", description=(
+              "first month counted, YYYY-MM (UTC); periods are whole months"))] = None,
+          to: Annotated[Month, Query(description="last month counted, YYYY-MM, "
+                                                 "included")] = None,
+          outcome: Annotated[list[Outcome] | None, Query(
+              description="any of these outcomes; repeat for more")] = None,
+          stage: Annotated[list[Stage] | None, Query(
+              description="any of these stages; repeat for more")] = None,
+          industry: Text = None, company_size: Text = None, region: Text = None,
+          competitor: Text = None, team: Text = None, primary_only: bool = False,
+          since: Gone = None, until: Gone = None) -> Asked:
     for name, given in (("since", since), ("until", until)):
         if given is not None:
             raise field_error(422, ["query", name], (
                 "insights count whole months: give from=YYYY-MM and to=YYYY-MM"),
                 "whole_months")
-    segments = {name: value for name, value in (
-        ("industry", industry), ("company_size", company_size), ("region", region),
-        ("competitor", competitor), ("team", team)) if value is not None}
-    if len(segments) > 1:
-        raise field_error(422, ["query", sorted(segments)[1]], (
-            "narrow by one of industry, company_size, region, competitor or team at a "
-            "time: together they would single out small groups"), "one_segment")
-    segment = next(iter(segments.items()), None)
-    if segment is not None and segment[0] == "team":
-        segment = ("team", insights.team_value(connection, segment[1]))
-    try:
-        question = insights.Question(
-            by=by, first_month=_month(first), last_month=_month(to),
-            outcomes=frozenset(o.value for o in outcome or ()),
-            stages=frozenset(s.value for s in stage or ()), segment=segment,
-            primary_only=primary_only)
-    except insights.QuestionError as error:
-        raise field_error(422, ["query", error.field], str(error), "question") from None
+    narrowed = [(name, values) for name, values in (
+        ("stage", frozenset(s.value for s in stage or ())),
+        ("industry", frozenset([industry] if industry is not None else [])),
+        ("company_size", frozenset([company_size] if company_size is not None else [])),
+        ("region", frozenset([region] if region is not None else [])),
+        ("competitor", frozenset([competitor] if competitor is not None else [])),
+        ("team", frozenset([team] if team is not None else []))) if values]
+    if len(narrowed) > 1:
+        raise field_error(422, ["query", narrowed[1][0]], (
+            "narrow by one of stage, industry, company_size, region, competitor or team "
+            "at a time: together they would single out small groups"), "one_dimension")
+    narrow = narrowed[0] if narrowed else None
+    if narrow is not None and narrow[0] == "team":
+        narrow = ("team", frozenset(insights.team_value(connection, name)
+                                    for name in narrow[1]))
+    return Asked(first, to, frozenset(o.value for o in outcome or ()), narrow, primary_only)
+
+
+Question = Annotated[Asked, Depends(asked)]
+
+
+@router.get("/reasons")
+def reason_counts(connection: Reading, state: State, _user: Analyst, question: Question,
+                  by: Dimension,
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                  ) -> ReasonCountsOut:
+    """How many debriefs give each reason code, per value of `by`, over whole months.
+    Narrow by outcome and by one of stage, industry, company_size, region, competitor
+    and team. Counts of fewer than `min_cell` debriefs, or from one rep, are
+    left out of every sum (docs/insights-privacy.md)."""
     min_cell = state.settings.limits.min_cell
-    found = insights.answer(connection, question, min_cell=min_cell)
+    found = insights.answer(connection, question.question(by), min_cell=min_cell)
     page = found.groups[offset:offset + limit]
     return ReasonCountsOut(
-        by=by, min_cell=min_cell, first_month=first, last_month=to, left_out=found.left_out,
+        by=by, min_cell=min_cell, first_month=question.first, last_month=question.last,
+        left_out=found.left_out,
         next_offset=offset + limit if len(found.groups) > offset + limit else None,
         groups=[GroupOut(value=g.value, debriefs=g.debriefs,
                          reasons=[CellOut(code=c.code, debriefs=c.debriefs, share=c.share)
                                   for c in g.reasons]) for g in page])
+
+
+@exports.get("/reasons.{kind}", response_class=StreamingResponse, responses={
+    200: {"description": "the tidy table (docs/exports.md), streamed",
+          "content": {MEDIA_TYPES["csv"]: {}, MEDIA_TYPES["xlsx"]: {},
+                      MEDIA_TYPES["json"]: {}}}})
+def export_reasons(state: State, _user: Analyst, question: Question,
+                   kind: Literal["csv", "xlsx", "json"],
+                   by: Annotated[list[Dimension] | None, Query(description=(
+                       "the group columns, in order; repeat for more (at most one of "
+                       "stage, industry, company_size, region, competitor, team)"))] = None,
+                   period: Annotated[Literal["month", "quarter", "all"], Query(
+                       description="what each row's period is")] = "month",
+                   dialect: Annotated[Literal["plain", "excel"], Query(description=(
+                       "csv only: excel adds a byte order mark, for Excel"))] = "plain",
+                   ) -> StreamingResponse:
+    """Reason counts as one row per period, group value(s) and reason code, with the
+    taxonomy's labels; suppressed exactly as the insights route."""
+    asked_question = question.question(tuple(by or ("outcome",)))
+    min_cell = state.settings.limits.min_cell
+    taxonomy = state.config.lists.taxonomy
+    about = reason_export.about(asked_question, period, min_cell=min_cell, taxonomy=taxonomy,
+                                now=state.clock.now())
+    name = f"debrief-reasons-{question.first or 'start'}-{question.last or 'now'}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+
+    def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
+        return reason_export.table(connection, asked_question, period, min_cell=min_cell,
+                                   taxonomy=taxonomy)
+
+    if kind == "xlsx":  # a workbook is whole only when closed: made first, then streamed
+        made = tempfile.TemporaryFile()  # noqa: SIM115 (closed once streamed)
+        try:
+            with reading(state.engine) as connection:
+                reason_export.write("xlsx", made, table(connection), about)
+        except TooManyRows as error:
+            made.close()
+            raise field_error(422, ["query", "by"], str(error), "too_many_rows") from None
+        made.seek(0)
+        return StreamingResponse(_file_chunks(made), media_type=MEDIA_TYPES["xlsx"],
+                                 headers=headers)
+    text_kind = "csv-excel" if kind == "csv" and dialect == "excel" else kind
+
+    def streamed() -> Iterator[bytes]:
+        with reading(state.engine) as connection:
+            yield from reason_export.chunks(text_kind, table(connection), about)
+
+    return StreamingResponse(streamed(), media_type=MEDIA_TYPES[text_kind], headers=headers)
+
+
+def _file_chunks(made: BinaryIO) -> Iterator[bytes]:
+    try:
+        while chunk := made.read(CHUNK):
+            yield chunk
+    finally:
+        made.close()
 
 
 def _month(text: str | None) -> date | None:

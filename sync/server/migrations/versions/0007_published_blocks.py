@@ -1,10 +1,10 @@
-"""Insights counted in blocks of a month, per (outcome, stage), and by team.
+"""Insights counted in blocks of a month, per outcome, and by stage and team.
 
-The reason rollup gains the stage and the main-reason counts in its key, so that every
-answer is built from the same monthly cells (sync.domain.disclosure), and debriefs keep
-the rep's team, marketing's "team" dimension. Stored debriefs take their rep's team
-now. The rollup is counted again from the debriefs: on a large store this takes
-minutes (docs/scale.md).
+The reason rollup gains the main-reason counts in its key and counts whole cells and
+stages as dimensions, so that every answer is built from the same monthly cells
+(sync.domain.disclosure); debriefs keep the rep's team, marketing's "team" dimension.
+Stored debriefs take their rep's team now. The rollup is counted again from the
+debriefs: on a large store this takes minutes (docs/scale.md).
 
 Revision ID: 0007
 Revises: 0006
@@ -32,14 +32,13 @@ def upgrade() -> None:
         sa.Column("dimension", sa.String(length=16), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("outcome", sa.String(length=16), nullable=False),
-        sa.Column("stage", sa.String(length=16), nullable=False),
         sa.Column("value", sa.String(length=200), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("is_primary", sa.Boolean(), nullable=False),
         sa.Column("debriefs", sa.Integer(), nullable=False),
         sa.Column("rep_lo", sa.Integer(), nullable=True),
         sa.Column("rep_hi", sa.Integer(), nullable=True),
-        sa.PrimaryKeyConstraint("dimension", "month", "outcome", "stage", "value", "code",
+        sa.PrimaryKeyConstraint("dimension", "month", "outcome", "value", "code",
                                 "is_primary", name=op.f("pk_reason_rollup")),
     )
     # The code that keeps the rollup fills it, so the two cannot disagree. Should a
