@@ -19,6 +19,7 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     from bench import (
         aggregates,
         debrief_list,
+        exports,
         ingest,
         leaderboard,
         package,
@@ -31,7 +32,7 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     return [("startup", startup.run), ("save", save.run), ("debrief_list", debrief_list.run),
             ("ingest", ingest.run), ("aggregates", aggregates.run),
             ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run),
-            ("rep_day", rep_day.run)]
+            ("rep_day", rep_day.run), ("exports", exports.run)]
 
 
 def run_all() -> tuple[list[Section], list[str]]:

@@ -5,14 +5,17 @@ docs/scale.md describes (bench/central_data.py): 10 million reason rows on Postg
 and 1 million on SQLite, kept between runs in .bench-cache/. The period is the 6 whole
 UTC months before the month of the newest debrief.
 
-Four questions: by industry and by competitor with outcome=lost, by stage (no outcome
-filter), by month. Baseline: a bare `SELECT count(*) FROM debrief_reasons`, one scan
-of the reasons, in the same run. Each call gets a connection of its own, as a request
-does; median of several calls after a warm-up.
+Four named questions: by industry and by competitor with outcome=lost, by stage (no
+outcome filter), by month; and the p95 over 50 questions drawn at random (seed fixed)
+from every combination the API offers: a dimension to group by, outcomes, and one
+dimension narrowed to a value seen in the data. Baseline: a bare `SELECT count(*) FROM
+debrief_reasons`, one scan of the reasons, in the same run. Each call gets a connection
+of its own, as a request does; median of several calls after a warm-up.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -20,7 +23,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from bench.central_data import REASONS_PER_DEBRIEF, refresh_rollups
-from bench.figures import Figure, Runs, Section, Target, warm_runs
+from bench.figures import Figure, Runs, Section, Target, percentile, warm_runs
 from bench.filled_stores import Filled, Recipe, cache_lock, filled, postgres_cluster, scaled
 from sync.server import insights
 from sync.server.database import make_engine, reading
@@ -34,6 +37,8 @@ QUESTIONS = (("by industry, lost", "industry", LOST),
              ("by month", "month", {}))
 MONTHS = 6
 COUNT_REASONS = sa.text("SELECT count(*) FROM debrief_reasons")
+COMBINATIONS = 50
+SEED = 22
 
 
 def _rollups(engine: sa.Engine) -> list[tuple[str, float]]:
@@ -76,6 +81,33 @@ def _question(question: insights.Question, answer: list[insights.Group]
     return ask
 
 
+def combinations(engine: sa.Engine, first: date, last: date) -> list[insights.Question]:
+    """COMBINATIONS questions over the period, drawn with a fixed seed from what the API
+    offers; narrowing values are ones the data has."""
+    rng = random.Random(SEED)
+    values: dict[str, list[str]] = {}
+    with reading(engine) as c:
+        for dimension in insights.SPLIT_DIMENSIONS:
+            values[dimension] = [row[0] for row in c.execute(sa.text(
+                "SELECT DISTINCT value FROM reason_rollup WHERE dimension = :d AND "
+                "value <> '' ORDER BY value LIMIT 400"), {"d": dimension})]
+    outcomes = ["won", "lost", "no_decision", "objection", "progressed"]
+    questions = []
+    while len(questions) < COMBINATIONS:
+        by = rng.choice(insights.DIMENSIONS)
+        narrow = None
+        if rng.random() < 0.7:
+            dimension = by if by in insights.SPLIT_DIMENSIONS else rng.choice(
+                insights.SPLIT_DIMENSIONS)
+            if values[dimension]:
+                narrow = (dimension, frozenset([rng.choice(values[dimension])]))
+        chosen = frozenset(rng.sample(outcomes, rng.choice((0, 0, 1, 2))))
+        questions.append(insights.Question(by=by, first_month=first, last_month=last,
+                                           outcomes=chosen, narrow=narrow,
+                                           primary_only=rng.random() < 0.2))
+    return questions
+
+
 def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
     engine = make_engine(store.url)
     figures, runs = [], {}
@@ -91,6 +123,16 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
             figures.append(Figure(f"{store.backend} {rows / 10**6:g}M: {name}",
                                   timed.median, base.median, "ms", Target(TARGET_MS)))
             runs.setdefault(timed.describe(), []).append(f"{name} ({shown} groups shown)")
+        medians = []
+        for question in combinations(engine, first, last):
+            answer = []
+            medians.append(_timed(engine, _question(question, answer)).median)
+        p95 = percentile(medians, 0.95)
+        figures.append(Figure(f"{store.backend} {rows / 10**6:g}M: p95 of {COMBINATIONS} "
+                              "random filter combinations", p95, base.median, "ms",
+                              Target(TARGET_MS)))
+        runs[f"median of each, slowest {max(medians):.0f} ms, fastest "
+             f"{min(medians):.1f} ms"] = [f"{COMBINATIONS} combinations (seed {SEED})"]
     finally:
         engine.dispose()
     notes = [store.describe(),

@@ -46,6 +46,16 @@ class AppPaths:
         return self.data_dir / "debrief.sqlite"
 
     @property
+    def insights_cache(self) -> Path:
+        """The last insights fetched (marketing and admin accounts), for offline use."""
+        return self.data_dir / "insights.json"
+
+    @property
+    def saved_insight_views(self) -> Path:
+        """Insights views saved by name."""
+        return self.data_dir / "insight-views.json"
+
+    @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
 

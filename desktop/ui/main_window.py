@@ -29,6 +29,7 @@ from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.text import debrief_line
 from sync.domain.debrief import Debrief
+from sync.domain.roles import reads_insights
 from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.store.listing import DebriefFilter
     from desktop.ui.conflict_copies import OtherVersions
     from desktop.ui.debrief_list import DebriefList
+    from desktop.ui.insights_workspace import InsightsWorkspace
     from desktop.ui.sync_worker import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setWindowTitle(self.tr("Debrief"))
         self.form = CaptureForm(services.context, services.worker)
+        self.insights: InsightsWorkspace | None = None  # marketing and admin accounts
         self._list: DebriefList | None = None
         self._list_page = QWidget()  # My debriefs is built the first time it is shown
         QVBoxLayout(self._list_page).setContentsMargins(0, 0, 0, 0)
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         self.sync.debriefs_pulled.connect(self._refresh_list)
         self.sync.open_requested.connect(self.on_list_open_requested)
         self.sync.message.connect(self.statusBar().showMessage)
+        self.sync.role_changed.connect(self.use_role)
         services.presenter.window = self
         self._fit_to_screen()
 
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addActions([new, mine])
+        self._rep_actions = [new, mine]
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         settings = self.menuBar().addMenu(self.tr("&Settings"))
@@ -134,7 +139,40 @@ class MainWindow(QMainWindow):
         self.form.fields.set_competitor_names(reader.competitors())
         self.form.start_new(prefill=reader.last_saved())
         self.form.offer_drafts(DraftStore(reader.conn, reader.clock).form_drafts())
-        self.sync.start()
+        self.sync.start()  # says the account's role: use_role
+
+    # --- the workspace for the account's role -------------------------------------------
+
+    def use_role(self, role: str | None) -> None:
+        """Marketing and admin accounts work in Insights; everyone else in the rep's
+        capture form and My debriefs."""
+        analyst = reads_insights(role)
+        for page in (self.form, self._list_page):
+            self.tabs.setTabVisible(self.tabs.indexOf(page), not analyst)
+        for action in self._rep_actions:
+            action.setEnabled(not analyst)
+        if analyst:
+            workspace = self._insights_workspace()
+            self.tabs.setTabVisible(self.tabs.indexOf(workspace), True)
+            self.tabs.setCurrentWidget(workspace)
+        elif self.insights is not None:
+            self.tabs.setTabVisible(self.tabs.indexOf(self.insights), False)
+            self.tabs.setCurrentWidget(self.form)
+
+    def _insights_workspace(self) -> InsightsWorkspace:
+        if self.insights is None:
+            from desktop.insights_cache import InsightCache
+            from desktop.ui.insights_workspace import InsightsWorkspace
+
+            services = self.services
+            self.insights = InsightsWorkspace(
+                services.sync, InsightCache(services.paths.insights_cache),
+                self.form.context.lists, services.context.clock,
+                services.paths.saved_insight_views)
+            self.tabs.addTab(self.insights, self.tr("&Insights"))
+            self.insights.start()
+        return self.insights
+
 
     @property
     def list(self) -> DebriefList:
@@ -267,6 +305,8 @@ class MainWindow(QMainWindow):
         self.services.worker.submit(partial(_use_rules, rules))
         self.form.use_lists(rules)
         self.services.context = self.form.context
+        if self.insights is not None:
+            self.insights.use_lists(rules)
         if self._list is not None:
             self._list.use_taxonomy(rules.taxonomy)
 

@@ -26,11 +26,13 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.server_connection import Connected
 from desktop.ui.text import message_text
 from sync.client import problems
+from sync.client.insight_view import InsightAnswers, InsightView
 from sync.client.status import SyncStatus, failed, not_connected, settled, syncing
-from sync.domain.clock import SteppingClock
+from sync.domain.clock import SteppingClock, to_iso
 from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.sync_state import Refusal, RefusedField, ReplicaCounts
+from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import N_, Message
 
 COMPETITORS = ("Acme Analytics", "Northwind", "Globex", "Initech", None, None)
@@ -140,6 +142,62 @@ def show_sample_standing(window: MainWindow) -> None:
         ends_at=ends_at.astimezone(UTC), my_entries=42, band_text="top 25%", field_size=24,
         fetched_at=synced_at))
     window.sync.area.show_status(settled(ReplicaCounts(), synced_at))
+
+
+def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
+                    rng: random.Random) -> InsightAnswers:
+    """Plausible published answers for `view` (the screenshots have no server)."""
+    codes = {side: [c.key for c in taxonomy.codes if not c.retired
+                    and c.applies_to_outcome(Outcome(side))] for side in ("won", "lost")}
+
+    def group(value: str | None, debriefs: int, outcome: str) -> dict:
+        picked = codes["won" if outcome in ("won", "progressed") else "lost"]
+        cells = sorted((round(debriefs * rng.uniform(0.05, 0.55)) for _ in picked[:7]),
+                       reverse=True)
+        return {"value": value, "debriefs": debriefs,
+                "reasons": [{"code": code, "debriefs": n, "share": round(n / debriefs, 4)}
+                            for code, n in zip(picked, cells, strict=False) if n >= 5]}
+
+    def by(values: list[str | None], outcome: str = "lost", low: int = 20,
+           high: int = 160) -> dict:
+        return {"groups": [group(v, rng.randint(low, high), outcome) for v in values],
+                "min_cell": 5, "left_out": rng.randint(5, 40)}
+
+    first = int(view.first[:4]) * 12 + int(view.first[5:]) - 1
+    last = int(view.last[:4]) * 12 + int(view.last[5:]) - 1
+    months = [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(first, last + 1)]
+    answers = {"outcome": {"groups": [group(o.value, rng.randint(60, 400), o.value)
+                                      for o in Outcome], "min_cell": 5, "left_out": 0},
+               "month": by(months, high=300), "stage": by([s.value for s in Stage]),
+               "industry": by(["software", "healthcare", "manufacturing", "retail", None]),
+               "competitor": by(["Acme Analytics", "Globex", "Northwind"])}
+    for outcome in ("won", "lost", "no_decision"):
+        answers[f"competitor:{outcome}"] = by(["Acme Analytics", "Globex", "Northwind"],
+                                              outcome, 8, 90)
+    return InsightAnswers(view, {name: answers.get(name.split(":")[0] if name not in answers
+                                                   else name, answers["outcome"])
+                                 for name in view.questions()}, to_iso(now))
+
+
+def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
+    """Insights as marketing sees it, from sample answers."""
+    window.use_role("marketing")
+    workspace = window.insights
+    assert workspace is not None
+    now = datetime.now(UTC).replace(hour=14, minute=32)
+    found = sample_insights(workspace.view(), workspace.lists.taxonomy, now,
+                            random.Random(11))
+    workspace.show_answers(found, fresh=True)
+    window.sync.area.show_status(settled(ReplicaCounts(), now, "marketing"))
+    grab(window, out / f"insights{suffix}.png")
+    for index, name in ((1, "trend"), (2, "segments"), (3, "competitors")):
+        workspace.tabs.setCurrentIndex(index)
+        grab(window, out / f"insights-{name}{suffix}.png")
+    workspace.tabs.setCurrentIndex(0)
+    workspace.offline_problem = "the server cannot be reached"
+    workspace.show_answers(found, fresh=False)
+    grab(workspace.state.parentWidget(), out / f"insights-offline{suffix}.png")
+    window.use_role("rep")
 
 
 def settle() -> None:
@@ -284,6 +342,7 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     versions.reject()
 
     grab_sync(window, out, suffix)
+    grab_insights(window, out, suffix)
 
     crash = CrashDialog("Traceback (most recent call last):\n  File \"...\", line 1\n"
                         "ValueError: an example of a bug report", paths.log_file)

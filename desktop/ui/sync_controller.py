@@ -41,6 +41,7 @@ class SyncController(QObject):
     debriefs_pulled = Signal(int)
     open_requested = Signal(str)  # a refused debrief the rep wants to fix
     message = Signal(str, int)  # a passing note for the status bar, and for how long (ms)
+    role_changed = Signal(object)  # the account's role as last known (None: not connected)
 
     def __init__(self, sync: SyncWorker, reader: DebriefStore, presenter: ErrorPresenter,
                  preview: ContestPreview, describe: Callable[[str], str],
@@ -87,11 +88,14 @@ class SyncController(QObject):
         self.area.show_status(not_connected(ReplicaCounts()) if connection is None
                               else settled(ReplicaCounts(), None, connection.role))
         self.sign_out_action.setEnabled(connection is not None)
+        self.role_changed.emit(connection.role if connection is not None else None)
         self.sync.start(connection is not None)
 
     def on_sync_status_changed(self, status: SyncStatus) -> None:
         self.area.show_status(status)
         self.sign_out_action.setEnabled(status.kind is not StatusKind.NOT_CONNECTED)
+        if status.kind is StatusKind.LISTS_ONLY and status.role is not None:
+            self.role_changed.emit(status.role)  # learned by this sync, or as kept
         if status.kind is not StatusKind.SYNCING:  # a run's start carries no counts
             seen, self._copies_seen = self._copies_seen, status.conflict_copies
             if seen is not None and status.conflict_copies > seen:
@@ -126,6 +130,7 @@ class SyncController(QObject):
             else message_text(connected.reason))
         self.sign_out_action.setEnabled(True)
         self.preview.hide_standing()  # the new connection's comes with its first sync
+        self.role_changed.emit(connected.role)
         if self.connect_dialog is not None and self.connect_dialog.isVisible():
             self.connect_dialog.show_connected(connected)
 
@@ -134,6 +139,7 @@ class SyncController(QObject):
             self.connect_dialog.show_failure(error)
 
     def on_sync_disconnected(self) -> None:
+        self.role_changed.emit(None)
         self.area.show_not_remembered(None)
         self.sign_out_action.setEnabled(False)
         self.preview.hide_standing()

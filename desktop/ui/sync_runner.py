@@ -41,15 +41,17 @@ from sync.client.status import (
     settled,
     stopped_by_a_bug,
 )
-from sync.domain.clock import Clock
+from sync.domain.clock import Clock, to_iso
 from sync.domain.roles import syncs_debriefs
 from sync.domain.sync_state import ReplicaCounts
 from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
+    from desktop.insights_cache import InsightCache
     from desktop.keychain import TokenVault
     from desktop.ui.sync_worker import SyncSetup
     from sync.client.engine import SyncEngine
+    from sync.client.insight_view import InsightView
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,8 @@ class SyncRunner(QObject):
     disconnected = Signal()
     crashed = Signal(object)  # a bug, for the error presenter
     standing = Signal(object)  # ContestStanding, or None: no contest runs for the rep's team
+    insights = Signal(object)  # InsightAnswers, fresh from the server
+    insights_failed = Signal(object, object)  # the problem, and the kept answers or None
 
     def __init__(self, open_store: Callable[[], DebriefStore], defaults: TeamLists, rep: str,
                  clock: Clock, setup: SyncSetup, stopping: threading.Event):
@@ -196,6 +200,40 @@ class SyncRunner(QObject):
             self._replica.conn.close()
             self._replica = None
         done.set()
+
+    @Slot(object)
+    def fetch_insights(self, request: tuple[InsightView, InsightCache]) -> None:
+        """Ask the server the view's questions; keep and hand back the answers. Offline
+        (or refused), hand back the problem and what was kept for the view."""
+        from sync.client.insight_view import InsightAnswers
+        from sync.client.problems import SyncProblem, sign_in_needed
+
+        view, cache = request
+        try:
+            replica = self._open()
+            connection = load_connection(replica.conn)
+            if connection is None:
+                raise sign_in_needed("not connected")
+            engine = self._engine_of(connection)
+            if not engine.central.signed_in:
+                token = self._vault().load(connection.url, connection.username)
+                if token is None:
+                    raise sign_in_needed("no token kept")
+                engine.central.use_token(token)
+            answers = {name: engine.central.reason_counts(params)
+                       for name, params in view.questions().items()}
+            found = InsightAnswers(view, answers, to_iso(self._clock.now()))
+            try:
+                cache.save(found)
+            except OSError as error:
+                log.warning("insights not kept for offline use: %s", error)
+            self.insights.emit(found)
+        except SyncProblem as problem:
+            self.insights_failed.emit(problem, cache.load(view))
+        except StoreError as error:
+            self.insights_failed.emit(error, cache.load(view))
+        except Exception as error:
+            self.crashed.emit(error)
 
     # --- one run ------------------------------------------------------------------------
 

@@ -29,9 +29,11 @@ from sync.domain.clock import Clock
 from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
+    from desktop.insights_cache import InsightCache
     from desktop.keychain import TokenVault
     from desktop.ui.server_connection import CentralFactory, SignInRequest
     from desktop.ui.sync_runner import RunResult, SyncRunner
+    from sync.client.insight_view import InsightView
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ class SyncWorker(QObject):
     lists_changed = Signal(object)  # TeamLists: the server's taxonomy, segments, contest rules
     debriefs_pulled = Signal(int)
     standing_changed = Signal(object)  # ContestStanding, or None: no contest for the team
+    insights_answered = Signal(object)  # InsightAnswers, fresh
+    insights_failed = Signal(object, object)  # the problem, and the kept answers or None
     connected = Signal(object)  # server_connection.Connected
     connect_failed = Signal(object)  # SyncProblem, StoreError, or a bug
     disconnected = Signal()
@@ -73,6 +77,7 @@ class SyncWorker(QObject):
     _connect = Signal(object)
     _disconnect = Signal()
     _close = Signal(object)
+    _insights = Signal(object)
 
     def __init__(self, open_store: Callable[[], DebriefStore], defaults: TeamLists, rep: str,
                  clock: Clock, setup: SyncSetup | None = None, parent: QObject | None = None):
@@ -122,6 +127,14 @@ class SyncWorker(QObject):
     def after_save(self) -> None:
         if self.server_set:
             self.sync_soon(self.setup.save_delay_ms)
+
+    def ask_insights(self, view: InsightView, cache: InsightCache) -> None:
+        """Fetch marketing's insights for `view` on the sync thread (after a sync in
+        progress); the answers come back through `insights_answered`."""
+        if self._stopping.is_set():
+            return
+        self._ensure_thread()
+        self._insights.emit((view, cache))
 
     def connect_to(self, request: SignInRequest) -> None:
         self._ensure_thread()
@@ -194,6 +207,12 @@ class SyncWorker(QObject):
     def on_runner_standing(self, standing: Any) -> None:
         self.standing_changed.emit(standing)
 
+    def on_runner_insights(self, found: Any) -> None:
+        self.insights_answered.emit(found)
+
+    def on_runner_insights_failed(self, problem: Any, kept: Any) -> None:
+        self.insights_failed.emit(problem, kept)
+
     def on_runner_connect_failed(self, error: BaseException) -> None:
         self.connect_failed.emit(error)
 
@@ -228,4 +247,7 @@ class SyncWorker(QObject):
         self._runner.disconnected.connect(self.on_runner_disconnected)
         self._runner.crashed.connect(self.on_runner_crashed)
         self._runner.standing.connect(self.on_runner_standing)
+        self._insights.connect(self._runner.fetch_insights)
+        self._runner.insights.connect(self.on_runner_insights)
+        self._runner.insights_failed.connect(self.on_runner_insights_failed)
         self._thread.start()

@@ -193,6 +193,18 @@ class CentralStore:
         return FeedPage(items=list(body["items"]), next_since=body["next_since"],
                         more=bool(body["more"]), restarted=bool(body.get("restarted")))
 
+    def reason_counts(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One insights question (marketing and admins): `/insights/reasons` as JSON,
+        every page's groups in one answer."""
+        answer = self._call("GET", "/insights/reasons",
+                            params={**params, "limit": MAX_PAGE, "offset": 0})
+        while answer.get("next_offset") is not None:
+            more = self._call("GET", "/insights/reasons",
+                              params={**params, "limit": MAX_PAGE,
+                                      "offset": answer["next_offset"]})
+            answer = {**more, "groups": answer["groups"] + more["groups"]}
+        return answer
+
     def config(self) -> dict[str, Any]:
         """The taxonomy, segment lists and contest rules the central store uses."""
         return self._call("GET", "/sync/config")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 ROLES = ("rep", "manager", "marketing", "admin")  # every account has one
 DEBRIEF_ROLES = ("rep", "manager")  # push their debriefs and pull them back
+INSIGHT_ROLES = ("marketing", "admin")  # read aggregates; the app opens on Insights
 
 
 def syncs_debriefs(role: str | None) -> bool:
@@ -17,3 +18,8 @@ def syncs_debriefs(role: str | None) -> bool:
     a connection kept before the app learned roles) counts as one that does, until
     the sync engine has asked the server."""
     return role is None or role in DEBRIEF_ROLES
+
+
+def reads_insights(role: str | None) -> bool:
+    """Whether an account with `role` works in Insights (aggregates only)."""
+    return role in INSIGHT_ROLES

@@ -1,0 +1,88 @@
+"""Export... in Insights: the reasons on screen (by outcome, for the chosen filters) as
+XLSX, CSV for Excel or JSON, with the same writers as the server's exports, written
+whole or not at all, with progress shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from desktop.ui.text import tr
+from sync.client.insight_view import InsightAnswers
+from sync.domain.clock import to_iso
+from sync.domain.taxonomy import Taxonomy
+from sync.exports import csv_file, json_file, xlsx_file
+from sync.exports.tidy import About, Counts, Row, rows
+from sync.exports.whole_file import written_whole
+
+
+def kind_of(path: Path, chosen_filter: str) -> str:
+    """The format: by the file's suffix, else by the filter chosen in the dialog."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".json"):
+        return suffix[1:]
+    if suffix == ".csv":
+        return "csv-excel"
+    return "json" if "json" in chosen_filter else "csv-excel" if "csv" in chosen_filter.lower() \
+        else "xlsx"
+
+
+def table(found: InsightAnswers, taxonomy: Taxonomy) -> list[Row]:
+    view = found.view
+    period = f"{view.first}/{view.last}"
+    return list(rows((Counts(period, (group["value"],), group["debriefs"],
+                             [(cell["code"], cell["debriefs"], cell["share"])
+                              for cell in group["reasons"]])
+                      for group in found.groups("outcome")), taxonomy))
+
+
+def about(found: InsightAnswers, taxonomy: Taxonomy, now: datetime) -> About:
+    view = found.view
+    filters: dict[str, object] = {"from": view.first, "to": view.last,
+                                  "outcome": list(view.outcomes)}
+    if view.narrow is not None:
+        filters[view.narrow[0]] = [view.narrow[1]]
+    return About(("outcome",), "all", filters, view.primary_only, found.min_cell,
+                 taxonomy.version, to_iso(now))
+
+
+def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, path: Path,
+                   chosen_filter: str, now: datetime) -> bool:
+    kind = kind_of(path, chosen_filter)
+    table_rows = table(found, taxonomy)
+    progress = QProgressDialog(tr("Exporting..."), tr("Cancel"), 0, len(table_rows), parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    class Cancelled(Exception):
+        pass
+
+    def counted() -> object:
+        for done, row in enumerate(table_rows, start=1):
+            if progress.wasCanceled():
+                raise Cancelled
+            progress.setValue(done)
+            yield row
+
+    try:
+        with written_whole(path) as out:
+            described = about(found, taxonomy, now)
+            if kind == "xlsx":
+                xlsx_file.write(out, counted(), described)  # type: ignore[arg-type]
+            elif kind == "json":
+                json_file.write(out, counted(), described)  # type: ignore[arg-type]
+            else:
+                csv_file.write(out, counted(), described,  # type: ignore[arg-type]
+                               excel=kind == "csv-excel")
+    except Cancelled:
+        return False
+    except OSError as error:
+        QMessageBox.warning(parent, tr("Export"),
+                            tr("The file could not be written: {error}").format(error=error))
+        return False
+    finally:
+        progress.close()
+    return True

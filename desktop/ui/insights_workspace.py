@@ -1,0 +1,531 @@
+"""Insights: marketing's workspace. Filters on top; reasons (Pareto of win and loss
+reasons, with a table), the trend by month, segments and competitors below; every
+number one the server published after suppression (docs/insights-privacy.md).
+
+Answers are fetched on the sync thread (every call to the server goes there) and kept
+on disk (desktop.insights_cache), so the workspace opens offline with the last answers,
+saying when they were fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.charts import Bar, ParetoChart, TrendChart
+from desktop.ui.text import outcome_label, stage_label, time_text, tr
+from sync.client import insight_view
+from sync.client.insight_view import InsightAnswers, InsightView
+from sync.domain.clock import Clock, from_iso
+from sync.domain.debrief import Outcome, Stage
+from sync.domain.team_lists import TeamLists
+
+if TYPE_CHECKING:
+    from desktop.insights_cache import InsightCache
+    from desktop.ui.sync_worker import SyncWorker
+
+log = logging.getLogger(__name__)
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """A small read-only table: headers and rows of shown values (tables here hold at
+    most a few hundred groups, as the server shows them)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.headers: list[str] = []
+        self.rows: list[list[Any]] = []
+        self.tips: dict[tuple[int, int], str] = {}
+
+    def set_rows(self, headers: list[str], rows: list[list[Any]],
+                 tips: dict[tuple[int, int], str] | None = None) -> None:
+        self.beginResetModel()
+        self.headers, self.rows, self.tips = headers, rows, tips or {}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tips.get((index.row(), index.column()))
+        if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(value):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def _is_number(value: Any) -> bool:
+    """Counts and shares line up on the right; words on the left."""
+    if isinstance(value, int | float):
+        return True
+    text = str(value)
+    return text.endswith("%") or text.startswith("< ")
+
+
+def _table(model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    return view
+
+
+class InsightsWorkspace(QWidget):
+    def __init__(self, sync: SyncWorker, cache: InsightCache, lists: TeamLists, clock: Clock,
+                 saved_views: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.sync, self.cache, self.lists, self.clock = sync, cache, lists, clock
+        self.saved_views_path = saved_views
+        self.found: InsightAnswers | None = None
+        self.offline_problem: str | None = None
+        self._asked: InsightView | None = None
+
+        self.period = QComboBox()
+        for key, label in (("last_3_months", tr("Last 3 months")),
+                           ("last_6_months", tr("Last 6 months")),
+                           ("last_12_months", tr("Last 12 months")),
+                           ("this_year", tr("This year")), ("custom", tr("Custom"))):
+            self.period.addItem(label, key)
+        self.period.setCurrentIndex(1)
+        self.first, self.last = QComboBox(), QComboBox()
+        for month in self._recent_months(36):
+            self.first.addItem(month, month)
+            self.last.addItem(month, month)
+        self.outcome = QComboBox()
+        self.outcome.addItem(tr("All outcomes"), "")
+        for outcome in Outcome:
+            self.outcome.addItem(outcome_label(outcome), outcome.value)
+        self.narrow_by = QComboBox()
+        self.narrow_by.addItem(tr("Everyone"), "")
+        for key, label in self._dimension_labels().items():
+            self.narrow_by.addItem(label, key)
+        self.narrow_value = QComboBox()
+        self.narrow_value.setMinimumContentsLength(14)
+        self.primary_only = QCheckBox(tr("Main reason only"))
+        self.refresh = QPushButton(tr("&Refresh"))
+        self.export = QPushButton(tr("&Export..."))
+        self.saved = QComboBox()
+        self.save_view = QPushButton(tr("Save view..."))
+        self.state = QLabel()
+        self.state.setObjectName("insightsState")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # working, no end known
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
+
+        filters = QHBoxLayout()
+        for label, widget in ((tr("Period"), self.period), (tr("from"), self.first),
+                              (tr("to"), self.last), (tr("Outcome"), self.outcome),
+                              (tr("Narrow to"), self.narrow_by)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget)
+        filters.addWidget(self.narrow_value)
+        filters.addWidget(self.primary_only)
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel(tr("Saved views")))
+        actions.addWidget(self.saved)
+        actions.addWidget(self.save_view)
+        actions.addStretch(1)
+        actions.addWidget(self.busy)
+        actions.addWidget(self.state)
+        actions.addWidget(self.refresh)
+        actions.addWidget(self.export)
+
+        self.win_chart, self.loss_chart = ParetoChart(), ParetoChart()
+        self.reasons_model = RowsModel(self)
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.win_chart)
+        charts.addWidget(self.loss_chart)
+        reasons = QSplitter(Qt.Orientation.Vertical)
+        reasons.addWidget(charts)
+        reasons.addWidget(_table(self.reasons_model))
+        reasons.setStretchFactor(0, 3)
+        reasons.setStretchFactor(1, 2)
+        self.trend_chart = TrendChart()
+        self.segment_dimension = QComboBox()
+        for key in insight_view.SEGMENT_DIMENSIONS:
+            self.segment_dimension.addItem(self._dimension_labels()[key], key)
+        self.segments_model = RowsModel(self)
+        segments = QWidget()
+        segments_layout = QVBoxLayout(segments)
+        by_line = QHBoxLayout()
+        by_label = QLabel(tr("By"))
+        by_label.setBuddy(self.segment_dimension)
+        by_line.addWidget(by_label)
+        by_line.addWidget(self.segment_dimension)
+        by_line.addStretch(1)
+        segments_layout.addLayout(by_line)
+        segments_layout.addWidget(_table(self.segments_model))
+        self.competitors_model = RowsModel(self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(reasons, tr("Reasons"))
+        self.tabs.addTab(self.trend_chart, tr("Trend"))
+        self.tabs.addTab(segments, tr("Segments"))
+        self.tabs.addTab(_table(self.competitors_model), tr("Competitors"))
+        self.rule = QLabel()
+        self.rule.setWordWrap(True)
+        self.rule.setObjectName("insightsRule")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.rule)
+
+        self._use_preset()
+        self._fill_narrow_values()
+        self._load_saved_names()
+        self.period.currentIndexChanged.connect(self.on_period_current_index_changed)
+        for combo in (self.first, self.last, self.outcome, self.narrow_value,
+                      self.segment_dimension):
+            combo.currentIndexChanged.connect(self.on_filter_changed)
+        self.narrow_by.currentIndexChanged.connect(self.on_narrow_by_current_index_changed)
+        self.primary_only.toggled.connect(self.on_filter_changed)
+        self.refresh.clicked.connect(self.ask)
+        self.export.clicked.connect(self.on_export_clicked)
+        self.save_view.clicked.connect(self.on_save_view_clicked)
+        self.saved.activated.connect(self.on_saved_activated)
+        sync.insights_answered.connect(self.on_sync_insights_answered)
+        sync.insights_failed.connect(self.on_sync_insights_failed)
+
+    # --- what the shell calls -----------------------------------------------------------
+
+    def start(self) -> None:
+        """Show what was kept for this view (offline too), then ask the server."""
+        kept = self.cache.load(self.view())
+        if kept is not None:
+            self.show_answers(kept, fresh=False)
+        self.ask()
+
+    def use_lists(self, lists: TeamLists) -> None:
+        self.lists = lists
+        self._fill_narrow_values()
+        if self.found is not None:
+            self.show_answers(self.found, fresh=self.offline_problem is None)
+
+    # --- the view -----------------------------------------------------------------------
+
+    def view(self) -> InsightView:
+        outcome = self.outcome.currentData()
+        dimension, value = self.narrow_by.currentData(), self.narrow_value.currentData()
+        first, last = self.first.currentData(), self.last.currentData()
+        if first and last and first > last:
+            first, last = last, first
+        return InsightView(first, last, (outcome,) if outcome else (),
+                           (dimension, value) if dimension and value is not None else None,
+                           self.primary_only.isChecked(), self.segment_dimension.currentData())
+
+    def ask(self) -> None:
+        self._asked = self.view()
+        self.busy.show()
+        self.state.setText(tr("Loading..."))
+        self.sync.ask_insights(self._asked, self.cache)
+
+    def on_filter_changed(self, *_: object) -> None:
+        if self.view() != self._asked:
+            kept = self.cache.load(self.view())
+            if kept is not None:
+                self.show_answers(kept, fresh=False)
+            self.ask()
+
+    def on_period_current_index_changed(self, _: int) -> None:
+        self._use_preset()
+        self.on_filter_changed()
+
+    def on_narrow_by_current_index_changed(self, _: int) -> None:
+        self._fill_narrow_values()
+        self.on_filter_changed()
+
+    def _use_preset(self) -> None:
+        preset = self.period.currentData()
+        custom = preset == "custom"
+        self.first.setEnabled(custom)
+        self.last.setEnabled(custom)
+        if custom:
+            return
+        first, last = insight_view.period_of(preset, self._today())
+        for combo, month in ((self.first, first), (self.last, last)):
+            combo.blockSignals(True)
+            index = combo.findData(month)
+            combo.setCurrentIndex(index if index >= 0 else 0)
+            combo.blockSignals(False)
+
+    def _fill_narrow_values(self) -> None:
+        dimension = self.narrow_by.currentData()
+        self.narrow_value.blockSignals(True)
+        self.narrow_value.clear()
+        for value, label in self._values_of(dimension):
+            self.narrow_value.addItem(label, value)
+        self.narrow_value.setEnabled(bool(dimension))
+        self.narrow_value.blockSignals(False)
+
+    def _values_of(self, dimension: str | None) -> list[tuple[str, str]]:
+        if not dimension:
+            return []
+        if dimension == "stage":
+            return [(stage.value, stage_label(stage)) for stage in Stage]
+        if dimension in ("industry", "company_size", "region"):
+            return [(choice.key, choice.label)
+                    for choice in self.lists.segments.choices_for(dimension)]
+        # Competitors and teams: the names marketing has been shown.
+        shown = self.found.groups(dimension) if self.found else []
+        return [(group["value"], group["value"]) for group in shown if group["value"]]
+
+    # --- answers ------------------------------------------------------------------------
+
+    def on_sync_insights_answered(self, found: InsightAnswers) -> None:
+        if found.view != self.view():
+            return  # an answer to filters since changed
+        self.offline_problem = None
+        self.show_answers(found, fresh=True)
+
+    def on_sync_insights_failed(self, problem: Any, kept: InsightAnswers | None) -> None:
+        if self._asked is not None and self._asked != self.view():
+            return
+        self.busy.hide()
+        self.offline_problem = getattr(problem, "message", None) or str(problem)
+        if kept is not None:
+            self.show_answers(kept, fresh=False)
+        elif self.found is None or self.found.view != self.view():
+            self.found = None
+            self._draw(None)
+            self.state.setText(tr("Not fetched yet, and the server cannot be reached."))
+        log.info("insights not fetched: %s", self.offline_problem)
+
+    def show_answers(self, found: InsightAnswers, *, fresh: bool) -> None:
+        self.found = found
+        if fresh:
+            self.busy.hide()
+        when = time_text(from_iso(found.fetched_at))
+        fetched_day = from_iso(found.fetched_at).astimezone().date()
+        if fetched_day != self._today():
+            when = f"{fetched_day.isoformat()} {when}"
+        if fresh:
+            self.state.setText(tr("As of {time}").format(time=when))
+        elif self.offline_problem:
+            self.state.setText(tr("Offline: as of {time}").format(time=when))
+        else:
+            self.state.setText(tr("As of {time}, refreshing...").format(time=when))
+        if self.narrow_by.currentData() in ("competitor", "team") \
+                and not self.narrow_value.count():
+            self._fill_narrow_values()
+        self._draw(found)
+
+    def _draw(self, found: InsightAnswers | None) -> None:
+        min_cell = found.min_cell if found else 5
+        self.rule.setText(tr(
+            "Counts of fewer than {n} debriefs, or from a single rep, are left out, month by "
+            "month, and so is the smallest group beside them where needed: no one's "
+            "debrief can be worked out from what is shown.").format(n=min_cell))
+        empty = tr("Nothing to show yet: too few debriefs in this period, or none fetched.")
+        for chart, side, title in ((self.win_chart, "win", tr("Why we win")),
+                                   (self.loss_chart, "loss", tr("Why we lose"))):
+            bars = insight_view.pareto(found, side) if found else None
+            chart.set_bars(
+                title if not bars else tr("{title} ({n} debriefs)").format(
+                    title=title, n=bars.debriefs),
+                [Bar(self.code_label(bar.code), bar.debriefs, bar.share, bar.cumulative)
+                 for bar in (bars.bars if bars else ())], empty)
+        self._draw_reasons_table(found)
+        trend = insight_view.trend(found) if found else None
+        self.trend_chart.set_lines(
+            tr("Share of debriefs giving each of the top reasons, by month"),
+            trend.months if trend else (),
+            {self.code_label(code): shares for code, shares in trend.lines.items()}
+            if trend else {}, empty)
+        self._draw_segments(found)
+        self._draw_competitors(found)
+
+    def _draw_reasons_table(self, found: InsightAnswers | None) -> None:
+        rows: list[list[Any]] = []
+        for side in ("win", "loss"):
+            bars = insight_view.pareto(found, side, top=1000) if found else None
+            for bar in bars.bars if bars else ():
+                code = self.lists.taxonomy.code(bar.code)
+                rows.append([tr("Win") if side == "win" else tr("Loss"),
+                             code.category_label if code else "", self.code_label(bar.code),
+                             bar.debriefs, f"{bar.share:.1%}"])
+        self.reasons_model.set_rows([tr("Side"), tr("Category"), tr("Reason"), tr("Debriefs"),
+                                     tr("Share")], rows)
+
+    def _draw_segments(self, found: InsightAnswers | None) -> None:
+        dimension = self.segment_dimension.currentData()
+        rows = insight_view.table(found, dimension) if found else []
+        codes = insight_view.top_codes(rows)
+        shown: list[list[Any]] = []
+        tips = {}
+        left_out = tr("fewer than {n} debriefs or one rep: left out").format(
+            n=found.min_cell if found else 5)
+        for r, row in enumerate(rows):
+            cells: list[Any] = [self._value_label(dimension, row.value), row.debriefs]
+            for c, code in enumerate(codes):
+                share = row.shares.get(code)
+                if share is None:
+                    cells.append(tr("< {n}").format(n=found.min_cell if found else 5))
+                    tips[(r, c + 2)] = left_out
+                else:
+                    cells.append(f"{share:.0%}")
+            shown.append(cells)
+        self.segments_model.set_rows(
+            [self._dimension_labels()[dimension], tr("Debriefs"),
+             *(self.code_label(code) for code in codes)], shown, tips)
+
+    def _draw_competitors(self, found: InsightAnswers | None) -> None:
+        rows = insight_view.competitors(found) if found else []
+        hidden = tr("< {n}").format(n=found.min_cell if found else 5)
+
+        def count(value: int | None) -> Any:
+            return hidden if value is None else value
+
+        self.competitors_model.set_rows(
+            [tr("Competitor"), tr("Won"), tr("Lost"), tr("No decision"), tr("Win rate"),
+             tr("Top reasons when won"), tr("Top reasons when lost")],
+            [[row.name, count(row.won), count(row.lost), count(row.no_decision),
+              "" if row.win_rate is None else f"{row.win_rate:.0%}",
+              ", ".join(self.code_label(c) for c in row.win_reasons),
+              ", ".join(self.code_label(c) for c in row.loss_reasons)] for row in rows])
+
+    # --- export and saved views ------------------------------------------------------------
+
+    def on_export_clicked(self) -> None:
+        from desktop.ui.insight_export import export_reasons
+
+        if self.found is None:
+            QMessageBox.information(self, tr("Export"), tr("Nothing fetched to export yet."))
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self, tr("Export reasons"), str(Path.home() / "debrief-reasons.xlsx"),
+            tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv);;JSON (*.json)"))
+        if name:
+            export_reasons(self, self.found, self.lists.taxonomy, Path(name), chosen,
+                           self.clock.now())
+
+    def on_save_view_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, tr("Save view"), tr("Name of this view:"))
+        if ok and name.strip():
+            views = self._saved()
+            views[name.strip()] = {"period": self.period.currentData(),
+                                   "view": json.loads(self.view().key())}
+            self._write_saved(views)
+            self._load_saved_names(select=name.strip())
+
+    def on_saved_activated(self, index: int) -> None:
+        saved = self._saved().get(self.saved.itemData(index) or "")
+        if not saved:
+            return
+        view = saved["view"]
+        for combo, value in ((self.period, saved.get("period", "custom")),
+                             (self.first, view["first"]), (self.last, view["last"]),
+                             (self.outcome, (view["outcomes"] or [""])[0]),
+                             (self.narrow_by, (view["narrow"] or [""])[0]),
+                             (self.segment_dimension, view["segment_dimension"])):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self._use_preset()
+        self._fill_narrow_values()
+        if view["narrow"]:
+            self.narrow_value.setCurrentIndex(max(0, self.narrow_value.findData(
+                view["narrow"][1])))
+        self.primary_only.blockSignals(True)
+        self.primary_only.setChecked(bool(view["primary_only"]))
+        self.primary_only.blockSignals(False)
+        self.on_filter_changed()
+
+    def _saved(self) -> dict[str, Any]:
+        try:
+            return dict(json.loads(self.saved_views_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return {}
+
+    def _write_saved(self, views: dict[str, Any]) -> None:
+        from sync.exports.whole_file import written_whole
+
+        try:
+            with written_whole(self.saved_views_path) as out:
+                out.write(json.dumps(views, indent=1).encode("utf-8"))
+        except OSError as error:
+            QMessageBox.warning(self, tr("Save view"),
+                                tr("The view could not be saved: {error}").format(error=error))
+
+    def _load_saved_names(self, select: str | None = None) -> None:
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItem(tr("(choose)"), "")
+        for name in sorted(self._saved()):
+            self.saved.addItem(name, name)
+        if select:
+            self.saved.setCurrentIndex(self.saved.findData(select))
+        self.saved.blockSignals(False)
+
+    # --- labels -------------------------------------------------------------------------
+
+    def code_label(self, code: str) -> str:
+        found = self.lists.taxonomy.code(code)
+        return found.label if found else code
+
+    def _value_label(self, dimension: str, value: str | None) -> str:
+        if value is None:
+            return tr("Not given")
+        if dimension in ("industry", "company_size", "region"):
+            for choice in self.lists.segments.choices_for(dimension):
+                if choice.key == value:
+                    return choice.label
+        return value
+
+    @staticmethod
+    def _dimension_labels() -> dict[str, str]:
+        return {"stage": tr("Stage"), "industry": tr("Industry"),
+                "company_size": tr("Company size"), "region": tr("Region"),
+                "competitor": tr("Competitor"), "team": tr("Team")}
+
+    def _today(self) -> date:
+        return self.clock.now().astimezone().date()
+
+    def _recent_months(self, count: int) -> list[str]:
+        today = self._today()
+        return [insight_view.months_back(today, n) for n in range(count, 0, -1)]
+

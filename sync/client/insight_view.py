@@ -1,0 +1,233 @@
+"""Marketing's Insights view, without Qt: the filters chosen, the questions they make
+for the central store (`/insights/reasons`), the answers kept for offline use, and what
+the workspace draws from them (Pareto rows, trend lines, segment and competitor tables).
+
+Every number here is one the server published (sync.domain.disclosure): the view only
+adds up counts of different outcomes, which no debrief shares.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+PRESETS = ("last_3_months", "last_6_months", "last_12_months", "this_year", "custom")
+NARROW_DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team")
+SEGMENT_DIMENSIONS = ("industry", "company_size", "region", "team")
+WIN_OUTCOMES = ("won", "progressed")
+LOSS_OUTCOMES = ("lost", "no_decision", "objection")
+OUTCOMES = ("won", "lost", "no_decision", "objection", "progressed")
+DECIDED = ("won", "lost", "no_decision")  # what a win rate is taken over
+
+
+def month_text(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_back(day: date, count: int) -> str:
+    """The month `count - 1` months before `day`'s: the first of `count` months."""
+    index = day.year * 12 + day.month - 1 - (count - 1)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def period_of(preset: str, today: date) -> tuple[str, str]:
+    """(first, last) month of a preset, the current month included."""
+    if preset == "this_year":
+        return f"{today.year:04d}-01", month_text(today)
+    counts = {"last_3_months": 3, "last_6_months": 6, "last_12_months": 12}
+    if preset not in counts:
+        raise ValueError(f"no preset {preset!r}")
+    return months_back(today, counts[preset]), month_text(today)
+
+
+@dataclass(frozen=True)
+class InsightView:
+    """What marketing asked to see."""
+
+    first: str  # YYYY-MM
+    last: str  # YYYY-MM, included
+    outcomes: tuple[str, ...] = ()  # empty: all
+    narrow: tuple[str, str] | None = None  # (dimension, value): only that value
+    primary_only: bool = False
+    segment_dimension: str = "industry"  # what the Segments table is by
+
+    def key(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    def with_changes(self, **changes: Any) -> InsightView:
+        return replace(self, **changes)
+
+    def _base(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"from": self.first, "to": self.last}
+        if self.outcomes:
+            params["outcome"] = list(self.outcomes)
+        if self.narrow is not None:
+            params[self.narrow[0]] = self.narrow[1]
+        if self.primary_only:
+            params["primary_only"] = "true"
+        return params
+
+    def questions(self) -> dict[str, dict[str, Any]]:
+        """The `/insights/reasons` queries the workspace needs, by name. A breakdown the
+        narrowing rules out (by stage while narrowed to an industry) is not asked."""
+        base = self._base()
+        narrowed = self.narrow[0] if self.narrow else None
+        asked = {"outcome": {**base, "by": "outcome"}, "month": {**base, "by": "month"}}
+        for by in ("stage", self.segment_dimension, "competitor"):
+            if narrowed in (None, by):
+                asked[by] = {**base, "by": by}
+        if narrowed in (None, "competitor"):
+            for outcome in DECIDED:
+                if not self.outcomes or outcome in self.outcomes:
+                    asked[f"competitor:{outcome}"] = {**base, "by": "competitor",
+                                                      "outcome": [outcome]}
+        return asked
+
+
+@dataclass
+class InsightAnswers:
+    """The server's answers to a view's questions, and when they were fetched."""
+
+    view: InsightView
+    answers: dict[str, dict[str, Any]]
+    fetched_at: str  # ISO 8601, UTC
+
+    def to_json(self) -> dict[str, Any]:
+        return {"view": asdict(self.view), "answers": self.answers,
+                "fetched_at": self.fetched_at}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> InsightAnswers:
+        view = data["view"]
+        narrow = tuple(view["narrow"]) if view.get("narrow") else None
+        return cls(InsightView(view["first"], view["last"], tuple(view["outcomes"]),
+                               narrow, bool(view["primary_only"]),  # type: ignore[arg-type]
+                               view.get("segment_dimension", "industry")),
+                   dict(data["answers"]), str(data["fetched_at"]))
+
+    @property
+    def min_cell(self) -> int:
+        return int(next(iter(self.answers.values()), {}).get("min_cell", 5))
+
+    def groups(self, name: str) -> list[dict[str, Any]]:
+        return list(self.answers.get(name, {}).get("groups", []))
+
+
+@dataclass(frozen=True)
+class ParetoBar:
+    code: str
+    debriefs: int  # debriefs giving the code
+    share: float  # of the side's debriefs
+    cumulative: float  # of all the reasons counted on this side, up to this bar
+
+
+@dataclass(frozen=True)
+class Pareto:
+    side: str  # "win" or "loss"
+    debriefs: int  # debriefs of this side's outcomes shown
+    bars: tuple[ParetoBar, ...]
+
+
+def pareto(found: InsightAnswers, side: str, top: int = 10) -> Pareto:
+    """The most given reasons among won and progressed debriefs (side "win") or the
+    others (side "loss"), with the share of reasons they cover together."""
+    outcomes = WIN_OUTCOMES if side == "win" else LOSS_OUTCOMES
+    total = 0
+    cited: dict[str, int] = defaultdict(int)
+    for group in found.groups("outcome"):
+        if group["value"] in outcomes:  # one outcome per debrief: counts add up
+            total += group["debriefs"]
+            for cell in group["reasons"]:
+                cited[cell["code"]] += cell["debriefs"]
+    ranked = sorted(cited.items(), key=lambda item: (-item[1], item[0]))
+    mentions = sum(cited.values())
+    bars, running = [], 0
+    for code, n in ranked[:top]:
+        running += n
+        bars.append(ParetoBar(code, n, n / total if total else 0.0,
+                              running / mentions if mentions else 0.0))
+    return Pareto(side, total, tuple(bars))
+
+
+@dataclass(frozen=True)
+class Trend:
+    months: tuple[str, ...]
+    lines: dict[str, tuple[float | None, ...]]  # code: share per month (None: not shown)
+
+
+def trend(found: InsightAnswers, top: int = 5) -> Trend:
+    """The share of debriefs giving each of the `top` most given codes, month by month."""
+    groups = sorted(found.groups("month"), key=lambda group: group["value"])
+    totals: dict[str, int] = defaultdict(int)
+    for group in groups:
+        for cell in group["reasons"]:
+            totals[cell["code"]] += cell["debriefs"]
+    chosen = [code for code, _ in sorted(totals.items(), key=lambda i: (-i[1], i[0]))[:top]]
+    lines = {code: tuple(next((cell["share"] for cell in group["reasons"]
+                               if cell["code"] == code), None) for group in groups)
+             for code in chosen}
+    return Trend(tuple(group["value"] for group in groups), lines)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    value: str | None  # None: not given
+    debriefs: int
+    shares: dict[str, float] = field(default_factory=dict)  # code: share; absent: left out
+
+
+def table(found: InsightAnswers, name: str) -> list[GroupRow]:
+    return [GroupRow(group["value"], group["debriefs"],
+                     {cell["code"]: cell["share"] for cell in group["reasons"]})
+            for group in found.groups(name)]
+
+
+def top_codes(rows: Iterable[GroupRow], count: int = 6) -> list[str]:
+    """The codes most given across `rows` (by debriefs), for a table's columns."""
+    weight: dict[str, float] = defaultdict(float)
+    for row in rows:
+        for code, share in row.shares.items():
+            weight[code] += share * row.debriefs
+    return [code for code, _ in sorted(weight.items(), key=lambda i: (-i[1], i[0]))[:count]]
+
+
+@dataclass(frozen=True)
+class CompetitorRow:
+    name: str
+    won: int | None  # None: left out (too few to show)
+    lost: int | None
+    no_decision: int | None
+    win_reasons: tuple[str, ...]
+    loss_reasons: tuple[str, ...]
+
+    @property
+    def win_rate(self) -> float | None:
+        """Won of the deals won or lost against it, when both are shown."""
+        if self.won is None or self.lost is None:
+            return None
+        return self.won / (self.won + self.lost)
+
+
+def competitors(found: InsightAnswers) -> list[CompetitorRow]:
+    """Each named competitor shown: deals won, lost and stalled against it (None where
+    left out), and the top reasons when won and when lost."""
+    by_outcome = {outcome: {g["value"]: g for g in found.groups(f"competitor:{outcome}")}
+                  for outcome in DECIDED}
+    names = sorted({name for groups in by_outcome.values() for name in groups
+                    if name is not None})
+
+    def count(outcome: str, name: str) -> int | None:
+        group = by_outcome[outcome].get(name)
+        return group["debriefs"] if group else None
+
+    def reasons(outcome: str, name: str) -> tuple[str, ...]:
+        group = by_outcome[outcome].get(name)
+        return tuple(cell["code"] for cell in group["reasons"][:3]) if group else ()
+
+    return [CompetitorRow(name, count("won", name), count("lost", name),
+                          count("no_decision", name), reasons("won", name),
+                          reasons("lost", name)) for name in names]

@@ -1,0 +1,159 @@
+"""Insights, marketing's workspace, on a central store of its own: a marketing account
+opens on it (the role learned at the first sync), its charts and tables hold what the
+server published, filters ask again, Export writes what is on screen, and offline it
+shows the last answers with the time they were fetched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers import sync_window
+from helpers.insight_world import made_in, reasons
+from helpers.server_harness import ServerProcess, running_server
+from helpers.server_world import People, debrief_maker, migrated
+from PySide6.QtWidgets import QTabWidget
+
+from desktop.paths import AppPaths
+from desktop.store.database import prepare
+from desktop.ui.app import build_window
+from desktop.ui.insight_export import export_reasons
+from desktop.ui.main_window import MainWindow
+from sync.client.insight_view import pareto
+from sync.domain.clock import SteppingClock
+
+MONTHS = ("2024-03", "2024-04", "2024-05")
+TODAY = datetime(2024, 5, 20, 9, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
+    """A central store of its own: three reps of one team, 60 debriefs over three months."""
+    from sync.server.database import make_engine
+
+    folder = tmp_path_factory.mktemp("insights-store")
+    url = migrated(f"sqlite:///{folder / 'central.sqlite'}")
+    engine = make_engine(url)
+    with running_server(url, folder) as server:
+        people = People(server, engine, tag="ins")
+        new = debrief_maker()
+        ann = people("rep")
+        team = ann.team
+        reps = [ann, people("rep", team=team), people("rep", team=team)]
+        for month in MONTHS:
+            for n, rep in enumerate(reps):
+                rep.api.push(
+                    *[new(competitor="Acme", reasons=reasons("price.too_high"),
+                          **made_in(month, day=2 + k)) for k in range(3)],
+                    *[new(outcome="won", competitor="Globex",
+                          reasons=reasons("price.good_value", None, "trust.strong_references"),
+                          **made_in(month, day=10 + k)) for k in range(2 + n % 2)])
+        yield server, people
+    engine.dispose()
+
+
+@pytest.fixture
+def marketing_window(company, tmp_path: Path, presenter, vault, show, qtbot):
+    server, people = company
+    marketing = people.add("marketing")
+    paths = AppPaths(tmp_path / "data")
+    clock = SteppingClock(start=TODAY)
+
+    def open_(**setup) -> MainWindow:
+        prepare(paths.database, clock)
+        return show(build_window(paths, clock, presenter, rep="m",
+                                 sync_setup=sync_window.quick_setup(**({"vault": vault} | setup))))
+
+    prepare(paths.database, clock)
+    sync_window.connect_behind_the_window(paths.database, clock, server.base_url, marketing,
+                                          vault)
+    return open_, paths
+
+
+def wait_for_answers(qtbot, window: MainWindow, fresh: bool = True) -> None:
+    qtbot.waitUntil(lambda: window.insights is not None and window.insights.found is not None
+                    and (not fresh or window.insights.state.text().startswith("As of")),
+                    timeout=20_000)
+
+
+def test_marketing_opens_on_insights_with_what_the_server_published(qtbot, marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    assert window.tabs.currentWidget() is workspace
+    tabs: QTabWidget = window.tabs
+    assert not tabs.isTabVisible(tabs.indexOf(window.form))  # no rep's form for marketing
+    # 3 months x 3 reps x 3 lost = 27 lost, all "price too high"; 21 won.
+    assert [(bar.value, bar.share) for bar in workspace.win_chart.bars] == [(21, 1.0)] * 2
+    loss = pareto(workspace.found, "loss")
+    assert (loss.debriefs, [(bar.code, bar.debriefs) for bar in loss.bars]) == (
+        27, [("price.too_high", 27)])
+    assert [(bar.value, bar.share) for bar in workspace.loss_chart.bars] == [(27, 1.0)]
+    assert workspace.reasons_model.rowCount() == len(workspace.win_chart.bars) + 1
+    assert workspace.trend_chart.months == MONTHS
+    assert "fewer than 5 debriefs" in workspace.rule.text()
+
+
+def test_filters_ask_again_and_competitors_show_win_rates(qtbot, marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    workspace.tabs.setCurrentIndex(3)
+    names = [workspace.competitors_model.rows[r][0]
+             for r in range(workspace.competitors_model.rowCount())]
+    assert names == ["Acme", "Globex"]
+    acme = workspace.competitors_model.rows[0]
+    assert acme[1:3] == ["< 5", 27] and acme[4] == ""  # nothing won against Acme shows
+    workspace.outcome.setCurrentIndex(workspace.outcome.findData("won"))
+    qtbot.waitUntil(lambda: workspace.found.view.outcomes == ("won",)
+                    and workspace.state.text().startswith("As of"), timeout=20_000)
+    assert pareto(workspace.found, "loss").debriefs == 0
+    assert not workspace.loss_chart.bars and workspace.win_chart.bars
+    workspace.narrow_by.setCurrentIndex(workspace.narrow_by.findData("competitor"))
+    assert workspace.narrow_value.findData("Globex") >= 0  # names marketing was shown
+    workspace.narrow_value.setCurrentIndex(workspace.narrow_value.findData("Globex"))
+    qtbot.waitUntil(lambda: workspace.found.view.narrow == ("competitor", "Globex")
+                    and workspace.state.text().startswith("As of"), timeout=20_000)
+    assert pareto(workspace.found, "win").debriefs == 21
+
+
+def test_export_writes_the_reasons_on_screen(qtbot, marketing_window, tmp_path: Path):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    path = tmp_path / "reasons.xlsx"
+    assert export_reasons(workspace, workspace.found, workspace.lists.taxonomy, path,
+                          "", TODAY)
+    sheet = openpyxl.load_workbook(path)["Reasons"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert {(row["outcome"], row["reason_code"], row["debriefs"]) for row in rows} == {
+        ("lost", "price.too_high", 27), ("won", "price.good_value", 21),
+        ("won", "trust.strong_references", 21)}
+    assert {row["period"] for row in rows} == {f"{workspace.found.view.first}/2024-05"}
+
+
+def test_offline_it_shows_the_last_answers_and_when(qtbot, marketing_window, company):
+    open_window, paths = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    fetched = window.insights.found
+    window.close()
+    server, _ = company
+    server.stop()
+    try:
+        again = open_window()
+        wait_for_answers(qtbot, again, fresh=False)
+        qtbot.waitUntil(lambda: again.insights.state.text().startswith("Offline"),
+                        timeout=20_000)
+        assert again.insights.found.answers == fetched.answers
+        assert again.insights.loss_chart.bars
+    finally:
+        server.start()
