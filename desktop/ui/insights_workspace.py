@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -200,11 +201,22 @@ class InsightsWorkspace(QWidget):
         segments_layout.addLayout(by_line)
         segments_layout.addWidget(_table(self.segments_model))
         self.competitors_model = RowsModel(self)
+        self.quote_search = QLineEdit()
+        self.quote_search.setPlaceholderText(tr("Search the quotes"))
+        self.quote_search.setClearButtonEnabled(True)
+        self.quotes_model = RowsModel(self)
+        quotes = QWidget()
+        quotes_layout = QVBoxLayout(quotes)
+        quotes_layout.addWidget(self.quote_search)
+        quotes_table = _table(self.quotes_model)
+        quotes_table.setWordWrap(True)
+        quotes_layout.addWidget(quotes_table)
         self.tabs = QTabWidget()
         self.tabs.addTab(reasons, tr("Reasons"))
         self.tabs.addTab(self.trend_chart, tr("Trend"))
         self.tabs.addTab(segments, tr("Segments"))
         self.tabs.addTab(_table(self.competitors_model), tr("Competitors"))
+        self.tabs.addTab(quotes, tr("Quotes"))
         self.rule = QLabel()
         self.rule.setWordWrap(True)
         self.rule.setObjectName("insightsRule")
@@ -224,6 +236,7 @@ class InsightsWorkspace(QWidget):
             combo.currentIndexChanged.connect(self.on_filter_changed)
         self.narrow_by.currentIndexChanged.connect(self.on_narrow_by_current_index_changed)
         self.primary_only.toggled.connect(self.on_filter_changed)
+        self.quote_search.textChanged.connect(self.on_quote_search_text_changed)
         self.refresh.clicked.connect(self.ask)
         self.export.clicked.connect(self.on_export_clicked)
         self.save_view.clicked.connect(self.on_save_view_clicked)
@@ -378,6 +391,7 @@ class InsightsWorkspace(QWidget):
             if trend else {}, empty)
         self._draw_segments(found)
         self._draw_competitors(found)
+        self._draw_quotes(found)
 
     def _draw_reasons_table(self, found: InsightAnswers | None) -> None:
         rows: list[list[Any]] = []
@@ -427,6 +441,30 @@ class InsightsWorkspace(QWidget):
               "" if row.win_rate is None else f"{row.win_rate:.0%}",
               ", ".join(self.code_label(c) for c in row.win_reasons),
               ", ".join(self.code_label(c) for c in row.loss_reasons)] for row in rows])
+
+    def on_quote_search_text_changed(self, _: str) -> None:
+        self._draw_quotes(self.found)
+
+    def _draw_quotes(self, found: InsightAnswers | None) -> None:
+        withheld = tr("(small group)")
+        outcomes = {outcome.value: outcome_label(outcome) for outcome in Outcome}
+        stages = {stage.value: stage_label(stage) for stage in Stage}
+
+        def shown(dimension: str, value: str | None) -> str:
+            if value == "withheld":
+                return withheld
+            if dimension == "stage":
+                return stages.get(value or "", tr("Not given"))
+            return self._value_label(dimension, value)
+
+        rows = [[self.code_label(quote["code"]), quote["text"],
+                 outcomes.get(quote["outcome"], quote["outcome"]), quote["month"],
+                 *(shown(name, quote[name]) for name in ("stage", "industry", "company_size",
+                                                          "region"))]
+                for quote in (found.quotes(self.quote_search.text()) if found else [])]
+        self.quotes_model.set_rows(
+            [tr("Reason"), tr("Quote"), tr("Outcome"), tr("Month"), tr("Stage"),
+             tr("Industry"), tr("Company size"), tr("Region")], rows)
 
     # --- export and saved views ------------------------------------------------------------
 

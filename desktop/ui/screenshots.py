@@ -25,7 +25,7 @@ from desktop.ui.errors import CrashDialog, ErrorPresenter, show_unclean_end
 from desktop.ui.main_window import MainWindow
 from desktop.ui.server_connection import Connected
 from desktop.ui.text import message_text
-from sync.client import problems
+from sync.client import insight_view, problems
 from sync.client.insight_view import InsightAnswers, InsightView
 from sync.client.status import SyncStatus, failed, not_connected, settled, syncing
 from sync.domain.clock import SteppingClock, to_iso
@@ -174,9 +174,19 @@ def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
     for outcome in ("won", "lost", "no_decision"):
         answers[f"competitor:{outcome}"] = by(["Acme Analytics", "Globex", "Northwind"],
                                               outcome, 8, 90)
-    return InsightAnswers(view, {name: answers.get(name.split(":")[0] if name not in answers
-                                                   else name, answers["outcome"])
-                                 for name in view.questions()}, to_iso(now))
+    asked = {name: answers.get(name.split(":")[0] if name not in answers else name,
+                               answers["outcome"]) for name in view.questions()}
+    asked[insight_view.QUOTES] = {"min_cell": 5, "next_offset": None, "quotes": [
+        {"text": text, "code": code, "outcome": outcome, "month": months[n % len(months)],
+         "stage": stage, "industry": industry, "company_size": "withheld", "region": "dach"}
+        for n, (text, code, outcome, stage, industry) in enumerate((
+            ("Your competitor threw in onboarding for free.", "price.too_high", "lost",
+             "selection", "software"),
+            ("We loved the demo, but procurement would not move before Q3.",
+             "timing.not_a_priority", "no_decision", "evaluation", "withheld"),
+            ("The integration with their ERP sealed it.", "product_fit.fits_stack", "won",
+             "selection", "manufacturing")))]}
+    return InsightAnswers(view, asked, to_iso(now))
 
 
 def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
@@ -190,7 +200,7 @@ def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
     workspace.show_answers(found, fresh=True)
     window.sync.area.show_status(settled(ReplicaCounts(), now, "marketing"))
     grab(window, out / f"insights{suffix}.png")
-    for index, name in ((1, "trend"), (2, "segments"), (3, "competitors")):
+    for index, name in ((1, "trend"), (2, "segments"), (3, "competitors"), (4, "quotes")):
         workspace.tabs.setCurrentIndex(index)
         grab(window, out / f"insights-{name}{suffix}.png")
     workspace.tabs.setCurrentIndex(0)

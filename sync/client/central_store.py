@@ -205,6 +205,17 @@ class CentralStore:
             answer = {**more, "groups": answer["groups"] + more["groups"]}
         return answer
 
+    def shared_quotes(self, params: Mapping[str, Any], most: int = 2000) -> dict[str, Any]:
+        """The quotes reps shared, as `/insights/quotes` lists them: up to `most`."""
+        answer = self._call("GET", "/insights/quotes",
+                            params={**params, "limit": MAX_PAGE, "offset": 0})
+        while answer.get("next_offset") is not None and len(answer["quotes"]) < most:
+            more = self._call("GET", "/insights/quotes",
+                              params={**params, "limit": MAX_PAGE,
+                                      "offset": answer["next_offset"]})
+            answer = {**more, "quotes": answer["quotes"] + more["quotes"]}
+        return answer
+
     def config(self) -> dict[str, Any]:
         """The taxonomy, segment lists and contest rules the central store uses."""
         return self._call("GET", "/sync/config")

@@ -22,6 +22,7 @@ WIN_OUTCOMES = ("won", "progressed")
 LOSS_OUTCOMES = ("lost", "no_decision", "objection")
 OUTCOMES = ("won", "lost", "no_decision", "objection", "progressed")
 DECIDED = ("won", "lost", "no_decision")  # what a win rate is taken over
+QUOTES = "quotes"  # the answer that holds the shared quotes, not a reason count
 
 
 def month_text(day: date) -> str:
@@ -71,6 +72,14 @@ class InsightView:
             params["primary_only"] = "true"
         return params
 
+    def quote_question(self) -> dict[str, Any]:
+        """What `/insights/quotes` is asked: the period and outcomes (quotes are shown
+        with their own segment and stage, where those groups are shown)."""
+        params: dict[str, Any] = {"from": self.first, "to": self.last}
+        if self.outcomes:
+            params["outcome"] = list(self.outcomes)
+        return params
+
     def questions(self) -> dict[str, dict[str, Any]]:
         """The `/insights/reasons` queries the workspace needs, by name. A breakdown the
         narrowing rules out (by stage while narrowed to an industry) is not asked."""
@@ -115,6 +124,12 @@ class InsightAnswers:
 
     def groups(self, name: str) -> list[dict[str, Any]]:
         return list(self.answers.get(name, {}).get("groups", []))
+
+    def quotes(self, words: str = "") -> list[dict[str, Any]]:
+        """The shared quotes fetched, those holding `words` (any case) if given."""
+        found = list(self.answers.get(QUOTES, {}).get("quotes", []))
+        wanted = words.strip().lower()
+        return [quote for quote in found if wanted in quote["text"].lower()]
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     team_add.set_defaults(run=_team_add)
     team.add_parser("list", parents=[where], help="list teams").set_defaults(run=_team_list)
 
-    token = commands.add_parser("token", help="revoke sign-in tokens").add_subparsers(
-        dest="action", metavar="ACTION", required=True)
+    token = commands.add_parser("token", help="make tokens for BI tools, revoke tokens"
+                                ).add_subparsers(dest="action", metavar="ACTION",
+                                                 required=True)
+    token_add = token.add_parser(
+        "add", parents=[where], help="make a read-only token for a BI tool (shown once)",
+        description="A token for Excel or Power BI to read insights and exports "
+                    "(docs/bi.md). It belongs to an account of its own that reads "
+                    "aggregates only; revoke it with `token revoke NAME`.")
+    token_add.add_argument("--bi", required=True, metavar="NAME",
+                           help="the BI tool's name, e.g. powerbi-marketing")
+    token_add.set_defaults(run=_token_add)
     revoke = token.add_parser("revoke", parents=[where],
                               help="sign a user out everywhere (revoke all their tokens)")
     revoke.add_argument("username")
@@ -208,6 +217,8 @@ def _in_transaction(args: argparse.Namespace, work: Callable[[Connection, dateti
             return work(connection, SystemClock().now())
     except AccountError as error:
         raise Refused(f"{error.field}: {error.message}") from None
+    finally:
+        engine.dispose()
 
 
 def _user_add(args: argparse.Namespace) -> int:
@@ -272,6 +283,18 @@ def _team_list(args: argparse.Namespace) -> int:
 
     for team in _in_transaction(args, lambda connection, _now: accounts.list_teams(connection)):
         print(team.name)
+    return EXIT_OK
+
+
+def _token_add(args: argparse.Namespace) -> int:
+    from sync.server import bi_tokens
+    from sync.server.passwords import Passwords
+
+    token = _in_transaction(args, lambda connection, now: bi_tokens.add(
+        connection, args.bi, now, Passwords.default()))
+    print(f"a read-only token for {args.bi}, valid for "
+          f"{bi_tokens.BI_TOKEN_LIFETIME.days} days (shown once; keep it in the BI tool's "
+          f"credentials):\n{token}")
     return EXIT_OK
 
 

@@ -11,7 +11,6 @@ dimension (stage, industry, company size, region, competitor or team) at a time.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -118,25 +117,16 @@ class Answer:
 
 
 def answer(connection: sa.Connection, question: Question, *, min_cell: int) -> Answer:
+    names = _team_names(connection) if question.dimension == "team" else {}
+    return _sum(question, published(connection, question, min_cell=min_cell), names)
+
+
+def published(connection: sa.Connection, question: Question, *, min_cell: int
+              ) -> dict[date, PublishedMonth]:
+    """What the rule shows of each month of the question's period, for its dimension."""
     rule = Rule(min_cell)
     months = _month_counts(connection, question, rule)
-    published = {month: publish(rule, counts) for month, counts in sorted(months.items())}
-    names = _team_names(connection) if question.dimension == "team" else {}
-    return _sum(question, published, names)
-
-
-def answers_by_month(connection: sa.Connection, question: Question, *, min_cell: int
-                     ) -> Iterator[tuple[date, Answer]]:
-    """The question asked of each month of its period in turn, reading one month at a
-    time (an export of any size holds one month's counts). Months with nothing to show
-    are skipped."""
-    first, last = period_of(connection, question)
-    month = first
-    while month is not None and last is not None and month <= last:
-        found = answer(connection, question.months(month, month), min_cell=min_cell)
-        if found.groups:
-            yield month, found
-        month = rollups.next_month(month)
+    return {month: publish(rule, counts) for month, counts in sorted(months.items())}
 
 
 def period_of(connection: sa.Connection, question: Question

@@ -4,7 +4,7 @@ use the same writers)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, datetime
 from typing import BinaryIO
 
@@ -15,6 +15,7 @@ from sync.domain.taxonomy import Taxonomy
 from sync.exports import PERIODS, csv_file, json_file, xlsx_file
 from sync.exports.tidy import About, Counts, Row, rows
 from sync.server import insights, rollups
+from sync.server.tables import debriefs
 
 
 def about(question: insights.Question, period: str, *, min_cell: int, taxonomy: Taxonomy,
@@ -31,8 +32,9 @@ def about(question: insights.Question, period: str, *, min_cell: int, taxonomy: 
 
 
 def counts(connection: sa.Connection, question: insights.Question, period: str, *,
-           min_cell: int) -> Iterator[Counts]:
-    """Each period's shown groups, one period read at a time."""
+           min_cell: int, only_months: Collection[date] | None = None) -> Iterator[Counts]:
+    """Each period's shown groups, one period read at a time (with `only_months`, only
+    the periods holding one of them)."""
     if period not in PERIODS:
         raise insights.QuestionError("period", f"no period {period!r}: one of {PERIODS}")
     first, last = insights.period_of(connection, question)
@@ -43,6 +45,8 @@ def counts(connection: sa.Connection, question: insights.Question, period: str, 
     else:
         spans = list(_spans(first, last, 3 if period == "quarter" else 1))
     for start, end in spans:
+        if only_months is not None and not any(start <= m <= end for m in only_months):
+            continue
         found = insights.answer(connection, question.months(start, end), min_cell=min_cell)
         label = (f"{start:%Y-%m}" if period == "month" else
                  f"{start.year}-Q{(start.month + 2) // 3}" if period == "quarter" else
@@ -82,5 +86,18 @@ def write(kind: str, out: BinaryIO, table: Iterator[Row], about_: About) -> None
 
 
 def table(connection: sa.Connection, question: insights.Question, period: str, *,
-          min_cell: int, taxonomy: Taxonomy) -> Iterator[Row]:
-    return rows(counts(connection, question, period, min_cell=min_cell), taxonomy)
+          min_cell: int, taxonomy: Taxonomy,
+          only_months: Collection[date] | None = None) -> Iterator[Row]:
+    return rows(counts(connection, question, period, min_cell=min_cell,
+                       only_months=only_months), taxonomy)
+
+
+def months_changed_since(connection: sa.Connection, since: datetime) -> set[date]:
+    """The months of every debrief received (new, edited or deleted) at or after `since`."""
+    month = rollups.month_column(connection.dialect.name, debriefs.c.created_at)
+    return {_as_date(value) for value in connection.execute(
+        sa.select(month).distinct().where(debriefs.c.received_at >= since)).scalars()}
+
+
+def _as_date(value: object) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]

@@ -109,6 +109,7 @@ debriefs = sa.Table(
     sa.Index("ix_debriefs_rep_id_change_seq_id", "rep_id", "change_seq", "id"),  # feed
     sa.Index("ix_debriefs_rep_id_created_at", "rep_id", "created_at"),  # contests
     sa.Index("ix_debriefs_created_at", "created_at"),  # insights over a period
+    sa.Index("ix_debriefs_received_at", "received_at"),  # months changed since (BI)
 )
 
 debrief_reasons = sa.Table(

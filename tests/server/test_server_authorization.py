@@ -72,6 +72,12 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
     ("GET", "/api/v1/insights/reasons?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/insights/quotes", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/exports/reasons.{kind}?by=stage", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/bi/reason-counts?by=stage", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
 ]
 
 # How each route family's 403 begins: who may, in words, then what they do.
@@ -81,6 +87,8 @@ REFUSALS = {
     ("GET", "contests"): "only reps, managers and admins see contests",
     ("POST", "contests"): "only managers and admins create contests",
     ("GET", "insights"): "only marketing and admins ",
+    ("GET", "exports"): "only marketing and admins ",
+    ("GET", "bi"): "only marketing and admins ",
 }
 # A manager who may create contests, for a team they do not manage.
 NOT_YOUR_TEAM = "only this team's managers and admins create its contests"
@@ -108,7 +116,7 @@ def test_the_matrix_names_every_route_the_api_serves(server) -> None:
                          ids=[f"{m} {p} {b} as {r}".strip() for m, p, b, r, _ in CELLS])
 def test_each_role_gets_exactly_its_answer(world: World, method, path, body, role, expected):
     url = path.replace("{own}", str(world.own_contest)).replace(
-        "{other}", str(world.other_contest))
+        "{other}", str(world.other_contest)).replace("{kind}", "csv")
     payload: dict[str, Any] | None = None
     if body == "debrief":
         payload = {"debriefs": [{**world.debrief}]}

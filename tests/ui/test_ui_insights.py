@@ -45,12 +45,16 @@ def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
         reps = [ann, people("rep", team=team), people("rep", team=team)]
         for month in MONTHS:
             for n, rep in enumerate(reps):
-                rep.api.push(
+                pushed = rep.api.push(
                     *[new(competitor="Acme", reasons=reasons("price.too_high"),
+                          quote=f"Too dear for them in {month}" if k == 0 else None,
+                          share_quote=k == 0,
                           **made_in(month, day=2 + k)) for k in range(3)],
                     *[new(outcome="won", competitor="Globex",
                           reasons=reasons("price.good_value", None, "trust.strong_references"),
                           **made_in(month, day=10 + k)) for k in range(2 + n % 2)])
+                assert pushed.status_code == 200, pushed.text
+                assert {r["status"] for r in pushed.json()["results"]} == {"accepted"}
         yield server, people
     engine.dispose()
 
@@ -122,6 +126,21 @@ def test_filters_ask_again_and_competitors_show_win_rates(qtbot, marketing_windo
     assert pareto(workspace.found, "win").debriefs == 21
 
 
+def test_quotes_are_listed_under_their_reason_and_searched(qtbot, marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    workspace.tabs.setCurrentIndex(4)
+    model = workspace.quotes_model
+    assert model.rowCount() == 9  # one shared quote per rep and month
+    assert {model.rows[r][0] for r in range(model.rowCount())} == {"Price too high"}
+    workspace.quote_search.setText("2024-04")
+    assert [model.rows[r][1] for r in range(model.rowCount())] == [
+        "Too dear for them in 2024-04"] * 3
+    assert {model.rows[r][3] for r in range(model.rowCount())} == {"2024-04"}
+
+
 def test_export_writes_the_reasons_on_screen(qtbot, marketing_window, tmp_path: Path):
     open_window, _ = marketing_window
     window = open_window()
@@ -141,7 +160,7 @@ def test_export_writes_the_reasons_on_screen(qtbot, marketing_window, tmp_path: 
 
 
 def test_offline_it_shows_the_last_answers_and_when(qtbot, marketing_window, company):
-    open_window, paths = marketing_window
+    open_window, _ = marketing_window
     window = open_window()
     wait_for_answers(qtbot, window)
     fetched = window.insights.found

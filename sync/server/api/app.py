@@ -17,7 +17,14 @@ from sync import __version__
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.team_lists import ListDocuments
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-from sync.server.api import auth, contest_routes, health, insight_routes, sync_routes
+from sync.server.api import (
+    auth,
+    bi_routes,
+    contest_routes,
+    health,
+    insight_routes,
+    sync_routes,
+)
 from sync.server.api.deps import field_error, json_body, protocol
 from sync.server.api.schemas import errors
 from sync.server.api.state import ServerState
@@ -47,7 +54,7 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                         "415": "a body that is not sent as JSON",
                         "426": "this app is too old for the server: update it"}))
     for area in (auth.router, sync_routes.router, contest_routes.router,
-                 insight_routes.router, insight_routes.exports):
+                 insight_routes.router, insight_routes.exports, bi_routes.router):
         api.include_router(area)
     app.include_router(api)
     app.include_router(health.router)

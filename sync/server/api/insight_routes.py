@@ -16,7 +16,7 @@ from sync.domain.debrief import Outcome, Stage
 from sync.exports import MEDIA_TYPES
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
-from sync.server import insights, reason_export
+from sync.server import insights, quotes, reason_export
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -25,6 +25,8 @@ from sync.server.api.schemas import (
     SIGNED_IN,
     CellOut,
     GroupOut,
+    QuoteOut,
+    QuotesOut,
     ReasonCountsOut,
     errors,
 )
@@ -119,6 +121,32 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
         groups=[GroupOut(value=g.value, debriefs=g.debriefs,
                          reasons=[CellOut(code=c.code, debriefs=c.debriefs, share=c.share)
                                   for c in g.reasons]) for g in page])
+
+
+@router.get("/quotes")
+def shared_quotes(connection: Reading, state: State, _user: Analyst,
+                  first: Annotated[Month, Query(alias="from")] = None, to: Month = None,
+                  outcome: Annotated[list[Outcome] | None, Query()] = None,
+                  code: Annotated[str | None, Query(max_length=64,
+                                                    pattern=r"^[a-z0-9_.-]+$")] = None,
+                  q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$",
+                                                 description="words the quote holds")] = None,
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                  ) -> QuotesOut:
+    """The quotes reps chose to share, listed under each reason whose count is shown,
+    with month, outcome, and each of stage, industry, company size and region whose
+    group is shown ('withheld' otherwise); never the rep or the account."""
+    search = quotes.QuoteSearch(_month(first), _month(to),
+                                frozenset(o.value for o in outcome or ()), code, q or None)
+    if search.first_month and search.last_month and search.first_month > search.last_month:
+        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
+    min_cell = state.settings.limits.min_cell
+    page, next_offset = quotes.shared_quotes(connection, search, min_cell=min_cell,
+                                             offset=offset, limit=limit)
+    return QuotesOut(min_cell=min_cell, next_offset=next_offset, quotes=[
+        QuoteOut(text=quote.text, code=quote.code, outcome=quote.outcome, month=quote.month,
+                 **quote.attributes) for quote in page])
 
 
 @exports.get("/reasons.{kind}", response_class=StreamingResponse, responses={

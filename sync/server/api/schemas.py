@@ -307,6 +307,23 @@ class ReasonCountsOut(BaseModel):
     next_offset: int | None
 
 
+class QuoteOut(BaseModel):
+    text: str
+    code: str = Field(description="the reason it is listed under")
+    outcome: str
+    month: str = Field(description="YYYY-MM")
+    stage: str | None = Field(description="null: not given; 'withheld': a small group")
+    industry: str | None
+    company_size: str | None
+    region: str | None
+
+
+class QuotesOut(BaseModel):
+    min_cell: int
+    quotes: list[QuoteOut]
+    next_offset: int | None
+
+
 def errors(**described: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for error statuses, e.g. errors(**{"404": "no such contest"})."""
     return {int(status): {"model": ErrorOut, "description": text}
