@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.charts import Bar, ParetoChart, TrendChart
+from desktop.ui.funnel_panel import FunnelPanel
 from desktop.ui.text import outcome_label, stage_label, time_text, tr
 from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers, InsightView
@@ -217,6 +218,8 @@ class InsightsWorkspace(QWidget):
         self.tabs.addTab(segments, tr("Segments"))
         self.tabs.addTab(_table(self.competitors_model), tr("Competitors"))
         self.tabs.addTab(quotes, tr("Quotes"))
+        self.funnel = FunnelPanel(self.code_label)
+        self.tabs.addTab(self.funnel, tr("Funnel"))
         self.rule = QLabel()
         self.rule.setWordWrap(True)
         self.rule.setObjectName("insightsRule")
@@ -392,6 +395,7 @@ class InsightsWorkspace(QWidget):
         self._draw_segments(found)
         self._draw_competitors(found)
         self._draw_quotes(found)
+        self.funnel.show_answers(found)
 
     def _draw_reasons_table(self, found: InsightAnswers | None) -> None:
         rows: list[list[Any]] = []

@@ -180,12 +180,25 @@ def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
         {"text": text, "code": code, "outcome": outcome, "month": months[n % len(months)],
          "stage": stage, "industry": industry, "company_size": "withheld", "region": "dach"}
         for n, (text, code, outcome, stage, industry) in enumerate((
-            ("Your competitor threw in onboarding for free.", "price.too_high", "lost",
+            ("Your competitor threw in onboarding for free.", codes["lost"][0], "lost",
              "selection", "software"),
             ("We loved the demo, but procurement would not move before Q3.",
-             "timing.not_a_priority", "no_decision", "evaluation", "withheld"),
-            ("The integration with their ERP sealed it.", "product_fit.fits_stack", "won",
+             codes["lost"][2], "no_decision", "evaluation", "withheld"),
+            ("The integration with their ERP sealed it.", codes["won"][1], "won",
              "selection", "manufacturing")))]}
+    reached = [620, 540, 410, 300, 180]
+    lost = [60, 95, 110, 120, 70]
+    asked[insight_view.FUNNEL] = {
+        "counting": "Debriefs that share a CRM reference count as one deal, its latest "
+                    "debrief; a debrief without one is a deal of its own.",
+        "currency": "EUR", "values_without_rate": 0, "min_cell": 5, "deals": 620,
+        "stages": [{"stage": stage.value, "reached": reached[n], "lost_or_stalled": lost[n],
+                    "loss_rate": round(lost[n] / reached[n], 4),
+                    "reasons": [{"code": code, "deals": lost[n] // (k + 2)}
+                                for k, code in enumerate(codes["lost"][n:n + 3])],
+                    "win_rate_past": None if n == 4 else round(0.25 + 0.1 * n, 4),
+                    "average_won_value_past": None if n == 4 else str(38000 + 4000 * n)}
+                   for n, stage in enumerate(Stage)]}
     return InsightAnswers(view, asked, to_iso(now))
 
 
@@ -200,7 +213,8 @@ def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
     workspace.show_answers(found, fresh=True)
     window.sync.area.show_status(settled(ReplicaCounts(), now, "marketing"))
     grab(window, out / f"insights{suffix}.png")
-    for index, name in ((1, "trend"), (2, "segments"), (3, "competitors"), (4, "quotes")):
+    for index, name in ((1, "trend"), (2, "segments"), (3, "competitors"), (4, "quotes"),
+                        (5, "funnel")):
         workspace.tabs.setCurrentIndex(index)
         grab(window, out / f"insights-{name}{suffix}.png")
     workspace.tabs.setCurrentIndex(0)

@@ -205,7 +205,7 @@ class SyncRunner(QObject):
     def fetch_insights(self, request: tuple[InsightView, InsightCache]) -> None:
         """Ask the server the view's questions; keep and hand back the answers. Offline
         (or refused), hand back the problem and what was kept for the view."""
-        from sync.client.insight_view import QUOTES, InsightAnswers
+        from sync.client.insight_view import FUNNEL, QUOTES, InsightAnswers
         from sync.client.problems import SyncProblem, sign_in_needed
 
         view, cache = request
@@ -223,6 +223,7 @@ class SyncRunner(QObject):
             answers = {name: engine.central.reason_counts(params)
                        for name, params in view.questions().items()}
             answers[QUOTES] = engine.central.shared_quotes(view.quote_question())
+            answers[FUNNEL] = engine.central.funnel(view.funnel_question())
             found = InsightAnswers(view, answers, to_iso(self._clock.now()))
             try:
                 cache.save(found)

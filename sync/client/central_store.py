@@ -205,6 +205,10 @@ class CentralStore:
             answer = {**more, "groups": answer["groups"] + more["groups"]}
         return answer
 
+    def funnel(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The funnel reality check (`/insights/funnel`) for a period."""
+        return self._call("GET", "/insights/funnel", params=params)
+
     def shared_quotes(self, params: Mapping[str, Any], most: int = 2000) -> dict[str, Any]:
         """The quotes reps shared, as `/insights/quotes` lists them: up to `most`."""
         answer = self._call("GET", "/insights/quotes",

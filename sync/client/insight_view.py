@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 PRESETS = ("last_3_months", "last_6_months", "last_12_months", "this_year", "custom")
@@ -23,6 +24,7 @@ LOSS_OUTCOMES = ("lost", "no_decision", "objection")
 OUTCOMES = ("won", "lost", "no_decision", "objection", "progressed")
 DECIDED = ("won", "lost", "no_decision")  # what a win rate is taken over
 QUOTES = "quotes"  # the answer that holds the shared quotes, not a reason count
+FUNNEL = "funnel"  # the answer that holds the funnel reality check
 
 
 def month_text(day: date) -> str:
@@ -71,6 +73,10 @@ class InsightView:
         if self.primary_only:
             params["primary_only"] = "true"
         return params
+
+    def funnel_question(self) -> dict[str, Any]:
+        """What `/insights/funnel` is asked: the period (the funnel spans every outcome)."""
+        return {"from": self.first, "to": self.last}
 
     def quote_question(self) -> dict[str, Any]:
         """What `/insights/quotes` is asked: the period and outcomes (quotes are shown
@@ -130,6 +136,39 @@ class InsightAnswers:
         found = list(self.answers.get(QUOTES, {}).get("quotes", []))
         wanted = words.strip().lower()
         return [quote for quote in found if wanted in quote["text"].lower()]
+
+
+@dataclass(frozen=True)
+class StageSensitivity:
+    stage: str
+    lost_or_stalled: int
+    win_rate_past: float | None
+    average_won_value_past: Decimal | None
+
+    def regained(self, fall: float) -> Decimal | None:
+        """Revenue regained if losses here fell by `fall` (0..1): deals lost here x fall
+        x the win rate of deals past it x their average value when won."""
+        if self.win_rate_past is None or self.average_won_value_past is None:
+            return None
+        return (Decimal(self.lost_or_stalled) * Decimal(str(fall))
+                * Decimal(str(self.win_rate_past)) * self.average_won_value_past)
+
+
+def sensitivity(found: InsightAnswers) -> list[StageSensitivity]:
+    return [StageSensitivity(stage["stage"], stage["lost_or_stalled"], stage["win_rate_past"],
+                             Decimal(stage["average_won_value_past"])
+                             if stage["average_won_value_past"] is not None else None)
+            for stage in found.answers.get(FUNNEL, {}).get("stages", [])]
+
+
+def ranked(stages: list[StageSensitivity], falls: dict[str, float]) -> list[str]:
+    """Stages by the revenue they could regain with the falls chosen, most first; those
+    that cannot be worked out last."""
+    def worth(stage: StageSensitivity) -> tuple[bool, Decimal]:
+        value = stage.regained(falls.get(stage.stage, 0.0))
+        return (value is None, -(value or Decimal(0)))
+
+    return [stage.stage for stage in sorted(stages, key=worth)]
 
 
 @dataclass(frozen=True)

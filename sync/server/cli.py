@@ -178,12 +178,16 @@ def _ready_engine(settings: ServerSettings) -> Engine:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from sync.domain.reporting import ReportingError
     from sync.server.api.app import create_app
     from sync.server.database import describe
 
     settings = _settings(args)
     engine = _ready_engine(settings)
-    app = create_app(settings, engine=engine)
+    try:
+        app = create_app(settings, engine=engine)
+    except ReportingError as error:
+        raise Refused(f"the reporting currency and rates: {error}") from None
     print(f"Debrief central store on http://{settings.host}:{settings.port} "
           f"(database: {describe(settings.db_url)})", flush=True)
     # Idle connections stay open longer than a load balancer's usual idle timeout (60 s):

@@ -110,6 +110,7 @@ debriefs = sa.Table(
     sa.Index("ix_debriefs_rep_id_created_at", "rep_id", "created_at"),  # contests
     sa.Index("ix_debriefs_created_at", "created_at"),  # insights over a period
     sa.Index("ix_debriefs_received_at", "received_at"),  # months changed since (BI)
+    sa.Index("ix_debriefs_crm_ref_created_at", "crm_ref", "created_at"),  # a deal's latest
 )
 
 debrief_reasons = sa.Table(

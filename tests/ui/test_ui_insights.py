@@ -50,7 +50,8 @@ def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
                           quote=f"Too dear for them in {month}" if k == 0 else None,
                           share_quote=k == 0,
                           **made_in(month, day=2 + k)) for k in range(3)],
-                    *[new(outcome="won", competitor="Globex",
+                    *[new(outcome="won", competitor="Globex", stage="selection",
+                          deal_value="10000", currency="EUR",
                           reasons=reasons("price.good_value", None, "trust.strong_references"),
                           **made_in(month, day=10 + k)) for k in range(2 + n % 2)])
                 assert pushed.status_code == 200, pushed.text
@@ -139,6 +140,23 @@ def test_quotes_are_listed_under_their_reason_and_searched(qtbot, marketing_wind
     assert [model.rows[r][1] for r in range(model.rowCount())] == [
         "Too dear for them in 2024-04"] * 3
     assert {model.rows[r][3] for r in range(model.rowCount())} == {"2024-04"}
+
+
+def test_the_funnel_and_its_sensitivity_slider(qtbot, marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    workspace.tabs.setCurrentWidget(workspace.funnel)
+    panel = workspace.funnel
+    # 27 lost at evaluation; all 21 deals past it won, at 10,000 EUR each.
+    assert panel.regained["evaluation"].text() == "54,000 EUR"  # 27 x 20% x 100% x 10,000
+    assert panel.ranks["evaluation"].text() == "1"
+    assert panel.regained["selection"].text() == "not enough to tell"
+    panel.sliders["evaluation"].setValue(50)
+    assert panel.regained["evaluation"].text() == "135,000 EUR"
+    assert panel.falls["evaluation"].text() == "50%"
+    assert "CRM reference" in panel.counting.text()
 
 
 def test_export_writes_the_reasons_on_screen(qtbot, marketing_window, tmp_path: Path):

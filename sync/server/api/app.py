@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import __version__
 from sync.domain.clock import Clock, SystemClock
+from sync.domain.reporting import Reporting
 from sync.domain.team_lists import ListDocuments
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.api import (
@@ -40,7 +41,8 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
     state = ServerState(settings=settings, engine=engine or make_engine(settings.db_url),
                         passwords=passwords or Passwords.default(),
                         config=ListDocuments.shipped(), clock=clock or SystemClock(),
-                        schema_head=head_revision())
+                        schema_head=head_revision(),
+                        reporting=Reporting.load(settings.data_dir))
     app = FastAPI(title="Debrief central store", version=__version__,
                   description="Where debriefs from every rep meet: sync, contests and "
                               "aggregates for marketing.",

@@ -16,7 +16,7 @@ from sync.domain.debrief import Outcome, Stage
 from sync.exports import MEDIA_TYPES
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
-from sync.server import insights, quotes, reason_export
+from sync.server import funnel, insights, quotes, reason_export
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -24,10 +24,13 @@ from sync.server.api.schemas import (
     MAX_OFFSET,
     SIGNED_IN,
     CellOut,
+    FunnelOut,
+    FunnelStageOut,
     GroupOut,
     QuoteOut,
     QuotesOut,
     ReasonCountsOut,
+    StageReasonOut,
     errors,
 )
 from sync.server.database import reading
@@ -121,6 +124,34 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
         groups=[GroupOut(value=g.value, debriefs=g.debriefs,
                          reasons=[CellOut(code=c.code, debriefs=c.debriefs, share=c.share)
                                   for c in g.reasons]) for g in page])
+
+
+@router.get("/funnel")
+def funnel_check(connection: Reading, state: State, _user: Analyst,
+                 first: Annotated[Month, Query(alias="from")] = None, to: Month = None,
+                 ) -> FunnelOut:
+    """The funnel reality check: per stage, the deals that reached it, those lost or
+    stalled there and why, and what the sensitivity view needs (the win rate and average
+    won value of deals that got past it). Counted like insights: small counts left out."""
+    first_month, last_month = _month(first), _month(to)
+    if first_month and last_month and first_month > last_month:
+        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
+    min_cell = state.settings.limits.min_cell
+    found = funnel.funnel(connection, first_month, last_month, min_cell=min_cell,
+                          reporting=state.reporting)
+    return FunnelOut(
+        counting="Debriefs that share a CRM reference count as one deal, its latest "
+                 "debrief; a debrief without one is a deal of its own.",
+        currency=found.currency, values_without_rate=found.values_without_rate,
+        min_cell=min_cell, deals=found.deals, stages=[FunnelStageOut(
+            stage=stage.stage, reached=stage.reached, lost_or_stalled=stage.lost_or_stalled,
+            loss_rate=None if stage.loss_rate is None else round(stage.loss_rate, 4),
+            reasons=[StageReasonOut(code=code, deals=n) for code, n in stage.reasons],
+            win_rate_past=None if stage.win_rate_past is None else round(
+                stage.win_rate_past, 4),
+            average_won_value_past=None if stage.average_won_value_past is None
+            else str(round(stage.average_won_value_past, 2)))
+            for stage in found.stages])
 
 
 @router.get("/quotes")

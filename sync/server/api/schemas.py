@@ -307,6 +307,36 @@ class ReasonCountsOut(BaseModel):
     next_offset: int | None
 
 
+class StageReasonOut(BaseModel):
+    code: str
+    deals: int
+
+
+class FunnelStageOut(BaseModel):
+    stage: str
+    reached: int = Field(description="deals whose latest stage is this one or later")
+    lost_or_stalled: int = Field(description="deals lost, or with no decision, here")
+    loss_rate: float | None
+    reasons: list[StageReasonOut] = Field(description="why they were lost here, most given "
+                                                      "first")
+    win_rate_past: float | None = Field(description=(
+        "of the deals that got past this stage, the share won (of won, lost, no decision)"))
+    average_won_value_past: str | None = Field(description=(
+        "their average value when won, in the reporting currency (decimal text); null: "
+        "too few valued deals to show"))
+
+
+class FunnelOut(BaseModel):
+    counting: str = Field(description="what a deal is")
+    currency: str = Field(description="the reporting currency")
+    values_without_rate: int | None = Field(description=(
+        "deal values left out of the sums: no rate for their currency (null: fewer than "
+        "min_cell)"))
+    min_cell: int
+    deals: int = Field(description="deals shown")
+    stages: list[FunnelStageOut]
+
+
 class QuoteOut(BaseModel):
     text: str
     code: str = Field(description="the reason it is listed under")

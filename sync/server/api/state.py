@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from sync.domain.clock import Clock
+from sync.domain.reporting import Reporting
 from sync.domain.team_lists import ListDocuments
 from sync.server.passwords import Passwords
 from sync.server.settings import ServerSettings
@@ -20,3 +21,4 @@ class ServerState:
     config: ListDocuments
     clock: Clock
     schema_head: str
+    reporting: Reporting  # the reporting currency and rates (reporting.json)
