@@ -72,6 +72,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
     ("GET", "/api/v1/insights/reasons?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/insights/funnel", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/insights/quotes", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/exports/reasons.{kind}?by=stage", "",
