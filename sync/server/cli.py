@@ -6,12 +6,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from sync import __version__
-from sync.server.settings import ENV_DATA_DIR, ENV_DB, ENV_HOST, ENV_PORT, ServerSettings
+from sync.server.settings import (
+    ENV_DATA_DIR,
+    ENV_DB,
+    ENV_HOST,
+    ENV_PORT,
+    ENV_WORKERS,
+    ServerSettings,
+)
 
 if TYPE_CHECKING:  # the server's libraries load only for the command that needs them
     from datetime import datetime
@@ -49,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help=f"address to listen on (also ${ENV_HOST}; "
                                       "default 127.0.0.1)")
     serve.add_argument("--port", type=int, help=f"port (also ${ENV_PORT}; default 8765)")
+    serve.add_argument("--workers", type=int, metavar="N",
+                       help=f"server processes on this host, through uvicorn's own worker "
+                            f"support (also ${ENV_WORKERS}; default 1; about one per core)")
     serve.set_defaults(run=_serve)
 
     migrate = commands.add_parser("migrate", parents=[where],
@@ -188,13 +199,35 @@ def _serve(args: argparse.Namespace) -> int:
         app = create_app(settings, engine=engine)
     except ReportingError as error:
         raise Refused(f"the reporting currency and rates: {error}") from None
+    workers = _workers(args)
     print(f"Debrief central store on http://{settings.host}:{settings.port} "
-          f"(database: {describe(settings.db_url)})", flush=True)
+          f"(database: {describe(settings.db_url)}"
+          f"{f'; {workers} worker processes' if workers > 1 else ''})", flush=True)
     # Idle connections stay open longer than a load balancer's usual idle timeout (60 s):
     # closing first races the client's next request into a reset connection.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                proxy_headers=True, timeout_keep_alive=KEEP_ALIVE_S)
+    options = {"host": settings.host, "port": settings.port, "log_level": "info",
+               "proxy_headers": True, "timeout_keep_alive": KEEP_ALIVE_S}
+    if workers == 1:
+        uvicorn.run(app, **options)
+        return EXIT_OK
+    # Each worker makes its own app from the settings, handed on in the environment:
+    # server processes share nothing but the database.
+    engine.dispose()
+    os.environ.update({ENV_DATA_DIR: str(settings.data_dir), ENV_DB: settings.db_url})
+    uvicorn.run("sync.server.api.app:app_from_environment", factory=True, workers=workers,
+                **options)
     return EXIT_OK
+
+
+def _workers(args: argparse.Namespace) -> int:
+    chosen = args.workers if args.workers is not None else os.environ.get(ENV_WORKERS, "1")
+    try:
+        workers = int(chosen)
+    except ValueError:
+        raise Refused(f"workers: {chosen!r} is not a number") from None
+    if not 1 <= workers <= 64:
+        raise Refused(f"workers: {workers} is not between 1 and 64")
+    return workers
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -143,6 +143,7 @@ class ServerProcess:
     data_dir: Path
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    options: tuple[str, ...] = ()  # more flags for `serve`, e.g. ("--workers", "2")
 
     @property
     def base_url(self) -> str:
@@ -158,7 +159,7 @@ class ServerProcess:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 server_command("serve", "--db", self.db_url, "--data-dir", str(self.data_dir),
-                               "--port", str(self.port)),
+                               "--port", str(self.port), *self.options),
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ,
                                                            "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + START_TIMEOUT_S

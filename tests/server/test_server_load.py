@@ -1,6 +1,8 @@
-"""Load: 50 clients pushing and reading at once for 30 s, on SQLite and PostgreSQL. No
-answer is an error, no debrief is lost or stored twice; latency per kind of request and
-requests per second are printed (`pytest -s`) and written to load-<backend>.json."""
+"""Load: 50 clients at once for 30 s, on SQLite and PostgreSQL, with one server process
+and with two (`serve --workers 2`): 45 reps' machines pushing and reading, 5 of
+marketing asking for insights. No answer is an error, no debrief is lost or stored
+twice; latency per kind of request and requests per second are printed (`pytest -s`)
+and written to load-<backend>-<workers>.json."""
 
 from __future__ import annotations
 
@@ -32,7 +34,9 @@ REPS = 10  # each rep signs in on CLIENTS / REPS machines
 MAX_BATCH = 20
 PAGE = 50
 SEED = 20261102
-KINDS = ("push", "re-push", "pull", "contests")
+ANALYSTS = 5  # of the CLIENTS, marketing's: insights only
+KINDS = ("push", "re-push", "pull", "contests", "insights")
+BY = ("outcome", "stage", "industry", "competitor", "month", "team")
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Client:
     pulled: set[str] = field(default_factory=set)
     position: str = FEED_START  # how far it has read the rep's change feed
     errors: list[str] = field(default_factory=list)
+    analyst: bool = False  # marketing: asks for insights only
 
     def sign_in(self) -> None:
         self.session.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
@@ -73,7 +78,9 @@ class Client:
         while time.monotonic() < deadline:
             roll = self.rng.random()
             try:
-                if roll < 0.45:
+                if self.analyst:
+                    self.insights()
+                elif roll < 0.45:
                     self.push()
                 elif roll < 0.6 and self.batches:
                     self.push(self.rng.choice(self.batches))
@@ -93,6 +100,17 @@ class Client:
             self.errors.append(f"{kind} {path}: HTTP {answer.status_code} {answer.text[:300]}")
             return None
         return answer.json()
+
+    def insights(self) -> None:
+        """A question marketing asks: six months by one dimension, sometimes narrowed."""
+        today = datetime.now(UTC)
+        first = today.year * 12 + today.month - 6
+        params: dict[str, Any] = {"by": self.rng.choice(BY),
+                                  "from": f"{first // 12}-{first % 12 + 1:02d}",
+                                  "to": f"{today.year}-{today.month:02d}"}
+        if self.rng.random() < 0.5:
+            params["outcome"] = self.rng.choice(["won", "lost"])
+        self.call("insights", "GET", "/api/v1/insights/reasons", params=params)
 
     def push(self, again: list[dict[str, Any]] | None = None) -> None:
         """A new batch (every item accepted), or one already pushed (every item a
@@ -165,13 +183,31 @@ def stored_ids(engine: sa.Engine, usernames: list[str]) -> tuple[list[str], dict
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
 def test_fifty_clients_push_and_read_for_thirty_seconds(
         server: ServerProcess, backend: str, engine: sa.Engine, people: People,
-        new_debrief: Callable[..., dict[str, Any]], tmp_path: Path):
+        new_debrief: Callable[..., dict[str, Any]], tmp_path: Path, workers: int):
+    served = server if workers == 1 else ServerProcess(
+        server.db_url, tmp_path / "workers", options=("--workers", str(workers))).start()
+    try:
+        run_load(served, backend, engine, people, new_debrief, tmp_path, workers)
+    finally:
+        if served is not server:
+            served.stop()
+
+
+def run_load(server: ServerProcess, backend: str, engine: sa.Engine, people: People,
+             new_debrief: Callable[..., dict[str, Any]], tmp_path: Path,
+             workers: int) -> None:
     reps = [people.add("rep") for _ in range(REPS)]
+    analysts = [people.add("marketing") for _ in range(ANALYSTS)]
     template, ids = new_debrief(), DebriefIdFactory(SystemClock())
     clients = [Client(server.base_url, reps[i % REPS], random.Random(SEED + i),
-                      lambda: {**template, "id": ids.new_id()}) for i in range(CLIENTS)]
+                      lambda: {**template, "id": ids.new_id()})
+               for i in range(CLIENTS - ANALYSTS)]
+    clients += [Client(server.base_url, name, random.Random(SEED - i),
+                       lambda: {**template, "id": ids.new_id()}, analyst=True)
+                for i, name in enumerate(analysts)]
     window: dict[str, float] = {}
 
     def open_window() -> None:  # run once, when every client has signed in
@@ -188,10 +224,10 @@ def test_fifty_clients_push_and_read_for_thirty_seconds(
     assert not any(thread.is_alive() for thread in threads), "a client hung"
 
     result = figures(clients, seconds)
-    path = tmp_path / f"load-{backend}.json"
-    path.write_text(json.dumps({**result, "backend": backend,
+    path = tmp_path / f"load-{backend}-{workers}.json"
+    path.write_text(json.dumps({**result, "backend": backend, "workers": workers,
                                 "at": datetime.now(UTC).isoformat()}, indent=2))
-    show(backend, result, path)
+    show(f"{backend}, {workers} worker{'s' if workers > 1 else ''}", result, path)
 
     found = problems(clients, *stored_ids(engine, reps))
     assert not found, "\n".join(found)
@@ -211,5 +247,5 @@ def problems(clients: list[Client], rows: list[str], owner: dict[str, str]) -> l
                      f"clients saw {len(accepted)} accepted: {len(accepted - set(rows))} "
                      f"lost, {len(set(rows) - accepted)} stored but never accepted")
     found += [f"{c.username} pulled debriefs that are not theirs" for c in clients
-              if {owner.get(i) for i in c.pulled} - {c.username}]
+              if not c.analyst and {owner.get(i) for i in c.pulled} - {c.username}]
     return found

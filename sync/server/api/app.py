@@ -36,6 +36,13 @@ from sync.server.settings import ServerSettings
 API_PREFIX = "/api/v1"
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `debrief-server serve --workers N`: its settings
+    from the environment the command set, its own engine (no state shared but the
+    database)."""
+    return create_app(ServerSettings.resolve())
+
+
 def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                passwords: Passwords | None = None, clock: Clock | None = None) -> FastAPI:
     state = ServerState(settings=settings, engine=engine or make_engine(settings.db_url),
