@@ -21,6 +21,7 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
         debrief_list,
         exports,
         ingest,
+        insights_paint,
         leaderboard,
         package,
         rep_day,
@@ -32,7 +33,8 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     return [("startup", startup.run), ("save", save.run), ("debrief_list", debrief_list.run),
             ("ingest", ingest.run), ("aggregates", aggregates.run),
             ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run),
-            ("rep_day", rep_day.run), ("exports", exports.run)]
+            ("rep_day", rep_day.run), ("exports", exports.run),
+            ("insights_paint", insights_paint.run)]
 
 
 def run_all() -> tuple[list[Section], list[str]]:
