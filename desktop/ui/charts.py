@@ -22,6 +22,35 @@ SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0
 MARGIN = 8
 
 
+class _Frame:
+    """What every chart paints first: its title, or the empty text below it when there
+    is nothing to draw; and the colours and room left for the chart."""
+
+    def __init__(self, widget: QWidget, painter: QPainter, title: str, empty_text: str,
+                 has_data: bool):
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.palette = widget.palette()
+        self.text = self.palette.color(QPalette.ColorRole.Text)
+        self.muted = self.palette.color(QPalette.ColorRole.PlaceholderText)
+        self.metrics = QFontMetrics(widget.font())
+        self.line_height = self.metrics.height()
+        self.area = QRectF(widget.rect()).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        title_font = widget.font()
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(self.text)
+        painter.drawText(self.area.topLeft() + QPointF(0, self.line_height), title)
+        painter.setFont(widget.font())
+        self.top = self.area.top() + self.line_height * 2
+        self.empty = not has_data
+        if self.empty:
+            painter.setPen(self.muted)
+            painter.drawText(QRectF(self.area.left(), self.top, self.area.width(),
+                                    self.area.bottom() - self.top),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             empty_text)
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -55,26 +84,11 @@ class ParetoChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        text, muted = palette.color(QPalette.ColorRole.Text), palette.color(
-            QPalette.ColorRole.PlaceholderText)
-        metrics = QFontMetrics(self.font())
-        line_height = metrics.height()
-        area = QRectF(self.rect()).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        title_font = self.font()
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(text)
-        painter.drawText(area.topLeft() + QPointF(0, line_height), self.title)
-        painter.setFont(self.font())
-        top = area.top() + line_height * 2
-        if not self.bars:
-            painter.setPen(muted)
-            painter.drawText(QRectF(area.left(), top, area.width(), area.bottom() - top),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.empty_text)
+        frame = _Frame(self, painter, self.title, self.empty_text, bool(self.bars))
+        if frame.empty:
             return
+        palette, text, muted = frame.palette, frame.text, frame.muted
+        metrics, line_height, area, top = frame.metrics, frame.line_height, frame.area, frame.top
         label_width = min(max(metrics.horizontalAdvance(bar.label) for bar in self.bars) + 12,
                           area.width() * 0.45)
         value_width = metrics.horizontalAdvance("9999 (100%)") + 8
@@ -140,26 +154,12 @@ class TrendChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        muted = palette.color(QPalette.ColorRole.PlaceholderText)
-        metrics = QFontMetrics(self.font())
-        line_height = metrics.height()
-        area = QRectF(self.rect()).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        title_font = self.font()
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(text)
-        painter.drawText(area.topLeft() + QPointF(0, line_height), self.title)
-        painter.setFont(self.font())
-        top = area.top() + line_height * 2
-        if not self.months or not self.lines:
-            painter.setPen(muted)
-            painter.drawText(QRectF(area.left(), top, area.width(), area.bottom() - top),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.empty_text)
+        frame = _Frame(self, painter, self.title, self.empty_text,
+                       bool(self.months and self.lines))
+        if frame.empty:
             return
+        text, muted = frame.text, frame.muted
+        metrics, line_height, area, top = frame.metrics, frame.line_height, frame.area, frame.top
         legend_rows = len(self.lines)
         axis_width = metrics.horizontalAdvance("100%") + 8
         plot = QRectF(area.left() + axis_width, top, area.width() - axis_width,
