@@ -130,7 +130,7 @@ def published(connection: sa.Connection, question: Question, *, min_cell: int
 
 
 def period_of(connection: sa.Connection, question: Question
-               ) -> tuple[date | None, date | None]:
+              ) -> tuple[date | None, date | None]:
     """The question's months, an open end taken as the first or last month counted."""
     first, last = question.first_month, question.last_month
     if first is None or last is None:
