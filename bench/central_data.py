@@ -110,7 +110,8 @@ def sqlite_debriefs(debriefs: int, reps: int, now: datetime, seed: int = 42
                None if ud < .3 else "USD" if ud < .7 else "EUR",
                None if rng.random() < .3 else f"OPP-{i}", QUOTE if uq < .05 else None, uq < .05,
                _stamp(made), _stamp(made + timedelta(days=2 * rng.random())),
-               rng.random() < .01, _stamp(made + timedelta(days=2, minutes=5)), 0)
+               rng.random() < .01, _stamp(made + timedelta(days=2, minutes=5)), 0,
+               None)  # team_id: set from the rep's team after the fill (refresh_rollups)
         win, hz, hn = outcome in ("won", "progressed"), rng.random(), rng.randrange(100)
         count = 0 if unknown else next(n for bound, n in REASON_COUNTS if hn < bound)
         pool = codes[win]
