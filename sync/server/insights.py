@@ -225,49 +225,61 @@ def _label(by: str, key: str, names: dict[str, str]) -> str | None:
     return names.get(key, key) if by == "team" else key
 
 
+CELL, PIECE, SMALL = 0, 1, 2  # the kinds of row _month_counts reads
+
+
 def _month_counts(connection: sa.Connection, question: Question,
                   rule: Rule) -> dict[date, MonthCounts]:
     """What the rule needs of each month of the question's period: every cell, and the
     pieces of the question's dimension in the cells it asks about, the pieces too small
-    to show added up per cell and code."""
+    to show added up per cell and code.
+
+    One statement reads them all, so they come from one snapshot of the rollup even
+    while pushes commit (PostgreSQL gives each statement of a read-committed
+    transaction its own): the pieces always add up to their cells."""
     table = reason_rollup.c
     period = []
     if question.first_month is not None:
         period.append(table.month >= question.first_month)
     if question.last_month is not None:
         period.append(table.month <= question.last_month)
-    months: dict[date, MonthCounts] = defaultdict(MonthCounts)
-    tally = (table.debriefs, table.rep_lo, table.rep_hi)
-    for row in connection.execute(sa.select(
-            table.month, table.outcome, table.code, table.is_primary, *tally)
-            .where(table.dimension == rollups.CELLS, *period)):
-        counts, cell = months[row.month], row.outcome
-        if row.code == rollups.ALL:
-            counts.cells[cell] = _tally(row)
-        else:
-            counts.cell_codes[cell, _code(row)] = _tally(row)
+    tally = (table.debriefs.label("debriefs"), table.rep_lo.label("rep_lo"),
+             table.rep_hi.label("rep_hi"))
+    nothing = sa.literal(rollups.NOT_GIVEN, sa.String).label("value")
+    parts = [sa.select(sa.literal(CELL).label("kind"), table.month, table.outcome, nothing,
+                       table.code, table.is_primary, *tally)
+             .where(table.dimension == rollups.CELLS, *period)]
     dimension = question.dimension
-    if dimension is None:
-        return months
-    where = [table.dimension == dimension, *period]
-    if question.outcomes:
-        where.append(table.outcome.in_(sorted(question.outcomes)))
-    safe = sa.and_(table.debriefs >= max(rule.min_debriefs, 1), table.rep_lo != table.rep_hi)
-    for row in connection.execute(sa.select(
-            table.month, table.outcome, table.value, table.code,
-            table.is_primary, *tally).where(*where, safe)):
-        counts, cell = months[row.month], row.outcome
-        if row.code == rollups.ALL:
-            counts.pieces[cell, row.value] = _tally(row)
-        else:
-            counts.piece_codes[cell, row.value, _code(row)] = _tally(row)
-    small = (sa.func.sum(table.debriefs).label("debriefs"),
-             sa.func.min(table.rep_lo).label("rep_lo"), sa.func.max(table.rep_hi).label("rep_hi"))
-    grouped = (table.month, table.outcome, table.code, table.is_primary)
-    for row in connection.execute(sa.select(*grouped, *small)
-                                  .where(*where, sa.not_(safe)).group_by(*grouped)):
-        counts, cell = months[row.month], row.outcome
-        if row.code == rollups.ALL:
+    if dimension is not None:
+        where = [table.dimension == dimension, *period]
+        if question.outcomes:
+            where.append(table.outcome.in_(sorted(question.outcomes)))
+        safe = sa.and_(table.debriefs >= max(rule.min_debriefs, 1),
+                       table.rep_lo != table.rep_hi)
+        grouped = (table.month, table.outcome, table.code, table.is_primary)
+        parts += [
+            sa.select(sa.literal(PIECE).label("kind"), table.month, table.outcome,
+                      table.value, table.code, table.is_primary, *tally).where(*where, safe),
+            sa.select(sa.literal(SMALL).label("kind"), table.month, table.outcome, nothing,
+                      table.code, table.is_primary,
+                      sa.func.sum(table.debriefs).label("debriefs"),
+                      sa.func.min(table.rep_lo).label("rep_lo"),
+                      sa.func.max(table.rep_hi).label("rep_hi"))
+            .where(*where, sa.not_(safe)).group_by(*grouped)]
+    months: dict[date, MonthCounts] = defaultdict(MonthCounts)
+    for row in connection.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
+        counts, cell, whole = months[_as_date(row.month)], row.outcome, row.code == rollups.ALL
+        if row.kind == CELL:
+            if whole:
+                counts.cells[cell] = _tally(row)
+            else:
+                counts.cell_codes[cell, _code(row)] = _tally(row)
+        elif row.kind == PIECE:
+            if whole:
+                counts.pieces[cell, row.value] = _tally(row)
+            else:
+                counts.piece_codes[cell, row.value, _code(row)] = _tally(row)
+        elif whole:
             counts.small_pieces[cell] = _tally(row)
         else:
             counts.small_piece_codes[cell, _code(row)] = _tally(row)
