@@ -13,7 +13,14 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
-from helpers.insight_world import made_in, own_month, reasons
+from helpers.insight_world import (
+    BY_COMPETITOR,
+    BY_COMPETITOR_LEFT_OUT,
+    BY_OUTCOME,
+    hand_fixture,
+    made_in,
+    own_month,
+)
 from helpers.server_world import People
 
 from sync.domain.team_lists import ListDocuments
@@ -23,43 +30,6 @@ TAXONOMY = ListDocuments.shipped().lists.taxonomy
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "exports"
                      / "reason-counts.schema.json").read_text(encoding="utf-8"))
 PAYLOAD = "=HYPERLINK(\"http://evil.example\",\"x\")"
-
-
-def hand_fixture(people: People, new_debrief) -> str:
-    """Nineteen debriefs by three reps in one month; what shows is worked out by hand in
-    `BY_COMPETITOR` and `BY_OUTCOME`."""
-    month = own_month()
-    ann = people("rep")
-    bob, cy = people("rep", team=ann.team), people("rep", team=ann.team)
-
-    def lost(competitor: str, *codes: str, day: int) -> dict:
-        return new_debrief(competitor=competitor, reasons=reasons(*codes[:1], None, *codes[1:]),
-                           **made_in(month, day=day))
-
-    def won(day: int) -> dict:
-        return new_debrief(outcome="won", competitor="Acme",
-                           reasons=reasons("price.good_value"), **made_in(month, day=day))
-
-    ann.api.push(*[lost("Acme", "price.too_high", day=2) for _ in range(3)],
-                 *[lost("Globex", "price.too_high", "competitor.cheaper", day=4)
-                   for _ in range(2)], *[won(6) for _ in range(4)])
-    bob.api.push(*[lost("Acme", "price.too_high", day=3) for _ in range(3)],
-                 *[lost("Globex", "price.too_high", "competitor.cheaper", day=5)
-                   for _ in range(2)])
-    cy.api.push(lost("Globex", "price.too_high", "competitor.cheaper", day=7),
-                lost("Initech", "timing.not_a_priority", day=8), *[won(9) for _ in range(3)])
-    return month
-
-
-# Lost: 12 debriefs from three reps (Acme 6, Globex 5, Initech 1). Initech alone would
-# leave 1 out, so Globex (the smallest shown) is left out with it: 6. price.too_high is
-# given by 11 of the 12: the one who did not would show, so it is hidden;
-# competitor.cheaper (5 of 12) shows for the cell, but only Globex gives it.
-# Won: 7 debriefs, all Acme, all price.good_value.
-BY_COMPETITOR = {"Acme": (13, {"price.good_value": (7, 0.5385)})}
-BY_COMPETITOR_LEFT_OUT = 6
-BY_OUTCOME = {"lost": (12, {"competitor.cheaper": (5, 0.4167)}),
-              "won": (7, {"price.good_value": (7, 1.0)})}
 
 
 def route(api, month: str, **params) -> dict:

@@ -5,6 +5,7 @@ shows the last answers with the time they were fetched."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from helpers import sync_window
-from helpers.insight_world import made_in, reasons
+from helpers.insight_world import BY_OUTCOME, hand_fixture, made_in, reasons
 from helpers.server_harness import ServerProcess, running_server
 from helpers.server_world import People, debrief_maker, migrated
 from PySide6.QtWidgets import QTabWidget
@@ -194,3 +195,54 @@ def test_offline_it_shows_the_last_answers_and_when(qtbot, marketing_window, com
         assert again.insights.loss_chart.bars
     finally:
         server.start()
+
+
+@pytest.fixture(scope="module")
+def hand_company(tmp_path_factory) -> Iterator[ServerProcess]:
+    """A central store of its own holding only the hand-worked fixture of the export
+    tests (helpers.insight_world.hand_fixture), in April 2024."""
+    from sync.server.database import make_engine
+
+    folder = tmp_path_factory.mktemp("insights-hand")
+    url = migrated(f"sqlite:///{folder / 'central.sqlite'}")
+    engine = make_engine(url)
+    with running_server(url, folder) as server:
+        hand_fixture(People(server, engine, tag="hand"), debrief_maker(), "2024-04")
+        yield server
+    engine.dispose()
+
+
+def test_the_app_shows_the_hand_worked_answer_the_route_and_exports_give(
+        qtbot, hand_company, tmp_path: Path, presenter, vault, show):
+    from sync.server.database import make_engine
+
+    engine = make_engine(hand_company.db_url)
+    try:
+        marketing = People(hand_company, engine, tag="hand").add("marketing")
+    finally:
+        engine.dispose()
+    paths, clock = AppPaths(tmp_path / "data"), SteppingClock(start=TODAY)
+    prepare(paths.database, clock)
+    sync_window.connect_behind_the_window(paths.database, clock, hand_company.base_url,
+                                          marketing, vault)
+    window = show(build_window(paths, clock, presenter, rep="m",
+                               sync_setup=sync_window.quick_setup(vault=vault)))
+    wait_for_answers(qtbot, window)
+    found = window.insights.found
+    shown = {group["value"]: (group["debriefs"], {cell["code"]: (cell["debriefs"],
+                                                                 cell["share"])
+                                                  for cell in group["reasons"]})
+             for group in found.groups("outcome")}
+    assert shown == BY_OUTCOME  # worked out by hand in helpers.insight_world
+    loss, win = pareto(found, "loss"), pareto(found, "win")
+    assert (loss.debriefs, [(b.code, b.debriefs) for b in loss.bars]) == (
+        12, [("competitor.cheaper", 5)])
+    assert (win.debriefs, [(b.code, b.debriefs) for b in win.bars]) == (
+        7, [("price.good_value", 7)])
+    path = tmp_path / "hand.csv"
+    assert export_reasons(window.insights, found, window.insights.lists.taxonomy, path,
+                          "", TODAY)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert {(r["outcome"], r["reason_code"], int(r["debriefs"]), float(r["share"]))
+            for r in rows} == {("lost", "competitor.cheaper", 5, 0.4167),
+                               ("won", "price.good_value", 7, 1.0)}
