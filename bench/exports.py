@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.figures import Figure, Section, Target, median
-from sync.exports import csv_file, xlsx_file
+from sync.exports import writers
 from sync.exports.tidy import About, Row
 
 ROWS = 100_000
@@ -62,7 +62,7 @@ def run() -> Section:
 
         def ours_csv(path: Path) -> None:
             with path.open("wb") as out:
-                csv_file.write(out, rows, about, excel=True)
+                writers.write("csv-excel", out, rows, about)
 
         def bare_csv(path: Path) -> None:
             with path.open("w", newline="", encoding="utf-8") as out:
@@ -72,7 +72,7 @@ def run() -> Section:
 
         def ours_xlsx(path: Path) -> None:
             with path.open("wb") as out:
-                xlsx_file.write(out, rows, about)
+                writers.write("xlsx", out, rows, about)
 
         csv_s, bare_s = _timed(ours_csv, folder), _timed(bare_csv, folder)
         xlsx_s = _timed(ours_xlsx, folder)

@@ -4,6 +4,7 @@ whole or not at all, with progress shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from desktop.ui.text import tr
 from sync.client.insight_view import InsightAnswers
 from sync.domain.clock import to_iso
 from sync.domain.taxonomy import Taxonomy
-from sync.exports import csv_file, json_file, xlsx_file
+from sync.exports import writers
 from sync.exports.tidy import About, Counts, Row, rows
 from sync.exports.whole_file import written_whole
 
@@ -60,7 +61,7 @@ def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, p
     class Cancelled(Exception):
         pass
 
-    def counted() -> object:
+    def counted() -> Iterator[Row]:
         for done, row in enumerate(table_rows, start=1):
             if progress.wasCanceled():
                 raise Cancelled
@@ -69,14 +70,7 @@ def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, p
 
     try:
         with written_whole(path) as out:
-            described = about(found, taxonomy, now)
-            if kind == "xlsx":
-                xlsx_file.write(out, counted(), described)  # type: ignore[arg-type]
-            elif kind == "json":
-                json_file.write(out, counted(), described)  # type: ignore[arg-type]
-            else:
-                csv_file.write(out, counted(), described,  # type: ignore[arg-type]
-                               excel=kind == "csv-excel")
+            writers.write(kind, out, counted(), about(found, taxonomy, now))
     except Cancelled:
         return False
     except OSError as error:

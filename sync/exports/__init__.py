@@ -1,6 +1,6 @@
 """Exports of reason counts: one tidy table (`tidy`), one writer per format (`csv_file`,
-`xlsx_file`, `json_file`), shared by the app, `debrief-server export` and the HTTP
-routes, so a file is the same whichever made it."""
+`xlsx_file`, `json_file`, chosen in `writers`), shared by the app, `debrief-server
+export` and the HTTP routes, so a file is the same whichever made it."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
 
 from sync.exports.tidy import About, Row
 
@@ -40,8 +39,3 @@ def chunks(rows: Iterable[Row], about: About, *, excel: bool,
             buffer.truncate()
             pending = 0
     yield buffer.getvalue().encode("utf-8")
-
-
-def write(out: BinaryIO, rows: Iterable[Row], about: About, *, excel: bool) -> None:
-    for chunk in chunks(rows, about, excel=excel):
-        out.write(chunk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
 
 from sync.exports.tidy import About, Row
 
@@ -20,8 +19,3 @@ def chunks(rows: Iterable[Row], about: About) -> Iterator[bytes]:
         yield (("\n" if first else ",\n") + text).encode("utf-8")
         first = False
     yield b"\n]}\n"
-
-
-def write(out: BinaryIO, rows: Iterable[Row], about: About) -> None:
-    for chunk in chunks(rows, about):
-        out.write(chunk)

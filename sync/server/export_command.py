@@ -1,5 +1,6 @@
 """`debrief-server export`: reason counts written to a file, in any export format, the
-same rows as the HTTP route and the app write (sync.server.reason_export)."""
+same rows as the HTTP route and the app write (sync.server.reason_export), by the same
+writers (sync.exports.writers)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace, engine: sa.Engine, *, min_cell: int) -> tuple[
     """Write the export `args` ask for; the rows written and the file."""
     from sync.domain.clock import SystemClock
     from sync.domain.team_lists import ListDocuments
+    from sync.exports import writers
     from sync.exports.whole_file import written_whole
     from sync.exports.xlsx_file import TooManyRows
     from sync.server import reason_export
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace, engine: sa.Engine, *, min_cell: int) -> tuple[
                                     taxonomy=taxonomy)
         try:
             with written_whole(output) as out:
-                reason_export.write(args.format, out, counter.through(table), about)
+                writers.write(args.format, out, counter.through(table), about)
         except TooManyRows as error:
             raise ExportRefused(str(error)) from None
     return counter.rows, output

@@ -1,18 +1,16 @@
 """Reason counts as an export: the rows of sync.exports.tidy, read from the store a
-period at a time, and written by the format's one writer (the app and the HTTP routes
-use the same writers)."""
+period at a time, for the format's one writer (sync.exports.writers)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import date, datetime
-from typing import BinaryIO
 
 import sqlalchemy as sa
 
 from sync.domain.clock import to_iso
 from sync.domain.taxonomy import Taxonomy
-from sync.exports import PERIODS, csv_file, json_file, xlsx_file
+from sync.exports import PERIODS
 from sync.exports.tidy import About, Counts, Row, rows
 from sync.server import insights, rollups
 from sync.server.tables import debriefs
@@ -66,23 +64,6 @@ def _spans(first: date, last: date, months: int) -> Iterator[tuple[date, date]]:
             end = rollups.next_month(end)
         yield max(start, first), min(end, last)
         start = rollups.next_month(end)
-
-
-def chunks(kind: str, table: Iterator[Row], about_: About) -> Iterator[bytes]:
-    """A text format's bytes, as they are made."""
-    if kind in ("csv", "csv-excel"):
-        return csv_file.chunks(table, about_, excel=kind == "csv-excel")
-    if kind == "json":
-        return json_file.chunks(table, about_)
-    raise ValueError(f"{kind} is not written in chunks")
-
-
-def write(kind: str, out: BinaryIO, table: Iterator[Row], about_: About) -> None:
-    if kind == "xlsx":
-        xlsx_file.write(out, table, about_)
-    else:
-        for chunk in chunks(kind, table, about_):
-            out.write(chunk)
 
 
 def table(connection: sa.Connection, question: insights.Question, period: str, *,

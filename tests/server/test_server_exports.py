@@ -24,7 +24,8 @@ from helpers.insight_world import (
 from helpers.server_world import People
 
 from sync.domain.team_lists import ListDocuments
-from sync.server import cli, reason_export
+from sync.exports import writers
+from sync.server import cli
 
 TAXONOMY = ListDocuments.shipped().lists.taxonomy
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "exports"
@@ -182,7 +183,7 @@ def test_an_export_stopped_half_way_leaves_nothing_behind(people: People, new_de
         out.write(b"period,outcome\n")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reason_export, "write", stopped)  # as export_command calls it
+    monkeypatch.setattr(writers, "write", stopped)  # as export_command calls it
     with pytest.raises(KeyboardInterrupt):
         cli.main(["export", "--db", people.server.db_url, "--data-dir", str(tmp_path),
                   "--format", "csv", "--from", month, "--to", month, "--output", str(output)])

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from sync.domain.debrief import Outcome, Stage
-from sync.exports import MEDIA_TYPES
+from sync.exports import MEDIA_TYPES, writers
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
 from sync.server import funnel, insights, quotes, reason_export
@@ -212,7 +212,7 @@ def export_reasons(state: State, _user: Analyst, question: Question,
         made = tempfile.TemporaryFile()  # noqa: SIM115 (closed once streamed)
         try:
             with reading(state.engine) as connection:
-                reason_export.write("xlsx", made, table(connection), about)
+                writers.write("xlsx", made, table(connection), about)
         except TooManyRows as error:
             made.close()
             raise field_error(422, ["query", "by"], str(error), "too_many_rows") from None
@@ -223,7 +223,7 @@ def export_reasons(state: State, _user: Analyst, question: Question,
 
     def streamed() -> Iterator[bytes]:
         with reading(state.engine) as connection:
-            yield from reason_export.chunks(text_kind, table(connection), about)
+            yield from writers.chunks(text_kind, table(connection), about)
 
     return StreamingResponse(streamed(), media_type=MEDIA_TYPES[text_kind], headers=headers)
 
