@@ -87,5 +87,6 @@ def test_the_cache_keeps_the_latest_views_and_reads_them_back(tmp_path):
     assert cache.latest() == kept[-1]
     assert cache.load(kept[0].view) is None  # the oldest went
     assert cache.load(kept[5].view) == kept[5]
+    assert InsightCache(tmp_path / "insights.json").load(kept[5].view) == kept[5]  # kept
     (tmp_path / "insights.json").write_text("{not json")
-    assert cache.latest() is None  # a damaged file is started afresh
+    assert InsightCache(tmp_path / "insights.json").latest() is None  # damaged: afresh
