@@ -23,7 +23,7 @@ from sync.domain.debrief import Stage
 from sync.domain.disclosure import MonthCounts, Rule, Tally, publish
 from sync.domain.reporting import Reporting
 from sync.server import rollups
-from sync.server.tables import debrief_reasons, debriefs
+from sync.server.tables import debriefs
 
 STAGES = tuple(stage.value for stage in Stage)
 LOST_OR_STALLED = ("lost", "no_decision")
@@ -95,7 +95,7 @@ def funnel(connection: sa.Connection, first: date | None, last: date | None, *,
     values: dict[tuple[date, str, str], Values] = defaultdict(Values)
     latest = _latest_deals(first, last)
     rows = connection.execute(latest).all()
-    codes = _codes(connection, [row.id for row in rows])
+    codes, _ = rollups.reason_codes(connection, [row.id for row in rows])
     for row in rows:
         month = rollups.month_of(row.created_at)
         counts, cell = months[month], row.outcome or rollups.NOT_GIVEN
@@ -178,15 +178,3 @@ def _latest_deals(first: date | None, last: date | None) -> sa.Select[Any]:
     return sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
                      debriefs.c.outcome, debriefs.c.stage, debriefs.c.deal_value,
                      debriefs.c.currency).where(*where)
-
-
-def _codes(connection: sa.Connection, ids: list[str]) -> dict[str, set[str]]:
-    from sync.server.stored import in_chunks
-
-    found: dict[str, set[str]] = defaultdict(set)
-    for chunk in in_chunks(ids):
-        for debrief_id, code in connection.execute(
-                sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code)
-                .where(debrief_reasons.c.debrief_id.in_(chunk))):
-            found[debrief_id].add(code)
-    return found

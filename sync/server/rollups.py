@@ -108,27 +108,33 @@ def _value_column(dimension: str) -> sa.ColumnElement[Any]:
     return sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
 
 
-def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Counted]:
-    """What the stored, undeleted debriefs among `ids` count for now."""
-    rows: list[Any] = []
+def reason_codes(connection: sa.Connection, ids: Sequence[str]
+                 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The codes each of the debriefs `ids` gives, and those it gives as its main reason."""
     codes: dict[str, set[str]] = defaultdict(set)
     primary_codes: dict[str, set[str]] = defaultdict(set)
     for some_ids in in_chunks(ids):
-        chunk = connection.execute(
+        for debrief_id, code, is_primary in connection.execute(
+                sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code,
+                          debrief_reasons.c.is_primary)
+                .where(debrief_reasons.c.debrief_id.in_(some_ids))):
+            codes[debrief_id].add(code)
+            if is_primary:
+                primary_codes[debrief_id].add(code)
+    return codes, primary_codes
+
+
+def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Counted]:
+    """What the stored, undeleted debriefs among `ids` count for now."""
+    rows: list[Any] = []
+    for some_ids in in_chunks(ids):
+        rows.extend(connection.execute(
             sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
                       debriefs.c.outcome,
                       *(_value_column(name).label(name) for name in DIMENSIONS))
             .where(debriefs.c.id.in_(some_ids),
-                   debriefs.c.deleted.is_(False))).all()
-        if chunk:
-            for debrief_id, code, is_primary in connection.execute(
-                    sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code,
-                              debrief_reasons.c.is_primary)
-                    .where(debrief_reasons.c.debrief_id.in_([row.id for row in chunk]))):
-                codes[debrief_id].add(code)
-                if is_primary:
-                    primary_codes[debrief_id].add(code)
-        rows.extend(chunk)
+                   debriefs.c.deleted.is_(False))).all())
+    codes, primary_codes = reason_codes(connection, [row.id for row in rows])
     return [Counted(row.id, row.rep_id, as_utc(row.created_at), row.outcome or NOT_GIVEN,
                     tuple(getattr(row, name) for name in DIMENSIONS),
                     frozenset(codes[row.id]), frozenset(primary_codes[row.id]))
