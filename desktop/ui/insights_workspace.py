@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
 log = logging.getLogger(__name__)
+CHART_BARS = 10  # reasons a Pareto chart shows; the table beside it shows them all
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -377,15 +378,18 @@ class InsightsWorkspace(QWidget):
             "month, and so is the smallest group beside them where needed: no one's "
             "debrief can be worked out from what is shown.").format(n=min_cell))
         empty = tr("Nothing to show yet: too few debriefs in this period, or none fetched.")
+        # Every reason, once: the charts show the first ten, the table all of them.
+        sides = {side: insight_view.pareto(found, side, top=1000) if found else None
+                 for side in ("win", "loss")}
         for chart, side, title in ((self.win_chart, "win", tr("Why we win")),
                                    (self.loss_chart, "loss", tr("Why we lose"))):
-            bars = insight_view.pareto(found, side) if found else None
+            bars = sides[side]
             chart.set_bars(
                 title if not bars else tr("{title} ({n} debriefs)").format(
                     title=title, n=bars.debriefs),
                 [Bar(self.code_label(bar.code), bar.debriefs, bar.share, bar.cumulative)
-                 for bar in (bars.bars if bars else ())], empty)
-        self._draw_reasons_table(found)
+                 for bar in (bars.bars[:CHART_BARS] if bars else ())], empty)
+        self._draw_reasons_table(sides)
         trend = insight_view.trend(found) if found else None
         self.trend_chart.set_lines(
             tr("Share of debriefs giving each of the top reasons, by month"),
@@ -397,10 +401,9 @@ class InsightsWorkspace(QWidget):
         self._draw_quotes(found)
         self.funnel.show_answers(found)
 
-    def _draw_reasons_table(self, found: InsightAnswers | None) -> None:
+    def _draw_reasons_table(self, sides: dict[str, insight_view.Pareto | None]) -> None:
         rows: list[list[Any]] = []
-        for side in ("win", "loss"):
-            bars = insight_view.pareto(found, side, top=1000) if found else None
+        for side, bars in sides.items():
             for bar in bars.bars if bars else ():
                 code = self.lists.taxonomy.code(bar.code)
                 rows.append([tr("Win") if side == "win" else tr("Loss"),
