@@ -93,19 +93,11 @@ class _Counter:
 def _question(args: argparse.Namespace, connection: sa.Connection) -> insights.Question:
     from sync.server import insights
 
-    narrowed = [(name, frozenset([getattr(args, name)])) for name in SEGMENT_FLAGS
-                if getattr(args, name) is not None]
-    if args.stage:
-        narrowed.insert(0, ("stage", _chosen(args.stage, Stage, "--stage")))
-    if len(narrowed) > 1:
-        raise ExportRefused("narrow by one of --stage, --industry, --company-size, "
-                            "--region, --competitor or --team at a time: together they "
-                            "would single out small groups")
-    narrow = narrowed[0] if narrowed else None
-    if narrow is not None and narrow[0] == "team":
-        narrow = ("team", frozenset(insights.team_value(connection, name)
-                                    for name in narrow[1]))
     try:
+        narrow = insights.narrowing(connection, {
+            "stage": _chosen(args.stage, Stage, "--stage"),
+            **{name: frozenset([getattr(args, name)]) for name in SEGMENT_FLAGS
+               if getattr(args, name) is not None}})
         return insights.Question(
             by=tuple(args.by or ("outcome",)), first_month=_month(args.first, "--from"),
             last_month=_month(args.last, "--to"),
@@ -116,11 +108,12 @@ def _question(args: argparse.Namespace, connection: sa.Connection) -> insights.Q
 
 
 def _month(text: str | None, flag: str) -> date | None:
+    from sync.server import insights
+
     if text is None:
         return None
     try:
-        year, number = text.split("-")
-        return date(int(year), int(number), 1)
+        return insights.month_of_text(text)
     except ValueError:
         raise ExportRefused(f"{flag}: give a month as YYYY-MM, e.g. 2026-06") from None
 

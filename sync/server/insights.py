@@ -29,9 +29,34 @@ DIMENSIONS = ("outcome", *SPLIT_DIMENSIONS, *PERIOD_DIMENSIONS)
 class QuestionError(ValueError):
     """A question that cannot be answered; `field` names the part at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, kind: str = "question") -> None:
         super().__init__(message)
         self.field = field
+        self.kind = kind
+
+
+def narrowing(connection: sa.Connection, asked: dict[str, frozenset[str]]
+              ) -> tuple[str, frozenset[str]] | None:
+    """The one dimension a question narrows by, from the values asked per dimension
+    (empty: not asked), teams named as stored; two dimensions are refused, naming the
+    second in SPLIT_DIMENSIONS order."""
+    narrowed = [(name, asked[name]) for name in SPLIT_DIMENSIONS if asked.get(name)]
+    if len(narrowed) > 1:
+        raise QuestionError(narrowed[1][0], (
+            "narrow by one of stage, industry, company_size, region, competitor or team "
+            "at a time: together they would single out small groups"), "one_dimension")
+    if not narrowed:
+        return None
+    dimension, values = narrowed[0]
+    if dimension == "team":
+        values = frozenset(team_value(connection, name) for name in values)
+    return dimension, values
+
+
+def month_of_text(text: str) -> date:
+    """The first day of a month written YYYY-MM; ValueError otherwise."""
+    year, number = text.split("-")
+    return date(int(year), int(number), 1)
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ class Asked:
                 by=by, first_month=_month(self.first), last_month=_month(self.last),
                 outcomes=self.outcomes, narrow=self.narrow, primary_only=self.primary_only)
         except insights.QuestionError as error:
-            raise field_error(422, ["query", error.field], str(error), "question") from None
+            raise field_error(422, ["query", error.field], str(error), error.kind) from None
 
 
 def asked(connection: Reading,
@@ -83,21 +83,14 @@ def asked(connection: Reading,
             raise field_error(422, ["query", name], (
                 "insights count whole months: give from=YYYY-MM and to=YYYY-MM"),
                 "whole_months")
-    narrowed = [(name, values) for name, values in (
-        ("stage", frozenset(s.value for s in stage or ())),
-        ("industry", frozenset([industry] if industry is not None else [])),
-        ("company_size", frozenset([company_size] if company_size is not None else [])),
-        ("region", frozenset([region] if region is not None else [])),
-        ("competitor", frozenset([competitor] if competitor is not None else [])),
-        ("team", frozenset([team] if team is not None else []))) if values]
-    if len(narrowed) > 1:
-        raise field_error(422, ["query", narrowed[1][0]], (
-            "narrow by one of stage, industry, company_size, region, competitor or team "
-            "at a time: together they would single out small groups"), "one_dimension")
-    narrow = narrowed[0] if narrowed else None
-    if narrow is not None and narrow[0] == "team":
-        narrow = ("team", frozenset(insights.team_value(connection, name)
-                                    for name in narrow[1]))
+    one = {"industry": industry, "company_size": company_size, "region": region,
+           "competitor": competitor, "team": team}
+    try:
+        narrow = insights.narrowing(connection, {
+            "stage": frozenset(s.value for s in stage or ()),
+            **{name: frozenset([value]) for name, value in one.items() if value is not None}})
+    except insights.QuestionError as error:
+        raise field_error(422, ["query", error.field], str(error), error.kind) from None
     return Asked(first, to, frozenset(o.value for o in outcome or ()), narrow, primary_only)
 
 
@@ -237,4 +230,4 @@ def _file_chunks(made: BinaryIO) -> Iterator[bytes]:
 
 
 def _month(text: str | None) -> date | None:
-    return None if text is None else date(int(text[:4]), int(text[5:7]), 1)
+    return None if text is None else insights.month_of_text(text)  # checked by `Month`
