@@ -1,9 +1,10 @@
 """Filled central stores for the benchmarks, kept between runs in .bench-cache/.
 
 Filling 10 million reason rows takes minutes, so a filled database is kept and used
-again while its key holds: the schema revision (a new migration refills), the fill's
-recipe and its size. What the store keeps on write (rollups, contest scores) is made
-again on a kept database whenever the code that makes it changed.
+again while its key holds: the schema revision, the fill's recipe and its size. A store
+kept at an older revision is taken over and brought to the new one by the migrations,
+as a production store would be. What the store keeps on write (rollups, contest
+scores) is made again on a kept database whenever the code that makes it changed.
 
 - SQLite: one file per key in .bench-cache/sqlite/.
 - PostgreSQL: one cluster in .bench-cache/postgres/ (run as `postgres` when root),
@@ -34,7 +35,7 @@ import sqlalchemy as sa
 
 from bench.central_data import fill
 from bench.child import repo_root
-from bench.postgres import Cluster, drop_database, execute, recreate_database
+from bench.postgres import Cluster, drop_database, execute, recreate_database, rename_database
 from sync.server.database import head_revision, make_engine, migrate
 
 CACHE_DIR = repo_root() / ".bench-cache"
@@ -89,9 +90,9 @@ class Recipe:
     after: Callable[[sa.Engine], list[tuple[str, float]]]
     people: Callable[[sa.Engine], None] | None = None
 
-    def key(self) -> str:
-        return (f"{self.name}_s{head_revision()}_f{FILL_VERSION}_{self.debriefs}_"
-                f"{self.reps}_{self.teams}")
+    def key(self, revision: str | None = None) -> str:
+        return (f"{self.name}_s{revision or head_revision()}_f{FILL_VERSION}_"
+                f"{self.debriefs}_{self.reps}_{self.teams}")
 
 
 @dataclass
@@ -133,8 +134,12 @@ def filled(recipe: Recipe, cluster: Cluster | None = None) -> Filled:
     marker = CACHE_DIR / "markers" / f"{'postgres' if cluster else 'sqlite'}-{key}.json"
     path = CACHE_DIR / "sqlite" / f"{key}.sqlite"
     url = cluster.url(key) if cluster else f"sqlite:///{path}"
-    state = None if os.environ.get("BENCH_REFILL") else _read(marker)
+    refill = bool(os.environ.get("BENCH_REFILL"))
+    state = None if refill else _read(marker)
     result = Filled(url, backend)
+    if state is None and not refill:
+        state = _taken_over(recipe, marker, url, cluster)
+        result.steps += state["fill"][-1:] if state else []
     if state is None:
         marker.unlink(missing_ok=True)
         _wipe(url, cluster)
@@ -154,6 +159,40 @@ def filled(recipe: Recipe, cluster: Cluster | None = None) -> Filled:
     marker.with_suffix(".tmp").replace(marker)  # also marks it the most recently used
     _prune(recipe.name, marker, cluster)
     return result
+
+
+def _taken_over(recipe: Recipe, marker: Path, url: str, cluster: Cluster | None
+                ) -> dict | None:
+    """The most recently used store of the same recipe at another schema revision,
+    renamed to `url` and migrated; its state (the migration added to its steps), or
+    None if there is none."""
+    kind = marker.name.split("-", 1)[0]
+    older = sorted((m for m in marker.parent.glob(f"{kind}-{recipe.key('*')}.json")
+                    if m != marker), key=lambda m: m.stat().st_mtime, reverse=True)
+    state = _read(older[0]) if older else None
+    if state is None:
+        return None
+    old_key = older[0].stem.split("-", 1)[1]
+    new_key = marker.stem.split("-", 1)[1]
+    if cluster:
+        drop_database(cluster.url("postgres"), new_key)
+        rename_database(cluster.url("postgres"), old_key, new_key)
+    else:
+        _wipe(url, None)
+        for suffix in ("", "-wal", "-shm"):
+            old = CACHE_DIR / "sqlite" / f"{old_key}.sqlite{suffix}"
+            if old.exists():
+                old.rename(CACHE_DIR / "sqlite" / f"{new_key}.sqlite{suffix}")
+    older[0].unlink()  # its store is this one now
+    engine = make_engine(url)
+    try:
+        started = time.perf_counter()
+        migrate(engine)
+        state["fill"] = [*state["fill"], (f"migrate from {old_key.split('_')[1]}",
+                                          time.perf_counter() - started)]
+    finally:
+        engine.dispose()
+    return state
 
 
 def _read(marker: Path) -> dict | None:

@@ -123,3 +123,11 @@ def drop_database(cluster_url: str, name: str) -> None:
         execute(engine, [f'DROP DATABASE IF EXISTS "{name}"'], autocommit=True)
     finally:
         engine.dispose()
+
+
+def rename_database(cluster_url: str, name: str, new_name: str) -> None:
+    engine = sa.create_engine(cluster_url)
+    try:
+        execute(engine, [f'ALTER DATABASE "{name}" RENAME TO "{new_name}"'], autocommit=True)
+    finally:
+        engine.dispose()

@@ -1,6 +1,6 @@
-"""Export... in Insights: the reasons on screen (by outcome, for the chosen filters) as
-XLSX, CSV for Excel or JSON, with the same writers as the server's exports, written
-whole or not at all, with progress shown."""
+"""Export... in Insights: the reasons on screen (by outcome, for the chosen filters), or
+on the Quotes tab the quotes listed, as XLSX, CSV for Excel or JSON, with the same
+writers as the server's exports, written whole or not at all, with progress shown."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from sync.client.insight_view import InsightAnswers
 from sync.domain.clock import to_iso
 from sync.domain.taxonomy import Taxonomy
 from sync.exports import writers
-from sync.exports.tidy import About, Counts, Row, rows
+from sync.exports.quote_table import QuotesAbout, quote_rows
+from sync.exports.tidy import About, Counts, Heading, Line, Row, rows
 from sync.exports.whole_file import written_whole
 
 
@@ -50,10 +51,30 @@ def about(found: InsightAnswers, taxonomy: Taxonomy, now: datetime) -> About:
                  taxonomy.version, to_iso(now))
 
 
+def quotes_about(found: InsightAnswers, words: str, taxonomy: Taxonomy, now: datetime
+                 ) -> QuotesAbout:
+    view = found.view
+    return QuotesAbout({"from": view.first, "to": view.last, "outcome": list(view.outcomes),
+                        "code": None, "words": words or None},
+                       found.min_cell, taxonomy.version, to_iso(now))
+
+
 def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, path: Path,
                    chosen_filter: str, now: datetime) -> bool:
+    return export_table(parent, about(found, taxonomy, now), table(found, taxonomy), path,
+                        chosen_filter)
+
+
+def export_quotes(parent: QWidget, found: InsightAnswers, words: str, taxonomy: Taxonomy,
+                  path: Path, chosen_filter: str, now: datetime) -> bool:
+    """The quotes listed for the search `words`, as on the Quotes tab."""
+    return export_table(parent, quotes_about(found, words, taxonomy, now),
+                        list(quote_rows(found.quotes(words), taxonomy)), path, chosen_filter)
+
+
+def export_table(parent: QWidget, heading: Heading, table_rows: list[Line], path: Path,
+                 chosen_filter: str) -> bool:
     kind = kind_of(path, chosen_filter)
-    table_rows = table(found, taxonomy)
     progress = QProgressDialog(tr("Exporting..."), tr("Cancel"), 0, len(table_rows), parent)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
@@ -61,7 +82,7 @@ def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, p
     class Cancelled(Exception):
         pass
 
-    def counted() -> Iterator[Row]:
+    def counted() -> Iterator[Line]:
         for done, row in enumerate(table_rows, start=1):
             if progress.wasCanceled():
                 raise Cancelled
@@ -70,7 +91,7 @@ def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, p
 
     try:
         with written_whole(path) as out:
-            writers.write(kind, out, counted(), about(found, taxonomy, now))
+            writers.write(kind, out, counted(), heading)
     except Cancelled:
         return False
     except OSError as error:

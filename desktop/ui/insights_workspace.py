@@ -113,6 +113,10 @@ def _table(model: RowsModel) -> QTableView:
     return view
 
 
+def _nothing_to_show() -> str:
+    return tr("Nothing to show yet: too few debriefs in this period, or none fetched.")
+
+
 class InsightsWorkspace(QWidget):
     def __init__(self, sync: SyncWorker, cache: InsightCache, lists: TeamLists, clock: Clock,
                  saved_views: Path, parent: QWidget | None = None):
@@ -179,14 +183,41 @@ class InsightsWorkspace(QWidget):
 
         self.win_chart, self.loss_chart = ParetoChart(), ParetoChart()
         self.reasons_model = RowsModel(self)
+        # Drill: every reason, or categories, then the reasons of one category.
+        self.level = QComboBox()
+        self.level.addItem(tr("Reasons"), "code")
+        self.level.addItem(tr("Categories"), "category")
+        self.drilled_category: str | None = None  # drilled into, at the category level
+        self.drilled_code: str | None = None  # drilled into: its details are shown
+        self.drill_up = QPushButton(tr("Back"))
+        self.drill_up.setToolTip(tr("Up one level"))
+        self.drill_path = QLabel()
+        self.drill_path.setObjectName("insightsDrillPath")
+        self._reason_keys: list[str] = []  # the code or category of each table row
+        drill = QHBoxLayout()
+        level_label = QLabel(tr("Show"))
+        level_label.setBuddy(self.level)
+        drill.addWidget(level_label)
+        drill.addWidget(self.level)
+        drill.addWidget(self.drill_up)
+        drill.addWidget(self.drill_path)
+        drill.addStretch(1)
+        self.drill_hint = QLabel()
+        self.drill_hint.setEnabled(False)
+        drill.addWidget(self.drill_hint)
         charts = QSplitter(Qt.Orientation.Horizontal)
         charts.addWidget(self.win_chart)
         charts.addWidget(self.loss_chart)
-        reasons = QSplitter(Qt.Orientation.Vertical)
-        reasons.addWidget(charts)
-        reasons.addWidget(_table(self.reasons_model))
-        reasons.setStretchFactor(0, 3)
-        reasons.setStretchFactor(1, 2)
+        self.reasons_table = _table(self.reasons_model)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(charts)
+        split.addWidget(self.reasons_table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        reasons = QWidget()
+        reasons_layout = QVBoxLayout(reasons)
+        reasons_layout.addLayout(drill)
+        reasons_layout.addWidget(split, 1)
         self.trend_chart = TrendChart()
         self.segment_dimension = QComboBox()
         for key in insight_view.SEGMENT_DIMENSIONS:
@@ -207,7 +238,7 @@ class InsightsWorkspace(QWidget):
         self.quote_search.setPlaceholderText(tr("Search the quotes"))
         self.quote_search.setClearButtonEnabled(True)
         self.quotes_model = RowsModel(self)
-        quotes = QWidget()
+        quotes = self.quotes_tab = QWidget()
         quotes_layout = QVBoxLayout(quotes)
         quotes_layout.addWidget(self.quote_search)
         quotes_table = _table(self.quotes_model)
@@ -241,6 +272,9 @@ class InsightsWorkspace(QWidget):
         self.narrow_by.currentIndexChanged.connect(self.on_narrow_by_current_index_changed)
         self.primary_only.toggled.connect(self.on_filter_changed)
         self.quote_search.textChanged.connect(self.on_quote_search_text_changed)
+        self.level.currentIndexChanged.connect(self.on_level_current_index_changed)
+        self.drill_up.clicked.connect(self.on_drill_up_clicked)
+        self.reasons_table.activated.connect(self.on_reasons_table_activated)
         self.refresh.clicked.connect(self.ask)
         self.export.clicked.connect(self.on_export_clicked)
         self.save_view.clicked.connect(self.on_save_view_clicked)
@@ -377,19 +411,8 @@ class InsightsWorkspace(QWidget):
             "Counts of fewer than {n} debriefs, or from a single rep, are left out, month by "
             "month, and so is the smallest group beside them where needed: no one's "
             "debrief can be worked out from what is shown.").format(n=min_cell))
-        empty = tr("Nothing to show yet: too few debriefs in this period, or none fetched.")
-        # Every reason, once: the charts show the first ten, the table all of them.
-        sides = {side: insight_view.pareto(found, side, top=1000) if found else None
-                 for side in ("win", "loss")}
-        for chart, side, title in ((self.win_chart, "win", tr("Why we win")),
-                                   (self.loss_chart, "loss", tr("Why we lose"))):
-            bars = sides[side]
-            chart.set_bars(
-                title if not bars else tr("{title} ({n} debriefs)").format(
-                    title=title, n=bars.debriefs),
-                [Bar(self.code_label(bar.code), bar.debriefs, bar.share, bar.cumulative)
-                 for bar in (bars.bars[:CHART_BARS] if bars else ())], empty)
-        self._draw_reasons_table(sides)
+        empty = _nothing_to_show()
+        self._draw_reasons(found, empty)
         trend = insight_view.trend(found) if found else None
         self.trend_chart.set_lines(
             tr("Share of debriefs giving each of the top reasons, by month"),
@@ -401,16 +424,116 @@ class InsightsWorkspace(QWidget):
         self._draw_quotes(found)
         self.funnel.show_answers(found)
 
-    def _draw_reasons_table(self, sides: dict[str, insight_view.Pareto | None]) -> None:
+    def _draw_reasons(self, found: InsightAnswers | None, empty: str) -> None:
+        """The Pareto charts and the table, at the level drilled to: categories, the
+        reasons (of one category), or the details of one reason. Every bar once: the
+        charts show the first ten, the table all of them."""
+        level = self._reason_level()
+        sides = {side: self._pareto(found, side, level) if found else None
+                 for side in ("win", "loss")}
+        if level == "detail" and self.view().narrow is not None:
+            empty = tr("Details are counted for all segments and stages together: clear "
+                       "\"Narrow to\" to see the details of this reason.")
+        elif found is not None and level == "detail":
+            empty = tr("No details of this reason shown on this side.")
+        elif found is not None and self.drilled_category is not None:
+            empty = tr("No reason of this category shown on this side.")
+        label = {"category": self.category_label, "code": self.code_label,
+                 "detail": self.detail_label}[level]
+        for chart, side, title in ((self.win_chart, "win", tr("Why we win")),
+                                   (self.loss_chart, "loss", tr("Why we lose"))):
+            bars = sides[side]
+            chart.set_bars(
+                title if not bars else tr("{title} ({n} debriefs)").format(
+                    title=title, n=bars.debriefs),
+                [Bar(label(bar.key), bar.debriefs, bar.share, bar.cumulative)
+                 for bar in (bars.bars[:CHART_BARS] if bars else ())], empty)
+        path = [self.category_label(self.drilled_category)] if self.drilled_category else []
+        path += [self.code_label(self.drilled_code)] if self.drilled_code else []
+        self.drill_up.setVisible(bool(path))
+        self.drill_path.setText(" \u203a ".join(path))
+        self.drill_hint.setText({
+            "category": tr("Double-click a category to see its reasons."),
+            "code": tr("Double-click a reason to see its details."),
+            "detail": ""}[level])
+        self._draw_reasons_table(sides, level)
+
+    def _reason_level(self) -> str:
+        if self.drilled_code is not None:
+            return "detail"
+        if self.level.currentData() == "category" and self.drilled_category is None:
+            return "category"
+        return "code"
+
+    def _pareto(self, found: InsightAnswers, side: str, level: str) -> insight_view.Pareto:
+        taxonomy = self.lists.taxonomy
+        if level == "detail":
+            assert self.drilled_code is not None
+            return insight_view.detail_pareto(found, side, self.drilled_code, top=1000)
+        if level == "category":
+            return insight_view.category_pareto(
+                found, side, {code.key: code.category_key for code in taxonomy.codes},
+                top=1000)
+        within = None
+        if self.drilled_category is not None:
+            within = {code.key for code in taxonomy.codes
+                      if code.category_key == self.drilled_category}
+        return insight_view.pareto(found, side, top=1000, within=within)
+
+    def _draw_reasons_table(self, sides: dict[str, insight_view.Pareto | None],
+                            level: str) -> None:
         rows: list[list[Any]] = []
-        for side, bars in sides.items():
-            for bar in bars.bars if bars else ():
-                code = self.lists.taxonomy.code(bar.code)
-                rows.append([tr("Win") if side == "win" else tr("Loss"),
-                             code.category_label if code else "", self.code_label(bar.code),
-                             bar.debriefs, f"{bar.share:.1%}"])
-        self.reasons_model.set_rows([tr("Side"), tr("Category"), tr("Reason"), tr("Debriefs"),
-                                     tr("Share")], rows)
+        self._reason_keys = []
+        taxonomy = self.lists.taxonomy
+        for side, drawn in sides.items():
+            for bar in drawn.bars if drawn else ():
+                side_label = tr("Win") if side == "win" else tr("Loss")
+                self._reason_keys.append(bar.key)
+                share = f"{bar.share:.1%}"
+                if level == "category":
+                    rows.append([side_label, self.category_label(bar.key), bar.debriefs,
+                                 share])
+                elif level == "detail":
+                    rows.append([side_label, self.detail_label(bar.key), bar.debriefs, share])
+                else:
+                    code = taxonomy.code(bar.key)
+                    rows.append([side_label, code.category_label if code else "",
+                                 self.code_label(bar.key), bar.debriefs, share])
+        headers = {
+            "category": [tr("Side"), tr("Category"), tr("Mentions"), tr("Share of mentions")],
+            "code": [tr("Side"), tr("Category"), tr("Reason"), tr("Debriefs"), tr("Share")],
+            "detail": [tr("Side"), tr("Detail"), tr("Debriefs"), tr("Share")]}[level]
+        self.reasons_model.set_rows(headers, rows)
+
+    def on_level_current_index_changed(self, _: int) -> None:
+        self.drilled_category = self.drilled_code = None
+        self._redraw_reasons()
+
+    def on_drill_up_clicked(self) -> None:
+        if self.drilled_code is not None:
+            self.drilled_code = None
+        else:
+            self.drilled_category = None
+        self._redraw_reasons()
+
+    def on_reasons_table_activated(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self._reason_keys):
+            self.drill_into(self._reason_keys[index.row()])
+
+    def drill_into(self, key: str) -> None:
+        """Show what `key` (a category, or a reason code) splits into: what
+        double-clicking its row does. Details are the last level."""
+        level = self._reason_level()
+        if level == "category":
+            self.drilled_category = key
+        elif level == "code":
+            self.drilled_code = key
+        else:
+            return
+        self._redraw_reasons()
+
+    def _redraw_reasons(self) -> None:
+        self._draw_reasons(self.found, _nothing_to_show())
 
     def _draw_segments(self, found: InsightAnswers | None) -> None:
         dimension = self.segment_dimension.currentData()
@@ -476,15 +599,23 @@ class InsightsWorkspace(QWidget):
     # --- export and saved views ------------------------------------------------------------
 
     def on_export_clicked(self) -> None:
-        from desktop.ui.insight_export import export_reasons
+        """Export the reasons on screen, or on the Quotes tab the quotes listed."""
+        from desktop.ui.insight_export import export_quotes, export_reasons
 
         if self.found is None:
             QMessageBox.information(self, tr("Export"), tr("Nothing fetched to export yet."))
             return
+        quoting = self.tabs.currentWidget() is self.quotes_tab
         name, chosen = QFileDialog.getSaveFileName(
-            self, tr("Export reasons"), str(Path.home() / "debrief-reasons.xlsx"),
+            self, tr("Export quotes") if quoting else tr("Export reasons"),
+            str(Path.home() / ("debrief-quotes.xlsx" if quoting else "debrief-reasons.xlsx")),
             tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv);;JSON (*.json)"))
-        if name:
+        if not name:
+            return
+        if quoting:
+            export_quotes(self, self.found, self.quote_search.text(), self.lists.taxonomy,
+                          Path(name), chosen, self.clock.now())
+        else:
             export_reasons(self, self.found, self.lists.taxonomy, Path(name), chosen,
                            self.clock.now())
 
@@ -547,6 +678,19 @@ class InsightsWorkspace(QWidget):
         self.saved.blockSignals(False)
 
     # --- labels -------------------------------------------------------------------------
+
+    def category_label(self, key: str | None) -> str:
+        for code in self.lists.taxonomy.codes:
+            if code.category_key == key:
+                return code.category_label
+        return key or ""
+
+    def detail_label(self, key: str) -> str:
+        if key == insight_view.NO_DETAIL:
+            return tr("(no detail given)")
+        code = self.lists.taxonomy.code(self.drilled_code or "")
+        found = code.detail(key) if code else None
+        return found.label if found else key
 
     def code_label(self, code: str) -> str:
         found = self.lists.taxonomy.code(code)

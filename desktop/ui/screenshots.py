@@ -155,8 +155,22 @@ def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
         cells = sorted((round(debriefs * rng.uniform(0.05, 0.55)) for _ in picked[:7]),
                        reverse=True)
         return {"value": value, "debriefs": debriefs,
-                "reasons": [{"code": code, "debriefs": n, "share": round(n / debriefs, 4)}
+                "reasons": [{"code": code, "debriefs": n, "share": round(n / debriefs, 4),
+                             "details": details(code, n, debriefs)}
                             for code, n in zip(picked, cells, strict=False) if n >= 5]}
+
+    def details(code: str, n: int, debriefs: int) -> list[dict]:
+        """`n` split between the code's details and none, as the server would show it."""
+        known = taxonomy.code(code)
+        keys = [detail.key for detail in known.details] if known else []
+        split, left = [], n
+        for key in keys:
+            part = round(left * rng.uniform(0.3, 0.6))
+            split.append((key, part))
+            left -= part
+        split.append((None, left))
+        return [{"detail": key, "debriefs": k, "share": round(k / debriefs, 4)}
+                for key, k in sorted(split, key=lambda d: -d[1]) if k >= 5]
 
     def by(values: list[str | None], outcome: str = "lost", low: int = 20,
            high: int = 160) -> dict:
@@ -218,6 +232,15 @@ def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
         workspace.tabs.setCurrentIndex(index)
         grab(window, out / f"insights-{name}{suffix}.png")
     workspace.tabs.setCurrentIndex(0)
+    workspace.level.setCurrentIndex(workspace.level.findData("category"))
+    grab(window, out / f"insights-categories{suffix}.png")
+    top = insight_view.pareto(found, "loss", top=1)
+    if top.bars:  # the top loss reason's details, drilled to from its category
+        code = workspace.lists.taxonomy.code(top.bars[0].key)
+        workspace.drill_into(code.category_key if code else top.bars[0].key)
+        workspace.drill_into(top.bars[0].key)
+        grab(window, out / f"insights-details{suffix}.png")
+    workspace.level.setCurrentIndex(workspace.level.findData("code"))
     workspace.offline_problem = "the server cannot be reached"
     workspace.show_answers(found, fresh=False)
     grab(workspace.state.parentWidget(), out / f"insights-offline{suffix}.png")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -173,9 +173,9 @@ def ranked(stages: list[StageSensitivity], falls: dict[str, float]) -> list[str]
 
 @dataclass(frozen=True)
 class ParetoBar:
-    code: str
-    debriefs: int  # debriefs giving the code
-    share: float  # of the side's debriefs
+    key: str  # a reason code, or a category's key at the category level
+    debriefs: int  # debriefs giving the code; at the category level, mentions
+    share: float  # of the side's debriefs; at the category level, of its mentions
     cumulative: float  # of all the reasons counted on this side, up to this bar
 
 
@@ -186,9 +186,52 @@ class Pareto:
     bars: tuple[ParetoBar, ...]
 
 
-def pareto(found: InsightAnswers, side: str, top: int = 10) -> Pareto:
+def pareto(found: InsightAnswers, side: str, top: int = 10,
+           within: Collection[str] | None = None) -> Pareto:
     """The most given reasons among won and progressed debriefs (side "win") or the
-    others (side "loss"), with the share of reasons they cover together."""
+    others (side "loss"), with the share of reasons they cover together; `within`:
+    only those codes (a category's, drilled into)."""
+    total, cited = _cited(found, side)
+    if within is not None:
+        cited = {code: n for code, n in cited.items() if code in within}
+    return _bars(side, total, cited, total, top)
+
+
+def category_pareto(found: InsightAnswers, side: str, category_of: Mapping[str, str],
+                    top: int = 10) -> Pareto:
+    """Reasons gathered by category (`category_of`: each code's). A category counts
+    mentions, the sum of its codes' shown counts (a debrief giving two of its codes
+    counts twice), and its share is of all the side's mentions."""
+    total, cited = _cited(found, side)
+    mentions: dict[str, int] = defaultdict(int)
+    for code, n in cited.items():
+        mentions[category_of.get(code, code)] += n
+    return _bars(side, total, mentions, sum(mentions.values()), top)
+
+
+NO_DETAIL = ""  # the bar of the debriefs whose reason with the code has no detail
+
+
+def detail_pareto(found: InsightAnswers, side: str, code: str, top: int = 10) -> Pareto:
+    """The details of `code` on one side: each debrief giving the code under the detail
+    of its first reason naming it (NO_DETAIL: none), as the server showed them; bars
+    are details, shares of the side's debriefs. Empty where the answers hold no
+    details (a question narrowed by a segment or stage)."""
+    outcomes = WIN_OUTCOMES if side == "win" else LOSS_OUTCOMES
+    total = 0
+    counts: dict[str, int] = defaultdict(int)
+    for group in found.groups("outcome"):
+        if group["value"] in outcomes:
+            total += group["debriefs"]
+            for cell in group["reasons"]:
+                if cell["code"] == code:
+                    for detail in cell.get("details", ()):
+                        counts[detail["detail"] or NO_DETAIL] += detail["debriefs"]
+    return _bars(side, total, counts, total, top)
+
+
+def _cited(found: InsightAnswers, side: str) -> tuple[int, dict[str, int]]:
+    """The side's debriefs, and how many of them give each code."""
     outcomes = WIN_OUTCOMES if side == "win" else LOSS_OUTCOMES
     total = 0
     cited: dict[str, int] = defaultdict(int)
@@ -197,12 +240,17 @@ def pareto(found: InsightAnswers, side: str, top: int = 10) -> Pareto:
             total += group["debriefs"]
             for cell in group["reasons"]:
                 cited[cell["code"]] += cell["debriefs"]
-    ranked = sorted(cited.items(), key=lambda item: (-item[1], item[0]))
-    mentions = sum(cited.values())
+    return total, cited
+
+
+def _bars(side: str, total: int, counts: Mapping[str, int], whole: int, top: int
+          ) -> Pareto:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    mentions = sum(counts.values())
     bars, running = [], 0
-    for code, n in ranked[:top]:
+    for key, n in ranked[:top]:
         running += n
-        bars.append(ParetoBar(code, n, n / total if total else 0.0,
+        bars.append(ParetoBar(key, n, n / whole if whole else 0.0,
                               running / mentions if mentions else 0.0))
     return Pareto(side, total, tuple(bars))
 

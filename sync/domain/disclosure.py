@@ -8,7 +8,9 @@ question asked. Within a month they form trees:
 - a cell splits into pieces, one per value of one dimension (stage, industry, company
   size, region, competitor or team; one dimension at a time);
 - a cell or a piece names reason codes: for each code, the debriefs that give it (or
-  give it as their main reason).
+  give it as their main reason);
+- a cell's count of a code splits into details: each debrief giving the code has one
+  detail, that of its first reason naming the code ('' where that reason has none).
 
 A count is shown only when it is *safe*: at least `min_debriefs` debriefs from at least
 two reps. Its parent must be shown too. Where some children of a shown parent are
@@ -100,14 +102,16 @@ class Rule:
 class MonthCounts:
     """One month's counts, as the store keeps them, for one dimension or none.
 
-    `cells` and `cell_codes` hold every count of the month's cells. Pieces may be given
-    for some cells only (those a question asks about), but for those in full, except
-    that rows not safe on their own may be left out if what they hold together is added
-    to `small_pieces` / `small_piece_codes`: the rule never shows such a row, and needs
-    only their sum."""
+    `cells`, `cell_codes` and `cell_details` hold every count of the month's cells (no
+    details at all: none are published). Pieces may be given for some cells only
+    (those a question asks about), but for those in full, except that rows not safe on
+    their own may be left out if what they hold together is added to `small_pieces` /
+    `small_piece_codes`: the rule never shows such a row, and needs only their sum."""
 
     cells: dict[Cell, Tally] = field(default_factory=dict)
     cell_codes: dict[tuple[Cell, CodeKey], Tally] = field(default_factory=dict)
+    # (cell, code, detail): the debriefs whose detail of that code it is ('': none)
+    cell_details: dict[tuple[Cell, CodeKey, str], Tally] = field(default_factory=dict)
     pieces: dict[tuple[Cell, str], Tally] = field(default_factory=dict)
     small_pieces: dict[Cell, Tally] = field(default_factory=dict)
     piece_codes: dict[tuple[Cell, str, CodeKey], Tally] = field(default_factory=dict)
@@ -121,6 +125,7 @@ class PublishedMonth:
     cells: dict[Cell, int] = field(default_factory=dict)
     cells_left_out: int = 0  # debriefs of the month in cells not shown
     cell_codes: dict[tuple[Cell, CodeKey], int] = field(default_factory=dict)
+    cell_details: dict[tuple[Cell, CodeKey, str], int] = field(default_factory=dict)
     pieces: dict[tuple[Cell, str], int] = field(default_factory=dict)
     pieces_left_out: dict[Cell, int] = field(default_factory=dict)  # per shown cell
     piece_codes: dict[tuple[Cell, str, CodeKey], int] = field(default_factory=dict)
@@ -138,6 +143,7 @@ def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:
     published.cells_left_out = left.debriefs
     published.cell_codes = _codes(rule, published.cells, {
         (cell, code): tally for (cell, code), tally in month.cell_codes.items()})
+    published.cell_details = _details(rule, published, month.cell_details)
 
     # Pieces, in each shown cell: the pieces of a cell add up to it.
     pieces_by_cell: dict[Cell, dict[str, Tally]] = defaultdict(dict)
@@ -171,6 +177,31 @@ def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:
         shown, _ = rule.split(candidates, rest)
         published.piece_codes.update({(cell, value, code): n for value, n in shown.items()})
     return published
+
+
+def _details(rule: Rule, published: PublishedMonth,
+             counts: Mapping[tuple[Cell, CodeKey, str], Tally]
+             ) -> dict[tuple[Cell, CodeKey, str], int]:
+    """The details of each shown code count of a cell: its children, one detail per
+    debrief, so what the hidden ones hold together must be safe or empty; and each
+    shown detail leaves a safe difference in its cell."""
+    by_code: dict[tuple[Cell, CodeKey], dict[str, Tally]] = defaultdict(dict)
+    for (cell, code, detail), tally in counts.items():
+        by_code[cell, code][detail] = tally
+    shown_details: dict[tuple[Cell, CodeKey, str], int] = {}
+    for (cell, code), n in published.cell_codes.items():
+        given = by_code.get((cell, code))
+        if not given:
+            continue
+        whole = published.cells[cell]
+        candidates = {detail: tally for detail, tally in given.items()
+                      if rule.safe(tally) and rule.complement_safe(whole, tally.debriefs)}
+        rest = total(tally for detail, tally in given.items() if detail not in candidates)
+        assert rest.debriefs + sum(t.debriefs for t in candidates.values()) == n, \
+            "a code's details add up to its count"
+        shown, _ = rule.split(candidates, rest)
+        shown_details.update({(cell, code, detail): k for detail, k in shown.items()})
+    return shown_details
 
 
 def _codes(rule: Rule, shown: Mapping[Cell, int],

@@ -8,7 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from sync.exports.tidy import About, Row
+from sync.exports.tidy import Heading, Line
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -21,7 +21,7 @@ def inert(value: object) -> object:
     return value
 
 
-def chunks(rows: Iterable[Row], about: About, *, excel: bool,
+def chunks(rows: Iterable[Line], about: Heading, *, excel: bool,
            rows_per_chunk: int = 500) -> Iterator[bytes]:
     """The file, a few hundred rows at a time."""
     buffer = io.StringIO()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from sync.exports.tidy import About, Row
+from sync.exports.tidy import Heading, Line
 
 
-def chunks(rows: Iterable[Row], about: About) -> Iterator[bytes]:
+def chunks(rows: Iterable[Line], about: Heading) -> Iterator[bytes]:
     head = json.dumps(about.as_dict(), ensure_ascii=False)
     yield (head[:-1] + ', "rows": [').encode("utf-8")
     columns = about.columns

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sync.domain.taxonomy import Taxonomy
 
@@ -18,9 +19,31 @@ REASON_COLUMNS = ("reason_category", "reason_category_label", "reason_code",
 NUMBER_COLUMNS = frozenset({"debriefs", "group_debriefs", "share"})
 
 
+class Heading(Protocol):
+    """What every writer needs of a table besides its rows (sync.exports.writers)."""
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+
+    @property
+    def number_columns(self) -> frozenset[str]: ...  # written as numbers
+
+    @property
+    def sheet(self) -> str: ...  # the XLSX sheet of the rows
+
+    def as_dict(self) -> dict[str, object]: ...  # JSON's head, XLSX's About sheet
+
+
+class Line(Protocol):
+    def cells(self) -> tuple[object, ...]: ...  # in the order of the heading's columns
+
+
 @dataclass(frozen=True)
 class About:
     """What an export holds: the question asked, and how it was counted."""
+
+    sheet = "Reasons"
+    number_columns = NUMBER_COLUMNS
 
     dimensions: tuple[str, ...]  # the group columns, in order
     period: str  # "month", "quarter" or "all": what the period column holds

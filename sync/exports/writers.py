@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from sync.exports import csv_file, json_file, xlsx_file
-from sync.exports.tidy import About, Row
+from sync.exports.tidy import Heading, Line
 
 
-def chunks(kind: str, rows: Iterable[Row], about: About) -> Iterator[bytes]:
+def chunks(kind: str, rows: Iterable[Line], about: Heading) -> Iterator[bytes]:
     """A text format's bytes, as they are made (csv, csv-excel, json)."""
     if kind in ("csv", "csv-excel"):
         return csv_file.chunks(rows, about, excel=kind == "csv-excel")
@@ -19,7 +19,7 @@ def chunks(kind: str, rows: Iterable[Row], about: About) -> Iterator[bytes]:
     raise ValueError(f"{kind} is not written in chunks")
 
 
-def write(kind: str, out: BinaryIO, rows: Iterable[Row], about: About) -> None:
+def write(kind: str, out: BinaryIO, rows: Iterable[Line], about: Heading) -> None:
     """The file of format `kind` (one of sync.exports.FORMATS) to `out`."""
     if kind == "xlsx":
         xlsx_file.write(out, rows, about)

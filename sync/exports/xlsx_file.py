@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 import xlsxwriter
 
-from sync.exports.tidy import NUMBER_COLUMNS, About, Row
+from sync.exports.tidy import Heading, Line
 
 MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 
@@ -20,7 +20,7 @@ class TooManyRows(ValueError):
     pass
 
 
-def write(out: BinaryIO, rows: Iterable[Row], about: About) -> None:
+def write(out: BinaryIO, rows: Iterable[Line], about: Heading) -> None:
     """Write the workbook to `out` (a file open for writing in binary)."""
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                      "strings_to_numbers": False, "strings_to_urls": False})
@@ -30,14 +30,14 @@ def write(out: BinaryIO, rows: Iterable[Row], about: About) -> None:
         book.close()
 
 
-def _fill(book: xlsxwriter.Workbook, rows: Iterable[Row], about: About) -> None:
-    sheet = book.add_worksheet("Reasons")
+def _fill(book: xlsxwriter.Workbook, rows: Iterable[Line], about: Heading) -> None:
+    sheet = book.add_worksheet(about.sheet)
     bold = book.add_format({"bold": True})
     share = book.add_format({"num_format": "0.0%"})
     columns = about.columns
     for column, name in enumerate(columns):
         sheet.write_string(0, column, name, bold)
-    numbers = {i for i, name in enumerate(columns) if name in NUMBER_COLUMNS}
+    numbers = {i for i, name in enumerate(columns) if name in about.number_columns}
     last = 0
     for last, row in enumerate(rows, start=1):
         if last > MAX_ROWS:

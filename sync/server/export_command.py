@@ -61,6 +61,7 @@ def run(args: argparse.Namespace, engine: sa.Engine, *, min_cell: int) -> tuple[
     from sync.exports.whole_file import written_whole
     from sync.exports.xlsx_file import TooManyRows
     from sync.server import reason_export
+    from sync.server.published import PublishedMonths
 
     output = Path(args.output)
     if not output.parent.is_dir():
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace, engine: sa.Engine, *, min_cell: int) -> tuple[
         about = reason_export.about(question, args.period, min_cell=min_cell,
                                     taxonomy=taxonomy, now=SystemClock().now())
         counter = _Counter()
-        table = reason_export.table(connection, question, args.period, min_cell=min_cell,
+        table = reason_export.table(connection, question, args.period,
+                                    published=PublishedMonths(min_cell),
                                     taxonomy=taxonomy)
         try:
             with written_whole(output) as out:

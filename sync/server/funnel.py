@@ -95,7 +95,7 @@ def funnel(connection: sa.Connection, first: date | None, last: date | None, *,
     values: dict[tuple[date, str, str], Values] = defaultdict(Values)
     latest = _latest_deals(first, last)
     rows = connection.execute(latest).all()
-    codes, _ = rollups.reason_codes(connection, [row.id for row in rows])
+    named = rollups.reasons_named(connection, [row.id for row in rows])
     for row in rows:
         month = rollups.month_of(row.created_at)
         counts, cell = months[month], row.outcome or rollups.NOT_GIVEN
@@ -103,7 +103,7 @@ def funnel(connection: sa.Connection, first: date | None, last: date | None, *,
         one = Tally(1, row.rep_id, row.rep_id)
         _add(counts.cells, cell, one)
         _add(counts.pieces, (cell, stage), one)
-        for code in codes.get(row.id, ()):
+        for code in named[row.id].codes if row.id in named else ():
             _add(counts.cell_codes, (cell, (code, False)), one)
             _add(counts.piece_codes, (cell, stage, (code, False)), one)
         if row.deal_value:

@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.disclosure import CodeKey, MonthCounts, PublishedMonth, Rule, Tally, publish
+from sync.domain.disclosure import PublishedMonth
 from sync.server import rollups
+from sync.server.published import PublishedMonths
 from sync.server.tables import reason_rollup, teams
 
 SPLIT_DIMENSIONS = rollups.DIMENSIONS  # a cell splits by one of these at a time
@@ -116,10 +117,20 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Detail:
+    detail: str | None  # None: the debriefs whose reason with this code has no detail
+    debriefs: int
+    share: float  # of the group's debriefs
+
+
+@dataclass(frozen=True)
 class Cell:
     code: str
     debriefs: int
     share: float  # of the group's debriefs that give this reason
+    # Its details, each debrief under its first reason naming the code; only in
+    # answers not split by a dimension (cells), and only those shown.
+    details: tuple[Detail, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,17 +152,18 @@ class Answer:
     left_out: int | None
 
 
-def answer(connection: sa.Connection, question: Question, *, min_cell: int) -> Answer:
+def answer(connection: sa.Connection, question: Question, months: PublishedMonths
+           ) -> Answer:
+    """The question answered from what `months` publishes of its period."""
     names = _team_names(connection) if question.dimension == "team" else {}
-    return _sum(question, published(connection, question, min_cell=min_cell), names)
+    return _sum(question, published(connection, question, months), names)
 
 
-def published(connection: sa.Connection, question: Question, *, min_cell: int
+def published(connection: sa.Connection, question: Question, months: PublishedMonths
               ) -> dict[date, PublishedMonth]:
     """What the rule shows of each month of the question's period, for its dimension."""
-    rule = Rule(min_cell)
-    months = _month_counts(connection, question, rule)
-    return {month: publish(rule, counts) for month, counts in sorted(months.items())}
+    return months.months(connection, question.dimension, question.first_month,
+                         question.last_month)
 
 
 def period_of(connection: sa.Connection, question: Question
@@ -187,6 +199,7 @@ def _sum(question: Question, published: dict[date, PublishedMonth],
          names: dict[str, str]) -> Answer:
     groups: dict[Any, int] = defaultdict(int)
     cells: dict[tuple[Any, str], int] = defaultdict(int)
+    details: dict[tuple[Any, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     left_out: int | None = 0
     dimension, narrow = question.dimension, question.narrow
     outcomes = question.outcomes
@@ -203,6 +216,9 @@ def _sum(question: Question, published: dict[date, PublishedMonth],
             for (cell, (code, primary)), n in shown.cell_codes.items():
                 if wanted(cell) and primary == question.primary_only:
                     cells[_key(question.grouping, month, cell, ""), code] += n
+            for (cell, (code, primary), detail), n in shown.cell_details.items():
+                if wanted(cell) and primary == question.primary_only:
+                    details[_key(question.grouping, month, cell, ""), code][detail] += n
             if outcomes:
                 left_out = None  # a cell's small neighbours are no part of it
             elif left_out is not None:
@@ -220,7 +236,9 @@ def _sum(question: Question, published: dict[date, PublishedMonth],
             left_out += sum(n for cell, n in shown.pieces_left_out.items() if wanted(cell))
     by_group: dict[Any, list[Cell]] = defaultdict(list)
     for (key, code), n in cells.items():
-        by_group[key].append(Cell(code, n, round(n / groups[key], 4)))
+        shown = sorted(details.get((key, code), {}).items(), key=lambda d: (-d[1], d[0]))
+        by_group[key].append(Cell(code, n, round(n / groups[key], 4), tuple(
+            Detail(detail or None, k, round(k / groups[key], 4)) for detail, k in shown)))
     ordered = sorted(groups, key=lambda key: [(part == rollups.NOT_GIVEN, part)
                                               for part in key])
     return Answer([Group(tuple(_label(by, part, names)
@@ -248,73 +266,3 @@ def _label(by: str, key: str, names: dict[str, str]) -> str | None:
     if key == rollups.NOT_GIVEN:
         return None
     return names.get(key, key) if by == "team" else key
-
-
-CELL, PIECE, SMALL = 0, 1, 2  # the kinds of row _month_counts reads
-
-
-def _month_counts(connection: sa.Connection, question: Question,
-                  rule: Rule) -> dict[date, MonthCounts]:
-    """What the rule needs of each month of the question's period: every cell, and the
-    pieces of the question's dimension in the cells it asks about, the pieces too small
-    to show added up per cell and code.
-
-    One statement reads them all, so they come from one snapshot of the rollup even
-    while pushes commit (PostgreSQL gives each statement of a read-committed
-    transaction its own): the pieces always add up to their cells."""
-    table = reason_rollup.c
-    period = []
-    if question.first_month is not None:
-        period.append(table.month >= question.first_month)
-    if question.last_month is not None:
-        period.append(table.month <= question.last_month)
-    tally = (table.debriefs.label("debriefs"), table.rep_lo.label("rep_lo"),
-             table.rep_hi.label("rep_hi"))
-    nothing = sa.literal(rollups.NOT_GIVEN, sa.String).label("value")
-    parts = [sa.select(sa.literal(CELL).label("kind"), table.month, table.outcome, nothing,
-                       table.code, table.is_primary, *tally)
-             .where(table.dimension == rollups.CELLS, *period)]
-    dimension = question.dimension
-    if dimension is not None:
-        where = [table.dimension == dimension, *period]
-        if question.outcomes:
-            where.append(table.outcome.in_(sorted(question.outcomes)))
-        safe = sa.and_(table.debriefs >= max(rule.min_debriefs, 1),
-                       table.rep_lo != table.rep_hi)
-        grouped = (table.month, table.outcome, table.code, table.is_primary)
-        parts += [
-            sa.select(sa.literal(PIECE).label("kind"), table.month, table.outcome,
-                      table.value, table.code, table.is_primary, *tally).where(*where, safe),
-            sa.select(sa.literal(SMALL).label("kind"), table.month, table.outcome, nothing,
-                      table.code, table.is_primary,
-                      sa.func.sum(table.debriefs).label("debriefs"),
-                      sa.func.min(table.rep_lo).label("rep_lo"),
-                      sa.func.max(table.rep_hi).label("rep_hi"))
-            .where(*where, sa.not_(safe)).group_by(*grouped)]
-    months: dict[date, MonthCounts] = defaultdict(MonthCounts)
-    for row in connection.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
-        counts, cell, whole = months[_as_date(row.month)], row.outcome, row.code == rollups.ALL
-        if row.kind == CELL:
-            if whole:
-                counts.cells[cell] = _tally(row)
-            else:
-                counts.cell_codes[cell, _code(row)] = _tally(row)
-        elif row.kind == PIECE:
-            if whole:
-                counts.pieces[cell, row.value] = _tally(row)
-            else:
-                counts.piece_codes[cell, row.value, _code(row)] = _tally(row)
-        elif whole:
-            counts.small_pieces[cell] = _tally(row)
-        else:
-            counts.small_piece_codes[cell, _code(row)] = _tally(row)
-    return months
-
-
-def _tally(row: Any) -> Tally:
-    return Tally(int(row.debriefs), row.rep_lo, row.rep_hi)
-
-
-def _code(row: Any) -> CodeKey:
-    return (row.code, bool(row.is_primary))
-

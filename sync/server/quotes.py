@@ -10,7 +10,9 @@ Quotes come in an order that says nothing of when they were made within a month.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 
 from sync.domain.disclosure import PublishedMonth
 from sync.server import insights, rollups
+from sync.server.published import PublishedMonths
 from sync.server.tables import debrief_reasons, debriefs
 
 ATTRIBUTES = ("stage", "industry", "company_size", "region")
@@ -42,17 +45,26 @@ class QuoteSearch:
     text: str | None = None  # words the quote holds (case-insensitive)
 
 
-def shared_quotes(connection: sa.Connection, search: QuoteSearch, *, min_cell: int,
-                  offset: int, limit: int) -> tuple[list[SharedQuote], int | None]:
+def shared_quotes(connection: sa.Connection, search: QuoteSearch, *,
+                  published: PublishedMonths, offset: int, limit: int
+                  ) -> tuple[list[SharedQuote], int | None]:
     """One page of quotes (a quote once per reason it is listed under), and the offset
     of the next page (None at the end)."""
-    shown = _published(connection, search, min_cell)
-    found: list[SharedQuote] = []
-    listed: set[tuple[str, str]] = set()
+    found = list(itertools.islice(listed(connection, search, published), offset + limit + 1))
+    page = found[offset:offset + limit]
+    return page, offset + limit if len(found) > offset + limit else None
+
+
+def listed(connection: sa.Connection, search: QuoteSearch, published: PublishedMonths
+           ) -> Iterator[SharedQuote]:
+    """Every quote the search finds, once per reason it is listed under, in the order
+    pages give them."""
+    shown = _published(connection, search, published)
+    seen: set[tuple[str, str]] = set()
     for row in _candidates(connection, search):
-        if (row.id, row.code) in listed:
+        if (row.id, row.code) in seen:
             continue  # a code named twice, with two details: the quote is listed once
-        listed.add((row.id, row.code))
+        seen.add((row.id, row.code))
         month = rollups.month_of(row.created_at)
         cells = shown[None].get(month)
         outcome = row.outcome or rollups.NOT_GIVEN
@@ -65,21 +77,17 @@ def shared_quotes(connection: sa.Connection, search: QuoteSearch, *, min_cell: i
             visible = pieces is not None and (outcome, value, (row.code, False)) in \
                 pieces.piece_codes
             attributes[name] = (value or None) if visible else WITHHELD
-        found.append(SharedQuote(row.quote, row.code, outcome, f"{month:%Y-%m}", attributes))
-        if len(found) > offset + limit:
-            break
-    page = found[offset:offset + limit]
-    return page, offset + limit if len(found) > offset + limit else None
+        yield SharedQuote(row.quote, row.code, outcome, f"{month:%Y-%m}", attributes)
 
 
-def _published(connection: sa.Connection, search: QuoteSearch, min_cell: int
+def _published(connection: sa.Connection, search: QuoteSearch, published: PublishedMonths
                ) -> dict[str | None, dict[date, PublishedMonth]]:
     shown: dict[str | None, dict[date, PublishedMonth]] = defaultdict(dict)
     for dimension in (None, *ATTRIBUTES):
         question = insights.Question(by=dimension or "outcome",
                                      first_month=search.first_month,
                                      last_month=search.last_month, outcomes=search.outcomes)
-        shown[dimension] = insights.published(connection, question, min_cell=min_cell)
+        shown[dimension] = insights.published(connection, question, published)
     return shown
 
 

@@ -13,6 +13,7 @@ from sync.domain.taxonomy import Taxonomy
 from sync.exports import PERIODS
 from sync.exports.tidy import About, Counts, Row, rows
 from sync.server import insights, rollups
+from sync.server.published import PublishedMonths
 from sync.server.tables import debriefs
 
 
@@ -30,7 +31,8 @@ def about(question: insights.Question, period: str, *, min_cell: int, taxonomy: 
 
 
 def counts(connection: sa.Connection, question: insights.Question, period: str, *,
-           min_cell: int, only_months: Collection[date] | None = None) -> Iterator[Counts]:
+           published: PublishedMonths, only_months: Collection[date] | None = None
+           ) -> Iterator[Counts]:
     """Each period's shown groups, one period read at a time (with `only_months`, only
     the periods holding one of them)."""
     if period not in PERIODS:
@@ -45,7 +47,7 @@ def counts(connection: sa.Connection, question: insights.Question, period: str, 
     for start, end in spans:
         if only_months is not None and not any(start <= m <= end for m in only_months):
             continue
-        found = insights.answer(connection, question.months(start, end), min_cell=min_cell)
+        found = insights.answer(connection, question.months(start, end), published)
         label = (f"{start:%Y-%m}" if period == "month" else
                  f"{start.year}-Q{(start.month + 2) // 3}" if period == "quarter" else
                  f"{start:%Y-%m}/{end:%Y-%m}")
@@ -67,9 +69,9 @@ def _spans(first: date, last: date, months: int) -> Iterator[tuple[date, date]]:
 
 
 def table(connection: sa.Connection, question: insights.Question, period: str, *,
-          min_cell: int, taxonomy: Taxonomy,
+          published: PublishedMonths, taxonomy: Taxonomy,
           only_months: Collection[date] | None = None) -> Iterator[Row]:
-    return rows(counts(connection, question, period, min_cell=min_cell,
+    return rows(counts(connection, question, period, published=published,
                        only_months=only_months), taxonomy)
 
 

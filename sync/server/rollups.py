@@ -6,22 +6,26 @@ each code (once per debrief, however many of its reasons use the code; with is_p
 as their main reason), with the lowest and highest rep id among them. Dimension ''
 (value '') counts every debrief of its (month, outcome): the cells that
 sync.domain.disclosure publishes from; the others split each cell by one dimension
-(stage, or a segment dimension). Counts add up across months, and so do min and max;
-"at least two reps"
-(disclosure.MIN_REPS) holds exactly when the lowest and highest differ. So a question
-over six months reads a few thousand rows instead of scanning millions of reasons.
-docs/scale.md has the figures that chose this design.
+(stage, or a segment dimension). Dimension 'detail' splits a cell's count of each code
+by detail (value): each debrief giving the code counts under the detail of its first
+reason naming it ('' for none), so a code's details add up to its count. Counts add up
+across months, and so do min and max; "at least two reps" (disclosure.MIN_REPS) holds
+exactly when the lowest and highest differ. So a question over six months reads a few
+thousand rows instead of scanning millions of reasons. docs/scale.md has the figures
+that chose this design.
 
 A push hands `apply` what its debriefs counted for before and after, in the push's own
 transaction. Counts move by the difference. A rep's lowest/highest id cannot be taken
 back by subtraction, so a row that lost a rep is counted again from the debriefs.
+Each month a push changes has its version in `rollup_months` bumped in the same
+transaction, which tells sync.server.published when what it keeps of a month is old.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -31,12 +35,13 @@ from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
 from sync.server.bulk import Insert, insert_rows
 from sync.server.stored import in_chunks
-from sync.server.tables import debrief_reasons, debriefs, reason_rollup
+from sync.server.tables import debrief_reasons, debriefs, reason_rollup, rollup_months
 
 # The dimensions a cell is split by, one at a time; "team" is the rep's team when the
 # debrief was stored (its id, as text).
 DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team")
 CELLS = ""  # the dimension (and value) of the rows counting whole cells
+DETAILS = "detail"  # the dimension of the rows splitting a cell's code counts by detail
 NOT_GIVEN = ""  # the value of a debrief that leaves a dimension empty
 ALL = ""  # the code of a row counting every debrief of its value
 
@@ -56,17 +61,42 @@ class Counted:
     created_at: datetime
     outcome: str  # NOT_GIVEN where empty, as are the values
     values: tuple[str, ...]  # one per DIMENSIONS
-    codes: frozenset[str]
-    primary_codes: frozenset[str]  # the codes of its main reasons
+    named: Named
 
     def keys_counted(self) -> list[Key]:
         month = month_of(self.created_at)
-        codes = [(ALL, False), *((code, False) for code in self.codes),
-                 *((code, True) for code in self.primary_codes)]
-        return [(dimension, month, self.outcome, value, code, is_primary)
-                for dimension, value in ((CELLS, NOT_GIVEN),
-                                         *zip(DIMENSIONS, self.values, strict=True))
-                for code, is_primary in codes]
+        codes = [(ALL, False), *((code, False) for code in self.named.codes),
+                 *((code, True) for code in self.named.primary_codes)]
+        return [*((dimension, month, self.outcome, value, code, is_primary)
+                  for dimension, value in ((CELLS, NOT_GIVEN),
+                                           *zip(DIMENSIONS, self.values, strict=True))
+                  for code, is_primary in codes),
+                *((DETAILS, month, self.outcome, detail, code, is_primary)
+                  for (code, is_primary), detail in self.named.details.items())]
+
+
+@dataclass(frozen=True)
+class Named:
+    """The reasons one debrief gives, as the rollup counts them."""
+
+    codes: frozenset[str] = frozenset()
+    primary_codes: frozenset[str] = frozenset()  # the codes of its main reasons
+    # (code, as main reason): the detail of its first such reason naming the code
+    details: dict[tuple[str, bool], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, reasons: Iterable[tuple[str, str | None, bool]]) -> Named:
+        """From (code, detail, is_primary) in the debrief's order."""
+        codes: set[str] = set()
+        primary_codes: set[str] = set()
+        details: dict[tuple[str, bool], str] = {}
+        for code, detail, is_primary in reasons:
+            codes.add(code)
+            details.setdefault((code, False), detail or NOT_GIVEN)
+            if is_primary:
+                primary_codes.add(code)
+                details.setdefault((code, True), detail or NOT_GIVEN)
+        return cls(frozenset(codes), frozenset(primary_codes), details)
 
 
 def month_of(moment: datetime) -> date:
@@ -93,8 +123,8 @@ def counted(debrief: Debrief, rep_id: int, team_id: int | None) -> Counted | Non
     return Counted(debrief.id, rep_id, debrief.created_at,
                    debrief.outcome.value if debrief.outcome else NOT_GIVEN,
                    tuple(value or NOT_GIVEN for value in values),
-                   frozenset(reason.code for reason in debrief.reasons),
-                   frozenset(reason.code for reason in debrief.reasons if reason.primary))
+                   Named.of((reason.code, reason.detail, reason.primary)
+                            for reason in debrief.reasons))
 
 
 def team_value(team_id: int | None) -> str:
@@ -108,20 +138,17 @@ def _value_column(dimension: str) -> sa.ColumnElement[Any]:
     return sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
 
 
-def reason_codes(connection: sa.Connection, ids: Sequence[str]
-                 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """The codes each of the debriefs `ids` gives, and those it gives as its main reason."""
-    codes: dict[str, set[str]] = defaultdict(set)
-    primary_codes: dict[str, set[str]] = defaultdict(set)
+def reasons_named(connection: sa.Connection, ids: Sequence[str]) -> dict[str, Named]:
+    """The reasons each of the stored debriefs `ids` gives (none: not in the answer)."""
+    given: dict[str, list[tuple[str, str | None, bool]]] = defaultdict(list)
+    reasons = debrief_reasons.c
     for some_ids in in_chunks(ids):
-        for debrief_id, code, is_primary in connection.execute(
-                sa.select(debrief_reasons.c.debrief_id, debrief_reasons.c.code,
-                          debrief_reasons.c.is_primary)
-                .where(debrief_reasons.c.debrief_id.in_(some_ids))):
-            codes[debrief_id].add(code)
-            if is_primary:
-                primary_codes[debrief_id].add(code)
-    return codes, primary_codes
+        for debrief_id, code, detail, is_primary in connection.execute(
+                sa.select(reasons.debrief_id, reasons.code, reasons.detail, reasons.is_primary)
+                .where(reasons.debrief_id.in_(some_ids))
+                .order_by(reasons.debrief_id, reasons.position)):
+            given[debrief_id].append((code, detail, bool(is_primary)))
+    return {debrief_id: Named.of(named) for debrief_id, named in given.items()}
 
 
 def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Counted]:
@@ -134,10 +161,10 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
                       *(_value_column(name).label(name) for name in DIMENSIONS))
             .where(debriefs.c.id.in_(some_ids),
                    debriefs.c.deleted.is_(False))).all())
-    codes, primary_codes = reason_codes(connection, [row.id for row in rows])
+    named = reasons_named(connection, [row.id for row in rows])
     return [Counted(row.id, row.rep_id, as_utc(row.created_at), row.outcome or NOT_GIVEN,
                     tuple(getattr(row, name) for name in DIMENSIONS),
-                    frozenset(codes[row.id]), frozenset(primary_codes[row.id]))
+                    named.get(row.id, Named()))
             for row in rows]
 
 
@@ -168,6 +195,20 @@ def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
     insert_rows(connection, reason_rollup, _ROW_COLUMNS, rows, on_conflict=_add_to_existing)
     for key in left:
         _settle(connection, key, {rep_id})
+    # Last, so the month rows (which every push of the month takes) are held briefly;
+    # in month order, like the rows above.
+    bump_months(connection, sorted({key[1] for key in added.keys() | removed.keys()}))
+
+
+def bump_months(connection: sa.Connection, months: Sequence[date]) -> None:
+    """Give each of `months` a new version (1 for a month not seen before)."""
+    insert_rows(connection, rollup_months, ("month", "version"),
+                [(month, 1) for month in months], on_conflict=_next_version)
+
+
+def _next_version(insert: Insert) -> sa.Executable:
+    return insert.on_conflict_do_update(index_elements=[rollup_months.c.month],
+                                        set_={"version": rollup_months.c.version + 1})
 
 
 def _add_to_existing(insert: Insert) -> sa.Executable:
@@ -212,11 +253,15 @@ def _recount(key: Key) -> sa.Select[Any]:
     where = [debriefs.c.deleted.is_(False),
              debriefs.c.created_at >= month_start(month),
              sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome]
-    if dimension != CELLS:
+    if dimension not in (CELLS, DETAILS):
         where.append(_value_column(dimension) == value)
     if month < LAST_MONTH:  # December 9999 has no next month to end before
         where.append(debriefs.c.created_at < month_start(next_month(month)))
-    if code != ALL:
+    if dimension == DETAILS:
+        first = _first_reasons(is_primary, code)
+        source = debriefs.join(first, first.c.debrief_id == debriefs.c.id)
+        where.append(first.c.detail == value)
+    elif code != ALL:
         # A join, not EXISTS: SQLite would answer EXISTS from the code index, once
         # for every debrief of the month.
         source = debriefs.join(debrief_reasons, debrief_reasons.c.debrief_id == debriefs.c.id)
@@ -228,6 +273,25 @@ def _recount(key: Key) -> sa.Select[Any]:
                      sa.func.max(debriefs.c.rep_id)).select_from(source).where(*where)
 
 
+def _first_reasons(is_primary: bool, code: str | None = None) -> sa.Subquery:
+    """(debrief_id, code, detail) of each debrief's first reason naming each code (its
+    first main reason naming it, with `is_primary`): the detail the rollup counts it
+    under ('' for none). Only `code`'s, if given."""
+    reasons = debrief_reasons.c
+    where = [reasons.is_primary.is_(True)] if is_primary else []
+    if code is not None:
+        where.append(reasons.code == code)
+    first = (sa.select(reasons.debrief_id, reasons.code,
+                       sa.func.min(reasons.position).label("position"))
+             .where(*where).group_by(reasons.debrief_id, reasons.code).subquery())
+    named = debrief_reasons.alias("named")
+    return (sa.select(first.c.debrief_id, first.c.code,
+                      sa.func.coalesce(named.c.detail, NOT_GIVEN).label("detail"))
+            .select_from(first.join(named, sa.and_(named.c.debrief_id == first.c.debrief_id,
+                                                   named.c.position == first.c.position)))
+            .subquery())
+
+
 def month_column(dialect_name: str, moment: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """SQL for the first day of `moment`'s UTC month, as the rollup stores it."""
     if dialect_name == "sqlite":
@@ -236,8 +300,22 @@ def month_column(dialect_name: str, moment: sa.ColumnElement[Any]) -> sa.ColumnE
 
 
 def rebuild(connection: sa.Connection) -> None:
-    """Count the whole rollup again from the debriefs: after a migration adds it, or a
-    bulk load that went around the push. Same answers as keeping it on every push."""
+    """Count the whole rollup again from the debriefs, after a bulk load that went
+    around the push, and bump every month's version. Same answers as keeping it on
+    every push."""
+    recount(connection)
+    months = {row[0] for row in connection.execute(sa.select(rollup_months.c.month))}
+    months |= {row[0] for row in connection.execute(
+        sa.select(reason_rollup.c.month).where(reason_rollup.c.dimension == CELLS))}
+    bump_months(connection, sorted(_as_date(month) for month in months))
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def recount(connection: sa.Connection) -> None:
+    """Count the rollup again from the debriefs (its months' versions untouched)."""
     connection.execute(reason_rollup.delete())
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
@@ -259,3 +337,10 @@ def rebuild(connection: sa.Connection) -> None:
                 *keys, named.c.code, sa.literal(is_primary), *tally)
                 .select_from(debriefs.join(named, named.c.debrief_id == debriefs.c.id))
                 .where(live).group_by(*grouped, named.c.code)))
+    for is_primary in (False, True):
+        first = _first_reasons(is_primary)
+        connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
+            sa.literal(DETAILS), month, outcome, first.c.detail, first.c.code,
+            sa.literal(is_primary), *tally)
+            .select_from(debriefs.join(first, first.c.debrief_id == debriefs.c.id))
+            .where(live).group_by(month, outcome, first.c.detail, first.c.code)))

@@ -143,6 +143,15 @@ reason_rollup = sa.Table(
     sa.Column("rep_hi", sa.Integer, nullable=True),
 )
 
+# A version per month of reason_rollup: a push bumps each month it changes, and a
+# rebuild every month, so what was published from a month's rollup is kept while its
+# version holds (sync/server/published.py). Versions only ever grow.
+rollup_months = sa.Table(
+    "rollup_months", metadata,
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+
 # A contest runs for one team over a period; its rules are the scoring data (JSON).
 contests = sa.Table(
     "contests", metadata,

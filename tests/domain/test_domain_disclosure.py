@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, Tally, publish
@@ -88,9 +88,30 @@ def test_pieces_and_their_codes_add_up_to_what_the_cell_shows() -> None:
     assert published.piece_codes == {(LOST, "globex", code): 4}
 
 
+def test_a_codes_details_add_up_to_it_and_a_small_one_takes_the_smallest_with_it() -> None:
+    code = ("price", False)
+    cell = reps(*range(1, 14))  # 10 give the code, 3 do not
+    published = publish(RULE, month({LOST: cell}, {(LOST, code): reps(*range(1, 11))}))
+    assert published.cell_details == {}  # no details counted: none shown
+    counts = month({LOST: cell}, {(LOST, code): reps(*range(1, 11))})
+    counts.cell_details = {(LOST, code, "too_high"): reps(1, 2, 3, 4),
+                           (LOST, code, "no_budget"): reps(5, 6, 7),
+                           (LOST, code, ""): reps(8, 9, 10)}
+    published = publish(RULE, counts)
+    # Each of the three is safe, and none leaves a small difference in the cell.
+    assert published.cell_details == {(LOST, code, "too_high"): 4,
+                                      (LOST, code, "no_budget"): 3, (LOST, code, ""): 3}
+    counts.cell_details = {(LOST, code, "too_high"): reps(1, 2, 3),
+                           (LOST, code, "no_budget"): reps(4, 5, 6, 7, 8),
+                           (LOST, code, ""): reps(9, 10)}
+    # The two without a detail alone would give their count away: "too_high" goes too.
+    assert publish(RULE, counts).cell_details == {(LOST, code, "no_budget"): 5}
+
+
 # --- the attack: every sum and difference of what is shown, against every hidden count --
 
 CODES = ("price", "fit")
+DETAILS = ("", "p1", "p2")  # of "price", its first reason's ('': none); "fit" has none
 OUTCOMES = ("lost", "won")
 STAGES = ("interest", "evaluation")
 INDUSTRIES = ("bank", "retail")
@@ -109,9 +130,13 @@ class Atom:
     competitor: str
     codes: frozenset[str]
     primary: str | None
+    detail: str  # of "price", if given
 
     def value(self, dimension: str) -> str:
         return getattr(self, dimension)
+
+    def detail_of(self, code: tuple[str, bool]) -> str:
+        return self.detail if code[0] == "price" else ""
 
     def gives(self, code: tuple[str, bool]) -> bool:
         name, primary = code
@@ -126,8 +151,9 @@ def every_atom() -> list[Atom]:
         for size in range(len(CODES) + 1):
             for codes in itertools.combinations(CODES, size):
                 for primary in (None, *codes):
-                    atoms.append(Atom(month_, outcome, stage, industry, competitor,
-                                      frozenset(codes), primary))
+                    for detail in DETAILS if "price" in codes else ("",):
+                        atoms.append(Atom(month_, outcome, stage, industry, competitor,
+                                          frozenset(codes), primary, detail))
     return atoms
 
 
@@ -153,6 +179,7 @@ def counts_of(data: list[tuple[int, Atom]], month_: int, dimension: str) -> Mont
         for code in itertools.product(CODES, (False, True)):
             if atom.gives(code):
                 add(counts.cell_codes, (cell, code), rep)
+                add(counts.cell_details, (cell, code, atom.detail_of(code)), rep)
                 add(counts.piece_codes, (cell, value, code), rep)
     return counts
 
@@ -167,7 +194,9 @@ def published_vectors(month_: int, dimension: str, shown: PublishedMonth
     def where(**parts: object) -> np.ndarray:
         return vector(atom.month == month_ and all(
             atom.outcome == part if name == "cell" else
-            atom.value(dimension) == part if name == "value" else atom.gives(part)
+            atom.value(dimension) == part if name == "value" else
+            atom.gives(part[0]) and atom.detail_of(part[0]) == part[1] if name == "detail"
+            else atom.gives(part)
             for name, part in parts.items()) for atom in ATOMS)
 
     found = [(where(cell=cell), n) for cell, n in shown.cells.items()]
@@ -176,6 +205,8 @@ def published_vectors(month_: int, dimension: str, shown: PublishedMonth
     found.append((vector(atom.month == month_ for atom in ATOMS)
                   - sum((v for v, _ in found), np.zeros(len(ATOMS))), shown.cells_left_out))
     found += [(where(cell=cell, code=code), n) for (cell, code), n in shown.cell_codes.items()]
+    found += [(where(cell=cell, detail=(code, detail)), n)
+              for (cell, code, detail), n in shown.cell_details.items()]
     pieces = [(cell, where(cell=cell, value=value), n)
               for (cell, value), n in shown.pieces.items()]
     found += [(v, n) for _, v, n in pieces]
@@ -203,6 +234,12 @@ def hidden_counts(data: list[tuple[int, Atom]]) -> list[tuple[str, np.ndarray]]:
                 c and a.gives(code) for c, a in zip(in_cell, ATOMS, strict=True))
             fewer[f"{month_} {cell} not {code}"] = vector(
                 c and not a.gives(code) for c, a in zip(in_cell, ATOMS, strict=True))
+            for detail in DETAILS:
+                with_detail = [c and a.gives(code) and a.detail_of(code) == detail
+                               for c, a in zip(in_cell, ATOMS, strict=True)]
+                sets[f"{month_} {cell} {code} {detail!r}"] = vector(with_detail)
+                fewer[f"{month_} {cell} not {code} {detail!r}"] = vector(
+                    c and not d for c, d in zip(in_cell, with_detail, strict=True))
         for dimension, values in DIMENSIONS.items():
             for value in values:
                 piece = [c and a.value(dimension) == value
@@ -225,8 +262,18 @@ def hidden_counts(data: list[tuple[int, Atom]]) -> list[tuple[str, np.ndarray]]:
     return hidden
 
 
+def _price_given(detail: str) -> Atom:
+    return Atom(0, LOST, "interest", "bank", "acme", frozenset({"price"}), None, detail)
+
+
+# Two details shown beside the two debriefs with none would give those two away.
+TWO_DETAILS_AND_TWO_WITHOUT = [(rep, _price_given(detail)) for detail, ids in (
+    ("p1", (1, 2, 3, 4)), ("p2", (1, 2, 3, 4)), ("", (1, 2))) for rep in ids]
+
+
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(data=debriefs)
+@example(data=TWO_DETAILS_AND_TWO_WITHOUT)
 def test_no_hidden_count_is_a_sum_or_difference_of_shown_ones(data) -> None:
     equations: list[tuple[np.ndarray, int]] = []
     truth = np.zeros(len(ATOMS))

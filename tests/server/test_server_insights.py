@@ -272,3 +272,38 @@ def test_a_period_given_as_a_number_is_a_422_naming_it(people: People):
             assert problem["loc"] == ["query", name]
         assert marketing.get("/api/v1/insights/reasons",
                              params={"by": "stage", name: "2026-11"}).status_code == 200
+
+
+def test_a_reasons_details_show_only_where_what_they_leave_is_safe(people: People,
+                                                                  new_debrief):
+    month = own_month()
+    ann, bob, cy = people("rep"), people("rep"), people("rep")
+    budget = "price.too_high.over_budget"
+    for rep in (ann, bob, cy):  # 6 over budget, 6 refused a discount, 3 with no detail
+        rep.api.push(
+            *[new_debrief(reasons=reasons("price.too_high", budget), **made_in(month))
+              for _ in range(2)],
+            *[new_debrief(reasons=reasons("price.too_high", "price.too_high.discount_refused"),
+                          **made_in(month)) for _ in range(2)],
+            new_debrief(reasons=reasons("price.too_high"), **made_in(month)))
+    marketing = people("marketing").api
+
+    def details(**params) -> dict[str | None, int]:
+        [lost] = counts(marketing, month, by="outcome", **params)["groups"]
+        [cell] = [c for c in lost["reasons"] if c["code"] == "price.too_high"]
+        assert cell["debriefs"] == 15
+        return {d["detail"]: d["debriefs"] for d in cell["details"]}
+
+    # The 3 without a detail alone would give their count away: the smaller of the
+    # two details (a tie: first by key) is left out with them.
+    assert details() == {"price.too_high.over_budget": 6}
+    for rep in (ann, bob):  # two more with no detail: 5, safe on their own
+        rep.api.push(new_debrief(reasons=reasons("price.too_high"), **made_in(month)))
+    # 17 now: the details add up to the code's count, none hidden.
+    [lost] = counts(marketing, month, by="outcome")["groups"]
+    [cell] = [c for c in lost["reasons"] if c["code"] == "price.too_high"]
+    assert {d["detail"]: d["debriefs"] for d in cell["details"]} == {
+        budget: 6, "price.too_high.discount_refused": 6, None: 5}
+    # Narrowed by a segment there are no details (they would be pieces of pieces).
+    [narrowed] = counts(marketing, month, by="outcome", industry="software")["groups"]
+    assert all(c["details"] == [] for c in narrowed["reasons"])

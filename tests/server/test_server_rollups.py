@@ -5,7 +5,7 @@ from several reps, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,7 +24,14 @@ from sync.domain.team_lists import ListDocuments
 from sync.domain.wire import to_wire
 from sync.server import accounts, contests, ingest, insights, rollups, scores
 from sync.server.database import make_engine
-from sync.server.tables import contest_scores, debrief_reasons, debriefs, reason_rollup
+from sync.server.published import PublishedMonths
+from sync.server.tables import (
+    contest_scores,
+    debrief_reasons,
+    debriefs,
+    reason_rollup,
+    rollup_months,
+)
 
 CONFIG = ListDocuments.shipped()
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -118,10 +125,14 @@ def field(store: sa.Engine) -> dict[str, Any]:
     return {"reps": reps, "manager": manager, "contests": [early]}
 
 
-def run(store: sa.Engine, field: dict[str, Any], plan: list[tuple]) -> None:
+def run(store: sa.Engine, field: dict[str, Any], plan: list[tuple],
+        midway: Callable[[], None] | None = None) -> None:
+    """Push `plan`, calling `midway` after half of its steps."""
     ids = DebriefIdFactory(SteppingClock(NOW))
     made: dict[int, list[list[Any]]] = {0: [], 1: [], 2: []}  # per rep: [id, rev, shape]
-    for rep_index, what, n, shape in plan:
+    for step, (rep_index, what, n, shape) in enumerate(plan):
+        if midway is not None and step == len(plan) // 2:
+            midway()
         rep, own = field["reps"][rep_index], made[rep_index]
         if what == "new":
             own.append([ids.new_id(), 1, shape])
@@ -160,19 +171,22 @@ def month_counts_from_debriefs(connection: sa.Connection, dimension: str | None
     """The rule's input counted from the stored debriefs themselves, every row kept."""
     months: dict[date, MonthCounts] = defaultdict(MonthCounts)
     stored = connection.execute(sa.select(debriefs).where(debriefs.c.deleted.is_(False))).all()
-    named = defaultdict(set)
-    for row in connection.execute(sa.select(debrief_reasons)):
-        named[row.debrief_id].add((row.code, False))
+    named: dict[str, dict[tuple[str, bool], str]] = defaultdict(dict)  # code: its detail
+    for row in connection.execute(sa.select(debrief_reasons).order_by(
+            debrief_reasons.c.debrief_id, debrief_reasons.c.position)):
+        named[row.debrief_id].setdefault((row.code, False), row.detail or "")
         if row.is_primary:
-            named[row.debrief_id].add((row.code, True))
+            named[row.debrief_id].setdefault((row.code, True), row.detail or "")
     for row in stored:
         made = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
         counts = months[rollups.month_of(made)]
         cell = row.outcome or ""
         one = Tally(1, row.rep_id, row.rep_id)
         counts.cells[cell] = counts.cells.get(cell, Tally()) + one
-        for code in named[row.id]:
+        for code, detail in named[row.id].items():
             counts.cell_codes[cell, code] = counts.cell_codes.get((cell, code), Tally()) + one
+            key = (cell, code, detail)
+            counts.cell_details[key] = counts.cell_details.get(key, Tally()) + one
         if dimension is None:
             continue
         value = (rollups.team_value(row.team_id) if dimension == "team"
@@ -184,8 +198,11 @@ def month_counts_from_debriefs(connection: sa.Connection, dimension: str | None
     return months
 
 
-def assert_insights_agree(store: sa.Engine) -> None:
-    """Every question gets from the rollup the answer the rule gives on the debriefs."""
+def assert_insights_agree(store: sa.Engine,
+                          kept: dict[int, PublishedMonths] | None = None) -> None:
+    """Every question gets from the rollup the answer the rule gives on the debriefs,
+    through the months `kept` from earlier questions (per min_cell) if given."""
+    kept = kept if kept is not None else {}
     questions = [{}, {"outcomes": frozenset({"lost"})},
                  {"first_month": date(2026, 9, 1), "last_month": date(2026, 10, 1)},
                  {"narrow": ("stage", frozenset({"evaluation"})), "primary_only": True},
@@ -198,7 +215,8 @@ def assert_insights_agree(store: sa.Engine) -> None:
                     by = asked["narrow"][0]
                 question = insights.Question(by=by, **asked)
                 for min_cell in (1, 2):
-                    ours = insights.answer(connection, question, min_cell=min_cell)
+                    published = kept.setdefault(min_cell, PublishedMonths(min_cell))
+                    ours = insights.answer(connection, question, published)
                     rule = Rule(min_cell)
                     months = month_counts_from_debriefs(connection, question.dimension)
                     truth = insights._sum(question, {
@@ -221,7 +239,7 @@ def assert_scores_are_exact(store: sa.Engine, field: dict[str, Any]) -> None:
 
 def wipe(store: sa.Engine) -> None:
     with store.begin() as connection:
-        for table in (contest_scores, reason_rollup, debriefs):
+        for table in (contest_scores, reason_rollup, rollup_months, debriefs):
             connection.execute(table.delete())
 
 
@@ -231,9 +249,10 @@ def wipe(store: sa.Engine) -> None:
 @given(plan=steps)
 def test_rollup_and_scores_equal_a_count_from_scratch(store, field, plan):
     wipe(store)
-    run(store, field, plan)
+    kept: dict[int, PublishedMonths] = {}  # what questions midway published, kept
+    run(store, field, plan, midway=lambda: assert_insights_agree(store, kept))
     assert_rollup_is_exact(store)
-    assert_insights_agree(store)
+    assert_insights_agree(store, kept)
     assert_scores_are_exact(store, field)
 
 
@@ -246,7 +265,8 @@ def test_a_code_named_twice_counts_once_and_a_contest_made_later_scores_the_past
     run(store, field, plan)
     assert lost[0][0] == lost[1][0]  # the same code, two details
     with store.connect() as connection:
-        found = insights.answer(connection, insights.Question(by="competitor"), min_cell=1)
+        found = insights.answer(connection, insights.Question(by="competitor"),
+                               PublishedMonths(1))
     (acme,) = found.groups
     assert acme.value == "Acme" and acme.debriefs == 3
     assert {cell.code: cell.debriefs for cell in acme.reasons}[lost[0][0]] == 3
@@ -260,6 +280,25 @@ def test_a_code_named_twice_counts_once_and_a_contest_made_later_scores_the_past
     with store.connect() as connection:
         entries = {s.username: s.entries for s in contests.standings(connection, later)}
     assert entries["rep.a"] > entries["rep.b"] > 0 and entries["boss"] == 0
+
+
+def test_a_question_counts_again_only_the_months_a_push_changed(store, field):
+    shape = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[0])
+    later = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[2])
+    run(store, field, [(rep, "new", 0, made) for made in (shape, later) for rep in (0, 1)])
+    kept = PublishedMonths(1)
+    question = insights.Question(by="competitor")
+    with store.connect() as connection:
+        first = insights.answer(connection, question, kept)
+        assert kept.counted == 2  # two months hold debriefs
+        assert insights.answer(connection, question, kept) == first
+        assert kept.counted == 2  # nothing changed: both kept
+    run(store, field, [(2, "new", 0, later)])
+    with store.connect() as connection:
+        again = insights.answer(connection, question, kept)
+    assert kept.counted == 3  # only the month pushed to is counted again
+    assert [g.debriefs for g in first.groups] == [4] and [g.debriefs for g in again.groups] == [5]
+    assert_insights_agree(store, {1: kept})
 
 
 def test_a_rep_leaving_a_cell_is_counted_again(store, field):

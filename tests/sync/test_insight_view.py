@@ -52,9 +52,39 @@ def test_pareto_adds_up_outcomes_of_a_side_and_the_line_reaches_all_reasons():
                              group("lost", 30, price_too_high=12)])
     win = insight_view.pareto(found, "win")
     assert win.debriefs == 50
-    assert [(b.code, b.debriefs, b.share, round(b.cumulative, 4)) for b in win.bars] == [
+    assert [(b.key, b.debriefs, b.share, round(b.cumulative, 4)) for b in win.bars] == [
         ("price.good.value", 25, 0.5, 0.7143), ("trust.strong", 10, 0.2, 1.0)]
     assert insight_view.pareto(found, "loss").bars[0].debriefs == 12
+
+
+def test_categories_count_mentions_and_a_category_drills_to_its_codes():
+    found = answers(outcome=[group("won", 40, price_good_value=20, price_clear_roi=12,
+                                   trust_strong=10),
+                             group("lost", 30, price_too_high=12)])
+    category = {"price.good.value": "price", "price.clear.roi": "price",
+                "trust.strong": "trust"}
+    win = insight_view.category_pareto(found, "win", category)
+    # A debrief giving both price codes counts twice: mentions, shares of 42 mentions.
+    assert [(b.key, b.debriefs, b.share) for b in win.bars] == [
+        ("price", 32, 32 / 42), ("trust", 10, 10 / 42)]
+    assert win.debriefs == 40 and win.bars[-1].cumulative == 1.0
+    inside = insight_view.pareto(found, "win", within={"price.good.value", "price.clear.roi"})
+    assert [(b.key, b.debriefs, b.share) for b in inside.bars] == [
+        ("price.good.value", 20, 0.5), ("price.clear.roi", 12, 0.3)]
+
+
+def test_a_codes_details_add_up_over_the_outcomes_of_a_side():
+    found = answers(outcome=[group("lost", 30, price_too_high=12),
+                             group("no_decision", 10, price_too_high=8)])
+    found.answers["outcome"]["groups"][0]["reasons"][0]["details"] = [
+        {"detail": "over.budget", "debriefs": 7, "share": 0.2333},
+        {"detail": None, "debriefs": 5, "share": 0.1667}]
+    found.answers["outcome"]["groups"][1]["reasons"][0]["details"] = [
+        {"detail": "over.budget", "debriefs": 8, "share": 0.8}]
+    loss = insight_view.detail_pareto(found, "loss", "price.too.high")
+    assert [(b.key, b.debriefs, b.share) for b in loss.bars] == [
+        ("over.budget", 15, 15 / 40), (insight_view.NO_DETAIL, 5, 5 / 40)]
+    assert insight_view.detail_pareto(found, "win", "price.too.high").bars == ()
 
 
 def test_trend_leaves_a_gap_where_a_month_shows_no_count():

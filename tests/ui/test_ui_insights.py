@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QTabWidget
 from desktop.paths import AppPaths
 from desktop.store.database import prepare
 from desktop.ui.app import build_window
-from desktop.ui.insight_export import export_reasons
+from desktop.ui.insight_export import export_quotes, export_reasons
 from desktop.ui.main_window import MainWindow
 from sync.client.insight_view import pareto
 from sync.domain.clock import SteppingClock
@@ -47,7 +47,8 @@ def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
         for month in MONTHS:
             for n, rep in enumerate(reps):
                 pushed = rep.api.push(
-                    *[new(competitor="Acme", reasons=reasons("price.too_high"),
+                    *[new(competitor="Acme",
+                          reasons=reasons("price.too_high", "price.too_high.over_budget"),
                           quote=f"Too dear for them in {month}" if k == 0 else None,
                           share_quote=k == 0,
                           **made_in(month, day=2 + k)) for k in range(3)],
@@ -96,12 +97,55 @@ def test_marketing_opens_on_insights_with_what_the_server_published(qtbot, marke
     # 3 months x 3 reps x 3 lost = 27 lost, all "price too high"; 21 won.
     assert [(bar.value, bar.share) for bar in workspace.win_chart.bars] == [(21, 1.0)] * 2
     loss = pareto(workspace.found, "loss")
-    assert (loss.debriefs, [(bar.code, bar.debriefs) for bar in loss.bars]) == (
+    assert (loss.debriefs, [(bar.key, bar.debriefs) for bar in loss.bars]) == (
         27, [("price.too_high", 27)])
     assert [(bar.value, bar.share) for bar in workspace.loss_chart.bars] == [(27, 1.0)]
     assert workspace.reasons_model.rowCount() == len(workspace.win_chart.bars) + 1
     assert workspace.trend_chart.months == MONTHS
     assert "fewer than 5 debriefs" in workspace.rule.text()
+
+
+def test_reasons_drill_from_category_to_reason_to_detail_and_back(qtbot, marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    workspace.level.setCurrentIndex(workspace.level.findData("category"))
+    model = workspace.reasons_model
+    assert model.headers[2] == "Mentions"
+    # Won: "good value" (price) and "strong references" (trust), 21 each; lost: 27.
+    assert [(bar.label, bar.value) for bar in workspace.win_chart.bars] == [
+        ("Price & value", 21), ("Trust & references", 21)]
+    assert [(bar.label, bar.value) for bar in workspace.loss_chart.bars] == [
+        ("Price & value", 27)]
+    assert not workspace.drill_up.isVisible()
+    workspace.drill_into("price")
+    assert [(bar.label, bar.value) for bar in workspace.win_chart.bars] == [
+        ("Good value for money", 21)]
+    assert model.headers[2] == "Reason" and model.rowCount() == 2
+    assert workspace.drill_path.text() == "Price & value"
+    index = model.index(model.rows.index(
+        next(row for row in model.rows if row[2] == "Price too high")), 0)
+    workspace.reasons_table.activated.emit(index)  # what a double-click does
+    assert workspace.drill_path.text() == "Price & value \u203a Price too high"
+    assert [(bar.label, bar.value) for bar in workspace.loss_chart.bars] == [
+        ("Over the budget they had", 27)]
+    assert not workspace.win_chart.bars  # no won debrief gives "price too high"
+    assert model.headers[1] == "Detail"
+    workspace.drill_up.click()
+    assert workspace.drill_path.text() == "Price & value" and model.headers[2] == "Reason"
+    workspace.drill_up.click()
+    assert model.headers[2] == "Mentions" and not workspace.drill_path.text()
+    # Narrowed by a segment, the answers hold no details: the chart says why.
+    workspace.level.setCurrentIndex(workspace.level.findData("code"))
+    workspace.drill_into("price.good_value")
+    assert [(bar.label, bar.value) for bar in workspace.win_chart.bars] == [
+        ("(no detail given)", 21)]
+    workspace.narrow_by.setCurrentIndex(workspace.narrow_by.findData("competitor"))
+    workspace.narrow_value.setCurrentIndex(workspace.narrow_value.findData("Globex"))
+    qtbot.waitUntil(lambda: workspace.found.view.narrow == ("competitor", "Globex")
+                    and workspace.state.text().startswith("As of"), timeout=20_000)
+    assert not workspace.win_chart.bars and "Narrow to" in workspace.win_chart.empty_text
 
 
 def test_filters_ask_again_and_competitors_show_win_rates(qtbot, marketing_window):
@@ -178,6 +222,23 @@ def test_export_writes_the_reasons_on_screen(qtbot, marketing_window, tmp_path: 
     assert {row["period"] for row in rows} == {f"{workspace.found.view.first}/2024-05"}
 
 
+def test_export_on_the_quotes_tab_writes_the_quotes_listed(qtbot, marketing_window,
+                                                          tmp_path):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    listed = workspace.found.quotes("2024-04")
+    assert len(listed) == 3
+    path = tmp_path / "quotes.csv"
+    assert export_quotes(workspace, workspace.found, "2024-04", workspace.lists.taxonomy,
+                         path, "", TODAY)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(row["quote"], row["reason_label"], row["month"]) for row in rows] == [
+        (quote["text"], "Price too high", quote["month"]) for quote in listed]
+    assert "rep" not in rows[0] and "account" not in rows[0]
+
+
 def test_offline_it_shows_the_last_answers_and_when(qtbot, marketing_window, company):
     open_window, _ = marketing_window
     window = open_window()
@@ -235,9 +296,9 @@ def test_the_app_shows_the_hand_worked_answer_the_route_and_exports_give(
              for group in found.groups("outcome")}
     assert shown == BY_OUTCOME  # worked out by hand in helpers.insight_world
     loss, win = pareto(found, "loss"), pareto(found, "win")
-    assert (loss.debriefs, [(b.code, b.debriefs) for b in loss.bars]) == (
+    assert (loss.debriefs, [(b.key, b.debriefs) for b in loss.bars]) == (
         12, [("competitor.cheaper", 5)])
-    assert (win.debriefs, [(b.code, b.debriefs) for b in win.bars]) == (
+    assert (win.debriefs, [(b.key, b.debriefs) for b in win.bars]) == (
         7, [("price.good_value", 7)])
     path = tmp_path / "hand.csv"
     assert export_reasons(window.insights, found, window.insights.lists.taxonomy, path,

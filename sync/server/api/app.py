@@ -31,6 +31,7 @@ from sync.server.api.schemas import errors
 from sync.server.api.state import ServerState
 from sync.server.database import head_revision, make_engine
 from sync.server.passwords import Passwords
+from sync.server.published import PublishedMonths
 from sync.server.settings import ServerSettings
 
 API_PREFIX = "/api/v1"
@@ -49,7 +50,8 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                         passwords=passwords or Passwords.default(),
                         config=ListDocuments.shipped(), clock=clock or SystemClock(),
                         schema_head=head_revision(),
-                        reporting=Reporting.load(settings.data_dir))
+                        reporting=Reporting.load(settings.data_dir),
+                        published=PublishedMonths(settings.limits.min_cell))
     app = FastAPI(title="Debrief central store", version=__version__,
                   description="Where debriefs from every rep meet: sync, contests and "
                               "aggregates for marketing.",

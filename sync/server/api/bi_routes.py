@@ -64,7 +64,7 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
     min_cell = state.settings.limits.min_cell
     taxonomy = state.config.lists.taxonomy
     about = reason_export.about(asked, period, min_cell=min_cell, taxonomy=taxonomy, now=now)
-    table = reason_export.table(connection, asked, period, min_cell=min_cell,
+    table = reason_export.table(connection, asked, period, published=state.published,
                                 taxonomy=taxonomy, only_months=changed)
     page = list(itertools.islice(table, offset, offset + limit + 1))
     columns = list(about.columns)

@@ -1,19 +1,24 @@
 """Insights for marketing: reason codes counted by a dimension, small counts left out;
-and the same counts exported as CSV, XLSX or JSON, streamed."""
+the shared quotes; and the counts and the quotes exported as CSV, XLSX or JSON,
+streamed."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, BinaryIO, Literal
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from sync.domain.clock import to_iso
 from sync.domain.debrief import Outcome, Stage
 from sync.exports import MEDIA_TYPES, writers
+from sync.exports.quote_table import QuotesAbout, quote_rows
+from sync.exports.tidy import Heading, Line
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
 from sync.server import funnel, insights, quotes, reason_export
@@ -24,6 +29,7 @@ from sync.server.api.schemas import (
     MAX_OFFSET,
     SIGNED_IN,
     CellOut,
+    DetailOut,
     FunnelOut,
     FunnelStageOut,
     GroupOut,
@@ -33,6 +39,7 @@ from sync.server.api.schemas import (
     StageReasonOut,
     errors,
 )
+from sync.server.api.state import ServerState
 from sync.server.database import reading
 
 router = APIRouter(prefix="/insights", tags=["insights"], responses=errors(**SIGNED_IN))
@@ -108,14 +115,18 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
     and team. Counts of fewer than `min_cell` debriefs, or from one rep, are
     left out of every sum (docs/insights-privacy.md)."""
     min_cell = state.settings.limits.min_cell
-    found = insights.answer(connection, question.question(by), min_cell=min_cell)
+    found = insights.answer(connection, question.question(by), state.published)
     page = found.groups[offset:offset + limit]
     return ReasonCountsOut(
         by=by, min_cell=min_cell, first_month=question.first, last_month=question.last,
         left_out=found.left_out,
         next_offset=offset + limit if len(found.groups) > offset + limit else None,
         groups=[GroupOut(value=g.value, debriefs=g.debriefs,
-                         reasons=[CellOut(code=c.code, debriefs=c.debriefs, share=c.share)
+                         reasons=[CellOut(code=c.code, debriefs=c.debriefs, share=c.share,
+                                          details=[DetailOut(detail=d.detail,
+                                                             debriefs=d.debriefs,
+                                                             share=d.share)
+                                                   for d in c.details])
                                   for c in g.reasons]) for g in page])
 
 
@@ -147,26 +158,34 @@ def funnel_check(connection: Reading, state: State, _user: Analyst,
             for stage in found.stages])
 
 
+def quote_search(first: Annotated[Month, Query(alias="from")] = None, to: Month = None,
+                 outcome: Annotated[list[Outcome] | None, Query()] = None,
+                 code: Annotated[str | None, Query(max_length=64,
+                                                   pattern=r"^[a-z0-9_.-]+$")] = None,
+                 q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$",
+                                                description="words the quote holds")] = None,
+                 ) -> quotes.QuoteSearch:
+    """The search every quotes route takes."""
+    search = quotes.QuoteSearch(_month(first), _month(to),
+                                frozenset(o.value for o in outcome or ()), code, q or None)
+    if search.first_month and search.last_month and search.first_month > search.last_month:
+        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
+    return search
+
+
+QuoteSearch = Annotated[quotes.QuoteSearch, Depends(quote_search)]
+
+
 @router.get("/quotes")
-def shared_quotes(connection: Reading, state: State, _user: Analyst,
-                  first: Annotated[Month, Query(alias="from")] = None, to: Month = None,
-                  outcome: Annotated[list[Outcome] | None, Query()] = None,
-                  code: Annotated[str | None, Query(max_length=64,
-                                                    pattern=r"^[a-z0-9_.-]+$")] = None,
-                  q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$",
-                                                 description="words the quote holds")] = None,
+def shared_quotes(connection: Reading, state: State, _user: Analyst, search: QuoteSearch,
                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                   ) -> QuotesOut:
     """The quotes reps chose to share, listed under each reason whose count is shown,
     with month, outcome, and each of stage, industry, company size and region whose
     group is shown ('withheld' otherwise); never the rep or the account."""
-    search = quotes.QuoteSearch(_month(first), _month(to),
-                                frozenset(o.value for o in outcome or ()), code, q or None)
-    if search.first_month and search.last_month and search.first_month > search.last_month:
-        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
     min_cell = state.settings.limits.min_cell
-    page, next_offset = quotes.shared_quotes(connection, search, min_cell=min_cell,
+    page, next_offset = quotes.shared_quotes(connection, search, published=state.published,
                                              offset=offset, limit=limit)
     return QuotesOut(min_cell=min_cell, next_offset=next_offset, quotes=[
         QuoteOut(text=quote.text, code=quote.code, outcome=quote.outcome, month=quote.month,
@@ -195,20 +214,58 @@ def export_reasons(state: State, _user: Analyst, question: Question,
     about = reason_export.about(asked_question, period, min_cell=min_cell, taxonomy=taxonomy,
                                 now=state.clock.now())
     name = f"debrief-reasons-{question.first or 'start'}-{question.last or 'now'}.{kind}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
 
     def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
-        return reason_export.table(connection, asked_question, period, min_cell=min_cell,
-                                   taxonomy=taxonomy)
+        return reason_export.table(connection, asked_question, period,
+                                   published=state.published, taxonomy=taxonomy)
 
-    if kind == "xlsx":  # a workbook is whole only when closed: made first, then streamed
+    return _streamed(state, kind, dialect, about, table, name, narrowed_by="by")
+
+
+@exports.get("/quotes.{kind}", response_class=StreamingResponse, responses={
+    200: {"description": "the shared quotes, one row per quote and reason (docs/exports.md)",
+          "content": {MEDIA_TYPES["csv"]: {}, MEDIA_TYPES["xlsx"]: {},
+                      MEDIA_TYPES["json"]: {}}}})
+def export_quotes(state: State, _user: Analyst, search: QuoteSearch,
+                  kind: Literal["csv", "xlsx", "json"],
+                  dialect: Annotated[Literal["plain", "excel"], Query(description=(
+                      "csv only: excel adds a byte order mark, for Excel"))] = "plain",
+                  ) -> StreamingResponse:
+    """The quotes `/insights/quotes` lists, every page, as one file: text that a
+    spreadsheet would run as a formula comes out inert."""
+    taxonomy = state.config.lists.taxonomy
+    filters: dict[str, object] = {
+        "from": f"{search.first_month:%Y-%m}" if search.first_month else None,
+        "to": f"{search.last_month:%Y-%m}" if search.last_month else None,
+        "outcome": sorted(search.outcomes), "code": search.code, "words": search.text}
+    about = QuotesAbout(filters, state.settings.limits.min_cell, taxonomy.version,
+                        to_iso(state.clock.now()))
+    name = f"debrief-quotes-{filters['from'] or 'start'}-{filters['to'] or 'now'}.{kind}"
+
+    def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
+        return quote_rows(({"text": quote.text, "code": quote.code, "outcome": quote.outcome,
+                            "month": quote.month, **quote.attributes}
+                           for quote in quotes.listed(connection, search, state.published)),
+                          taxonomy)
+
+    return _streamed(state, kind, dialect, about, table, name, narrowed_by="from")
+
+
+def _streamed(state: ServerState, kind: str, dialect: str, about: Heading,
+              table: Callable[[sa.Connection], Iterator[Line]], name: str, *,
+              narrowed_by: str) -> StreamingResponse:
+    """An export as a download: text formats written as they are read, a workbook made
+    whole first (it is whole only when closed), then streamed."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "xlsx":
         made = tempfile.TemporaryFile()  # noqa: SIM115 (closed once streamed)
         try:
             with reading(state.engine) as connection:
                 writers.write("xlsx", made, table(connection), about)
         except TooManyRows as error:
             made.close()
-            raise field_error(422, ["query", "by"], str(error), "too_many_rows") from None
+            raise field_error(422, ["query", narrowed_by], str(error), "too_many_rows") \
+                from None
         made.seek(0)
         return StreamingResponse(_file_chunks(made), media_type=MEDIA_TYPES["xlsx"],
                                  headers=headers)

@@ -279,10 +279,20 @@ class LeaderboardOut(BaseModel):
     next_offset: int | None
 
 
+class DetailOut(BaseModel):
+    detail: str | None = Field(description="null: the reason naming the code has no detail")
+    debriefs: int
+    share: float = Field(description="of the group's debriefs")
+
+
 class CellOut(BaseModel):
     code: str
     debriefs: int
     share: float = Field(description="of the group's debriefs that give this reason")
+    details: list[DetailOut] = Field(default_factory=list, description=(
+        "the code's count split by detail (each debrief under its first reason naming "
+        "the code), details too small to show left out; only in answers grouped by "
+        "outcome, month or quarter and not narrowed by another dimension"))
 
 
 class GroupOut(BaseModel):

@@ -10,6 +10,7 @@ from sync.domain.clock import Clock
 from sync.domain.reporting import Reporting
 from sync.domain.team_lists import ListDocuments
 from sync.server.passwords import Passwords
+from sync.server.published import PublishedMonths
 from sync.server.settings import ServerSettings
 
 
@@ -22,3 +23,4 @@ class ServerState:
     clock: Clock
     schema_head: str
     reporting: Reporting  # the reporting currency and rates (reporting.json)
+    published: PublishedMonths  # what insights publish of each month, kept per process

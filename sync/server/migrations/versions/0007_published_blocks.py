@@ -3,8 +3,8 @@
 The reason rollup gains the main-reason counts in its key and counts whole cells and
 stages as dimensions, so that every answer is built from the same monthly cells
 (sync.domain.disclosure); debriefs keep the rep's team, marketing's "team" dimension.
-Stored debriefs take their rep's team now. The rollup is counted again from the
-debriefs: on a large store this takes minutes (docs/scale.md).
+Stored debriefs take their rep's team now. The rollup is left empty here: 0009 counts
+it again from the debriefs (on a large store this takes minutes, docs/scale.md).
 
 Revision ID: 0007
 Revises: 0006
@@ -41,11 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("dimension", "month", "outcome", "value", "code",
                                 "is_primary", name=op.f("pk_reason_rollup")),
     )
-    # The code that keeps the rollup fills it, so the two cannot disagree. Should a
-    # later migration change this table, it must stop calling this first.
-    from sync.server import rollups
-
-    rollups.rebuild(op.get_bind())
+    # Filled by 0009, which counts the rollup again with its details.
 
 
 def downgrade() -> None:

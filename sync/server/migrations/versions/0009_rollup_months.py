@@ -1,0 +1,38 @@
+"""A version per month of the reason rollup: every push bumps the months it touches, so
+the server can keep what the suppression rule published of a month (per dimension)
+until the month changes, instead of applying the rule again for every question
+(sync/server/published.py). And the rollup splits each cell's code counts by detail
+(dimension 'detail'), so marketing can drill from a reason to its details: the rollup
+is counted again from the debriefs, which takes minutes on a large store
+(docs/scale.md).
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rollup_months",
+        sa.Column("month", sa.Date, primary_key=True),
+        sa.Column("version", sa.BigInteger, nullable=False))
+    # The code that keeps the rollup fills it, so the two cannot disagree. Should a
+    # later migration change either table, it must stop calling this first.
+    from sync.server import rollups
+
+    rollups.rebuild(op.get_bind())
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM reason_rollup WHERE dimension = 'detail'")
+    op.drop_table("rollup_months")
