@@ -167,8 +167,9 @@ def _taken_over(recipe: Recipe, marker: Path, url: str, cluster: Cluster | None
     renamed to `url` and migrated; its state (the migration added to its steps), or
     None if there is none."""
     kind = marker.name.split("-", 1)[0]
+    head = head_revision()
     older = sorted((m for m in marker.parent.glob(f"{kind}-{recipe.key('*')}.json")
-                    if m != marker), key=lambda m: m.stat().st_mtime, reverse=True)
+                    if _revision(m) < head), key=lambda m: m.stat().st_mtime, reverse=True)
     state = _read(older[0]) if older else None
     if state is None:
         return None
@@ -193,6 +194,11 @@ def _taken_over(recipe: Recipe, marker: Path, url: str, cluster: Cluster | None
     finally:
         engine.dispose()
     return state
+
+
+def _revision(marker: Path) -> str:
+    """The schema revision in a marker's key (revisions are zero-padded numbers)."""
+    return marker.stem.split("_s", 1)[1].split("_", 1)[0]
 
 
 def _read(marker: Path) -> dict | None:

@@ -15,28 +15,26 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.ui.charts import Bar, ParetoChart, TrendChart
+from desktop.ui.charts import TrendChart
 from desktop.ui.funnel_panel import FunnelPanel
+from desktop.ui.reasons_panel import ReasonsPanel
+from desktop.ui.rows_table import RowsModel, rows_view
 from desktop.ui.text import outcome_label, stage_label, time_text, tr
 from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers, InsightView
@@ -49,68 +47,6 @@ if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
 log = logging.getLogger(__name__)
-CHART_BARS = 10  # reasons a Pareto chart shows; the table beside it shows them all
-Index = QModelIndex | QPersistentModelIndex
-
-
-class RowsModel(QAbstractTableModel):
-    """A small read-only table: headers and rows of shown values (tables here hold at
-    most a few hundred groups, as the server shows them)."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.headers: list[str] = []
-        self.rows: list[list[Any]] = []
-        self.tips: dict[tuple[int, int], str] = {}
-
-    def set_rows(self, headers: list[str], rows: list[list[Any]],
-                 tips: dict[tuple[int, int], str] | None = None) -> None:
-        self.beginResetModel()
-        self.headers, self.rows, self.tips = headers, rows, tips or {}
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        value = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return value
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tips.get((index.row(), index.column()))
-        if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(value):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-
-def _is_number(value: Any) -> bool:
-    """Counts and shares line up on the right; words on the left."""
-    if isinstance(value, int | float):
-        return True
-    text = str(value)
-    return text.endswith("%") or text.startswith("< ")
-
-
-def _table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    return view
 
 
 def _nothing_to_show() -> str:
@@ -181,43 +117,7 @@ class InsightsWorkspace(QWidget):
         actions.addWidget(self.refresh)
         actions.addWidget(self.export)
 
-        self.win_chart, self.loss_chart = ParetoChart(), ParetoChart()
-        self.reasons_model = RowsModel(self)
-        # Drill: every reason, or categories, then the reasons of one category.
-        self.level = QComboBox()
-        self.level.addItem(tr("Reasons"), "code")
-        self.level.addItem(tr("Categories"), "category")
-        self.drilled_category: str | None = None  # drilled into, at the category level
-        self.drilled_code: str | None = None  # drilled into: its details are shown
-        self.drill_up = QPushButton(tr("Back"))
-        self.drill_up.setToolTip(tr("Up one level"))
-        self.drill_path = QLabel()
-        self.drill_path.setObjectName("insightsDrillPath")
-        self._reason_keys: list[str] = []  # the code or category of each table row
-        drill = QHBoxLayout()
-        level_label = QLabel(tr("Show"))
-        level_label.setBuddy(self.level)
-        drill.addWidget(level_label)
-        drill.addWidget(self.level)
-        drill.addWidget(self.drill_up)
-        drill.addWidget(self.drill_path)
-        drill.addStretch(1)
-        self.drill_hint = QLabel()
-        self.drill_hint.setEnabled(False)
-        drill.addWidget(self.drill_hint)
-        charts = QSplitter(Qt.Orientation.Horizontal)
-        charts.addWidget(self.win_chart)
-        charts.addWidget(self.loss_chart)
-        self.reasons_table = _table(self.reasons_model)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(charts)
-        split.addWidget(self.reasons_table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        reasons = QWidget()
-        reasons_layout = QVBoxLayout(reasons)
-        reasons_layout.addLayout(drill)
-        reasons_layout.addWidget(split, 1)
+        self.reasons = ReasonsPanel(lists)
         self.trend_chart = TrendChart()
         self.segment_dimension = QComboBox()
         for key in insight_view.SEGMENT_DIMENSIONS:
@@ -232,7 +132,7 @@ class InsightsWorkspace(QWidget):
         by_line.addWidget(self.segment_dimension)
         by_line.addStretch(1)
         segments_layout.addLayout(by_line)
-        segments_layout.addWidget(_table(self.segments_model))
+        segments_layout.addWidget(rows_view(self.segments_model))
         self.competitors_model = RowsModel(self)
         self.quote_search = QLineEdit()
         self.quote_search.setPlaceholderText(tr("Search the quotes"))
@@ -241,14 +141,14 @@ class InsightsWorkspace(QWidget):
         quotes = self.quotes_tab = QWidget()
         quotes_layout = QVBoxLayout(quotes)
         quotes_layout.addWidget(self.quote_search)
-        quotes_table = _table(self.quotes_model)
+        quotes_table = rows_view(self.quotes_model)
         quotes_table.setWordWrap(True)
         quotes_layout.addWidget(quotes_table)
         self.tabs = QTabWidget()
-        self.tabs.addTab(reasons, tr("Reasons"))
+        self.tabs.addTab(self.reasons, tr("Reasons"))
         self.tabs.addTab(self.trend_chart, tr("Trend"))
         self.tabs.addTab(segments, tr("Segments"))
-        self.tabs.addTab(_table(self.competitors_model), tr("Competitors"))
+        self.tabs.addTab(rows_view(self.competitors_model), tr("Competitors"))
         self.tabs.addTab(quotes, tr("Quotes"))
         self.funnel = FunnelPanel(self.code_label)
         self.tabs.addTab(self.funnel, tr("Funnel"))
@@ -272,9 +172,6 @@ class InsightsWorkspace(QWidget):
         self.narrow_by.currentIndexChanged.connect(self.on_narrow_by_current_index_changed)
         self.primary_only.toggled.connect(self.on_filter_changed)
         self.quote_search.textChanged.connect(self.on_quote_search_text_changed)
-        self.level.currentIndexChanged.connect(self.on_level_current_index_changed)
-        self.drill_up.clicked.connect(self.on_drill_up_clicked)
-        self.reasons_table.activated.connect(self.on_reasons_table_activated)
         self.refresh.clicked.connect(self.ask)
         self.export.clicked.connect(self.on_export_clicked)
         self.save_view.clicked.connect(self.on_save_view_clicked)
@@ -293,6 +190,7 @@ class InsightsWorkspace(QWidget):
 
     def use_lists(self, lists: TeamLists) -> None:
         self.lists = lists
+        self.reasons.lists = lists
         self._fill_narrow_values()
         if self.found is not None:
             self.show_answers(self.found, fresh=self.offline_problem is None)
@@ -412,7 +310,7 @@ class InsightsWorkspace(QWidget):
             "month, and so is the smallest group beside them where needed: no one's "
             "debrief can be worked out from what is shown.").format(n=min_cell))
         empty = _nothing_to_show()
-        self._draw_reasons(found, empty)
+        self.reasons.show_answers(found, empty)
         trend = insight_view.trend(found) if found else None
         self.trend_chart.set_lines(
             tr("Share of debriefs giving each of the top reasons, by month"),
@@ -423,117 +321,6 @@ class InsightsWorkspace(QWidget):
         self._draw_competitors(found)
         self._draw_quotes(found)
         self.funnel.show_answers(found)
-
-    def _draw_reasons(self, found: InsightAnswers | None, empty: str) -> None:
-        """The Pareto charts and the table, at the level drilled to: categories, the
-        reasons (of one category), or the details of one reason. Every bar once: the
-        charts show the first ten, the table all of them."""
-        level = self._reason_level()
-        sides = {side: self._pareto(found, side, level) if found else None
-                 for side in ("win", "loss")}
-        if level == "detail" and self.view().narrow is not None:
-            empty = tr("Details are counted for all segments and stages together: clear "
-                       "\"Narrow to\" to see the details of this reason.")
-        elif found is not None and level == "detail":
-            empty = tr("No details of this reason shown on this side.")
-        elif found is not None and self.drilled_category is not None:
-            empty = tr("No reason of this category shown on this side.")
-        label = {"category": self.category_label, "code": self.code_label,
-                 "detail": self.detail_label}[level]
-        for chart, side, title in ((self.win_chart, "win", tr("Why we win")),
-                                   (self.loss_chart, "loss", tr("Why we lose"))):
-            bars = sides[side]
-            chart.set_bars(
-                title if not bars else tr("{title} ({n} debriefs)").format(
-                    title=title, n=bars.debriefs),
-                [Bar(label(bar.key), bar.debriefs, bar.share, bar.cumulative)
-                 for bar in (bars.bars[:CHART_BARS] if bars else ())], empty)
-        path = [self.category_label(self.drilled_category)] if self.drilled_category else []
-        path += [self.code_label(self.drilled_code)] if self.drilled_code else []
-        self.drill_up.setVisible(bool(path))
-        self.drill_path.setText(" \u203a ".join(path))
-        self.drill_hint.setText({
-            "category": tr("Double-click a category to see its reasons."),
-            "code": tr("Double-click a reason to see its details."),
-            "detail": ""}[level])
-        self._draw_reasons_table(sides, level)
-
-    def _reason_level(self) -> str:
-        if self.drilled_code is not None:
-            return "detail"
-        if self.level.currentData() == "category" and self.drilled_category is None:
-            return "category"
-        return "code"
-
-    def _pareto(self, found: InsightAnswers, side: str, level: str) -> insight_view.Pareto:
-        taxonomy = self.lists.taxonomy
-        if level == "detail":
-            assert self.drilled_code is not None
-            return insight_view.detail_pareto(found, side, self.drilled_code, top=1000)
-        if level == "category":
-            return insight_view.category_pareto(
-                found, side, {code.key: code.category_key for code in taxonomy.codes},
-                top=1000)
-        within = None
-        if self.drilled_category is not None:
-            within = {code.key for code in taxonomy.codes
-                      if code.category_key == self.drilled_category}
-        return insight_view.pareto(found, side, top=1000, within=within)
-
-    def _draw_reasons_table(self, sides: dict[str, insight_view.Pareto | None],
-                            level: str) -> None:
-        rows: list[list[Any]] = []
-        self._reason_keys = []
-        taxonomy = self.lists.taxonomy
-        for side, drawn in sides.items():
-            for bar in drawn.bars if drawn else ():
-                side_label = tr("Win") if side == "win" else tr("Loss")
-                self._reason_keys.append(bar.key)
-                share = f"{bar.share:.1%}"
-                if level == "category":
-                    rows.append([side_label, self.category_label(bar.key), bar.debriefs,
-                                 share])
-                elif level == "detail":
-                    rows.append([side_label, self.detail_label(bar.key), bar.debriefs, share])
-                else:
-                    code = taxonomy.code(bar.key)
-                    rows.append([side_label, code.category_label if code else "",
-                                 self.code_label(bar.key), bar.debriefs, share])
-        headers = {
-            "category": [tr("Side"), tr("Category"), tr("Mentions"), tr("Share of mentions")],
-            "code": [tr("Side"), tr("Category"), tr("Reason"), tr("Debriefs"), tr("Share")],
-            "detail": [tr("Side"), tr("Detail"), tr("Debriefs"), tr("Share")]}[level]
-        self.reasons_model.set_rows(headers, rows)
-
-    def on_level_current_index_changed(self, _: int) -> None:
-        self.drilled_category = self.drilled_code = None
-        self._redraw_reasons()
-
-    def on_drill_up_clicked(self) -> None:
-        if self.drilled_code is not None:
-            self.drilled_code = None
-        else:
-            self.drilled_category = None
-        self._redraw_reasons()
-
-    def on_reasons_table_activated(self, index: QModelIndex) -> None:
-        if 0 <= index.row() < len(self._reason_keys):
-            self.drill_into(self._reason_keys[index.row()])
-
-    def drill_into(self, key: str) -> None:
-        """Show what `key` (a category, or a reason code) splits into: what
-        double-clicking its row does. Details are the last level."""
-        level = self._reason_level()
-        if level == "category":
-            self.drilled_category = key
-        elif level == "code":
-            self.drilled_code = key
-        else:
-            return
-        self._redraw_reasons()
-
-    def _redraw_reasons(self) -> None:
-        self._draw_reasons(self.found, _nothing_to_show())
 
     def _draw_segments(self, found: InsightAnswers | None) -> None:
         dimension = self.segment_dimension.currentData()
@@ -679,22 +466,8 @@ class InsightsWorkspace(QWidget):
 
     # --- labels -------------------------------------------------------------------------
 
-    def category_label(self, key: str | None) -> str:
-        for code in self.lists.taxonomy.codes:
-            if code.category_key == key:
-                return code.category_label
-        return key or ""
-
-    def detail_label(self, key: str) -> str:
-        if key == insight_view.NO_DETAIL:
-            return tr("(no detail given)")
-        code = self.lists.taxonomy.code(self.drilled_code or "")
-        found = code.detail(key) if code else None
-        return found.label if found else key
-
     def code_label(self, code: str) -> str:
-        found = self.lists.taxonomy.code(code)
-        return found.label if found else code
+        return self.reasons.code_label(code)
 
     def _value_label(self, dimension: str, value: str | None) -> str:
         if value is None:

@@ -232,15 +232,16 @@ def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
         workspace.tabs.setCurrentIndex(index)
         grab(window, out / f"insights-{name}{suffix}.png")
     workspace.tabs.setCurrentIndex(0)
-    workspace.level.setCurrentIndex(workspace.level.findData("category"))
+    reasons = workspace.reasons
+    reasons.level.setCurrentIndex(reasons.level.findData("category"))
     grab(window, out / f"insights-categories{suffix}.png")
     top = insight_view.pareto(found, "loss", top=1)
     if top.bars:  # the top loss reason's details, drilled to from its category
         code = workspace.lists.taxonomy.code(top.bars[0].key)
-        workspace.drill_into(code.category_key if code else top.bars[0].key)
-        workspace.drill_into(top.bars[0].key)
+        reasons.drill_into(code.category_key if code else top.bars[0].key)
+        reasons.drill_into(top.bars[0].key)
         grab(window, out / f"insights-details{suffix}.png")
-    workspace.level.setCurrentIndex(workspace.level.findData("code"))
+    reasons.level.setCurrentIndex(reasons.level.findData("code"))
     workspace.offline_problem = "the server cannot be reached"
     workspace.show_answers(found, fresh=False)
     grab(workspace.state.parentWidget(), out / f"insights-offline{suffix}.png")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -184,6 +184,7 @@ class Pareto:
     side: str  # "win" or "loss"
     debriefs: int  # debriefs of this side's outcomes shown
     bars: tuple[ParetoBar, ...]
+    left_out: int = 0  # of a reason's details: its debriefs in details not shown
 
 
 def pareto(found: InsightAnswers, side: str, top: int = 10,
@@ -215,31 +216,36 @@ NO_DETAIL = ""  # the bar of the debriefs whose reason with the code has no deta
 def detail_pareto(found: InsightAnswers, side: str, code: str, top: int = 10) -> Pareto:
     """The details of `code` on one side: each debrief giving the code under the detail
     of its first reason naming it (NO_DETAIL: none), as the server showed them; bars
-    are details, shares of the side's debriefs. Empty where the answers hold no
-    details (a question narrowed by a segment or stage)."""
+    are details, shares of the side's debriefs; `left_out` the code's debriefs in
+    details too small to show. Empty where the answers hold no details (a question
+    narrowed by a segment or stage)."""
+    total, counts, given = 0, defaultdict(int), 0
+    for group in _side_groups(found, side):
+        total += group["debriefs"]
+        for cell in group["reasons"]:
+            if cell["code"] == code:
+                given += cell["debriefs"]
+                for detail in cell.get("details", ()):
+                    counts[detail["detail"] or NO_DETAIL] += detail["debriefs"]
+    drawn = _bars(side, total, counts, total, top)
+    return replace(drawn, left_out=given - sum(counts.values()) if counts else 0)
+
+
+def _side_groups(found: InsightAnswers, side: str) -> Iterator[dict[str, Any]]:
+    """The answer's groups of one side's outcomes: one outcome per debrief, so their
+    counts add up."""
     outcomes = WIN_OUTCOMES if side == "win" else LOSS_OUTCOMES
-    total = 0
-    counts: dict[str, int] = defaultdict(int)
-    for group in found.groups("outcome"):
-        if group["value"] in outcomes:
-            total += group["debriefs"]
-            for cell in group["reasons"]:
-                if cell["code"] == code:
-                    for detail in cell.get("details", ()):
-                        counts[detail["detail"] or NO_DETAIL] += detail["debriefs"]
-    return _bars(side, total, counts, total, top)
+    return (group for group in found.groups("outcome") if group["value"] in outcomes)
 
 
 def _cited(found: InsightAnswers, side: str) -> tuple[int, dict[str, int]]:
     """The side's debriefs, and how many of them give each code."""
-    outcomes = WIN_OUTCOMES if side == "win" else LOSS_OUTCOMES
     total = 0
     cited: dict[str, int] = defaultdict(int)
-    for group in found.groups("outcome"):
-        if group["value"] in outcomes:  # one outcome per debrief: counts add up
-            total += group["debriefs"]
-            for cell in group["reasons"]:
-                cited[cell["code"]] += cell["debriefs"]
+    for group in _side_groups(found, side):
+        total += group["debriefs"]
+        for cell in group["reasons"]:
+            cited[cell["code"]] += cell["debriefs"]
     return total, cited
 
 

@@ -102,8 +102,9 @@ class Rule:
 class MonthCounts:
     """One month's counts, as the store keeps them, for one dimension or none.
 
-    `cells`, `cell_codes` and `cell_details` hold every count of the month's cells (no
-    details at all: none are published). Pieces may be given for some cells only
+    `cells` and `cell_codes` hold every count of the month's cells. `cell_details`
+    holds every detail count of them, or none at all (then no detail is published).
+    Pieces may be given for some cells only
     (those a question asks about), but for those in full, except that rows not safe on
     their own may be left out if what they hold together is added to `small_pieces` /
     `small_piece_codes`: the rule never shows such a row, and needs only their sum."""

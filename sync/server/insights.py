@@ -174,13 +174,10 @@ def period_of(connection: sa.Connection, question: Question
         low, high = connection.execute(sa.select(
             sa.func.min(reason_rollup.c.month), sa.func.max(reason_rollup.c.month))
             .where(reason_rollup.c.dimension == rollups.CELLS)).one()
-        first = first or _as_date(low)
-        last = last or _as_date(high)
+        first = first or rollups.as_date(low)
+        last = last or rollups.as_date(high)
     return first, last
 
-
-def _as_date(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def team_value(connection: sa.Connection, name: str) -> str:

@@ -97,11 +97,9 @@ def _versions(connection: sa.Connection, first: date | None, last: date | None
         query = query.where(table.month >= first)
     if last is not None:
         query = query.where(table.month <= last)
-    return {_as_date(month): int(version) for month, version in connection.execute(query)}
+    return {rollups.as_date(month): int(version)
+            for month, version in connection.execute(query)}
 
-
-def _as_date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 CELL, PIECE, SMALL, DETAIL = 0, 1, 2, 3  # the kinds of row month_counts reads
@@ -109,9 +107,9 @@ CELL, PIECE, SMALL, DETAIL = 0, 1, 2, 3  # the kinds of row month_counts reads
 
 def month_counts(connection: sa.Connection, dimension: str | None,
                  months: Iterable[date], rule: Rule) -> dict[date, MonthCounts]:
-    """What the rule needs of each of `months`: every cell with its code counts split
-    by detail, and the pieces of `dimension` (if any), the pieces too small to show
-    added up per cell and code.
+    """What the rule needs of each of `months`: every cell; and the pieces of
+    `dimension`, the pieces too small to show added up per cell and code, or with no
+    dimension the cells' code counts split by detail.
 
     One statement reads them all, so they come from one snapshot of the rollup even
     while pushes commit (PostgreSQL gives each statement of a read-committed
@@ -123,11 +121,12 @@ def month_counts(connection: sa.Connection, dimension: str | None,
     nothing = sa.literal(rollups.NOT_GIVEN, sa.String).label("value")
     parts = [sa.select(sa.literal(CELL).label("kind"), table.month, table.outcome, nothing,
                        table.code, table.is_primary, *tally)
-             .where(table.dimension == rollups.CELLS, *chosen),
-             sa.select(sa.literal(DETAIL).label("kind"), table.month, table.outcome,
-                       table.value, table.code, table.is_primary, *tally)
-             .where(table.dimension == rollups.DETAILS, *chosen)]
-    if dimension is not None:
+             .where(table.dimension == rollups.CELLS, *chosen)]
+    if dimension is None:  # details are answered only with the cells alone
+        parts.append(sa.select(sa.literal(DETAIL).label("kind"), table.month, table.outcome,
+                               table.value, table.code, table.is_primary, *tally)
+                     .where(table.dimension == rollups.DETAILS, *chosen))
+    else:
         where = [table.dimension == dimension, *chosen]
         safe = sa.and_(table.debriefs >= max(rule.min_debriefs, 1),
                        table.rep_lo != table.rep_hi)
@@ -142,8 +141,9 @@ def month_counts(connection: sa.Connection, dimension: str | None,
                       sa.func.max(table.rep_hi).label("rep_hi"))
             .where(*where, sa.not_(safe)).group_by(*grouped)]
     found: dict[date, MonthCounts] = defaultdict(MonthCounts)
-    for row in connection.execute(sa.union_all(*parts)):
-        counts, cell, whole = found[_as_date(row.month)], row.outcome, row.code == rollups.ALL
+    for row in connection.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
+        counts = found[rollups.as_date(row.month)]
+        cell, whole = row.outcome, row.code == rollups.ALL
         if row.kind == DETAIL:
             counts.cell_details[cell, _code(row), row.value] = _tally(row)
         elif row.kind == CELL:

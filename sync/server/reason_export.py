@@ -78,9 +78,6 @@ def table(connection: sa.Connection, question: insights.Question, period: str, *
 def months_changed_since(connection: sa.Connection, since: datetime) -> set[date]:
     """The months of every debrief received (new, edited or deleted) at or after `since`."""
     month = rollups.month_column(connection.dialect.name, debriefs.c.created_at)
-    return {_as_date(value) for value in connection.execute(
+    return {rollups.as_date(value) for value in connection.execute(
         sa.select(month).distinct().where(debriefs.c.received_at >= since)).scalars()}
 
-
-def _as_date(value: object) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]

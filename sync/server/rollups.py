@@ -17,12 +17,13 @@ that chose this design.
 A push hands `apply` what its debriefs counted for before and after, in the push's own
 transaction. Counts move by the difference. A rep's lowest/highest id cannot be taken
 back by subtraction, so a row that lost a rep is counted again from the debriefs.
-Each month a push changes has its version in `rollup_months` bumped in the same
+Each month a push changes gets a new version in `rollup_months` in the same
 transaction, which tells sync.server.published when what it keeps of a month is old.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -195,20 +196,23 @@ def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
     insert_rows(connection, reason_rollup, _ROW_COLUMNS, rows, on_conflict=_add_to_existing)
     for key in left:
         _settle(connection, key, {rep_id})
-    # Last, so the month rows (which every push of the month takes) are held briefly;
-    # in month order, like the rows above.
-    bump_months(connection, sorted({key[1] for key in added.keys() | removed.keys()}))
+    # After the rollup's rows, in month order as they are: a push takes a month's row
+    # last, so no two pushes wait on each other in a circle.
+    bump_months(connection, sorted({row[1] for row in rows} | {key[1] for key in left}))
 
 
 def bump_months(connection: sa.Connection, months: Sequence[date]) -> None:
-    """Give each of `months` a new version (1 for a month not seen before)."""
+    """Give each of `months` a new version. Versions are random, never a counter: a
+    store restored from a backup, or migrated down and up, must not give a month a
+    version it had before with other counts."""
     insert_rows(connection, rollup_months, ("month", "version"),
-                [(month, 1) for month in months], on_conflict=_next_version)
+                [(month, secrets.randbits(62)) for month in months],
+                on_conflict=_new_version)
 
 
-def _next_version(insert: Insert) -> sa.Executable:
+def _new_version(insert: Insert) -> sa.Executable:
     return insert.on_conflict_do_update(index_elements=[rollup_months.c.month],
-                                        set_={"version": rollup_months.c.version + 1})
+                                        set_={"version": insert.excluded.version})
 
 
 def _add_to_existing(insert: Insert) -> sa.Executable:
@@ -258,9 +262,17 @@ def _recount(key: Key) -> sa.Select[Any]:
     if month < LAST_MONTH:  # December 9999 has no next month to end before
         where.append(debriefs.c.created_at < month_start(next_month(month)))
     if dimension == DETAILS:
-        first = _first_reasons(is_primary, code)
-        source = debriefs.join(first, first.c.debrief_id == debriefs.c.id)
-        where.append(first.c.detail == value)
+        # The debrief's first reason naming the code (its first main one, if primary):
+        # no earlier one names it, which the reasons' key (debrief, position) answers.
+        named, earlier = debrief_reasons.alias("named"), debrief_reasons.alias("earlier")
+        same = [earlier.c.debrief_id == named.c.debrief_id, earlier.c.code == code,
+                earlier.c.position < named.c.position]
+        source = debriefs.join(named, named.c.debrief_id == debriefs.c.id)
+        where += [named.c.code == code, sa.func.coalesce(named.c.detail, NOT_GIVEN) == value,
+                  ~sa.exists().where(*same, *([earlier.c.is_primary.is_(True)]
+                                              if is_primary else []))]
+        if is_primary:
+            where.append(named.c.is_primary.is_(True))
     elif code != ALL:
         # A join, not EXISTS: SQLite would answer EXISTS from the code index, once
         # for every debrief of the month.
@@ -273,14 +285,12 @@ def _recount(key: Key) -> sa.Select[Any]:
                      sa.func.max(debriefs.c.rep_id)).select_from(source).where(*where)
 
 
-def _first_reasons(is_primary: bool, code: str | None = None) -> sa.Subquery:
+def _first_reasons(is_primary: bool) -> sa.Subquery:
     """(debrief_id, code, detail) of each debrief's first reason naming each code (its
     first main reason naming it, with `is_primary`): the detail the rollup counts it
-    under ('' for none). Only `code`'s, if given."""
+    under ('' for none)."""
     reasons = debrief_reasons.c
     where = [reasons.is_primary.is_(True)] if is_primary else []
-    if code is not None:
-        where.append(reasons.code == code)
     first = (sa.select(reasons.debrief_id, reasons.code,
                        sa.func.min(reasons.position).label("position"))
              .where(*where).group_by(reasons.debrief_id, reasons.code).subquery())
@@ -303,19 +313,21 @@ def rebuild(connection: sa.Connection) -> None:
     """Count the whole rollup again from the debriefs, after a bulk load that went
     around the push, and bump every month's version. Same answers as keeping it on
     every push."""
-    recount(connection)
+    _count_again(connection)
     months = {row[0] for row in connection.execute(sa.select(rollup_months.c.month))}
     months |= {row[0] for row in connection.execute(
         sa.select(reason_rollup.c.month).where(reason_rollup.c.dimension == CELLS))}
-    bump_months(connection, sorted(_as_date(month) for month in months))
+    bump_months(connection, sorted(as_date(month) for month in months))
 
 
-def _as_date(value: Any) -> date:
+def as_date(value: Any) -> Any:
+    """A month as read back: SQLite may hand back the stored text of a date (in a
+    UNION, say), PostgreSQL a date; None stays None."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def recount(connection: sa.Connection) -> None:
-    """Count the rollup again from the debriefs (its months' versions untouched)."""
+def _count_again(connection: sa.Connection) -> None:
+    """Count the rollup again from the debriefs (the months' versions: see rebuild)."""
     connection.execute(reason_rollup.delete())
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)

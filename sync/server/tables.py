@@ -143,9 +143,10 @@ reason_rollup = sa.Table(
     sa.Column("rep_hi", sa.Integer, nullable=True),
 )
 
-# A version per month of reason_rollup: a push bumps each month it changes, and a
-# rebuild every month, so what was published from a month's rollup is kept while its
-# version holds (sync/server/published.py). Versions only ever grow.
+# A version per month of reason_rollup: a push gives each month it changes a new one,
+# and a rebuild every month, so what was published from a month's rollup is kept
+# while its version holds (sync/server/published.py). Versions are random, never
+# given twice.
 rollup_months = sa.Table(
     "rollup_months", metadata,
     sa.Column("month", sa.Date, primary_key=True),

@@ -130,13 +130,16 @@ class Atom:
     competitor: str
     codes: frozenset[str]
     primary: str | None
-    detail: str  # of "price", if given
+    detail: str  # of "price", if given: its first reason naming it
+    primary_detail: str  # of "price" as the main reason: the main reason's, may differ
 
     def value(self, dimension: str) -> str:
         return getattr(self, dimension)
 
     def detail_of(self, code: tuple[str, bool]) -> str:
-        return self.detail if code[0] == "price" else ""
+        if code[0] != "price":
+            return ""
+        return self.primary_detail if code[1] else self.detail
 
     def gives(self, code: tuple[str, bool]) -> bool:
         name, primary = code
@@ -152,8 +155,9 @@ def every_atom() -> list[Atom]:
             for codes in itertools.combinations(CODES, size):
                 for primary in (None, *codes):
                     for detail in DETAILS if "price" in codes else ("",):
-                        atoms.append(Atom(month_, outcome, stage, industry, competitor,
-                                          frozenset(codes), primary, detail))
+                        for main in DETAILS if primary == "price" else ("",):
+                            atoms.append(Atom(month_, outcome, stage, industry, competitor,
+                                              frozenset(codes), primary, detail, main))
     return atoms
 
 
@@ -263,7 +267,7 @@ def hidden_counts(data: list[tuple[int, Atom]]) -> list[tuple[str, np.ndarray]]:
 
 
 def _price_given(detail: str) -> Atom:
-    return Atom(0, LOST, "interest", "bank", "acme", frozenset({"price"}), None, detail)
+    return Atom(0, LOST, "interest", "bank", "acme", frozenset({"price"}), None, detail, "")
 
 
 # Two details shown beside the two debriefs with none would give those two away.

@@ -80,10 +80,11 @@ def test_a_codes_details_add_up_over_the_outcomes_of_a_side():
         {"detail": "over.budget", "debriefs": 7, "share": 0.2333},
         {"detail": None, "debriefs": 5, "share": 0.1667}]
     found.answers["outcome"]["groups"][1]["reasons"][0]["details"] = [
-        {"detail": "over.budget", "debriefs": 8, "share": 0.8}]
+        {"detail": "over.budget", "debriefs": 5, "share": 0.5}]  # 3 in details not shown
     loss = insight_view.detail_pareto(found, "loss", "price.too.high")
     assert [(b.key, b.debriefs, b.share) for b in loss.bars] == [
-        ("over.budget", 15, 15 / 40), (insight_view.NO_DETAIL, 5, 5 / 40)]
+        ("over.budget", 12, 12 / 40), (insight_view.NO_DETAIL, 5, 5 / 40)]
+    assert loss.left_out == 3
     assert insight_view.detail_pareto(found, "win", "price.too.high").bars == ()
 
 

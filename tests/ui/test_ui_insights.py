@@ -95,12 +95,12 @@ def test_marketing_opens_on_insights_with_what_the_server_published(qtbot, marke
     tabs: QTabWidget = window.tabs
     assert not tabs.isTabVisible(tabs.indexOf(window.form))  # no rep's form for marketing
     # 3 months x 3 reps x 3 lost = 27 lost, all "price too high"; 21 won.
-    assert [(bar.value, bar.share) for bar in workspace.win_chart.bars] == [(21, 1.0)] * 2
+    assert [(bar.value, bar.share) for bar in workspace.reasons.win_chart.bars] == [(21, 1.0)] * 2
     loss = pareto(workspace.found, "loss")
     assert (loss.debriefs, [(bar.key, bar.debriefs) for bar in loss.bars]) == (
         27, [("price.too_high", 27)])
-    assert [(bar.value, bar.share) for bar in workspace.loss_chart.bars] == [(27, 1.0)]
-    assert workspace.reasons_model.rowCount() == len(workspace.win_chart.bars) + 1
+    assert [(bar.value, bar.share) for bar in workspace.reasons.loss_chart.bars] == [(27, 1.0)]
+    assert workspace.reasons.model.rowCount() == len(workspace.reasons.win_chart.bars) + 1
     assert workspace.trend_chart.months == MONTHS
     assert "fewer than 5 debriefs" in workspace.rule.text()
 
@@ -110,42 +110,44 @@ def test_reasons_drill_from_category_to_reason_to_detail_and_back(qtbot, marketi
     window = open_window()
     wait_for_answers(qtbot, window)
     workspace = window.insights
-    workspace.level.setCurrentIndex(workspace.level.findData("category"))
-    model = workspace.reasons_model
+    workspace.reasons.level.setCurrentIndex(workspace.reasons.level.findData("category"))
+    model = workspace.reasons.model
     assert model.headers[2] == "Mentions"
     # Won: "good value" (price) and "strong references" (trust), 21 each; lost: 27.
-    assert [(bar.label, bar.value) for bar in workspace.win_chart.bars] == [
+    assert [(bar.label, bar.value) for bar in workspace.reasons.win_chart.bars] == [
         ("Price & value", 21), ("Trust & references", 21)]
-    assert [(bar.label, bar.value) for bar in workspace.loss_chart.bars] == [
+    assert [(bar.label, bar.value) for bar in workspace.reasons.loss_chart.bars] == [
         ("Price & value", 27)]
-    assert not workspace.drill_up.isVisible()
-    workspace.drill_into("price")
-    assert [(bar.label, bar.value) for bar in workspace.win_chart.bars] == [
+    assert not workspace.reasons.drill_up.isVisible()
+    workspace.reasons.drill_into("price")
+    assert [(bar.label, bar.value) for bar in workspace.reasons.win_chart.bars] == [
         ("Good value for money", 21)]
     assert model.headers[2] == "Reason" and model.rowCount() == 2
-    assert workspace.drill_path.text() == "Price & value"
+    assert workspace.reasons.drill_path.text() == "Price & value"
     index = model.index(model.rows.index(
         next(row for row in model.rows if row[2] == "Price too high")), 0)
-    workspace.reasons_table.activated.emit(index)  # what a double-click does
-    assert workspace.drill_path.text() == "Price & value \u203a Price too high"
-    assert [(bar.label, bar.value) for bar in workspace.loss_chart.bars] == [
+    workspace.reasons.table.activated.emit(index)  # what a double-click does
+    assert workspace.reasons.drill_path.text() == "Price & value \u203a Price too high"
+    assert [(bar.label, bar.value) for bar in workspace.reasons.loss_chart.bars] == [
         ("Over the budget they had", 27)]
-    assert not workspace.win_chart.bars  # no won debrief gives "price too high"
+    assert not workspace.reasons.win_chart.bars  # no won debrief gives "price too high"
     assert model.headers[1] == "Detail"
-    workspace.drill_up.click()
-    assert workspace.drill_path.text() == "Price & value" and model.headers[2] == "Reason"
-    workspace.drill_up.click()
-    assert model.headers[2] == "Mentions" and not workspace.drill_path.text()
+    assert model.rowCount() == 1  # every "price too high" has a detail shown: none left out
+    workspace.reasons.drill_up.click()
+    assert workspace.reasons.drill_path.text() == "Price & value" and model.headers[2] == "Reason"
+    workspace.reasons.drill_up.click()
+    assert model.headers[2] == "Mentions" and not workspace.reasons.drill_path.text()
     # Narrowed by a segment, the answers hold no details: the chart says why.
-    workspace.level.setCurrentIndex(workspace.level.findData("code"))
-    workspace.drill_into("price.good_value")
-    assert [(bar.label, bar.value) for bar in workspace.win_chart.bars] == [
+    workspace.reasons.level.setCurrentIndex(workspace.reasons.level.findData("code"))
+    workspace.reasons.drill_into("price.good_value")
+    assert [(bar.label, bar.value) for bar in workspace.reasons.win_chart.bars] == [
         ("(no detail given)", 21)]
     workspace.narrow_by.setCurrentIndex(workspace.narrow_by.findData("competitor"))
     workspace.narrow_value.setCurrentIndex(workspace.narrow_value.findData("Globex"))
     qtbot.waitUntil(lambda: workspace.found.view.narrow == ("competitor", "Globex")
                     and workspace.state.text().startswith("As of"), timeout=20_000)
-    assert not workspace.win_chart.bars and "Narrow to" in workspace.win_chart.empty_text
+    chart = workspace.reasons.win_chart
+    assert not chart.bars and "Narrow to" in chart.empty_text
 
 
 def test_filters_ask_again_and_competitors_show_win_rates(qtbot, marketing_window):
@@ -163,7 +165,7 @@ def test_filters_ask_again_and_competitors_show_win_rates(qtbot, marketing_windo
     qtbot.waitUntil(lambda: workspace.found.view.outcomes == ("won",)
                     and workspace.state.text().startswith("As of"), timeout=20_000)
     assert pareto(workspace.found, "loss").debriefs == 0
-    assert not workspace.loss_chart.bars and workspace.win_chart.bars
+    assert not workspace.reasons.loss_chart.bars and workspace.reasons.win_chart.bars
     workspace.narrow_by.setCurrentIndex(workspace.narrow_by.findData("competitor"))
     assert workspace.narrow_value.findData("Globex") >= 0  # names marketing was shown
     workspace.narrow_value.setCurrentIndex(workspace.narrow_value.findData("Globex"))
@@ -253,7 +255,7 @@ def test_offline_it_shows_the_last_answers_and_when(qtbot, marketing_window, com
         qtbot.waitUntil(lambda: again.insights.state.text().startswith("Offline"),
                         timeout=20_000)
         assert again.insights.found.answers == fetched.answers
-        assert again.insights.loss_chart.bars
+        assert again.insights.reasons.loss_chart.bars
     finally:
         server.start()
 

@@ -173,11 +173,11 @@ def quote_search(first: Annotated[Month, Query(alias="from")] = None, to: Month 
     return search
 
 
-QuoteSearch = Annotated[quotes.QuoteSearch, Depends(quote_search)]
+Searched = Annotated[quotes.QuoteSearch, Depends(quote_search)]
 
 
 @router.get("/quotes")
-def shared_quotes(connection: Reading, state: State, _user: Analyst, search: QuoteSearch,
+def shared_quotes(connection: Reading, state: State, _user: Analyst, search: Searched,
                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                   ) -> QuotesOut:
@@ -226,7 +226,7 @@ def export_reasons(state: State, _user: Analyst, question: Question,
     200: {"description": "the shared quotes, one row per quote and reason (docs/exports.md)",
           "content": {MEDIA_TYPES["csv"]: {}, MEDIA_TYPES["xlsx"]: {},
                       MEDIA_TYPES["json"]: {}}}})
-def export_quotes(state: State, _user: Analyst, search: QuoteSearch,
+def export_quotes(state: State, _user: Analyst, search: Searched,
                   kind: Literal["csv", "xlsx", "json"],
                   dialect: Annotated[Literal["plain", "excel"], Query(description=(
                       "csv only: excel adds a byte order mark, for Excel"))] = "plain",

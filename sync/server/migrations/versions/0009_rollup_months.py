@@ -26,8 +26,9 @@ def upgrade() -> None:
         "rollup_months",
         sa.Column("month", sa.Date, primary_key=True),
         sa.Column("version", sa.BigInteger, nullable=False))
-    # The code that keeps the rollup fills it, so the two cannot disagree. Should a
-    # later migration change either table, it must stop calling this first.
+    # The code that keeps the rollup fills it, so the two cannot disagree. It reads
+    # debriefs and debrief_reasons and writes reason_rollup and rollup_months: should a
+    # later migration change any of them, this must stop calling it first.
     from sync.server import rollups
 
     rollups.rebuild(op.get_bind())
