@@ -120,6 +120,23 @@ class MonthCounts:
 
 
 @dataclass
+class ShownCell:
+    """What a month shows of one cell, laid out for sums: each count once, reached by
+    the cell, then main reason only or not, then value or code."""
+
+    debriefs: int
+    pieces: dict[str, int] = field(default_factory=dict)  # value: debriefs
+    left_out: int = 0  # debriefs of its pieces not shown
+    codes: dict[bool, dict[str, int]] = field(default_factory=lambda: {False: {}, True: {}})
+    # primary: value: code: debriefs
+    piece_codes: dict[bool, dict[str, dict[str, int]]] = field(
+        default_factory=lambda: {False: {}, True: {}})
+    # primary: code: detail: debriefs
+    details: dict[bool, dict[str, dict[str, int]]] = field(
+        default_factory=lambda: {False: {}, True: {}})
+
+
+@dataclass
 class PublishedMonth:
     """What may be shown of one month: counts of debriefs, all of them safe sums."""
 
@@ -130,6 +147,25 @@ class PublishedMonth:
     pieces: dict[tuple[Cell, str], int] = field(default_factory=dict)
     pieces_left_out: dict[Cell, int] = field(default_factory=dict)  # per shown cell
     piece_codes: dict[tuple[Cell, str, CodeKey], int] = field(default_factory=dict)
+
+    def by_cell(self) -> dict[Cell, ShownCell]:
+        """The same counts, per shown cell (made once, then kept with the month: a
+        published month is not changed after `publish`)."""
+        made = self.__dict__.get("_by_cell")
+        if made is not None:
+            return made
+        cells = {cell: ShownCell(n, left_out=self.pieces_left_out.get(cell, 0))
+                 for cell, n in self.cells.items()}
+        for (cell, (code, primary)), n in self.cell_codes.items():
+            cells[cell].codes[primary][code] = n
+        for (cell, (code, primary), detail), n in self.cell_details.items():
+            cells[cell].details[primary].setdefault(code, {})[detail] = n
+        for (cell, value), n in self.pieces.items():
+            cells[cell].pieces[value] = n
+        for (cell, value, (code, primary)), n in self.piece_codes.items():
+            cells[cell].piece_codes[primary].setdefault(value, {})[code] = n
+        self.__dict__["_by_cell"] = cells
+        return cells
 
 
 def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:

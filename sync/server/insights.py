@@ -198,48 +198,47 @@ def _sum(question: Question, published: dict[date, PublishedMonth],
     cells: dict[tuple[Any, str], int] = defaultdict(int)
     details: dict[tuple[Any, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     left_out: int | None = 0
-    dimension, narrow = question.dimension, question.narrow
-    outcomes = question.outcomes
-
-    def wanted(cell: str, value: str = "") -> bool:
-        return ((not outcomes or cell in outcomes)
-                and (narrow is None or value in narrow[1]))
-
+    dimension, narrow, primary = question.dimension, question.narrow, question.primary_only
+    outcomes, grouping = question.outcomes, question.grouping
     for month, shown in published.items():
+        for cell, part in shown.by_cell().items():
+            if outcomes and cell not in outcomes:
+                continue
+            if dimension is None:
+                key = _key(grouping, month, cell, "")
+                groups[key] += part.debriefs
+                for code, n in part.codes[primary].items():
+                    cells[key, code] += n
+                for code, split in part.details[primary].items():
+                    for detail, n in split.items():
+                        details[key, code][detail] += n
+                continue
+            codes = part.piece_codes[primary]
+            for value, n in part.pieces.items():
+                if narrow is not None and value not in narrow[1]:
+                    continue
+                key = _key(grouping, month, cell, value)
+                groups[key] += n
+                for code, k in codes.get(value, {}).items():
+                    cells[key, code] += k
+            if narrow is None and left_out is not None:
+                left_out += part.left_out
         if dimension is None:
-            for cell, n in shown.cells.items():
-                if wanted(cell):
-                    groups[_key(question.grouping, month, cell, "")] += n
-            for (cell, (code, primary)), n in shown.cell_codes.items():
-                if wanted(cell) and primary == question.primary_only:
-                    cells[_key(question.grouping, month, cell, ""), code] += n
-            for (cell, (code, primary), detail), n in shown.cell_details.items():
-                if wanted(cell) and primary == question.primary_only:
-                    details[_key(question.grouping, month, cell, ""), code][detail] += n
             if outcomes:
                 left_out = None  # a cell's small neighbours are no part of it
             elif left_out is not None:
                 left_out += shown.cells_left_out
-            continue
-        for (cell, value), n in shown.pieces.items():
-            if wanted(cell, value):
-                groups[_key(question.grouping, month, cell, value)] += n
-        for (cell, value, (code, primary)), n in shown.piece_codes.items():
-            if wanted(cell, value) and primary == question.primary_only:
-                cells[_key(question.grouping, month, cell, value), code] += n
-        if narrow is not None:
+        elif narrow is not None:
             left_out = None
-        elif left_out is not None:
-            left_out += sum(n for cell, n in shown.pieces_left_out.items() if wanted(cell))
     by_group: dict[Any, list[Cell]] = defaultdict(list)
     for (key, code), n in cells.items():
-        shown = sorted(details.get((key, code), {}).items(), key=lambda d: (-d[1], d[0]))
+        split = sorted(details.get((key, code), {}).items(), key=lambda d: (-d[1], d[0]))
         by_group[key].append(Cell(code, n, round(n / groups[key], 4), tuple(
-            Detail(detail or None, k, round(k / groups[key], 4)) for detail, k in shown)))
+            Detail(detail or None, k, round(k / groups[key], 4)) for detail, k in split)))
     ordered = sorted(groups, key=lambda key: [(part == rollups.NOT_GIVEN, part)
                                               for part in key])
     return Answer([Group(tuple(_label(by, part, names)
-                               for by, part in zip(question.grouping, key, strict=True)),
+                               for by, part in zip(grouping, key, strict=True)),
                          groups[key],
                          tuple(sorted(by_group[key], key=lambda c: (-c.debriefs, c.code))))
                    for key in ordered], left_out)

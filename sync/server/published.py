@@ -16,7 +16,7 @@ again at the next question, never the other way round.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.disclosure import CodeKey, MonthCounts, PublishedMonth, Rule, Tally, publish
+from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, Tally, publish
 from sync.server import rollups
 from sync.server.tables import reason_rollup, rollup_months
 
@@ -140,32 +140,30 @@ def month_counts(connection: sa.Connection, dimension: str | None,
                       sa.func.min(table.rep_lo).label("rep_lo"),
                       sa.func.max(table.rep_hi).label("rep_hi"))
             .where(*where, sa.not_(safe)).group_by(*grouped)]
-    found: dict[date, MonthCounts] = defaultdict(MonthCounts)
-    for row in connection.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
-        counts = found[rollups.as_date(row.month)]
-        cell, whole = row.outcome, row.code == rollups.ALL
-        if row.kind == DETAIL:
-            counts.cell_details[cell, _code(row), row.value] = _tally(row)
-        elif row.kind == CELL:
+    found: dict[date, MonthCounts] = {}
+    by_text: dict[Any, MonthCounts] = {}  # the month as the driver gives it
+    statement = sa.union_all(*parts) if len(parts) > 1 else parts[0]
+    for kind, month, cell, value, code, primary, debriefs, rep_lo, rep_hi in \
+            connection.execute(statement).all():
+        counts = by_text.get(month)
+        if counts is None:
+            counts = by_text[month] = found.setdefault(rollups.as_date(month), MonthCounts())
+        tally, key = Tally(int(debriefs), rep_lo, rep_hi), (code, bool(primary))
+        whole = code == rollups.ALL
+        if kind == DETAIL:
+            counts.cell_details[cell, key, value] = tally
+        elif kind == CELL:
             if whole:
-                counts.cells[cell] = _tally(row)
+                counts.cells[cell] = tally
             else:
-                counts.cell_codes[cell, _code(row)] = _tally(row)
-        elif row.kind == PIECE:
+                counts.cell_codes[cell, key] = tally
+        elif kind == PIECE:
             if whole:
-                counts.pieces[cell, row.value] = _tally(row)
+                counts.pieces[cell, value] = tally
             else:
-                counts.piece_codes[cell, row.value, _code(row)] = _tally(row)
+                counts.piece_codes[cell, value, key] = tally
         elif whole:
-            counts.small_pieces[cell] = _tally(row)
+            counts.small_pieces[cell] = tally
         else:
-            counts.small_piece_codes[cell, _code(row)] = _tally(row)
+            counts.small_piece_codes[cell, key] = tally
     return found
-
-
-def _tally(row: Any) -> Tally:
-    return Tally(int(row.debriefs), row.rep_lo, row.rep_hi)
-
-
-def _code(row: Any) -> CodeKey:
-    return (row.code, bool(row.is_primary))

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, BinaryIO, Literal
+from typing import Annotated, Any, BinaryIO, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
@@ -192,20 +192,26 @@ def shared_quotes(connection: Reading, state: State, _user: Analyst, search: Sea
                  **quote.attributes) for quote in page])
 
 
-@exports.get("/reasons.{kind}", response_class=StreamingResponse, responses={
-    200: {"description": "the tidy table (docs/exports.md), streamed",
-          "content": {MEDIA_TYPES["csv"]: {}, MEDIA_TYPES["xlsx"]: {},
-                      MEDIA_TYPES["json"]: {}}}})
-def export_reasons(state: State, _user: Analyst, question: Question,
-                   kind: Literal["csv", "xlsx", "json"],
+def _file(what: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answer of an export route: `what`, in each format."""
+    return {200: {"description": f"{what} (docs/exports.md), streamed", "content": {
+        MEDIA_TYPES[kind]: {} for kind in ("csv", "xlsx", "json")}}}
+
+
+Kind = Literal["csv", "xlsx", "json"]
+Dialect = Annotated[Literal["plain", "excel"], Query(description=(
+    "csv only: excel adds a byte order mark, for Excel"))]
+
+
+@exports.get("/reasons.{kind}", response_class=StreamingResponse,
+             responses=_file("the tidy table"))
+def export_reasons(state: State, _user: Analyst, question: Question, kind: Kind,
                    by: Annotated[list[Dimension] | None, Query(description=(
                        "the group columns, in order; repeat for more (at most one of "
                        "stage, industry, company_size, region, competitor, team)"))] = None,
                    period: Annotated[Literal["month", "quarter", "all"], Query(
                        description="what each row's period is")] = "month",
-                   dialect: Annotated[Literal["plain", "excel"], Query(description=(
-                       "csv only: excel adds a byte order mark, for Excel"))] = "plain",
-                   ) -> StreamingResponse:
+                   dialect: Dialect = "plain") -> StreamingResponse:
     """Reason counts as one row per period, group value(s) and reason code, with the
     taxonomy's labels; suppressed exactly as the insights route."""
     asked_question = question.question(tuple(by or ("outcome",)))
@@ -222,15 +228,10 @@ def export_reasons(state: State, _user: Analyst, question: Question,
     return _streamed(state, kind, dialect, about, table, name, narrowed_by="by")
 
 
-@exports.get("/quotes.{kind}", response_class=StreamingResponse, responses={
-    200: {"description": "the shared quotes, one row per quote and reason (docs/exports.md)",
-          "content": {MEDIA_TYPES["csv"]: {}, MEDIA_TYPES["xlsx"]: {},
-                      MEDIA_TYPES["json"]: {}}}})
-def export_quotes(state: State, _user: Analyst, search: Searched,
-                  kind: Literal["csv", "xlsx", "json"],
-                  dialect: Annotated[Literal["plain", "excel"], Query(description=(
-                      "csv only: excel adds a byte order mark, for Excel"))] = "plain",
-                  ) -> StreamingResponse:
+@exports.get("/quotes.{kind}", response_class=StreamingResponse,
+             responses=_file("the shared quotes, one row per quote and reason"))
+def export_quotes(state: State, _user: Analyst, search: Searched, kind: Kind,
+                  dialect: Dialect = "plain") -> StreamingResponse:
     """The quotes `/insights/quotes` lists, every page, as one file: text that a
     spreadsheet would run as a formula comes out inert."""
     taxonomy = state.config.lists.taxonomy
