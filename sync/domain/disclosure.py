@@ -148,24 +148,38 @@ class PublishedMonth:
     pieces_left_out: dict[Cell, int] = field(default_factory=dict)  # per shown cell
     piece_codes: dict[tuple[Cell, str, CodeKey], int] = field(default_factory=dict)
 
-    def by_cell(self) -> dict[Cell, ShownCell]:
-        """The same counts, per shown cell (made once, then kept with the month: a
-        published month is not changed after `publish`)."""
-        made = self.__dict__.get("_by_cell")
-        if made is not None:
-            return made
-        cells = {cell: ShownCell(n, left_out=self.pieces_left_out.get(cell, 0))
-                 for cell, n in self.cells.items()}
-        for (cell, (code, primary)), n in self.cell_codes.items():
+
+@dataclass(frozen=True)
+class ShownMonth:
+    """A published month laid out for sums and lookups, each count kept once: by cell,
+    then main reason only or not, then value or code (what a server keeps in memory)."""
+
+    cells: dict[Cell, ShownCell]
+    cells_left_out: int  # debriefs of the month in cells not shown
+
+    @classmethod
+    def of(cls, published: PublishedMonth) -> ShownMonth:
+        cells = {cell: ShownCell(n, left_out=published.pieces_left_out.get(cell, 0))
+                 for cell, n in published.cells.items()}
+        for (cell, (code, primary)), n in published.cell_codes.items():
             cells[cell].codes[primary][code] = n
-        for (cell, (code, primary), detail), n in self.cell_details.items():
+        for (cell, (code, primary), detail), n in published.cell_details.items():
             cells[cell].details[primary].setdefault(code, {})[detail] = n
-        for (cell, value), n in self.pieces.items():
+        for (cell, value), n in published.pieces.items():
             cells[cell].pieces[value] = n
-        for (cell, value, (code, primary)), n in self.piece_codes.items():
+        for (cell, value, (code, primary)), n in published.piece_codes.items():
             cells[cell].piece_codes[primary].setdefault(value, {})[code] = n
-        self.__dict__["_by_cell"] = cells
-        return cells
+        return cls(cells, published.cells_left_out)
+
+    def shows(self, cell: Cell, code: str, value: str | None = None) -> bool:
+        """Whether the count of debriefs giving `code` in `cell` (in its piece `value`,
+        if given) is shown."""
+        shown = self.cells.get(cell)
+        if shown is None:
+            return False
+        if value is None:
+            return code in shown.codes[False]
+        return code in shown.piece_codes[False].get(value, {})
 
 
 def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.disclosure import PublishedMonth
+from sync.domain.disclosure import ShownMonth
 from sync.server import rollups
 from sync.server.published import PublishedMonths
 from sync.server.tables import reason_rollup, teams
@@ -160,7 +160,7 @@ def answer(connection: sa.Connection, question: Question, months: PublishedMonth
 
 
 def published(connection: sa.Connection, question: Question, months: PublishedMonths
-              ) -> dict[date, PublishedMonth]:
+              ) -> dict[date, ShownMonth]:
     """What the rule shows of each month of the question's period, for its dimension."""
     return months.months(connection, question.dimension, question.first_month,
                          question.last_month)
@@ -192,7 +192,7 @@ def _team_names(connection: sa.Connection) -> dict[str, str]:
             for team_id, name in connection.execute(sa.select(teams.c.id, teams.c.name))}
 
 
-def _sum(question: Question, published: dict[date, PublishedMonth],
+def _sum(question: Question, published: dict[date, ShownMonth],
          names: dict[str, str]) -> Answer:
     groups: dict[Any, int] = defaultdict(int)
     cells: dict[tuple[Any, str], int] = defaultdict(int)
@@ -201,7 +201,7 @@ def _sum(question: Question, published: dict[date, PublishedMonth],
     dimension, narrow, primary = question.dimension, question.narrow, question.primary_only
     outcomes, grouping = question.outcomes, question.grouping
     for month, shown in published.items():
-        for cell, part in shown.by_cell().items():
+        for cell, part in shown.cells.items():
             if outcomes and cell not in outcomes:
                 continue
             if dimension is None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, Tally, publish
+from sync.domain.disclosure import MonthCounts, Rule, ShownMonth, Tally, publish
 from sync.server import rollups
 from sync.server.tables import reason_rollup, rollup_months
 
@@ -36,7 +36,7 @@ KEEP_BLOCKS = 300
 @dataclass(frozen=True)
 class Kept:
     version: int
-    month: PublishedMonth | None  # None: the month has no debriefs (left, all deleted)
+    month: ShownMonth | None  # None: the month has no debriefs (left, all deleted)
 
 
 class PublishedMonths:
@@ -55,12 +55,12 @@ class PublishedMonths:
         return self.rule.min_debriefs
 
     def months(self, connection: sa.Connection, dimension: str | None,
-               first: date | None, last: date | None) -> dict[date, PublishedMonth]:
+               first: date | None, last: date | None) -> dict[date, ShownMonth]:
         """What the rule shows of each month from `first` to `last` (open ends: every
         month), with the pieces of `dimension` (None: the cells alone)."""
         family = dimension or rollups.CELLS
         versions = _versions(connection, first, last)
-        found: dict[date, PublishedMonth] = {}
+        found: dict[date, ShownMonth] = {}
         stale: dict[date, int] = {}
         with self._lock:
             for month, version in versions.items():
@@ -72,7 +72,7 @@ class PublishedMonths:
                 else:
                     stale[month] = version
         if stale:
-            counted = {month: publish(self.rule, counts) for month, counts
+            counted = {month: ShownMonth.of(publish(self.rule, counts)) for month, counts
                        in month_counts(connection, dimension, stale, self.rule).items()}
             with self._lock:
                 for month, version in stale.items():

@@ -18,7 +18,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from sync.domain.disclosure import PublishedMonth
+from sync.domain.disclosure import ShownMonth
 from sync.server import insights, rollups
 from sync.server.published import PublishedMonths
 from sync.server.tables import debrief_reasons, debriefs
@@ -68,21 +68,20 @@ def listed(connection: sa.Connection, search: QuoteSearch, published: PublishedM
         month = rollups.month_of(row.created_at)
         cells = shown[None].get(month)
         outcome = row.outcome or rollups.NOT_GIVEN
-        if cells is None or (outcome, (row.code, False)) not in cells.cell_codes:
+        if cells is None or not cells.shows(outcome, row.code):
             continue
         attributes: dict[str, str | None] = {}
         for name in ATTRIBUTES:
             value = row._mapping[name] or rollups.NOT_GIVEN
             pieces = shown[name].get(month)
-            visible = pieces is not None and (outcome, value, (row.code, False)) in \
-                pieces.piece_codes
+            visible = pieces is not None and pieces.shows(outcome, row.code, value)
             attributes[name] = (value or None) if visible else WITHHELD
         yield SharedQuote(row.quote, row.code, outcome, f"{month:%Y-%m}", attributes)
 
 
 def _published(connection: sa.Connection, search: QuoteSearch, published: PublishedMonths
-               ) -> dict[str | None, dict[date, PublishedMonth]]:
-    shown: dict[str | None, dict[date, PublishedMonth]] = defaultdict(dict)
+               ) -> dict[str | None, dict[date, ShownMonth]]:
+    shown: dict[str | None, dict[date, ShownMonth]] = defaultdict(dict)
     for dimension in (None, *ATTRIBUTES):
         question = insights.Question(by=dimension or "outcome",
                                      first_month=search.first_month,

@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, Tally, publish
+from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, ShownMonth, Tally, publish
 
 RULE = Rule(3)
 LOST, WON = "lost", "won"
@@ -86,6 +86,10 @@ def test_pieces_and_their_codes_add_up_to_what_the_cell_shows() -> None:
     assert published.pieces == {(LOST, "globex"): 4}
     assert published.pieces_left_out == {LOST: 4}
     assert published.piece_codes == {(LOST, "globex", code): 4}
+    laid_out = ShownMonth.of(published)  # the same counts, per cell, for sums
+    assert laid_out.cells[LOST].pieces == {"globex": 4} and laid_out.cells[LOST].left_out == 4
+    assert laid_out.shows(LOST, "price") and laid_out.shows(LOST, "price", "globex")
+    assert not laid_out.shows(LOST, "price", "acme") and not laid_out.shows(WON, "price")
 
 
 def test_a_codes_details_add_up_to_it_and_a_small_one_takes_the_smallest_with_it() -> None:
