@@ -1,12 +1,14 @@
 """A child process of the exports benchmark: write ROWS rows of the tidy table, made one
 at a time (never a list), in a format or not at all, and print the peak resident memory
 in KiB. `python -m bench.export_memory FORMAT ROWS` (FORMAT: csv-excel, xlsx, json, or
-none for the baseline: the same rows made and dropped)."""
+none for the baseline: the same rows made and dropped).
+
+The peak is the process's own high-water mark (VmHWM): getrusage's ru_maxrss would
+carry over the parent's peak from before the exec."""
 
 from __future__ import annotations
 
 import random
-import resource
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -41,7 +43,8 @@ def main(kind: str, count: int) -> None:
         with tempfile.TemporaryDirectory(prefix="debrief-bench-memory-") as tmp, \
                 (Path(tmp) / "out").open("wb") as out:
             writers.write(kind, out, made_rows(count), ABOUT)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    status = Path("/proc/self/status").read_text()
+    print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
 
 
 if __name__ == "__main__":

@@ -48,20 +48,21 @@ REP = "bench.rep"
 Way = Callable[[list[dict[str, Any]]], Callable[[], None]]  # a batch -> its timed store
 
 
-def _rows(items: list[dict[str, Any]], rep_id: int, now: datetime, stamp: Callable
+def _rows(items: list[dict[str, Any]], rep: User, now: datetime, stamp: Callable
           ) -> tuple[list[tuple], list[tuple]]:
     """The debrief and reason rows the store writes for `items`, made by hand."""
     debriefs, reasons = [], []
     for item in items:
         segment = item["segment"]
         debriefs.append((
-            item["id"], rep_id, item["revision"], item["outcome"], item["stage"],
+            item["id"], rep.id, item["revision"], item["outcome"], item["stage"],
             segment["industry"], segment["company_size"], segment["region"],
             item["reasons_unknown"], item["competitor"], item["deal_value"], item["currency"],
             item["crm_ref"], item["quote"], item["share_quote"],
             stamp(datetime.fromisoformat(item["created_at"])),
             stamp(datetime.fromisoformat(item["updated_at"])), item["deleted"], stamp(now),
-            1))  # the change number, which the push also writes
+            1,  # the change number, which the push also writes
+            rep.team_id))
         reasons += [(item["id"], position, reason["code"], reason["detail"],
                      reason["evidence"], reason["primary"])
                     for position, reason in enumerate(item["reasons"])]
@@ -71,10 +72,10 @@ def _rows(items: list[dict[str, Any]], rep_id: int, now: datetime, stamp: Callab
 class Bare:
     """The baseline: executemany on the driver's connection, one transaction a batch."""
 
-    def __init__(self, engine: sa.Engine, rep_id: int) -> None:
+    def __init__(self, engine: sa.Engine, rep: User) -> None:
         self.sqlite = engine.dialect.name == "sqlite"
         self.raw = engine.raw_connection()  # the engine's pragmas (WAL, synchronous=FULL)
-        self.rep_id = rep_id
+        self.rep = rep
         mark = "?" if self.sqlite else "%s"
         self.statements = [f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                            f"({', '.join(mark for _ in columns)})" for table, columns in
@@ -84,7 +85,7 @@ class Bare:
         def stamp(moment: datetime) -> Any:  # SQLAlchemy's text form on SQLite
             return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") \
                 if self.sqlite else moment
-        rows = _rows(items, self.rep_id, datetime.now(UTC), stamp)
+        rows = _rows(items, self.rep, datetime.now(UTC), stamp)
 
         def run() -> None:
             cursor = self.raw.cursor()
@@ -151,7 +152,7 @@ def measure(url: str, folder: Path, rounds: int) -> dict[str, list[float]]:
     migrate(engine)
     with engine.begin() as c:
         rep = add_rep(c, REP, "Bench team")
-    bare = Bare(engine, rep.id)
+    bare = Bare(engine, rep)
     try:
         with serving(url, folder) as base_url:
             ways = dict(zip(WAYS, (push_route(signed_in(base_url, REP), base_url),
