@@ -67,9 +67,17 @@ def export_reasons(parent: QWidget, found: InsightAnswers, taxonomy: Taxonomy, p
 
 def export_quotes(parent: QWidget, found: InsightAnswers, words: str, taxonomy: Taxonomy,
                   path: Path, chosen_filter: str, now: datetime) -> bool:
-    """The quotes listed for the search `words`, as on the Quotes tab."""
-    return export_table(parent, quotes_about(found, words, taxonomy, now),
-                        list(quote_rows(found.quotes(words), taxonomy)), path, chosen_filter)
+    """The quotes listed for the search `words`, as on the Quotes tab; says so when the
+    server holds more than were fetched."""
+    rows: list[Line] = list(quote_rows(found.quotes(words), taxonomy))
+    written = export_table(parent, quotes_about(found, words, taxonomy, now), rows, path,
+                           chosen_filter)
+    if written and found.more_quotes:
+        QMessageBox.information(parent, tr("Export"), tr(
+            "Exported the %Ln quote(s) fetched; the server holds more. Narrow the period "
+            "or search for words to export the rest, or ask your admin for the whole "
+            "list (GET /api/v1/exports/quotes.csv).", None, len(rows)))
+    return written
 
 
 def export_table(parent: QWidget, heading: Heading, table_rows: list[Line], path: Path,

@@ -131,6 +131,11 @@ class InsightAnswers:
     def groups(self, name: str) -> list[dict[str, Any]]:
         return list(self.answers.get(name, {}).get("groups", []))
 
+    @property
+    def more_quotes(self) -> bool:
+        """Whether the server lists more quotes than were fetched."""
+        return self.answers.get(QUOTES, {}).get("next_offset") is not None
+
     def quotes(self, words: str = "") -> list[dict[str, Any]]:
         """The shared quotes fetched, those holding `words` (any case) if given."""
         found = list(self.answers.get(QUOTES, {}).get("quotes", []))

@@ -16,14 +16,15 @@ from helpers import sync_window
 from helpers.insight_world import BY_OUTCOME, hand_fixture, made_in, reasons
 from helpers.server_harness import ServerProcess, running_server
 from helpers.server_world import People, debrief_maker, migrated
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget
 
 from desktop.paths import AppPaths
 from desktop.store.database import prepare
 from desktop.ui.app import build_window
 from desktop.ui.insight_export import export_quotes, export_reasons
 from desktop.ui.main_window import MainWindow
-from sync.client.insight_view import pareto
+from sync.client.insight_view import QUOTES, InsightAnswers, pareto
 from sync.domain.clock import SteppingClock
 
 MONTHS = ("2024-03", "2024-04", "2024-05")
@@ -239,6 +240,21 @@ def test_export_on_the_quotes_tab_writes_the_quotes_listed(qtbot, marketing_wind
     assert [(row["quote"], row["reason_label"], row["month"]) for row in rows] == [
         (quote["text"], "Price too high", quote["month"]) for quote in listed]
     assert "rep" not in rows[0] and "account" not in rows[0]
+    # Where the server lists more than were fetched, the export says so.
+    more = InsightAnswers(workspace.found.view, {**workspace.found.answers, QUOTES: {
+        **workspace.found.answers[QUOTES], "next_offset": 2000}}, workspace.found.fetched_at)
+    said: list[str] = []
+
+    def read_message() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        said.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(0, read_message)
+    assert export_quotes(workspace, more, "", workspace.lists.taxonomy,
+                         tmp_path / "more.csv", "", TODAY)
+    assert said and "the server holds more" in said[0]
 
 
 def test_offline_it_shows_the_last_answers_and_when(qtbot, marketing_window, company):
