@@ -3,7 +3,7 @@
 Every insight is a sum of what sync.domain.disclosure publishes of whole months, one
 dimension at a time (sync.server.insights). What it publishes of a (dimension, month)
 depends only on that month's rollup rows, and those change only when a push touches the
-month, which bumps the month's version in `rollup_months` (sync.server.rollups). So a
+month, which gives the month a new version in `rollup_months` (sync.server.rollups). So a
 question reads the versions of its months (one small read), applies the rule only to
 the months whose version moved or that are not kept yet, and sums the rest from memory.
 
@@ -28,8 +28,8 @@ from sync.domain.disclosure import MonthCounts, Rule, ShownMonth, Tally, publish
 from sync.server import rollups
 from sync.server.tables import reason_rollup, rollup_months
 
-# A month's blocks: at 10 M reason rows a competitor block holds tens of thousands of
-# counts; seven dimensions (and the cells alone) over three years is 288 blocks.
+# Seven dimensions (and the cells alone) over three years is 288 blocks; every block of
+# the 1 M-row bench store (175) takes 25 MiB, and a 10 M-row store's blocks are larger.
 KEEP_BLOCKS = 300
 
 
@@ -79,10 +79,11 @@ class PublishedMonths:
                     shown = counted.get(month)
                     if shown is not None:
                         found[month] = shown
-                    kept = self._blocks.get((family, month))
-                    if kept is None or kept.version <= version:  # another thread's newer
-                        self._blocks[family, month] = Kept(version, shown)
-                        self._blocks.move_to_end((family, month))
+                    # Another thread may have kept a newer count meanwhile: versions
+                    # are not ordered, so the last one kept stays, and if it is older
+                    # the next question finds its version moved and counts again.
+                    self._blocks[family, month] = Kept(version, shown)
+                    self._blocks.move_to_end((family, month))
                 self.counted += len(stale)
                 while len(self._blocks) > self.keep:
                     self._blocks.popitem(last=False)
