@@ -19,6 +19,7 @@ from sync.server.settings import (
     ENV_PORT,
     ENV_WORKERS,
     ServerSettings,
+    whole_number,
 )
 
 if TYPE_CHECKING:  # the server's libraries load only for the command that needs them
@@ -222,12 +223,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _workers(args: argparse.Namespace) -> int:
     chosen = args.workers if args.workers is not None else os.environ.get(ENV_WORKERS, "1")
     try:
-        workers = int(chosen)
-    except ValueError:
-        raise Refused(f"workers: {chosen!r} is not a number") from None
-    if not 1 <= workers <= 64:
-        raise Refused(f"workers: {workers} is not between 1 and 64")
-    return workers
+        return whole_number("workers", chosen, 1, 64)
+    except ValueError as error:
+        raise Refused(str(error)) from None
 
 
 def _migrate(args: argparse.Namespace) -> int:

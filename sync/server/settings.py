@@ -55,15 +55,22 @@ class ServerSettings:
                              "the data dir)")
         url = db_url or environ.get(ENV_DB) or f"sqlite:///{resolved_dir / 'central.sqlite'}"
         _check_credentials(url)
-        chosen_port = port if port is not None else environ.get(ENV_PORT, DEFAULT_PORT)
-        try:
-            port_number = int(chosen_port)
-        except ValueError:
-            raise ValueError(f"port: {chosen_port!r} is not a number") from None
-        if not 0 <= port_number <= 65535:
-            raise ValueError(f"port: {port_number} is not between 0 and 65535")
+        port_number = whole_number("port", port if port is not None
+                                   else environ.get(ENV_PORT, DEFAULT_PORT), 0, 65535)
         return cls(data_dir=resolved_dir, db_url=url,
                    host=host or environ.get(ENV_HOST) or DEFAULT_HOST, port=port_number)
+
+
+def whole_number(name: str, chosen: object, lowest: int, highest: int) -> int:
+    """A setting given as a flag or in the environment, as a whole number from `lowest`
+    to `highest`; ValueError naming `name` otherwise."""
+    try:
+        number = int(str(chosen))
+    except ValueError:
+        raise ValueError(f"{name}: {chosen!r} is not a number") from None
+    if not lowest <= number <= highest:
+        raise ValueError(f"{name}: {number} is not between {lowest} and {highest}")
+    return number
 
 
 def _check_credentials(url: str) -> None:
