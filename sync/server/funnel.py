@@ -170,11 +170,8 @@ def _latest_deals(first: date | None, last: date | None) -> sa.Select[Any]:
                sa.and_(later.c.created_at == debriefs.c.created_at,
                        later.c.id > debriefs.c.id)))
     where = [debriefs.c.deleted.is_(False),
-             sa.or_(debriefs.c.crm_ref.is_(None), sa.not_(newer))]
-    if first is not None:
-        where.append(debriefs.c.created_at >= rollups.month_start(first))
-    if last is not None and last < rollups.LAST_MONTH:
-        where.append(debriefs.c.created_at < rollups.month_start(rollups.next_month(last)))
+             sa.or_(debriefs.c.crm_ref.is_(None), sa.not_(newer)),
+             *rollups.made_in(first, last)]
     return sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
                      debriefs.c.outcome, debriefs.c.stage, debriefs.c.deal_value,
                      debriefs.c.currency).where(*where)

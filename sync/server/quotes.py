@@ -92,12 +92,8 @@ def _published(connection: sa.Connection, search: QuoteSearch, published: Publis
 
 def _candidates(connection: sa.Connection, search: QuoteSearch) -> sa.Result:
     where = [debriefs.c.deleted.is_(False), debriefs.c.share_quote.is_(True),
-             debriefs.c.quote.is_not(None)]
-    if search.first_month is not None:
-        where.append(debriefs.c.created_at >= rollups.month_start(search.first_month))
-    if search.last_month is not None and search.last_month < rollups.LAST_MONTH:
-        where.append(debriefs.c.created_at
-                     < rollups.month_start(rollups.next_month(search.last_month)))
+             debriefs.c.quote.is_not(None),
+             *rollups.made_in(search.first_month, search.last_month)]
     if search.outcomes:
         where.append(debriefs.c.outcome.in_(sorted(search.outcomes)))
     if search.code is not None:

@@ -128,6 +128,17 @@ def counted(debrief: Debrief, rep_id: int, team_id: int | None) -> Counted | Non
                             for reason in debrief.reasons))
 
 
+def made_in(first: date | None, last: date | None) -> list[sa.ColumnElement[bool]]:
+    """SQL: a debrief made in the UTC months from `first` to `last` (first days; None:
+    open). December 9999 has no next month to end before."""
+    where = []
+    if first is not None:
+        where.append(debriefs.c.created_at >= month_start(first))
+    if last is not None and last < LAST_MONTH:
+        where.append(debriefs.c.created_at < month_start(next_month(last)))
+    return where
+
+
 def team_value(team_id: int | None) -> str:
     return NOT_GIVEN if team_id is None else str(team_id)
 
@@ -254,13 +265,10 @@ def _recount(key: Key) -> sa.Select[Any]:
     dimension, month, outcome, value, code, is_primary = key
     source: sa.FromClause = debriefs
     counted: sa.ColumnElement[Any] = sa.func.count()
-    where = [debriefs.c.deleted.is_(False),
-             debriefs.c.created_at >= month_start(month),
+    where = [debriefs.c.deleted.is_(False), *made_in(month, month),
              sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome]
     if dimension not in (CELLS, DETAILS):
         where.append(_value_column(dimension) == value)
-    if month < LAST_MONTH:  # December 9999 has no next month to end before
-        where.append(debriefs.c.created_at < month_start(next_month(month)))
     if dimension == DETAILS:
         # The debrief's first reason naming the code (its first main one, if primary):
         # no earlier one names it, which the reasons' key (debrief, position) answers.
