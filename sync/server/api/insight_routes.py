@@ -130,16 +130,25 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
                                   for c in g.reasons]) for g in page])
 
 
+def months(first: Annotated[Month, Query(alias="from")] = None, to: Month = None
+           ) -> tuple[date | None, date | None]:
+    """The first and last month of a period (the funnel's, the quotes'), in order."""
+    first_month, last_month = _month(first), _month(to)
+    if first_month and last_month and first_month > last_month:
+        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
+    return first_month, last_month
+
+
+Months = Annotated[tuple[date | None, date | None], Depends(months)]
+
+
 @router.get("/funnel")
-def funnel_check(connection: Reading, state: State, _user: Analyst,
-                 first: Annotated[Month, Query(alias="from")] = None, to: Month = None,
+def funnel_check(connection: Reading, state: State, _user: Analyst, period: Months
                  ) -> FunnelOut:
     """The funnel reality check: per stage, the deals that reached it, those lost or
     stalled there and why, and what the sensitivity view needs (the win rate and average
     won value of deals that got past it). Counted like insights: small counts left out."""
-    first_month, last_month = _month(first), _month(to)
-    if first_month and last_month and first_month > last_month:
-        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
+    first_month, last_month = period
     min_cell = state.settings.limits.min_cell
     found = funnel.funnel(connection, first_month, last_month, min_cell=min_cell,
                           reporting=state.reporting)
@@ -158,7 +167,7 @@ def funnel_check(connection: Reading, state: State, _user: Analyst,
             for stage in found.stages])
 
 
-def quote_search(first: Annotated[Month, Query(alias="from")] = None, to: Month = None,
+def quote_search(period: Months,
                  outcome: Annotated[list[Outcome] | None, Query()] = None,
                  code: Annotated[str | None, Query(max_length=64,
                                                    pattern=r"^[a-z0-9_.-]+$")] = None,
@@ -166,11 +175,8 @@ def quote_search(first: Annotated[Month, Query(alias="from")] = None, to: Month 
                                                 description="words the quote holds")] = None,
                  ) -> quotes.QuoteSearch:
     """The search every quotes route takes."""
-    search = quotes.QuoteSearch(_month(first), _month(to),
-                                frozenset(o.value for o in outcome or ()), code, q or None)
-    if search.first_month and search.last_month and search.first_month > search.last_month:
-        raise field_error(422, ["query", "to"], "the period ends before it starts", "question")
-    return search
+    return quotes.QuoteSearch(*period, frozenset(o.value for o in outcome or ()), code,
+                              q or None)
 
 
 Searched = Annotated[quotes.QuoteSearch, Depends(quote_search)]
