@@ -196,14 +196,7 @@ class CentralStore:
     def reason_counts(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """One insights question (marketing and admins): `/insights/reasons` as JSON,
         every page's groups in one answer."""
-        answer = self._call("GET", "/insights/reasons",
-                            params={**params, "limit": MAX_PAGE, "offset": 0})
-        while answer.get("next_offset") is not None:
-            more = self._call("GET", "/insights/reasons",
-                              params={**params, "limit": MAX_PAGE,
-                                      "offset": answer["next_offset"]})
-            answer = {**more, "groups": answer["groups"] + more["groups"]}
-        return answer
+        return self._pages("/insights/reasons", params, "groups")
 
     def funnel(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The funnel reality check (`/insights/funnel`) for a period."""
@@ -211,13 +204,18 @@ class CentralStore:
 
     def shared_quotes(self, params: Mapping[str, Any], most: int = 2000) -> dict[str, Any]:
         """The quotes reps shared, as `/insights/quotes` lists them: up to `most`."""
-        answer = self._call("GET", "/insights/quotes",
-                            params={**params, "limit": MAX_PAGE, "offset": 0})
-        while answer.get("next_offset") is not None and len(answer["quotes"]) < most:
-            more = self._call("GET", "/insights/quotes",
-                              params={**params, "limit": MAX_PAGE,
-                                      "offset": answer["next_offset"]})
-            answer = {**more, "quotes": answer["quotes"] + more["quotes"]}
+        return self._pages("/insights/quotes", params, "quotes", most)
+
+    def _pages(self, path: str, params: Mapping[str, Any], listed: str,
+               most: int | None = None) -> dict[str, Any]:
+        """An answer paged by offset as one: the last page's fields, with the `listed`
+        items of every page fetched (at least `most` of them, if given, or all)."""
+        answer = self._call("GET", path, params={**params, "limit": MAX_PAGE, "offset": 0})
+        while answer.get("next_offset") is not None and (
+                most is None or len(answer[listed]) < most):
+            more = self._call("GET", path, params={**params, "limit": MAX_PAGE,
+                                                   "offset": answer["next_offset"]})
+            answer = {**more, listed: answer[listed] + more[listed]}
         return answer
 
     def config(self) -> dict[str, Any]:
