@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sync.domain import reporting
+
 PRESETS = ("last_3_months", "last_6_months", "last_12_months", "this_year", "custom")
 NARROW_DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team")
 SEGMENT_DIMENSIONS = ("industry", "company_size", "region", "team")
@@ -151,12 +153,9 @@ class StageSensitivity:
     average_won_value_past: Decimal | None
 
     def regained(self, fall: float) -> Decimal | None:
-        """Revenue regained if losses here fell by `fall` (0..1): deals lost here x fall
-        x the win rate of deals past it x their average value when won."""
-        if self.win_rate_past is None or self.average_won_value_past is None:
-            return None
-        return (Decimal(self.lost_or_stalled) * Decimal(str(fall))
-                * Decimal(str(self.win_rate_past)) * self.average_won_value_past)
+        """Revenue regained if losses here fell by `fall` (0..1), as reporting.regained."""
+        return reporting.regained(self.lost_or_stalled, Decimal(str(fall)),
+                                  self.win_rate_past, self.average_won_value_past)
 
 
 def sensitivity(found: InsightAnswers) -> list[StageSensitivity]:

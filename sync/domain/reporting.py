@@ -70,3 +70,15 @@ class Reporting:
             return value
         rate = self.rates.get(code)
         return None if rate is None else value * rate
+
+
+def regained(lost_or_stalled: int, fall: Decimal, win_rate_past: float | None,
+             average_won_value_past: Decimal | None) -> Decimal | None:
+    """The sensitivity view's revenue regained at a stage if its losses fell by `fall`
+    (0..1): deals lost or stalled there x fall x the win rate of deals that got past it
+    x their average value when won (in the reporting currency); None where either is
+    not known."""
+    if win_rate_past is None or average_won_value_past is None:
+        return None
+    return (Decimal(lost_or_stalled) * fall * Decimal(str(win_rate_past))
+            * average_won_value_past)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from sync.domain.debrief import Stage
 from sync.domain.disclosure import MonthCounts, Rule, Tally, publish
-from sync.domain.reporting import Reporting
+from sync.domain.reporting import Reporting, regained
 from sync.server import rollups
 from sync.server.tables import debriefs
 
@@ -69,12 +69,9 @@ class FunnelStage:
         return self.past_won_value / self.past_won_valued.debriefs
 
     def regained(self, fall: Decimal) -> Decimal | None:
-        """Revenue regained if losses here fell by `fall` (0..1): deals lost here x fall
-        x the win rate of deals past it x their average value."""
-        rate, average = self.win_rate_past, self.average_won_value_past
-        if rate is None or average is None:
-            return None
-        return Decimal(self.lost_or_stalled) * fall * Decimal(str(rate)) * average
+        """Revenue regained if losses here fell by `fall` (0..1), as reporting.regained."""
+        return regained(self.lost_or_stalled, fall, self.win_rate_past,
+                        self.average_won_value_past)
 
 
 @dataclass(frozen=True)
