@@ -12,14 +12,17 @@ dimension narrowed to a value seen in the data. Baseline: a bare `SELECT count(*
 debrief_reasons`, one scan of the reasons, in the same run. Each call gets a connection
 of its own, as a request does.
 
-A server keeps what the rule published of each (dimension, month) until a push changes
-the month (sync/server/published.py), so the 50 questions are timed three ways:
+A server keeps what the rule published of each (dimension, month, outcome) until a push
+changes that cell (sync/server/published.py), so the 50 questions are timed four ways:
 
-- kept: as a running server answers them, every month of the period kept (median of
-  several calls after a warm-up, which counts any month not kept yet);
-- after a push: the newest month of the period changed just before each call (its
-  version bumped, as a push does), so that month is counted again (median of 3);
-- afresh: nothing kept, every month counted again, as right after the server starts
+- kept: as a running server answers them, every cell of the period kept (median of
+  several calls after a warm-up, which counts any cell not kept yet);
+- after a push of one outcome: the largest cell of the newest month of the period
+  changed just before each call (its version bumped, as a push of debriefs with that
+  outcome does), so that cell is counted again (median of 3);
+- after a push of every outcome: every cell of that month changed (a batch holding
+  debriefs of every outcome), so the whole month is counted again (median of 3);
+- afresh: nothing kept, every cell counted again, as right after the server starts
   (one call each).
 """
 
@@ -39,6 +42,7 @@ from bench.filled_stores import Filled, Recipe, cache_lock, filled, postgres_clu
 from sync.server import insights, rollups
 from sync.server.database import make_engine, reading
 from sync.server.published import PublishedMonths
+from sync.server.tables import reason_rollup
 
 TARGET_MS = 300.0
 MIN_CELL = 5
@@ -94,18 +98,30 @@ def _question(question: insights.Question, answer: list[insights.Group],
 
 
 def _after_push(engine: sa.Engine, question: insights.Question, kept: PublishedMonths,
-                calls: int = 3) -> float:
-    """The median of `calls` calls, each right after the question's last month changed."""
+                outcomes: list[str], calls: int = 3) -> float:
+    """The median of `calls` calls, each right after the `outcomes` cells of the
+    question's last month changed."""
     took = []
-    assert question.last_month is not None
+    month = question.last_month
+    assert month is not None
     for _ in range(calls):
         with engine.begin() as c:
-            rollups.bump_months(c, [question.last_month])
+            rollups.bump_cells(c, [(month, outcome) for outcome in outcomes])
         started = time.perf_counter()
         with reading(engine) as c:
             insights.answer(c, question, kept)
         took.append((time.perf_counter() - started) * 1000)
     return statistics.median(took)
+
+
+def _cells(engine: sa.Engine, month: date) -> list[str]:
+    """The outcomes of `month`'s cells, the largest first."""
+    with reading(engine) as c:
+        return [outcome for outcome, in c.execute(
+            sa.select(reason_rollup.c.outcome).where(
+                reason_rollup.c.dimension == rollups.CELLS, reason_rollup.c.month == month,
+                reason_rollup.c.code == rollups.ALL)
+            .order_by(reason_rollup.c.debriefs.desc(), reason_rollup.c.outcome))]
 
 
 def _afresh(engine: sa.Engine, question: insights.Question) -> float:
@@ -160,8 +176,12 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
                                   "ms", Target(TARGET_MS)))
             runs.setdefault(timed.describe(), []).append(f"{name} ({shown} groups shown)")
         asked = combinations(engine, first, last)
+        cells = _cells(engine, last)
         ways = {"months kept": [_timed(engine, _question(q, [], kept)).median for q in asked],
-                "the last month just pushed to": [_after_push(engine, q, kept) for q in asked],
+                f"a push of {cells[0]} debriefs to the last month just before": [
+                    _after_push(engine, q, kept, cells[:1]) for q in asked],
+                "a push of every outcome to the last month just before": [
+                    _after_push(engine, q, kept, cells) for q in asked],
                 "nothing kept (after a start)": [_afresh(engine, q) for q in asked]}
         for way, took in ways.items():
             figures.append(Figure(

@@ -73,7 +73,10 @@ class Rule:
     min_debriefs: int
 
     def safe(self, tally: Tally) -> bool:
-        return tally.debriefs >= max(self.min_debriefs, 1) and tally.several_reps
+        # several_reps and max(min_debriefs, 1) written out: it runs once per count.
+        return (tally.debriefs >= self.min_debriefs and tally.debriefs >= 1
+                and tally.rep_lo is not None and tally.rep_hi is not None
+                and tally.rep_lo != tally.rep_hi)
 
     def safe_or_empty(self, tally: Tally) -> bool:
         return tally.debriefs == 0 or self.safe(tally)
@@ -185,13 +188,47 @@ class ShownMonth:
 def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:
     """Apply the rule to one month's counts."""
     published = PublishedMonth()
-    whole = total(month.cells.values())
-    if not rule.safe(whole):
-        return published  # nothing of a month too small to show
-    published.cells, left = rule.split(
-        {cell: tally for cell, tally in month.cells.items() if rule.safe(tally)},
-        total(tally for cell, tally in month.cells.items() if not rule.safe(tally)))
-    published.cells_left_out = left.debriefs
+    published.cells, published.cells_left_out = shown_cells(rule, month.cells)
+    _publish_within(rule, month, published)
+    return published
+
+
+def shown_cells(rule: Rule, cells: Mapping[Cell, Tally]) -> tuple[dict[Cell, int], int]:
+    """The month's cells shown (their debriefs) and the debriefs of those left out:
+    the only part of a month's publication that depends on more than one cell."""
+    if not rule.safe(total(cells.values())):
+        return {}, 0  # nothing of a month too small to show
+    shown, left = rule.split({cell: tally for cell, tally in cells.items() if rule.safe(tally)},
+                             total(tally for tally in cells.values() if not rule.safe(tally)))
+    return shown, left.debriefs
+
+
+def publish_cell(rule: Rule, month: MonthCounts, cell: Cell) -> ShownCell | None:
+    """What `cell` shows should its month show it (None: it is never shown, not being
+    safe on its own). Its codes, details and pieces depend only on its own counts (all
+    `month` needs to hold), so a month is `shown_month` of its cells' tallies and of
+    these."""
+    tally = month.cells.get(cell)
+    if tally is None or not rule.safe(tally):
+        return None
+    published = PublishedMonth(cells={cell: tally.debriefs})
+    _publish_within(rule, month, published)
+    return ShownMonth.of(published).cells[cell]
+
+
+def shown_month(rule: Rule, cells: Mapping[Cell, Tally],
+                shown_if: Mapping[Cell, ShownCell | None]) -> ShownMonth:
+    """The month whose cells hold `cells`, from what each shows if shown
+    (`publish_cell`): the same as ShownMonth.of(publish(rule, month))."""
+    shown, left_out = shown_cells(rule, cells)
+    blocks = {cell: shown_if[cell] for cell in shown}
+    assert all(block is not None for block in blocks.values()), "a shown cell is safe"
+    return ShownMonth({cell: block for cell, block in blocks.items() if block is not None},
+                      left_out)
+
+
+def _publish_within(rule: Rule, month: MonthCounts, published: PublishedMonth) -> None:
+    """Fill in the codes, details and pieces of the shown cells `published.cells`."""
     published.cell_codes = _codes(rule, published.cells, {
         (cell, code): tally for (cell, code), tally in month.cell_codes.items()})
     published.cell_details = _details(rule, published, month.cell_details)
@@ -214,20 +251,26 @@ def publish(rule: Rule, month: MonthCounts) -> PublishedMonth:
     columns: dict[tuple[Cell, CodeKey], dict[str, Tally]] = defaultdict(dict)
     for (cell, value, code), tally in month.piece_codes.items():
         columns[cell, code][value] = tally
+    shown_pieces: dict[Cell, dict[str, int]] = defaultdict(dict)
+    for (cell, value), n in published.pieces.items():
+        shown_pieces[cell][value] = n
+    safe, complement_safe = rule.safe, rule.complement_safe
     for (cell, code), n in published.cell_codes.items():
         if cell not in published.pieces_left_out:
             continue  # no pieces given for this cell
-        given = columns.get((cell, code), {})
-        candidates = {value: tally for value, tally in given.items()
-                      if (cell, value) in published.pieces and rule.safe(tally)
-                      and rule.complement_safe(published.pieces[cell, value], tally.debriefs)}
-        rest = total([month.small_piece_codes.get((cell, code), Tally()),
-                      *(tally for value, tally in given.items() if value not in candidates)])
+        pieces = shown_pieces.get(cell, {})
+        candidates: dict[str, Tally] = {}
+        rest = month.small_piece_codes.get((cell, code), Tally())
+        for value, tally in columns.get((cell, code), {}).items():
+            piece = pieces.get(value)
+            if piece is not None and safe(tally) and complement_safe(piece, tally.debriefs):
+                candidates[value] = tally
+            else:
+                rest += tally
         assert rest.debriefs + sum(t.debriefs for t in candidates.values()) == n, \
             "a code's pieces add up to the cell's count of it"
         shown, _ = rule.split(candidates, rest)
         published.piece_codes.update({(cell, value, code): n for value, n in shown.items()})
-    return published
 
 
 def _details(rule: Rule, published: PublishedMonth,

@@ -195,7 +195,7 @@ def _team_names(connection: sa.Connection) -> dict[str, str]:
 def _sum(question: Question, published: dict[date, ShownMonth],
          names: dict[str, str]) -> Answer:
     groups: dict[Any, int] = defaultdict(int)
-    cells: dict[tuple[Any, str], int] = defaultdict(int)
+    cells: dict[Any, dict[str, int]] = defaultdict(dict)  # group: code: debriefs
     details: dict[tuple[Any, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     left_out: int | None = 0
     dimension, narrow, primary = question.dimension, question.narrow, question.primary_only
@@ -207,8 +207,7 @@ def _sum(question: Question, published: dict[date, ShownMonth],
             if dimension is None:
                 key = _key(grouping, month, cell, "")
                 groups[key] += part.debriefs
-                for code, n in part.codes[primary].items():
-                    cells[key, code] += n
+                _add(cells[key], part.codes[primary])
                 for code, split in part.details[primary].items():
                     for detail, n in split.items():
                         details[key, code][detail] += n
@@ -219,8 +218,7 @@ def _sum(question: Question, published: dict[date, ShownMonth],
                     continue
                 key = _key(grouping, month, cell, value)
                 groups[key] += n
-                for code, k in codes.get(value, {}).items():
-                    cells[key, code] += k
+                _add(cells[key], codes.get(value, {}))
             if narrow is None and left_out is not None:
                 left_out += part.left_out
         if dimension is None:
@@ -231,10 +229,11 @@ def _sum(question: Question, published: dict[date, ShownMonth],
         elif narrow is not None:
             left_out = None
     by_group: dict[Any, list[Cell]] = defaultdict(list)
-    for (key, code), n in cells.items():
-        split = sorted(details.get((key, code), {}).items(), key=lambda d: (-d[1], d[0]))
-        by_group[key].append(Cell(code, n, round(n / groups[key], 4), tuple(
-            Detail(detail or None, k, round(k / groups[key], 4)) for detail, k in split)))
+    for key, counted in cells.items():
+        for code, n in counted.items():
+            split = sorted(details.get((key, code), {}).items(), key=lambda d: (-d[1], d[0]))
+            by_group[key].append(Cell(code, n, round(n / groups[key], 4), tuple(
+                Detail(detail or None, k, round(k / groups[key], 4)) for detail, k in split)))
     ordered = sorted(groups, key=lambda key: [(part == rollups.NOT_GIVEN, part)
                                               for part in key])
     return Answer([Group(tuple(_label(by, part, names)
@@ -242,6 +241,11 @@ def _sum(question: Question, published: dict[date, ShownMonth],
                          groups[key],
                          tuple(sorted(by_group[key], key=lambda c: (-c.debriefs, c.code))))
                    for key in ordered], left_out)
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    for code, n in counts.items():
+        total[code] = total.get(code, 0) + n
 
 
 def _key(by: tuple[str, ...], month: date, cell: str, value: str) -> tuple[str, ...]:

@@ -1,16 +1,22 @@
-"""What the suppression rule publishes of each month, kept while the month is unchanged.
+"""What the suppression rule publishes of each cell, kept while the cell is unchanged.
 
 Every insight is a sum of what sync.domain.disclosure publishes of whole months, one
-dimension at a time (sync.server.insights). What it publishes of a (dimension, month)
-depends only on that month's rollup rows, and those change only when a push touches the
-month, which gives the month a new version in `rollup_months` (sync.server.rollups). So a
-question reads the versions of its months (one small read), applies the rule only to
-the months whose version moved or that are not kept yet, and sums the rest from memory.
+dimension at a time (sync.server.insights). Within a month, what the rule publishes of
+a cell (an outcome: its codes, details and pieces) depends only on that cell's rollup
+rows, given the cell is shown; whether it is shown depends on the tallies of the
+month's cells alone (disclosure.publish_cell, shown_month). A cell's rows change only
+when a push touches it, which gives the cell a new version in `rollup_cells`
+(sync.server.rollups). So a question reads the versions of its months' cells (one
+small read), applies the rule only to the cells whose version moved or that are not
+kept yet, and puts each month together from kept cells.
 
-Each server process keeps its own blocks (up to `keep` of them, the least recently used
-dropped first); they are made by the app factory, never at import. The versions are
-read before the counts: a block counted from rows newer than its version is counted
-again at the next question, never the other way round.
+A month is always put together from one state of the store: the read of the cells
+counted again also reads every version of the period, in the same statement; a kept
+cell whose version moved meanwhile is counted again in another round, and after
+ROUNDS rounds every cell of the period is read in one statement.
+
+Each server process keeps its own cells (up to `keep` of them, the least recently used
+dropped first); they are made by the app factory, never at import.
 """
 
 from __future__ import annotations
@@ -24,31 +30,46 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.disclosure import MonthCounts, Rule, ShownMonth, Tally, publish
+from sync.domain.disclosure import (
+    Cell,
+    MonthCounts,
+    Rule,
+    ShownCell,
+    ShownMonth,
+    Tally,
+    publish_cell,
+    shown_month,
+)
 from sync.server import rollups
-from sync.server.tables import reason_rollup, rollup_months
+from sync.server.tables import reason_rollup, rollup_cells
 
-# Seven dimensions (and the cells alone) over three years is 288 blocks; every block of
-# the 1 M-row bench store (175) takes 25 MiB, and a 10 M-row store's blocks are larger.
-KEEP_BLOCKS = 300
+# Seven dimensions (and the cells alone) over three years, five outcomes each, is 1,440
+# cells; every block of the 1 M-row bench store (175 months) takes 25 MiB, and a
+# 10 M-row store's are larger.
+KEEP_CELLS = 1_500
+ROUNDS = 3  # reads of changed cells before reading the whole period at once
+
+CellKey = tuple[date, Cell]  # (month, outcome)
 
 
 @dataclass(frozen=True)
 class Kept:
     version: int
-    month: ShownMonth | None  # None: the month has no debriefs (left, all deleted)
+    tally: Tally  # the cell's debriefs (none: all left or were deleted)
+    shown: ShownCell | None  # what it shows if its month shows it; None: never
 
 
 class PublishedMonths:
-    """The rule (`min_cell`) applied to months of the rollup, kept per (dimension,
-    month) while the month's version holds. Safe to share between a server's threads."""
+    """The rule (`min_cell`) applied to cells of the rollup, kept per (dimension,
+    month, outcome) while the cell's version holds. Safe to share between a server's
+    threads."""
 
-    def __init__(self, min_cell: int, *, keep: int = KEEP_BLOCKS) -> None:
+    def __init__(self, min_cell: int, *, keep: int = KEEP_CELLS) -> None:
         self.rule = Rule(min_cell)
         self.keep = keep
-        self._blocks: OrderedDict[tuple[str, date], Kept] = OrderedDict()
+        self._cells: OrderedDict[tuple[str, date, Cell], Kept] = OrderedDict()
         self._lock = threading.Lock()
-        self.counted = 0  # blocks the rule was applied to, for tests and benchmarks
+        self.counted = 0  # cells the rule was applied to, for tests and benchmarks
 
     @property
     def min_cell(self) -> int:
@@ -60,67 +81,119 @@ class PublishedMonths:
         month), with the pieces of `dimension` (None: the cells alone)."""
         family = dimension or rollups.CELLS
         versions = _versions(connection, first, last)
-        found: dict[date, ShownMonth] = {}
-        stale: dict[date, int] = {}
+        cells: dict[CellKey, Kept] = {}
+        for round_ in range(ROUNDS + 1):
+            stale = self._take(family, versions, cells)
+            if not stale:
+                break
+            whole = round_ == ROUNDS  # still moving: read the whole period at once
+            counted, versions = month_counts(connection, dimension, None if whole else stale,
+                                             self.rule, first, last)
+            if whole:
+                stale, cells = list(versions), {}
+            fresh = {key: self._counted(counted.get(key, MonthCounts()), key[1],
+                                        versions[key])
+                     for key in stale if key in versions}
+            self._keep(family, fresh)
+            cells.update(fresh)
+        by_month: dict[date, dict[Cell, Kept]] = {}
+        for (month, cell), kept in sorted(cells.items()):
+            by_month.setdefault(month, {})[cell] = kept
+        found = {}
+        for month, kept in by_month.items():
+            tallies = {cell: k.tally for cell, k in kept.items() if k.tally.debriefs}
+            if tallies:  # a month whose debriefs all left or were deleted is none
+                found[month] = shown_month(self.rule, tallies,
+                                           {cell: k.shown for cell, k in kept.items()})
+        return found
+
+    def _counted(self, month: MonthCounts, cell: Cell, version: int) -> Kept:
+        return Kept(version, month.cells.get(cell, Tally()),
+                    publish_cell(self.rule, month, cell))
+
+    def _take(self, family: str, versions: dict[CellKey, int],
+              cells: dict[CellKey, Kept]) -> list[CellKey]:
+        """Put in `cells` the kept cells whose version holds (dropping those whose
+        version moved); return the cells to count (again)."""
+        stale = []
         with self._lock:
-            for month, version in versions.items():
-                kept = self._blocks.get((family, month))
+            for key, version in versions.items():
+                had = cells.get(key)
+                if had is not None and had.version == version:
+                    continue
+                kept = self._cells.get((family, *key))
                 if kept is not None and kept.version == version:
-                    self._blocks.move_to_end((family, month))
-                    if kept.month is not None:
-                        found[month] = kept.month
+                    self._cells.move_to_end((family, *key))
+                    cells[key] = kept
                 else:
-                    stale[month] = version
-        if stale:
-            counted = {month: ShownMonth.of(publish(self.rule, counts)) for month, counts
-                       in month_counts(connection, dimension, stale, self.rule).items()}
-            with self._lock:
-                for month, version in stale.items():
-                    shown = counted.get(month)
-                    if shown is not None:
-                        found[month] = shown
-                    # Another thread may have kept a newer count meanwhile: versions
-                    # are not ordered, so the last one kept stays, and if it is older
-                    # the next question finds its version moved and counts again.
-                    self._blocks[family, month] = Kept(version, shown)
-                    self._blocks.move_to_end((family, month))
-                self.counted += len(stale)
-                while len(self._blocks) > self.keep:
-                    self._blocks.popitem(last=False)
-        return dict(sorted(found.items()))
+                    cells.pop(key, None)
+                    stale.append(key)
+        for key in set(cells) - set(versions):
+            del cells[key]  # its versions row is gone
+        return sorted(stale)
+
+    def _keep(self, family: str, fresh: dict[CellKey, Kept]) -> None:
+        with self._lock:
+            for key, kept in fresh.items():
+                # Another thread may have kept another count meanwhile: versions are not
+                # ordered, so the last one kept stays, and if it is older the next
+                # question finds its version moved and counts again.
+                self._cells[(family, *key)] = kept
+                self._cells.move_to_end((family, *key))
+            self.counted += len(fresh)
+            while len(self._cells) > self.keep:
+                self._cells.popitem(last=False)
+
+
+def _period(column: Any, first: date | None, last: date | None) -> list[Any]:
+    where = []
+    if first is not None:
+        where.append(column >= first)
+    if last is not None:
+        where.append(column <= last)
+    return where
 
 
 def _versions(connection: sa.Connection, first: date | None, last: date | None
-              ) -> dict[date, int]:
-    table = rollup_months.c
-    query = sa.select(table.month, table.version)
-    if first is not None:
-        query = query.where(table.month >= first)
-    if last is not None:
-        query = query.where(table.month <= last)
-    return {rollups.as_date(month): int(version)
-            for month, version in connection.execute(query)}
+              ) -> dict[CellKey, int]:
+    table = rollup_cells.c
+    query = sa.select(table.month, table.outcome, table.version).where(
+        *_period(table.month, first, last))
+    return {(rollups.as_date(month), outcome): int(version)
+            for month, outcome, version in connection.execute(query)}
 
 
-
-CELL, PIECE, SMALL, DETAIL = 0, 1, 2, 3  # the kinds of row month_counts reads
+CELL, PIECE, SMALL, DETAIL, VERSION = 0, 1, 2, 3, 4  # the kinds of row month_counts reads
 
 
 def month_counts(connection: sa.Connection, dimension: str | None,
-                 months: Iterable[date], rule: Rule) -> dict[date, MonthCounts]:
-    """What the rule needs of each of `months`: every cell; and the pieces of
-    `dimension`, the pieces too small to show added up per cell and code, or with no
-    dimension the cells' code counts split by detail.
+                 cells: Iterable[CellKey] | None, rule: Rule, first: date | None,
+                 last: date | None) -> tuple[dict[CellKey, MonthCounts], dict[CellKey, int]]:
+    """What the rule needs of each of `cells` (None: every cell from `first` to
+    `last`), apart: their tallies and code counts; and the pieces of `dimension`, the pieces
+    too small to show added up per cell and code, or with no dimension the cells' code
+    counts split by detail. With them, the version of every cell from `first` to `last`.
 
     One statement reads them all, so they come from one snapshot of the rollup even
     while pushes commit (PostgreSQL gives each statement of a read-committed
-    transaction its own): the pieces always add up to their cells."""
+    transaction its own): the pieces always add up to their cells, and each cell's
+    counts are those of its version."""
     table = reason_rollup.c
-    chosen = [table.month.in_(sorted(months))]
+    if cells is None:
+        chosen = _period(table.month, first, last)
+    else:  # the months and outcomes of `cells`, which the index answers well
+        cells = set(cells)
+        chosen = [table.month.in_(sorted({month for month, _ in cells})),
+                  table.outcome.in_(sorted({outcome for _, outcome in cells}))]
     tally = (table.debriefs.label("debriefs"), table.rep_lo.label("rep_lo"),
              table.rep_hi.label("rep_hi"))
     nothing = sa.literal(rollups.NOT_GIVEN, sa.String).label("value")
-    parts = [sa.select(sa.literal(CELL).label("kind"), table.month, table.outcome, nothing,
+    versions = rollup_cells.c
+    parts = [sa.select(sa.literal(VERSION).label("kind"), versions.month, versions.outcome,
+                       nothing, sa.literal(rollups.ALL, sa.String), sa.literal(False),
+                       versions.version, sa.null(), sa.null())
+             .where(*_period(versions.month, first, last)),
+             sa.select(sa.literal(CELL).label("kind"), table.month, table.outcome, nothing,
                        table.code, table.is_primary, *tally)
              .where(table.dimension == rollups.CELLS, *chosen)]
     if dimension is None:  # details are answered only with the cells alone
@@ -141,15 +214,25 @@ def month_counts(connection: sa.Connection, dimension: str | None,
                       sa.func.min(table.rep_lo).label("rep_lo"),
                       sa.func.max(table.rep_hi).label("rep_hi"))
             .where(*where, sa.not_(safe)).group_by(*grouped)]
-    found: dict[date, MonthCounts] = {}
-    by_text: dict[Any, MonthCounts] = {}  # the month as the driver gives it
-    statement = sa.union_all(*parts) if len(parts) > 1 else parts[0]
+    if connection.dialect.name == "postgresql":
+        # Compiling this statement (PostgreSQL's JIT, which its cost estimate calls
+        # for at 10 M rows) takes longer than running it: 20 to 40 ms of about 200.
+        connection.exec_driver_sql("SET LOCAL jit = off")
+    found: dict[CellKey, MonthCounts] = {}
+    found_versions: dict[CellKey, int] = {}
+    by_text: dict[Any, MonthCounts] = {}  # (the month as the driver gives it, outcome)
     for kind, month, cell, value, code, primary, debriefs, rep_lo, rep_hi in \
-            connection.execute(statement).all():
-        counts = by_text.get(month)
+            connection.execute(sa.union_all(*parts)).all():
+        if kind == VERSION:
+            found_versions[rollups.as_date(month), cell] = int(debriefs)
+            continue
+        counts = by_text.get((month, cell))
         if counts is None:
-            counts = by_text[month] = found.setdefault(rollups.as_date(month), MonthCounts())
-        tally, key = Tally(int(debriefs), rep_lo, rep_hi), (code, bool(primary))
+            counts = by_text[month, cell] = MonthCounts()
+            key = rollups.as_date(month), cell
+            if cells is None or key in cells:  # else read beside those asked: dropped
+                found[key] = counts
+        tally, key = Tally(debriefs, rep_lo, rep_hi), (code, bool(primary))
         whole = code == rollups.ALL
         if kind == DETAIL:
             counts.cell_details[cell, key, value] = tally
@@ -167,4 +250,4 @@ def month_counts(connection: sa.Connection, dimension: str | None,
             counts.small_pieces[cell] = tally
         else:
             counts.small_piece_codes[cell, key] = tally
-    return found
+    return found, found_versions

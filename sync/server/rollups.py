@@ -17,8 +17,9 @@ that chose this design.
 A push hands `apply` what its debriefs counted for before and after, in the push's own
 transaction. Counts move by the difference. A rep's lowest/highest id cannot be taken
 back by subtraction, so a row that lost a rep is counted again from the debriefs.
-Each month a push changes gets a new version in `rollup_months` in the same
-transaction, which tells sync.server.published when what it keeps of a month is old.
+Each cell (month and outcome) a push changes gets a new version in `rollup_cells` in
+the same transaction, which tells sync.server.published when what it keeps of a cell
+is old.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
 from sync.server.bulk import Insert, insert_rows
 from sync.server.stored import in_chunks
-from sync.server.tables import debrief_reasons, debriefs, reason_rollup, rollup_months
+from sync.server.tables import debrief_reasons, debriefs, reason_rollup, rollup_cells
 
 # The dimensions a cell is split by, one at a time; "team" is the rep's team when the
 # debrief was stored (its id, as text).
@@ -207,23 +208,25 @@ def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
     insert_rows(connection, reason_rollup, _ROW_COLUMNS, rows, on_conflict=_add_to_existing)
     for key in left:
         _settle(connection, key, {rep_id})
-    # After the rollup's rows, in month order as they are: a push takes a month's row
+    # After the rollup's rows, in key order as they are: a push takes a cell's version
     # last, so no two pushes wait on each other in a circle.
-    bump_months(connection, sorted({row[1] for row in rows} | {key[1] for key in left}))
+    bump_cells(connection, sorted({(row[1], row[2]) for row in rows}
+                                  | {(key[1], key[2]) for key in left}))
 
 
-def bump_months(connection: sa.Connection, months: Sequence[date]) -> None:
-    """Give each of `months` a new version. Versions are random, never a counter: a
-    store restored from a backup, or migrated down and up, must not give a month a
-    version it had before with other counts."""
-    insert_rows(connection, rollup_months, ("month", "version"),
-                [(month, secrets.randbits(62)) for month in months],
+def bump_cells(connection: sa.Connection, cells: Sequence[tuple[date, str]]) -> None:
+    """Give each of `cells` (month, outcome) a new version. Versions are random, never
+    a counter: a store restored from a backup, or migrated down and up, must not give a
+    cell a version it had before with other counts."""
+    insert_rows(connection, rollup_cells, ("month", "outcome", "version"),
+                [(month, outcome, secrets.randbits(62)) for month, outcome in cells],
                 on_conflict=_new_version)
 
 
 def _new_version(insert: Insert) -> sa.Executable:
-    return insert.on_conflict_do_update(index_elements=[rollup_months.c.month],
-                                        set_={"version": insert.excluded.version})
+    return insert.on_conflict_do_update(
+        index_elements=[rollup_cells.c.month, rollup_cells.c.outcome],
+        set_={"version": insert.excluded.version})
 
 
 def _add_to_existing(insert: Insert) -> sa.Executable:
@@ -319,13 +322,15 @@ def month_column(dialect_name: str, moment: sa.ColumnElement[Any]) -> sa.ColumnE
 
 def rebuild(connection: sa.Connection) -> None:
     """Count the whole rollup again from the debriefs, after a bulk load that went
-    around the push, and bump every month's version. Same answers as keeping it on
+    around the push, and bump every cell's version. Same answers as keeping it on
     every push."""
-    _count_again(connection)
-    months = {row[0] for row in connection.execute(sa.select(rollup_months.c.month))}
-    months |= {row[0] for row in connection.execute(
-        sa.select(reason_rollup.c.month).where(reason_rollup.c.dimension == CELLS))}
-    bump_months(connection, sorted(as_date(month) for month in months))
+    count_again(connection)
+    cells = {(as_date(month), outcome) for month, outcome in connection.execute(
+        sa.select(rollup_cells.c.month, rollup_cells.c.outcome))}
+    cells |= {(as_date(month), outcome) for month, outcome in connection.execute(
+        sa.select(reason_rollup.c.month, reason_rollup.c.outcome).distinct()
+        .where(reason_rollup.c.dimension == CELLS))}
+    bump_cells(connection, sorted(cells))
 
 
 def as_date(value: Any) -> Any:
@@ -334,8 +339,8 @@ def as_date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _count_again(connection: sa.Connection) -> None:
-    """Count the rollup again from the debriefs (the months' versions: see rebuild)."""
+def count_again(connection: sa.Connection) -> None:
+    """Count the rollup again from the debriefs (the cells' versions: see rebuild)."""
     connection.execute(reason_rollup.delete())
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)

@@ -143,13 +143,14 @@ reason_rollup = sa.Table(
     sa.Column("rep_hi", sa.Integer, nullable=True),
 )
 
-# A version per month of reason_rollup: a push gives each month it changes a new one,
-# and a rebuild every month, so what was published from a month's rollup is kept
-# while its version holds (sync/server/published.py). Versions are random, never
-# given twice.
-rollup_months = sa.Table(
-    "rollup_months", metadata,
+# A version per cell (UTC month and outcome) of reason_rollup: a push gives each cell it
+# changes a new one, and a rebuild every cell, so what was published from a cell's
+# rollup rows is kept while its version holds (sync/server/published.py). Versions are
+# random, never given twice.
+rollup_cells = sa.Table(
+    "rollup_cells", metadata,
     sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("outcome", sa.String(16), primary_key=True),
     sa.Column("version", sa.BigInteger, nullable=False),
 )
 

@@ -11,7 +11,16 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, ShownMonth, Tally, publish
+from sync.domain.disclosure import (
+    MonthCounts,
+    PublishedMonth,
+    Rule,
+    ShownMonth,
+    Tally,
+    publish,
+    publish_cell,
+    shown_month,
+)
 
 RULE = Rule(3)
 LOST, WON = "lost", "won"
@@ -315,3 +324,19 @@ def tally_of(data: list[tuple[int, Atom]], month_: int, cell: str,
                 and atom.value(dimension) == value):
             tally += Tally(1, rep, rep)
     return tally
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=debriefs, min_debriefs=st.integers(1, 4))
+@example(data=TWO_DETAILS_AND_TWO_WITHOUT, min_debriefs=3)
+def test_a_month_put_together_cell_by_cell_is_the_month_published_whole(
+        data, min_debriefs) -> None:
+    """What a server keeps per cell (publish_cell) and puts together per question
+    (shown_month) shows exactly what the rule shows of the whole month."""
+    rule = Rule(min_debriefs)
+    for month_, dimension in itertools.product(range(2), DIMENSIONS):
+        counts = counts_of(data, month_, dimension)
+        whole = ShownMonth.of(publish(rule, counts))
+        by_cell = shown_month(rule, counts.cells,
+                              {cell: publish_cell(rule, counts, cell) for cell in counts.cells})
+        assert by_cell == whole

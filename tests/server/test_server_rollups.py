@@ -22,7 +22,7 @@ from sync.domain.disclosure import MonthCounts, PublishedMonth, Rule, Tally, pub
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.team_lists import ListDocuments
 from sync.domain.wire import to_wire
-from sync.server import accounts, contests, ingest, insights, rollups, scores
+from sync.server import accounts, contests, ingest, insights, published, rollups, scores
 from sync.server.database import make_engine
 from sync.server.published import PublishedMonths
 from sync.server.tables import (
@@ -30,7 +30,7 @@ from sync.server.tables import (
     debrief_reasons,
     debriefs,
     reason_rollup,
-    rollup_months,
+    rollup_cells,
 )
 
 CONFIG = ListDocuments.shipped()
@@ -294,7 +294,7 @@ def assert_scores_are_exact(store: sa.Engine, field: dict[str, Any]) -> None:
 
 def wipe(store: sa.Engine) -> None:
     with store.begin() as connection:
-        for table in (contest_scores, reason_rollup, rollup_months, debriefs):
+        for table in (contest_scores, reason_rollup, rollup_cells, debriefs):
             connection.execute(table.delete())
 
 
@@ -348,22 +348,50 @@ def test_a_code_named_twice_counts_once_and_a_contest_made_later_scores_the_past
     assert entries["rep.a"] > entries["rep.b"] > 0 and entries["boss"] == 0
 
 
-def test_a_question_counts_again_only_the_months_a_push_changed(store, field):
+def test_a_question_counts_again_only_the_cells_a_push_changed(store, field):
     shape = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[0])
     later = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[2])
-    run(store, field, [(rep, "new", 0, made) for made in (shape, later) for rep in (0, 1)])
+    won = Shape(Outcome.WON, Stage.EVALUATION, None, None, "Acme", (0,), MONTHS[2])
+    run(store, field, [(rep, "new", 0, made) for made in (shape, later, won)
+                       for rep in (0, 1)])
     kept = PublishedMonths(1)
     question = insights.Question(by="competitor")
     with store.connect() as connection:
         first = insights.answer(connection, question, kept)
-        assert kept.counted == 2  # two months hold debriefs
+        assert kept.counted == 3  # two lost cells, one won
         assert insights.answer(connection, question, kept) == first
-        assert kept.counted == 2  # nothing changed: both kept
+        assert kept.counted == 3  # nothing changed: all kept
     run(store, field, [(2, "new", 0, later)])
     with store.connect() as connection:
         again = insights.answer(connection, question, kept)
-    assert kept.counted == 3  # only the month pushed to is counted again
-    assert [g.debriefs for g in first.groups] == [4] and [g.debriefs for g in again.groups] == [5]
+    assert kept.counted == 4  # only the cell pushed to is counted again
+    assert [g.debriefs for g in first.groups] == [6] and [g.debriefs for g in again.groups] == [7]
+    assert_insights_agree(store, {1: kept})
+
+
+def test_a_cell_changed_while_a_question_reads_is_read_again(store, field, monkeypatch):
+    """The versions a question starts from may be older than the rows it then reads: a
+    kept cell whose version moved meanwhile is counted again, so a month is never put
+    together from two states of the store."""
+    lost = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[2])
+    won = Shape(Outcome.WON, Stage.EVALUATION, None, None, "Acme", (0,), MONTHS[2])
+    run(store, field, [(rep, "new", 0, made) for made in (lost, won) for rep in (0, 1)])
+    kept = PublishedMonths(1)
+    question = insights.Question(by="competitor")
+    with store.connect() as connection:
+        insights.answer(connection, question, kept)
+        started_from = published._versions(connection, None, None)
+    assert kept.counted == 2
+    run(store, field, [(2, "new", 0, lost), (2, "new", 0, won)])
+    # The question reads the versions from before that push, in which the lost cell is
+    # kept and the won cell is not: the won cell is read with the new versions, which
+    # show the lost cell moved too.
+    monkeypatch.setattr(published, "_versions", lambda *_: {
+        key: version + (key[1] == "won") for key, version in started_from.items()})
+    with store.connect() as connection:
+        found = insights.answer(connection, question, kept)
+    assert kept.counted == 4  # won in the first round, lost in a second
+    assert [g.debriefs for g in found.groups] == [6]
     assert_insights_agree(store, {1: kept})
 
 

@@ -12,6 +12,8 @@ Revises: 0008
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,12 +28,21 @@ def upgrade() -> None:
         "rollup_months",
         sa.Column("month", sa.Date, primary_key=True),
         sa.Column("version", sa.BigInteger, nullable=False))
-    # The code that keeps the rollup fills it, so the two cannot disagree. It reads
-    # debriefs and debrief_reasons and writes reason_rollup and rollup_months: should a
-    # later migration change any of them, this must stop calling it first.
+    # The code that keeps the rollup counts it, so the two cannot disagree. It reads
+    # debriefs and debrief_reasons and writes reason_rollup: should a later migration
+    # change any of them, this must stop calling it first. (0010 replaced the months'
+    # versions by the cells', so they are written here as they were then.)
     from sync.server import rollups
 
-    rollups.rebuild(op.get_bind())
+    connection = op.get_bind()
+    rollups.count_again(connection)
+    months = connection.execute(sa.text(
+        "SELECT DISTINCT month FROM reason_rollup WHERE dimension = ''")).scalars().all()
+    if months:
+        connection.execute(sa.text("INSERT INTO rollup_months (month, version) "
+                                   "VALUES (:month, :version)"),
+                           [{"month": month, "version": secrets.randbits(62)}
+                            for month in months])
 
 
 def downgrade() -> None:
