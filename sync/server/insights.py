@@ -163,7 +163,7 @@ def published(connection: sa.Connection, question: Question, months: PublishedMo
               ) -> dict[date, ShownMonth]:
     """What the rule shows of each month of the question's period, for its dimension."""
     return months.months(connection, question.dimension, question.first_month,
-                         question.last_month)
+                         question.last_month, question.primary_only)
 
 
 def period_of(connection: sa.Connection, question: Question

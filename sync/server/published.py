@@ -43,10 +43,11 @@ from sync.domain.disclosure import (
 from sync.server import rollups
 from sync.server.tables import reason_rollup, rollup_cells
 
-# Seven dimensions (and the cells alone) over three years, five outcomes each, is 1,440
-# cells; every block of the 1 M-row bench store (175 months) takes 25 MiB, and a
-# 10 M-row store's are larger.
-KEEP_CELLS = 1_500
+# Seven dimensions (and the cells alone) over three years, five outcomes each, counted
+# two ways (any reason, main reason only), is 2,520 cells; 3,000 hold what the 300
+# whole months kept before held, in as much memory. Every month of the 1 M-row bench store kept
+# took 25 MiB; a 10 M-row store's months are larger.
+KEEP_CELLS = 3_000
 ROUNDS = 3  # reads of changed cells before reading the whole period at once
 
 CellKey = tuple[date, Cell]  # (month, outcome)
@@ -67,7 +68,7 @@ class PublishedMonths:
     def __init__(self, min_cell: int, *, keep: int = KEEP_CELLS) -> None:
         self.rule = Rule(min_cell)
         self.keep = keep
-        self._cells: OrderedDict[tuple[str, date, Cell], Kept] = OrderedDict()
+        self._cells: OrderedDict[tuple[str, bool, date, Cell], Kept] = OrderedDict()
         self._lock = threading.Lock()
         self.counted = 0  # cells the rule was applied to, for tests and benchmarks
 
@@ -76,10 +77,13 @@ class PublishedMonths:
         return self.rule.min_debriefs
 
     def months(self, connection: sa.Connection, dimension: str | None,
-               first: date | None, last: date | None) -> dict[date, ShownMonth]:
+               first: date | None, last: date | None, primary: bool = False
+               ) -> dict[date, ShownMonth]:
         """What the rule shows of each month from `first` to `last` (open ends: every
-        month), with the pieces of `dimension` (None: the cells alone)."""
-        family = dimension or rollups.CELLS
+        month), with the pieces of `dimension` (None: the cells alone), counting each
+        code as any reason (or, with `primary`, as the main reason only: the rule
+        treats the two apart, so each is kept apart and read alone)."""
+        family = (dimension or rollups.CELLS, primary)
         versions = _versions(connection, first, last)
         cells: dict[CellKey, Kept] = {}
         for round_ in range(ROUNDS + 1):
@@ -88,7 +92,7 @@ class PublishedMonths:
                 break
             whole = round_ == ROUNDS  # still moving: read the whole period at once
             counted, versions = month_counts(connection, dimension, None if whole else stale,
-                                             self.rule, first, last)
+                                             self.rule, first, last, primary)
             if whole:
                 stale, cells = list(versions), {}
             fresh = {key: self._counted(counted.get(key, MonthCounts()), key[1],
@@ -111,7 +115,7 @@ class PublishedMonths:
         return Kept(version, month.cells.get(cell, Tally()),
                     publish_cell(self.rule, month, cell))
 
-    def _take(self, family: str, versions: dict[CellKey, int],
+    def _take(self, family: tuple[str, bool], versions: dict[CellKey, int],
               cells: dict[CellKey, Kept]) -> list[CellKey]:
         """Put in `cells` the kept cells whose version holds (dropping those whose
         version moved); return the cells to count (again)."""
@@ -121,9 +125,9 @@ class PublishedMonths:
                 had = cells.get(key)
                 if had is not None and had.version == version:
                     continue
-                kept = self._cells.get((family, *key))
+                kept = self._cells.get((*family, *key))
                 if kept is not None and kept.version == version:
-                    self._cells.move_to_end((family, *key))
+                    self._cells.move_to_end((*family, *key))
                     cells[key] = kept
                 else:
                     cells.pop(key, None)
@@ -132,14 +136,14 @@ class PublishedMonths:
             del cells[key]  # its versions row is gone
         return sorted(stale)
 
-    def _keep(self, family: str, fresh: dict[CellKey, Kept]) -> None:
+    def _keep(self, family: tuple[str, bool], fresh: dict[CellKey, Kept]) -> None:
         with self._lock:
             for key, kept in fresh.items():
                 # Another thread may have kept another count meanwhile: versions are not
                 # ordered, so the last one kept stays, and if it is older the next
                 # question finds its version moved and counts again.
-                self._cells[(family, *key)] = kept
-                self._cells.move_to_end((family, *key))
+                self._cells[(*family, *key)] = kept
+                self._cells.move_to_end((*family, *key))
             self.counted += len(fresh)
             while len(self._cells) > self.keep:
                 self._cells.popitem(last=False)
@@ -168,11 +172,13 @@ CELL, PIECE, SMALL, DETAIL, VERSION = 0, 1, 2, 3, 4  # the kinds of row month_co
 
 def month_counts(connection: sa.Connection, dimension: str | None,
                  cells: Iterable[CellKey] | None, rule: Rule, first: date | None,
-                 last: date | None) -> tuple[dict[CellKey, MonthCounts], dict[CellKey, int]]:
+                 last: date | None, primary: bool = False
+                 ) -> tuple[dict[CellKey, MonthCounts], dict[CellKey, int]]:
     """What the rule needs of each of `cells` (None: every cell from `first` to
     `last`), apart: their tallies and code counts; and the pieces of `dimension`, the pieces
     too small to show added up per cell and code, or with no dimension the cells' code
-    counts split by detail. With them, the version of every cell from `first` to `last`.
+    counts split by detail. Codes count as any reason, or with `primary` as the main
+    reason only. With them, the version of every cell from `first` to `last`.
 
     One statement reads them all, so they come from one snapshot of the rollup even
     while pushes commit (PostgreSQL gives each statement of a read-committed
@@ -185,6 +191,9 @@ def month_counts(connection: sa.Connection, dimension: str | None,
         cells = set(cells)
         chosen = [table.month.in_(sorted({month for month, _ in cells})),
                   table.outcome.in_(sorted({outcome for _, outcome in cells}))]
+    # The whole counts (code '', never primary) and the codes counted the way asked.
+    chosen.append(sa.or_(table.code == rollups.ALL, table.is_primary.is_(True)) if primary
+                  else table.is_primary.is_(False))
     tally = (table.debriefs.label("debriefs"), table.rep_lo.label("rep_lo"),
              table.rep_hi.label("rep_hi"))
     nothing = sa.literal(rollups.NOT_GIVEN, sa.String).label("value")
