@@ -44,9 +44,9 @@ from sync.server import rollups
 from sync.server.tables import reason_rollup, rollup_cells
 
 # Seven dimensions (and the cells alone) over three years, five outcomes each, counted
-# two ways (any reason, main reason only), is 2,520 cells; 3,000 hold what the 300
-# whole months kept before held, in as much memory. Every month of the 1 M-row bench store kept
-# took 25 MiB; a 10 M-row store's months are larger.
+# two ways (any reason, main reason only), is 2,520 cells; 3,000 hold what 300 whole
+# months did. Every cell of the 1 M-row bench store (1,750) took 28 MiB; a 10 M-row
+# store's cells are larger.
 KEEP_CELLS = 3_000
 ROUNDS = 3  # reads of changed cells before reading the whole period at once
 
