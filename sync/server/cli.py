@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from sync import __version__
+from sync.server import contest_command
 from sync.server.settings import (
     ENV_DATA_DIR,
     ENV_DB,
@@ -116,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     _export_arguments(export)
     export.set_defaults(run=_export)
 
+    contest_command.add_arguments(commands, where, _in_transaction)
+
     demo = commands.add_parser("demo-data", parents=[where],
                                help="fill a new store with a demo company: 3 teams, 30 reps, "
                                     "a year of debriefs, running contests")
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     args.stdin = stdin or sys.stdin
     try:
         return args.run(args)
-    except Refused as error:
+    except (Refused, contest_command.ContestRefused) as error:
         print(f"debrief-server: {error}", file=sys.stderr)
         return EXIT_REFUSED
 

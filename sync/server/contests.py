@@ -3,13 +3,14 @@ same rules the app previews with (sync.domain.scoring)."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain import leaderboard
+from sync.domain import draw, leaderboard
 from sync.domain.clock import as_utc
 from sync.domain.scoring import MAX_CONTEST_DAYS, ContestRules, RulesError
 from sync.domain.validation import EARLIEST_DATE
@@ -18,6 +19,7 @@ from sync.server.accounts import AccountError, User
 from sync.server.tables import contests, teams
 
 NAME_MAX, PRIZE_MAX = 120, 200
+MAX_WINNERS = 100
 # How far ahead a contest may end: planned, not dated in year 9999 by a slip.
 CONTEST_HORIZON_YEARS = 10
 
@@ -32,9 +34,14 @@ class Contest:
     starts_at: datetime
     ends_at: datetime
     rules: ContestRules
+    winners: int  # how many the draw picks
+    commitment: str  # the SHA-256 of the draw's secret seed, in hex (docs/draw.md)
 
     def is_running(self, now: datetime) -> bool:
         return self.starts_at <= now < self.ends_at
+
+    def has_ended(self, now: datetime) -> bool:
+        return now >= self.ends_at
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
 
 def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str, prize: str,
                 starts_at: datetime, ends_at: datetime, rules: dict[str, Any] | None,
-                now: datetime) -> Contest:
+                now: datetime, winners: int = 1) -> Contest:
     name, prize = name.strip(), prize.strip()
     if not name or len(name) > NAME_MAX:
         raise AccountError("name", f"give the contest a name of 1 to {NAME_MAX} characters")
@@ -75,17 +82,24 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
     # would not read back in every time zone).
     if starts_at < EARLIEST_DATE:
         raise AccountError("starts_at", "a contest starts in 2000 or later")
+    if ends_at <= now:
+        # The draw's commitment must come before its entries are all known.
+        raise AccountError("ends_at", "a contest ends in the future")
     if ends_at > now + timedelta(days=366 * CONTEST_HORIZON_YEARS):
         raise AccountError("ends_at", f"a contest ends within {CONTEST_HORIZON_YEARS} years "
                                       "from now")
+    if not 1 <= winners <= MAX_WINNERS:
+        raise AccountError("winners", f"a draw picks 1 to {MAX_WINNERS} winners")
     try:
         parsed = ContestRules.from_dict(rules) if rules is not None else ContestRules()
     except (RulesError, TypeError) as error:
         rule = getattr(error, "rule", None)
         raise AccountError(f"rules.{rule}" if rule else "rules", str(error)) from None
+    seed = secrets.token_bytes(draw.SEED_BYTES)
     contest_id = connection.execute(contests.insert().values(
         team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,
-        rules=parsed.to_dict(), created_by=by.id, created_at=now).returning(contests.c.id)
+        rules=parsed.to_dict(), created_by=by.id, created_at=now, winners=winners,
+        seed=seed.hex(), commitment=draw.commitment(seed)).returning(contests.c.id)
     ).scalar_one()
     scores.rescore_contest(connection, contest_id)
     contest = find(connection, contest_id, by)
@@ -100,19 +114,21 @@ def _query() -> sa.Select[Any]:
 
 def _contest(row: Any) -> Contest:
     return Contest(row.id, row.team_id, row.team, row.name, row.prize, as_utc(row.starts_at),
-                   as_utc(row.ends_at), ContestRules.from_dict(row.rules))
+                   as_utc(row.ends_at), ContestRules.from_dict(row.rules), row.winners,
+                   row.commitment)
 
 
-def find(connection: sa.Connection, contest_id: int, user: User) -> Contest | None:
-    """The contest, if it exists and `user` may see it (None either way otherwise)."""
-    row = connection.execute(_query().where(contests.c.id == contest_id,
-                                            visible_to(user))).first()
+def find(connection: sa.Connection, contest_id: int, user: User | None) -> Contest | None:
+    """The contest, if it exists and `user` may see it (None either way otherwise; no
+    user: the server's operator, at its command line, who sees every contest)."""
+    row = connection.execute(_query().where(
+        contests.c.id == contest_id, visible_to(user) if user else sa.true())).first()
     return _contest(row) if row else None
 
 
-def listed(connection: sa.Connection, user: User, after: int | None,
+def listed(connection: sa.Connection, user: User | None, after: int | None,
            limit: int) -> tuple[list[Contest], int | None]:
-    query = _query().where(visible_to(user))
+    query = _query().where(visible_to(user) if user else sa.true())
     if after is not None:
         query = query.where(contests.c.id < after)
     rows = connection.execute(query.order_by(contests.c.id.desc()).limit(limit + 1)).all()

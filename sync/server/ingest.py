@@ -111,7 +111,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
                        if (counted := rollups.counted(debrief, rep.id, rep.team_id)) is not None])
         scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept
                                              if debrief.created_at is not None]
-                           + [counted.created_at for counted in replaced])
+                           + [counted.created_at for counted in replaced], now)
     assert all(result is not None for result in results)
     return results  # type: ignore[return-value]
 

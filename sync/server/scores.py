@@ -57,16 +57,19 @@ def tally(connection: sa.Connection, rules: ContestRules, starts_at: datetime,
     return totals
 
 
-def rescore_rep(connection: sa.Connection, rep: User, moments: Iterable[datetime]) -> None:
+def rescore_rep(connection: sa.Connection, rep: User, moments: Iterable[datetime],
+                now: datetime) -> None:
     """Score `rep` again in their team's contests that any of `moments` (when the
-    pushed debriefs, and the versions they replace, were made) falls in. The caller
-    holds the rep's push lock, so no other push moves these scores meanwhile."""
+    pushed debriefs, and the versions they replace, were made) falls in and that have
+    not ended by `now`: what reaches the store after a contest's end earns nothing in
+    it, so its ledger holds still (sync.server.draws). The caller holds the rep's push
+    lock, so no other push moves these scores meanwhile."""
     moments = list(moments)
     if rep.team_id is None or rep.role not in MEMBER_ROLES or not moments:
         return
     touched = connection.execute(sa.select(contests).where(
         contests.c.team_id == rep.team_id, contests.c.starts_at <= max(moments),
-        contests.c.ends_at > min(moments))).all()
+        contests.c.ends_at > min(moments), contests.c.ends_at > now)).all()
     for contest in touched:
         starts_at, ends_at = as_utc(contest.starts_at), as_utc(contest.ends_at)
         if any(starts_at <= as_utc(moment) < ends_at for moment in moments):

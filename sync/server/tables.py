@@ -166,6 +166,25 @@ contests = sa.Table(
     sa.Column("rules", sa.JSON, nullable=False),
     sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The draw (docs/draw.md): how many win, the secret seed (hex; never shown before
+    # the draw) and its SHA-256, published from the start.
+    sa.Column("winners", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("seed", sa.String(64), nullable=False),
+    sa.Column("commitment", sa.String(64), nullable=False),
+)
+
+# A contest's ledger, frozen when it has ended (the first push, look or draw after its
+# end), and the winners drawn from it, once.
+contest_draws = sa.Table(
+    "contest_draws", metadata,
+    sa.Column("contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("ledger", sa.Text, nullable=False),  # sync.domain.draw.Ledger.text()
+    sa.Column("ledger_sha256", sa.String(64), nullable=False),
+    sa.Column("frozen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("winners", sa.JSON, nullable=True),  # rep ids, first place first
+    sa.Column("drawn_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("drawn_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
 )
 
 # Each member's entries in a contest, kept on every push by that member (and computed

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from helpers.server_harness import Api
-from helpers.server_world import People, debrief_maker
+from helpers.server_world import People, debrief_maker, running_period
 
 from sync.server.api.deps import ROLE_WORDS, require_role, roles_in_words
 from sync.server.tables import ROLES as TABLE_ROLES
 
 ROLES = ("anonymous", "rep", "manager", "marketing", "admin")
-PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
+PERIOD = running_period()
 
 
 @dataclass
@@ -70,6 +70,19 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
     ("GET", "/api/v1/contests/{other}/leaderboard", "",
      {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
+    # The contests run until next month: no ledger yet, and no draw.
+    ("GET", "/api/v1/contests/{own}/draw", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/contests/{other}/draw", "",
+     {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/contests/{own}/ledger", "",
+     {"anonymous": 401, "rep": 409, "manager": 409, "marketing": 403, "admin": 409}),
+    ("GET", "/api/v1/contests/{other}/ledger", "",
+     {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 409}),
+    ("POST", "/api/v1/contests/{own}/draw", "",
+     {"anonymous": 401, "rep": 403, "manager": 409, "marketing": 403, "admin": 409}),
+    ("POST", "/api/v1/contests/{other}/draw", "",
+     {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 409}),
     ("GET", "/api/v1/insights/reasons?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/insights/funnel", "",
@@ -90,6 +103,7 @@ REFUSALS = {
     ("GET", "sync"): "only reps and managers ",
     ("GET", "contests"): "only reps, managers and admins see contests",
     ("POST", "contests"): "only managers and admins create contests",
+    ("POST", "draw"): "only managers and admins run contest draws",
     ("GET", "insights"): "only marketing and admins ",
     ("GET", "exports"): "only marketing and admins ",
     ("GET", "bi"): "only marketing and admins ",
@@ -134,7 +148,8 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
     if expected == 403:
         detail = answer.json()["detail"]
         said = detail if isinstance(detail, str) else detail[0]["msg"]
-        family = (method, path.split("/")[3])
+        drawing = method == "POST" and path.endswith("/draw")
+        family = (method, "draw" if drawing else path.split("/")[3])
         wanted = NOT_YOUR_TEAM if role == "manager" and body == "other contest" else (
             REFUSALS[family])
         assert said.startswith(wanted), said

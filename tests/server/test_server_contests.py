@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from helpers.server_world import People
+from helpers.server_world import People, running_period
 
 from sync.domain.debrief import Debrief
 from sync.domain.scoring import ContestRules, contest_entries
 
-PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
+PERIOD = running_period()
 
 
 def create(api, team: str, **changes):

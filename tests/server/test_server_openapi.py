@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 import requests
-from helpers.server_world import PASSWORD, People
+from helpers.server_world import PASSWORD, People, running_period
 from jsonschema import Draft202012Validator
 
 from sync.protocol import PROTOCOL_HEADER
 from sync.server.api.openapi import render
 
 KEPT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
-PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
+PERIOD = running_period()
 
 
 def kept() -> dict[str, Any]:

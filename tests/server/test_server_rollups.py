@@ -121,7 +121,7 @@ def field(store: sa.Engine) -> dict[str, Any]:
         early = contests.add_contest(
             connection, by=manager, team_id=reps[0].team_id, name="Autumn", prize="Lunch",
             starts_at=datetime(2026, 9, 15, tzinfo=UTC),
-            ends_at=datetime(2026, 11, 1, tzinfo=UTC), rules={"daily_cap": 5}, now=NOW)
+            ends_at=datetime(2026, 11, 21, tzinfo=UTC), rules={"daily_cap": 5}, now=NOW)
     return {"reps": reps, "manager": manager, "contests": [early]}
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from helpers.server_harness import run_cli
-from helpers.server_world import People
+from helpers.server_world import People, running_period
 
-PERIOD = {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}
+PERIOD = running_period()
 
 
 def create(api, team: str, name: str) -> int:

@@ -40,9 +40,11 @@ def running_contest(server_db: sa.Engine, rep: str, *, teammates: int = 3,
             accounts.add_user(connection, username=f"mate-{next(_mates)}-{rep}",
                               password=PASSWORD, role="rep", now=now,
                               passwords=FAST_PASSWORDS, team=team)
+        # Made before it ends (a contest is never made after its end).
+        made = min(now, now + ends_in - timedelta(days=1))
         return contests.add_contest(connection, by=user, team_id=user.team_id, name=name,
                                     prize=prize, starts_at=T0 - timedelta(days=1),
-                                    ends_at=now + ends_in, rules=None, now=now)
+                                    ends_at=now + ends_in, rules=None, now=made)
 
 
 def leaderboard(base_url: str, token: str, contest_id: int) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi.responses import Response
 
 from sync.domain.leaderboard import rep_view
 from sync.protocol import MAX_PAGE
-from sync.server import contests
+from sync.server import contests, draws
 from sync.server.accounts import AccountError, User, find_team_id
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -20,8 +21,10 @@ from sync.server.api.schemas import (
     ContestIn,
     ContestOut,
     ContestPage,
+    DrawOut,
     LeaderboardOut,
     StandingOut,
+    WinnerOut,
     errors,
 )
 from sync.server.contests import Contest, Standing
@@ -32,14 +35,17 @@ router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
 Player = Annotated[User, Depends(require_role("rep", "manager", "admin",
                                               action="see contests"))]
 Organiser = Annotated[User, Depends(require_role("manager", "admin", action="create contests"))]
+Drawer = Annotated[User, Depends(require_role("manager", "admin", action="run contest draws"))]
 ContestId = Annotated[int, Path(ge=1, le=MAX_ID)]
+LEDGER_TYPE = "text/plain; charset=us-ascii"
 
 
 def contest_out(contest: Contest, state: State) -> ContestOut:
     return ContestOut(id=contest.id, team=contest.team, name=contest.name, prize=contest.prize,
                       starts_at=contest.starts_at, ends_at=contest.ends_at,
                       running=contest.is_running(state.clock.now()),
-                      rules=contest.rules.to_dict())
+                      rules=contest.rules.to_dict(), winners=contest.winners,
+                      commitment=contest.commitment)
 
 
 def _visible(connection: Reading, contest_id: int, user: User) -> Contest:
@@ -74,7 +80,7 @@ def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut
             contest = contests.add_contest(
                 connection, by=user, team_id=team, name=body.name, prize=body.prize,
                 starts_at=body.starts_at, ends_at=body.ends_at, rules=body.rules,
-                now=state.clock.now())
+                now=state.clock.now(), winners=body.winners)
         except AccountError as error:
             raise field_error(422, ["body", *error.field.split(".")], error.message,
                               "value_error") from None
@@ -115,3 +121,56 @@ def leaderboard(contest_id: ContestId, connection: Reading, user: Player,
         me=standing_out(table[mine]) if mine is not None else None,
         my_band=BandOut(code=view.band, text=view.band.text) if view.band is not None else None,
         next_offset=offset + limit if more else None)
+
+
+def draw_out(contest: Contest, shown: draws.Published) -> DrawOut:
+    return DrawOut(
+        contest_id=contest.id, commitment=shown.commitment, winners_drawn=shown.winners_drawn,
+        frozen=shown.ledger is not None, ledger_sha256=shown.ledger_sha256,
+        frozen_at=shown.frozen_at, seed=shown.seed,
+        winners=None if shown.winners is None else [
+            WinnerOut(place=w.place, rep_id=w.rep_id, username=w.username,
+                      display_name=w.display_name, entries=w.entries) for w in shown.winners],
+        drawn_at=shown.drawn_at)
+
+
+@router.get("/{contest_id}/draw")
+def get_draw(contest_id: ContestId, state: State, user: Player) -> DrawOut:
+    """What is published of the draw so far; looking at an ended contest freezes its
+    ledger if nothing has yet."""
+    with state.engine.begin() as connection:
+        contest = _visible(connection, contest_id, user)
+        return draw_out(contest, draws.published(connection, contest, state.clock.now()))
+
+
+@router.get("/{contest_id}/ledger", response_class=Response, responses={
+    200: {"description": "the ledger text (docs/draw.md)", "content": {LEDGER_TYPE: {}}},
+    **errors(**{"409": "the contest has not ended: no ledger yet"})})
+def get_ledger(contest_id: ContestId, state: State, user: Player) -> Response:
+    """The frozen ledger, byte for byte as hashed (docs/draw.md): each rep can find
+    their own line in it, and anyone can check the draw with docs/verify_draw.py."""
+    with state.engine.begin() as connection:
+        contest = _visible(connection, contest_id, user)
+        shown = draws.published(connection, contest, state.clock.now())
+    if shown.ledger is None:
+        raise field_error(409, ["path", "contest_id"], f"the contest runs until "
+                          f"{contest.ends_at:%Y-%m-%d %H:%M} UTC: its ledger is frozen when "
+                          "it ends", "not_ended")
+    return Response(shown.ledger, media_type=LEDGER_TYPE)
+
+
+@router.post("/{contest_id}/draw", responses=errors(**{
+    "403": "not a manager of the contest's team", "409": "not ended yet, or drawn already"}))
+def run_draw(contest_id: ContestId, state: State, user: Drawer) -> DrawOut:
+    """Draw the winners of an ended contest: once, never again (docs/draw.md)."""
+    with state.engine.begin() as connection:
+        contest = _visible(connection, contest_id, user)
+        if not user.may_manage(contest.team_id):
+            raise field_error(403, ["path", "contest_id"], "only this team's managers and "
+                              "admins run its draw", "not_your_team")
+        try:
+            shown = draws.run(connection, contest, user.id, state.clock.now())
+        except draws.DrawRefused as refused:
+            raise field_error(409, ["path", "contest_id"], refused.message,
+                              refused.code) from None
+    return draw_out(contest, shown)

@@ -23,7 +23,7 @@ from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.domain.leaderboard import Band
 from sync.domain.scoring import MAX_CONTEST_DAYS, MAX_RULE, ContestRules
 from sync.protocol import MAX_BATCH
-from sync.server.contests import CONTEST_HORIZON_YEARS
+from sync.server.contests import CONTEST_HORIZON_YEARS, MAX_WINNERS
 
 MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
 MAX_OFFSET = 1_000_000
@@ -232,6 +232,8 @@ class ContestIn(Input):
         f"{CONTEST_HORIZON_YEARS} years from now"))
     rules: RulesIn | None = Field(default=None, description="scoring rules; default rules "
                                   "if left out; cap at least base")
+    winners: int = Field(default=1, ge=1, le=MAX_WINNERS,
+                         description="how many reps the draw picks")
 
 
 class ContestOut(BaseModel):
@@ -243,6 +245,34 @@ class ContestOut(BaseModel):
     ends_at: datetime
     running: bool
     rules: dict[str, int]
+    winners: int = Field(description="how many reps the draw picks")
+    commitment: str = Field(description="SHA-256 of the draw's secret seed, hex, published "
+                            "from the start (docs/draw.md)")
+
+
+class WinnerOut(BaseModel):
+    place: int
+    rep_id: int
+    username: str
+    display_name: str
+    entries: int
+
+
+class DrawOut(BaseModel):
+    """What is published of a contest's draw so far (docs/draw.md): the commitment from
+    the start; the ledger's digest once the contest has ended (the ledger itself at
+    /contests/{id}/ledger); the seed and the winners once drawn."""
+
+    contest_id: int
+    commitment: str
+    winners_drawn: int = Field(description="how many reps the draw picks")
+    frozen: bool = Field(description="the contest has ended and its ledger is frozen")
+    ledger_sha256: str | None
+    frozen_at: datetime | None
+    seed: str | None = Field(description="hex; null until the draw")
+    winners: list[WinnerOut] | None = Field(description="first place first; null until "
+                                            "the draw")
+    drawn_at: datetime | None
 
 
 class ContestPage(BaseModel):

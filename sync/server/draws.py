@@ -1,0 +1,145 @@
+"""A contest's draw on the central store: the ledger frozen once the contest has ended,
+the winners drawn from it once, and what is published of both (docs/draw.md; the rules
+themselves are sync.domain.draw).
+
+The commitment is published from the contest's creation (sync.server.contests). Once
+the contest has ended its entries hold still (a push after the end scores nothing in
+it: sync.server.scores), and the first look at the draw, or the draw itself, freezes
+them into the ledger. The seed is shown only once the winners are drawn; a draw runs
+once and is never run again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from sync.domain import draw
+from sync.domain.clock import as_utc
+from sync.server.bulk import insert_rows
+from sync.server.contests import Contest
+from sync.server.tables import contest_draws, contest_scores, contests, users
+
+
+class DrawRefused(Exception):
+    """A draw that may not run: `code` says why, for the API's error body."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Winner:
+    place: int
+    rep_id: int
+    username: str
+    display_name: str
+    entries: int
+
+
+@dataclass(frozen=True)
+class Published:
+    """What anyone who may see the contest may see of its draw, so far."""
+
+    commitment: str
+    winners_drawn: int  # how many the draw picks
+    ledger: str | None = None  # once frozen
+    ledger_sha256: str | None = None
+    frozen_at: datetime | None = None
+    seed: str | None = None  # hex, once drawn
+    winners: tuple[Winner, ...] | None = None  # once drawn, first place first
+    drawn_at: datetime | None = None
+
+    def verdict(self) -> draw.Verdict:
+        """The draw checked again from what is published (docs/draw.md)."""
+        if self.seed is None or self.ledger is None or self.winners is None:
+            raise DrawRefused("not_drawn", "the draw has not run yet: nothing to check")
+        assert self.ledger_sha256 is not None
+        return draw.verify(bytes.fromhex(self.seed), self.commitment,
+                           self.ledger.encode("ascii"), self.ledger_sha256,
+                           [winner.rep_id for winner in self.winners])
+
+
+def published(connection: sa.Connection, contest: Contest, now: datetime) -> Published:
+    """What is published of `contest`'s draw at `now`, freezing its ledger if it has
+    ended and is not frozen yet."""
+    if contest.has_ended(now):
+        freeze(connection, contest, now)
+    row = _row(connection, contest.id)
+    if row is None:
+        return Published(contest.commitment, contest.winners)
+    drawn = row.winners is not None
+    return Published(
+        contest.commitment, contest.winners, row.ledger, row.ledger_sha256,
+        as_utc(row.frozen_at), _seed(connection, contest.id) if drawn else None,
+        _winners(connection, row.winners, draw.Ledger.parse(row.ledger)) if drawn else None,
+        as_utc(row.drawn_at) if drawn else None)
+
+
+def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
+    """Freeze the ledger of an ended contest from its entries (once: a second call, or
+    a second process racing this one, keeps the first)."""
+    assert contest.has_ended(now)
+    if _row(connection, contest.id) is not None:
+        return
+    entries = connection.execute(
+        sa.select(contest_scores.c.rep_id, contest_scores.c.entries)
+        .where(contest_scores.c.contest_id == contest.id)).all()
+    ledger = draw.Ledger.of(contest.id, [(rep, n) for rep, n in entries])
+    insert_rows(connection, contest_draws, ("contest_id", "ledger", "ledger_sha256",
+                                            "frozen_at"),
+                [(contest.id, ledger.text(), ledger.digest(), now)],
+                on_conflict=lambda insert: insert.on_conflict_do_nothing())
+
+
+def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> Published:
+    """Draw the winners of an ended contest, once. The caller checked that `by` may."""
+    if not contest.has_ended(now):
+        raise DrawRefused("not_ended", f"the contest runs until {_minute(contest.ends_at)}"
+                          " UTC: draw once it has ended")
+    freeze(connection, contest, now)
+    row = _row(connection, contest.id)
+    assert row is not None
+    if row.winners is None:
+        ledger = draw.Ledger.parse(row.ledger)
+        seed = bytes.fromhex(_seed(connection, contest.id))
+        winners = draw.draw(seed, ledger, contest.winners)
+        # Only the first draw writes: a second, even one racing this, finds it done.
+        done = connection.execute(contest_draws.update().where(
+            contest_draws.c.contest_id == contest.id, contest_draws.c.winners.is_(None))
+            .values(winners=winners, drawn_at=now, drawn_by=by))
+        if done.rowcount == 1:
+            return published(connection, contest, now)
+        row = _row(connection, contest.id)
+        assert row is not None
+    raise DrawRefused("drawn_already", f"drawn on {_minute(as_utc(row.drawn_at))} UTC: a "
+                      "draw runs once and is never run again")
+
+
+def _minute(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _row(connection: sa.Connection, contest_id: int) -> Any:
+    return connection.execute(sa.select(contest_draws).where(
+        contest_draws.c.contest_id == contest_id)).first()
+
+
+def _seed(connection: sa.Connection, contest_id: int) -> str:
+    return connection.execute(sa.select(contests.c.seed).where(
+        contests.c.id == contest_id)).scalar_one()
+
+
+def _winners(connection: sa.Connection, rep_ids: list[int], ledger: draw.Ledger
+             ) -> tuple[Winner, ...]:
+    entries = {line.rep_id: line.entries for line in ledger.lines}
+    names = {row.id: row for row in connection.execute(
+        sa.select(users.c.id, users.c.username, users.c.display_name)
+        .where(users.c.id.in_(rep_ids)))}
+    return tuple(Winner(place, rep, names[rep].username, names[rep].display_name,
+                        entries[rep]) for place, rep in enumerate(rep_ids, start=1))
