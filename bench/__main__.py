@@ -19,6 +19,7 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     from bench import (
         aggregates,
         debrief_list,
+        draw,
         exports,
         ingest,
         insights_paint,
@@ -34,7 +35,7 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
             ("ingest", ingest.run), ("aggregates", aggregates.run),
             ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run),
             ("rep_day", rep_day.run), ("exports", exports.run),
-            ("insights_paint", insights_paint.run)]
+            ("insights_paint", insights_paint.run), ("draw", draw.run)]
 
 
 def run_all() -> tuple[list[Section], list[str]]:
