@@ -1,47 +1,71 @@
 """Check a Debrief prize draw from what was published, with Python's standard library only.
 
-    python3 verify_draw.py --seed HEX --commitment HEX --ledger ledger.txt \
+    python3 verify_draw.py --contest 7 --seed HEX --commitment HEX --ledger ledger.txt \
         --ledger-sha256 HEX --winners 12,7,3
 
-Exit 0 when the seed matches its commitment, the ledger its digest, and drawing again
-gives the announced winners in order; exit 1 otherwise. The rules: docs/draw.md.
+Exit 0 when the seed matches its commitment, the ledger its digest and its canonical
+form, and drawing again gives the announced winners in order; exit 1 otherwise. The
+rules: docs/draw.md.
 """
 
 import argparse
 import hashlib
 import hmac
 import math
+import re
 import sys
 
+NUMBER = r"(0|[1-9][0-9]*)"
 
-def drawn(seed: bytes, ledger: bytes, winners: int) -> list[int]:
+
+def ledger_lines(ledger: bytes, contest: int) -> list[tuple[int, int]]:
+    """(rep id, entries) of a ledger in canonical form; ValueError otherwise."""
     lines = ledger.decode("ascii").split("\n")
-    assert lines[0] == "debrief-ledger/1" and lines[1].startswith("contest "), "not a ledger"
+    if (len(lines) < 3 or lines[0] != "debrief-ledger/1" or lines[1] != f"contest {contest}"
+            or lines[-1] != ""):
+        raise ValueError("not the ledger of this contest, ended by a line feed")
+    pairs = []
+    for line in lines[2:-1]:
+        found = re.fullmatch(rf"{NUMBER} ([1-9][0-9]*)", line)
+        if not found:
+            raise ValueError(f"not a ledger line: {line!r}")
+        pairs.append((int(found[1]), int(found[2])))
+    if [rep for rep, _ in pairs] != sorted({rep for rep, _ in pairs}):
+        raise ValueError("reps not sorted by id, or one twice")
+    return pairs
+
+
+def drawn(seed: bytes, pairs: list[tuple[int, int]], winners: int) -> list[int]:
     keys = []
-    for line in lines[2:-1]:  # the text ends with a line feed: the last item is empty
-        rep, entries = (int(part) for part in line.split(" "))
+    for rep, entries in pairs:
         mac = hmac.new(seed, str(rep).encode("ascii"), hashlib.sha256).digest()
-        u = ((int.from_bytes(mac[:8], "big") >> 11) + 1) / (2 ** 53 + 1)
+        u = ((int.from_bytes(mac[:8], "big") >> 12) + 0.5) / 2 ** 52
         keys.append((-math.log(u) / entries, rep))  # smallest first: highest key wins
     return [rep for _, rep in sorted(keys)[:winners]]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Check a Debrief prize draw.")
-    for name in ("--seed", "--commitment", "--ledger", "--ledger-sha256", "--winners"):
+    for name in ("--contest", "--seed", "--commitment", "--ledger", "--ledger-sha256",
+                 "--winners"):
         parser.add_argument(name, required=True)
     args = parser.parse_args()
     seed = bytes.fromhex(args.seed)
     with open(args.ledger, "rb") as file:
         ledger = file.read()
     announced = [int(rep) for rep in args.winners.split(",") if rep]
+    try:
+        pairs, problem = ledger_lines(ledger, int(args.contest)), ""
+    except (ValueError, UnicodeDecodeError) as error:
+        pairs, problem = [], f" ({error})"
     checks = {
         "the seed matches the commitment published":
             hashlib.sha256(seed).hexdigest() == args.commitment.lower(),
         "the ledger matches the digest published":
             hashlib.sha256(ledger).hexdigest() == args.ledger_sha256.lower(),
+        "the ledger is in canonical form" + problem: not problem,
         "drawn again, the winners are the ones announced":
-            drawn(seed, ledger, len(announced)) == announced,
+            not problem and drawn(seed, pairs, len(announced)) == announced,
     }
     for check, holds in checks.items():
         print(("yes  " if holds else "NO   ") + check)

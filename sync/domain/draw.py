@@ -8,8 +8,9 @@
 3. At the draw the seed is revealed, and the winners are drawn from the seed and the
    ledger alone (`draw`), weighted by entries, without replacement:
    Efraimidis-Spirakis. Each rep's u is HMAC-SHA256(key=seed, message=the rep's id in
-   ASCII decimal); its first 8 bytes as a big-endian integer n, shifted right by 11 to
-   53 bits, give u = (n + 1) / (2**53 + 1), strictly between 0 and 1. The rep's key is
+   ASCII decimal); its first 8 bytes as a big-endian integer n, shifted right by 12 to
+   52 bits, give u = (n + 0.5) / 2**52, strictly between 0 and 1 and exact in an IEEE
+   754 double (so every language computes the same u). The rep's key is
    ln(u) / entries (IEEE 754 double, `math.log`); the highest keys win, equal keys by
    the lower rep id first. A rep with more entries has a key nearer 0: P(first) is
    entries / all entries, and later places follow the odds without replacement.
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 
 SEED_BYTES = 32
 LEDGER_HEADER = "debrief-ledger/1"
-_U_BITS = 53
+_U_BITS = 52  # so that n + 0.5 is exact in a double's 53-bit significand
 _NUMBER = re.compile(r"0|[1-9][0-9]*")
 
 
@@ -128,7 +129,7 @@ def uniform(seed: bytes, rep_id: int) -> float:
     """The rep's u, strictly between 0 and 1, from the seed alone."""
     mac = hmac.new(seed, str(rep_id).encode("ascii"), hashlib.sha256).digest()
     n = int.from_bytes(mac[:8], "big") >> (64 - _U_BITS)
-    return (n + 1) / (2 ** _U_BITS + 1)
+    return (n + 0.5) / 2 ** _U_BITS
 
 
 def key(seed: bytes, line: LedgerLine) -> float:
@@ -158,8 +159,10 @@ class Verdict:
 
 
 def verify(seed: bytes, published_commitment: str, ledger_text: str | bytes,
-           published_digest: str, announced: Sequence[int]) -> Verdict:
-    """Check a draw from what was published: each part apart, so a failure says which."""
+           published_digest: str, announced: Sequence[int],
+           contest_id: int | None = None) -> Verdict:
+    """Check a draw from what was published: each part apart, so a failure says which;
+    with `contest_id`, the ledger must be that contest's."""
     seed_matches = len(seed) == SEED_BYTES and hmac.compare_digest(
         sha256_hex(seed), published_commitment.lower())
     raw = ledger_text.encode("ascii", "replace") if isinstance(ledger_text, str) \
@@ -169,5 +172,8 @@ def verify(seed: bytes, published_commitment: str, ledger_text: str | bytes,
         ledger = Ledger.parse(raw)
     except LedgerError as error:
         return Verdict(seed_matches, ledger_matches, False, (), str(error))
+    if contest_id is not None and ledger.contest_id != contest_id:
+        return Verdict(seed_matches, ledger_matches, False, (),
+                       f"the ledger of contest {ledger.contest_id}, not {contest_id}")
     drawn = tuple(draw(seed, ledger, len(announced)))
     return Verdict(seed_matches, ledger_matches, drawn == tuple(announced), drawn)

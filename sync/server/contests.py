@@ -36,6 +36,7 @@ class Contest:
     rules: ContestRules
     winners: int  # how many the draw picks
     commitment: str  # the SHA-256 of the draw's secret seed, in hex (docs/draw.md)
+    committed_at: datetime | None  # when the commitment was published
 
     def is_running(self, now: datetime) -> bool:
         return self.starts_at <= now < self.ends_at
@@ -99,7 +100,8 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
     contest_id = connection.execute(contests.insert().values(
         team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,
         rules=parsed.to_dict(), created_by=by.id, created_at=now, winners=winners,
-        seed=seed.hex(), commitment=draw.commitment(seed)).returning(contests.c.id)
+        seed=seed.hex(), commitment=draw.commitment(seed), committed_at=now
+    ).returning(contests.c.id)
     ).scalar_one()
     scores.rescore_contest(connection, contest_id)
     contest = find(connection, contest_id, by)
@@ -115,7 +117,7 @@ def _query() -> sa.Select[Any]:
 def _contest(row: Any) -> Contest:
     return Contest(row.id, row.team_id, row.team, row.name, row.prize, as_utc(row.starts_at),
                    as_utc(row.ends_at), ContestRules.from_dict(row.rules), row.winners,
-                   row.commitment)
+                   row.commitment, as_utc(row.committed_at) if row.committed_at else None)
 
 
 def find(connection: sa.Connection, contest_id: int, user: User | None) -> Contest | None:

@@ -19,9 +19,11 @@ import sqlalchemy as sa
 
 from sync.domain import draw
 from sync.domain.clock import as_utc
+from sync.server import scores
 from sync.server.bulk import insert_rows
 from sync.server.contests import Contest
-from sync.server.tables import contest_draws, contest_scores, contests, users
+from sync.server.database import serialize
+from sync.server.tables import contest_draws, contests, users
 
 
 class DrawRefused(Exception):
@@ -46,6 +48,7 @@ class Winner:
 class Published:
     """What anyone who may see the contest may see of its draw, so far."""
 
+    contest_id: int
     commitment: str
     winners_drawn: int  # how many the draw picks
     ledger: str | None = None  # once frozen
@@ -62,7 +65,7 @@ class Published:
         assert self.ledger_sha256 is not None
         return draw.verify(bytes.fromhex(self.seed), self.commitment,
                            self.ledger.encode("ascii"), self.ledger_sha256,
-                           [winner.rep_id for winner in self.winners])
+                           [winner.rep_id for winner in self.winners], self.contest_id)
 
 
 def published(connection: sa.Connection, contest: Contest, now: datetime) -> Published:
@@ -72,25 +75,29 @@ def published(connection: sa.Connection, contest: Contest, now: datetime) -> Pub
         freeze(connection, contest, now)
     row = _row(connection, contest.id)
     if row is None:
-        return Published(contest.commitment, contest.winners)
+        return Published(contest.id, contest.commitment, contest.winners)
     drawn = row.winners is not None
     return Published(
-        contest.commitment, contest.winners, row.ledger, row.ledger_sha256,
+        contest.id, contest.commitment, contest.winners, row.ledger, row.ledger_sha256,
         as_utc(row.frozen_at), _seed(connection, contest.id) if drawn else None,
         _winners(connection, row.winners, draw.Ledger.parse(row.ledger)) if drawn else None,
         as_utc(row.drawn_at) if drawn else None)
 
 
 def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
-    """Freeze the ledger of an ended contest from its entries (once: a second call, or
-    a second process racing this one, keeps the first)."""
+    """Freeze the ledger of an ended contest from the entries of its field, as its
+    standings show them (once: a second call, or a second process racing this one,
+    keeps the first)."""
     assert contest.has_ended(now)
     if _row(connection, contest.id) is not None:
         return
-    entries = connection.execute(
-        sa.select(contest_scores.c.rep_id, contest_scores.c.entries)
-        .where(contest_scores.c.contest_id == contest.id)).all()
-    ledger = draw.Ledger.of(contest.id, [(rep, n) for rep, n in entries])
+    field = scores.read(connection, contest.id, contest.team_id)
+    # A push that began before the end may still be writing these scores: wait for it
+    # (pushes hold their rep's lock until they commit). One that comes after finds the
+    # ledger frozen and scores nothing in the contest (scores.rescore_rep).
+    serialize(connection, *(f"push:{member.id}" for member, _, _ in field))
+    field = scores.read(connection, contest.id, contest.team_id)
+    ledger = draw.Ledger.of(contest.id, [(member.id, n) for member, n, _ in field])
     insert_rows(connection, contest_draws, ("contest_id", "ledger", "ledger_sha256",
                                             "frozen_at"),
                 [(contest.id, ledger.text(), ledger.digest(), now)],
@@ -102,6 +109,10 @@ def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> 
     if not contest.has_ended(now):
         raise DrawRefused("not_ended", f"the contest runs until {_minute(contest.ends_at)}"
                           " UTC: draw once it has ended")
+    if contest.committed_at is None or contest.committed_at >= contest.ends_at:
+        raise DrawRefused("committed_late", "its commitment was published only after it "
+                          "ended, when its entries were known: this contest cannot be "
+                          "drawn fairly")
     freeze(connection, contest, now)
     row = _row(connection, contest.id)
     assert row is not None

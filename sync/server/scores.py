@@ -21,7 +21,7 @@ from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
 from sync.server.database import serialize
 from sync.server.stored import stored_debriefs
-from sync.server.tables import contest_scores, contests, debriefs, users
+from sync.server.tables import contest_draws, contest_scores, contests, debriefs, users
 
 MEMBER_ROLES = ("rep", "manager")  # who takes part in their team's contests
 
@@ -69,7 +69,8 @@ def rescore_rep(connection: sa.Connection, rep: User, moments: Iterable[datetime
         return
     touched = connection.execute(sa.select(contests).where(
         contests.c.team_id == rep.team_id, contests.c.starts_at <= max(moments),
-        contests.c.ends_at > min(moments), contests.c.ends_at > now)).all()
+        contests.c.ends_at > min(moments), contests.c.ends_at > now,
+        ~sa.exists().where(contest_draws.c.contest_id == contests.c.id))).all()
     for contest in touched:
         starts_at, ends_at = as_utc(contest.starts_at), as_utc(contest.ends_at)
         if any(starts_at <= as_utc(moment) < ends_at for moment in moments):

@@ -169,8 +169,11 @@ contests = sa.Table(
     # The draw (docs/draw.md): how many win, the secret seed (hex; never shown before
     # the draw) and its SHA-256, published from the start.
     sa.Column("winners", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("seed", sa.String(64), nullable=False),
-    sa.Column("commitment", sa.String(64), nullable=False),
+    sa.Column("seed", sa.String(64), nullable=False, server_default=""),
+    sa.Column("commitment", sa.String(64), nullable=False, server_default=""),
+    # When the commitment was published: a contest committed only after its end (one
+    # made before migration 0011 that had ended) is never drawn.
+    sa.Column("committed_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 # A contest's ledger, frozen when it has ended (the first push, look or draw after its

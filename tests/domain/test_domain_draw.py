@@ -103,24 +103,30 @@ def test_second_places_follow_the_odds_without_replacement() -> None:
         < CRITICAL[len(WEIGHTS) - 1]
 
 
-def test_a_biased_draw_would_fail_the_fairness_check() -> None:
-    """The check can fail: first places drawn uniformly, ignoring entries."""
+def test_a_draw_ignoring_entries_fails_the_fairness_check() -> None:
+    """The check can fail: the same seeds and u, but every rep holding one entry."""
+    flat = Ledger.of(1, [(rep, 1) for rep in WEIGHTS])
+    firsts = Counter(draw(seed_number(n), flat, 1)[0] for n in range(DRAWS))
     total = sum(WEIGHTS.values())
     expected = {rep: DRAWS * w / total for rep, w in WEIGHTS.items()}
-    uniform_firsts = Counter({rep: DRAWS // len(WEIGHTS) for rep in WEIGHTS})
-    assert chi_square(uniform_firsts, expected) > CRITICAL[len(WEIGHTS) - 1]
+    assert chi_square(firsts, expected) > CRITICAL[len(WEIGHTS) - 1]
+
+
+CONTEST = 3
 
 
 def published_draw() -> tuple[bytes, str, bytes, str, list[int]]:
     seed = seed_number(99)
-    ledger = Ledger.of(3, [(rep, rep % 5 + 1) for rep in range(100, 130)])
+    ledger = Ledger.of(CONTEST, [(rep, rep % 5 + 1) for rep in range(100, 130)])
     return seed, commitment(seed), ledger.text().encode(), ledger.digest(), \
         draw(seed, ledger, 3)
 
 
-def test_a_draw_as_published_verifies() -> None:
-    verdict = verify(*published_draw())
+def test_a_draw_as_published_verifies_and_only_for_its_contest() -> None:
+    verdict = verify(*published_draw(), contest_id=CONTEST)
     assert verdict.holds and verdict.drawn
+    other = verify(*published_draw(), contest_id=CONTEST + 1)
+    assert not other.holds and "not 4" in other.problem
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
@@ -156,7 +162,8 @@ def run_verifier(tmp_path: Path, seed: bytes, promised: str, ledger: bytes, dige
     path = tmp_path / "ledger.txt"
     path.write_bytes(ledger)
     # -I: isolated, so it cannot import anything of ours; the standard library only.
-    return subprocess.run([sys.executable, "-I", str(VERIFIER), "--seed", seed.hex(),
+    return subprocess.run([sys.executable, "-I", str(VERIFIER), "--contest", str(CONTEST),
+                           "--seed", seed.hex(),
                            "--commitment", promised, "--ledger", str(path),
                            "--ledger-sha256", digest,
                            "--winners", ",".join(map(str, winners))],
@@ -173,6 +180,31 @@ def test_the_standalone_verifier_agrees(tmp_path: Path) -> None:
     assert done.returncode == 1 and "NO   drawn again" in done.stdout
     done = run_verifier(tmp_path, seed_number(98), promised, ledger, digest, winners)
     assert done.returncode == 1 and "NO   the seed matches" in done.stdout
+
+
+@pytest.mark.parametrize("change", [
+    lambda text: text[:-1],  # no final line feed: the last rep would drop out
+    lambda text: text + text.splitlines(keepends=True)[-1],  # the last rep twice
+    lambda text: text.replace("\n100 ", "\n0100 "),  # a leading zero
+    lambda text: text.replace("\n100 1\n", "\n100 +1\n"),  # a sign
+    lambda text: text.replace("\n100 1\n", "\n100 0\n"),  # no entries
+    lambda text: text.replace("\n", "\r\n"),  # CR LF
+    lambda text: text.replace(f"contest {CONTEST}", "contest 4"),  # another contest's
+])
+def test_the_standalone_verifier_refuses_a_ledger_not_in_canonical_form(tmp_path: Path,
+                                                                         change) -> None:
+    """Even published with its own digest, a ledger the store could not have written
+    fails, as Ledger.parse refuses it."""
+    seed, promised, ledger, _, winners = published_draw()
+    bad = change(ledger.decode()).encode()
+    assert bad != ledger
+    if b"contest 4" not in bad:  # another contest's ledger is canonical, but not this one
+        with pytest.raises(LedgerError):
+            Ledger.parse(bad)
+    done = run_verifier(tmp_path, seed, promised, bad, hashlib.sha256(bad).hexdigest(),
+                        winners)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "NO   the ledger is in canonical form" in done.stdout
 
 
 def test_the_verifier_uses_nothing_but_the_standard_library() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from helpers.server_world import People, running_period
 
@@ -120,15 +120,17 @@ def test_debriefs_outside_the_period_or_deleted_earn_nothing(people: People, new
 def test_a_contest_period_given_with_offsets_is_kept_in_utc(people: People):
     manager = people("manager")
     [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
-    answer = create(manager.api, team, starts_at="2026-12-01T00:00:00+05:00",
-                    ends_at="2026-12-31T00:00:00-08:00")
+    first = date.today() + timedelta(days=10)  # a contest still to come, whenever run
+    last = first + timedelta(days=30)
+    answer = create(manager.api, team, starts_at=f"{first}T00:00:00+05:00",
+                    ends_at=f"{last}T00:00:00-08:00")
     assert answer.status_code == 201, answer.text
     again = manager.api.get(f"/api/v1/contests/{answer.json()['id']}").json()
     for contest in (answer.json(), again):
-        assert datetime.fromisoformat(contest["starts_at"]) == datetime(
-            2026, 11, 30, 19, tzinfo=UTC)
-        assert datetime.fromisoformat(contest["ends_at"]) == datetime(
-            2026, 12, 31, 8, tzinfo=UTC)
+        assert datetime.fromisoformat(contest["starts_at"]) == datetime.combine(
+            first, time(0), UTC) - timedelta(hours=5)
+        assert datetime.fromisoformat(contest["ends_at"]) == datetime.combine(
+            last, time(8), UTC)
 
 
 def test_another_teams_contest_is_not_found(people: People):

@@ -24,7 +24,7 @@ def end_now(engine: sa.Engine, contest_id: int) -> None:
     """The contest's end moved to a moment ago, as time passing would."""
     with engine.begin() as connection:
         connection.execute(contests.update().where(contests.c.id == contest_id).values(
-            ends_at=datetime.now(UTC) - timedelta(seconds=1)))
+            ends_at=datetime.now(UTC) - timedelta(milliseconds=1)))
 
 
 def entries_of(api, contest_id: int) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -122,3 +122,58 @@ def test_blank_segment_values_become_not_given(fresh_engine: sa.Engine) -> None:
             debriefs.c.competitor).order_by(debriefs.c.id)).all()
     assert [tuple(row) for row in rows] == [("a", None, None, "dach", None),
                                             ("b", "software", None, "dach", "Acme")]
+
+
+def test_contests_keep_their_scores_and_get_a_seed_and_an_ended_one_is_never_drawn(
+        fresh_engine: sa.Engine) -> None:
+    """0011 adds the draw's columns in place: on SQLite a rebuilt `contests` table would
+    take every score with it through the foreign keys."""
+    import hashlib
+
+    from alembic import command
+
+    from sync.server import contests, draws
+    from sync.server.database import _alembic_config
+    from sync.server.tables import contest_scores, teams, users
+
+    moment = datetime(2026, 11, 2, tzinfo=UTC)
+    now = datetime.now(UTC)
+    with fresh_engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0010")
+        connection.execute(teams.insert().values(id=1, name="North", created_at=moment))
+        connection.execute(users.insert().values(
+            id=1, username="boss", display_name="Boss", role="admin", team_id=None,
+            password_hash="x", disabled=False, created_at=moment))
+        connection.execute(users.insert().values(
+            id=2, username="rep", display_name="Rep", role="rep", team_id=1,
+            password_hash="x", disabled=False, created_at=moment))
+        for contest_id, ends in ((1, datetime(2026, 11, 30, tzinfo=UTC)),
+                                 (2, now + timedelta(days=30))):
+            connection.execute(sa.text(
+                "INSERT INTO contests (id, team_id, name, prize, starts_at, ends_at, rules, "
+                "created_by, created_at) VALUES (:id, 1, 'C', 'P', :starts, :ends, '{}', 1, "
+                ":starts)").bindparams(*(sa.bindparam(name, type_=sa.DateTime(timezone=True))
+                                         for name in ("starts", "ends"))),
+                {"id": contest_id, "starts": moment, "ends": ends})
+            connection.execute(contest_scores.insert().values(
+                contest_id=contest_id, rep_id=2, entries=7, debriefs=3))
+    for step in ("head", "0010", "head"):  # up, down and up again
+        with fresh_engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), step) if step == "head" else \
+                command.downgrade(_alembic_config(connection), step)
+        with fresh_engine.connect() as connection:
+            assert connection.execute(sa.select(sa.func.count()).select_from(
+                contest_scores)).scalar_one() == 2, step
+    with fresh_engine.begin() as connection:
+        ended, running = (contests.find(connection, i, None) for i in (1, 2))
+        assert ended is not None and running is not None
+        for contest in (ended, running):
+            seed = connection.execute(sa.text("SELECT seed FROM contests WHERE id = :id"),
+                                      {"id": contest.id}).scalar_one()
+            assert hashlib.sha256(bytes.fromhex(seed)).hexdigest() == contest.commitment
+            assert contest.committed_at is not None and contest.winners == 1
+        with pytest.raises(draws.DrawRefused) as refused:
+            draws.run(connection, ended, 1, now)
+        assert refused.value.code == "committed_late"
+        ledger = draws.published(connection, ended, now).ledger
+        assert ledger == "debrief-ledger/1\ncontest 1\n2 7\n"

@@ -125,7 +125,8 @@ def leaderboard(contest_id: ContestId, connection: Reading, user: Player,
 
 def draw_out(contest: Contest, shown: draws.Published) -> DrawOut:
     return DrawOut(
-        contest_id=contest.id, commitment=shown.commitment, winners_drawn=shown.winners_drawn,
+        contest_id=contest.id, commitment=shown.commitment,
+        committed_at=contest.committed_at, winners_drawn=shown.winners_drawn,
         frozen=shown.ledger is not None, ledger_sha256=shown.ledger_sha256,
         frozen_at=shown.frozen_at, seed=shown.seed,
         winners=None if shown.winners is None else [

@@ -265,6 +265,9 @@ class DrawOut(BaseModel):
 
     contest_id: int
     commitment: str
+    committed_at: datetime | None = Field(description="when the commitment was published; "
+                                          "a contest committed only after its end is "
+                                          "never drawn")
     winners_drawn: int = Field(description="how many reps the draw picks")
     frozen: bool = Field(description="the contest has ended and its ledger is frozen")
     ledger_sha256: str | None

@@ -1,5 +1,6 @@
 """The draw anyone can check (docs/draw.md): each contest gets its number of winners and
-a secret seed with its published commitment (contests made before get theirs now), and
+a secret seed with its published commitment, and when it was committed (contests made
+before get theirs now), and
 `contest_draws` keeps the ledger frozen when a contest ends and the winners drawn.
 
 Revision ID: 0011
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,20 +23,28 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contests") as batch:
-        batch.add_column(sa.Column("winners", sa.Integer, nullable=False, server_default="1"))
-        batch.add_column(sa.Column("seed", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("commitment", sa.String(64), nullable=True))
+    # Columns added in place, never by rebuilding the table: on SQLite a rebuild drops
+    # `contests`, and its foreign keys would take every contest's scores with it.
+    op.add_column("contests", sa.Column("winners", sa.Integer, nullable=False,
+                                        server_default="1"))
+    op.add_column("contests", sa.Column("seed", sa.String(64), nullable=False,
+                                        server_default=""))
+    op.add_column("contests", sa.Column("commitment", sa.String(64), nullable=False,
+                                        server_default=""))
+    op.add_column("contests", sa.Column("committed_at", sa.DateTime(timezone=True),
+                                        nullable=True))
     connection = op.get_bind()
+    now = datetime.now(UTC)
     for (contest_id,) in connection.execute(sa.text("SELECT id FROM contests")).all():
+        # Committed now: a contest that has ended by now is never drawn (its entries
+        # were known before its seed was), sync.server.draws.
         seed = secrets.token_bytes(32)
-        connection.execute(sa.text("UPDATE contests SET seed = :seed, commitment = :commitment "
-                                   "WHERE id = :id"),
-                           {"seed": seed.hex(), "commitment": hashlib.sha256(seed).hexdigest(),
-                            "id": contest_id})
-    with op.batch_alter_table("contests") as batch:
-        batch.alter_column("seed", existing_type=sa.String(64), nullable=False)
-        batch.alter_column("commitment", existing_type=sa.String(64), nullable=False)
+        connection.execute(sa.text(
+            "UPDATE contests SET seed = :seed, commitment = :commitment, "
+            "committed_at = :now WHERE id = :id").bindparams(
+                sa.bindparam("now", type_=sa.DateTime(timezone=True))),
+            {"seed": seed.hex(), "commitment": hashlib.sha256(seed).hexdigest(), "now": now,
+             "id": contest_id})
     op.create_table(
         "contest_draws",
         sa.Column("contest_id", sa.Integer, nullable=False),
@@ -54,7 +64,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("contest_draws")
-    with op.batch_alter_table("contests") as batch:
-        batch.drop_column("commitment")
-        batch.drop_column("seed")
-        batch.drop_column("winners")
+    for column in ("committed_at", "commitment", "seed", "winners"):
+        op.execute(f"ALTER TABLE contests DROP COLUMN {column}")  # in place, as added
