@@ -395,6 +395,36 @@ def test_a_cell_changed_while_a_question_reads_is_read_again(store, field, monke
     assert_insights_agree(store, {1: kept})
 
 
+def test_cells_that_keep_moving_are_read_at_last_all_at_once(store, field, monkeypatch):
+    """Pushes landing between every two reads of a question: after ROUNDS rounds the
+    question reads every cell of its period in one statement, one state of the store."""
+    lost = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[2])
+    won = Shape(Outcome.WON, Stage.EVALUATION, None, None, "Acme", (0,), MONTHS[2])
+    run(store, field, [(rep, "new", 0, made) for made in (lost, won) for rep in (0, 1)])
+    kept = PublishedMonths(1)
+    question = insights.Question(by="competitor")
+    with store.connect() as connection:
+        insights.answer(connection, question, kept)
+    run(store, field, [(2, "new", 0, lost)])
+    real, reads = published.month_counts, []
+
+    def moving(connection, dimension, cells, *rest):
+        counted, versions = real(connection, dimension, cells, *rest)
+        reads.append(None if cells is None else sorted(cells))
+        if cells is not None:  # every cell not read moved meanwhile
+            versions = {key: v + (key not in set(cells)) for key, v in versions.items()}
+        return counted, versions
+
+    monkeypatch.setattr(published, "month_counts", moving)
+    with store.connect() as connection:
+        found = insights.answer(connection, question, kept)
+    month = date(MONTHS[2].year, MONTHS[2].month, 1)
+    assert reads == [[(month, "lost")], [(month, "won")], [(month, "lost")], None]
+    assert [g.debriefs for g in found.groups] == [5]
+    monkeypatch.undo()
+    assert_insights_agree(store, {1: kept})
+
+
 def test_a_rep_leaving_a_cell_is_counted_again(store, field):
     shape = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[3])
     run(store, field, [(0, "new", 0, shape), (1, "new", 0, shape),
