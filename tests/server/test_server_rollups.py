@@ -369,10 +369,10 @@ def test_a_question_counts_again_only_the_cells_a_push_changed(store, field):
     assert_insights_agree(store, {1: kept})
 
 
-def test_a_cell_changed_while_a_question_reads_is_read_again(store, field, monkeypatch):
-    """The versions a question starts from may be older than the rows it then reads: a
-    kept cell whose version moved meanwhile is counted again, so a month is never put
-    together from two states of the store."""
+def two_cells_kept(store: sa.Engine, field: dict[str, Any]
+                   ) -> tuple[Shape, Shape, PublishedMonths, insights.Question]:
+    """A month whose lost and won cells hold two reps' debriefs each, asked about once
+    by competitor: both cells kept."""
     lost = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[2])
     won = Shape(Outcome.WON, Stage.EVALUATION, None, None, "Acme", (0,), MONTHS[2])
     run(store, field, [(rep, "new", 0, made) for made in (lost, won) for rep in (0, 1)])
@@ -380,6 +380,15 @@ def test_a_cell_changed_while_a_question_reads_is_read_again(store, field, monke
     question = insights.Question(by="competitor")
     with store.connect() as connection:
         insights.answer(connection, question, kept)
+    return lost, won, kept, question
+
+
+def test_a_cell_changed_while_a_question_reads_is_read_again(store, field, monkeypatch):
+    """The versions a question starts from may be older than the rows it then reads: a
+    kept cell whose version moved meanwhile is counted again, so a month is never put
+    together from two states of the store."""
+    lost, won, kept, question = two_cells_kept(store, field)
+    with store.connect() as connection:
         started_from = published._versions(connection, None, None)
     assert kept.counted == 2
     run(store, field, [(2, "new", 0, lost), (2, "new", 0, won)])
@@ -398,13 +407,7 @@ def test_a_cell_changed_while_a_question_reads_is_read_again(store, field, monke
 def test_cells_that_keep_moving_are_read_at_last_all_at_once(store, field, monkeypatch):
     """Pushes landing between every two reads of a question: after ROUNDS rounds the
     question reads every cell of its period in one statement, one state of the store."""
-    lost = Shape(Outcome.LOST, Stage.EVALUATION, None, None, "Acme", (2,), MONTHS[2])
-    won = Shape(Outcome.WON, Stage.EVALUATION, None, None, "Acme", (0,), MONTHS[2])
-    run(store, field, [(rep, "new", 0, made) for made in (lost, won) for rep in (0, 1)])
-    kept = PublishedMonths(1)
-    question = insights.Question(by="competitor")
-    with store.connect() as connection:
-        insights.answer(connection, question, kept)
+    lost, _, kept, question = two_cells_kept(store, field)
     run(store, field, [(2, "new", 0, lost)])
     real, reads = published.month_counts, []
 
