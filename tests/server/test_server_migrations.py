@@ -177,3 +177,33 @@ def test_contests_keep_their_scores_and_get_a_seed_and_an_ended_one_is_never_dra
         assert refused.value.code == "committed_late"
         ledger = draws.published(connection, ended, now).ledger
         assert ledger == "debrief-ledger/1\ncontest 1\n2 7\n"
+
+
+def test_serialize_makes_a_transaction_naming_a_key_wait(engine: sa.Engine, backend: str
+                                                         ) -> None:
+    """PostgreSQL: a transaction naming any key another holds waits for it to end (the
+    rep's push lock, a contest's freeze). SQLite serializes every writer already, so
+    there it takes nothing."""
+    from sync.server.database import serialize
+
+    if backend == "sqlite":
+        with engine.connect() as connection:
+            serialize(connection, "push:1")
+            assert not connection.in_transaction()  # no statement was run
+        return
+    started, finished = threading.Event(), threading.Event()
+
+    def second() -> None:
+        with engine.begin() as connection:
+            started.set()
+            serialize(connection, "push:test-b")
+            finished.set()
+
+    with engine.begin() as connection:
+        serialize(connection, *(f"push:test-{name}" for name in "cba"))
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert started.wait(10)
+        assert not finished.wait(0.5)  # waits while the first holds push:test-b
+    thread.join(10)
+    assert finished.is_set()
