@@ -157,6 +157,14 @@ class Verdict:
     def holds(self) -> bool:
         return self.seed_matches and self.ledger_matches and self.winners_match
 
+    def checks(self) -> list[tuple[bool, str]]:
+        """Each check and whether it holds, in words, in the order docs/draw.md gives."""
+        return [(self.seed_matches, "the seed matches the commitment published"),
+                (self.ledger_matches, "the ledger matches the digest published"),
+                (not self.problem, "the ledger is in canonical form"
+                 + (f" ({self.problem})" if self.problem else "")),
+                (self.winners_match, "drawn again, the winners are the ones announced")]
+
 
 def verify(seed: bytes, published_commitment: str, ledger_text: str | bytes,
            published_digest: str, announced: Sequence[int],

@@ -142,10 +142,7 @@ def _verify(args: argparse.Namespace, in_transaction: InTransaction) -> int:
         verdict = shown.verdict()
     except draws.DrawRefused as refused:
         raise ContestRefused(refused.message) from None
-    for holds, check in ((verdict.seed_matches, "the seed matches the commitment published"),
-                         (verdict.ledger_matches, "the ledger matches the digest published"),
-                         (verdict.winners_match,
-                          "drawn again, the winners are the ones announced")):
+    for holds, check in verdict.checks():
         print(("yes  " if holds else "NO   ") + check)
     print("The draw holds." if verdict.holds else "The draw does NOT hold.")
     return EXIT_OK if verdict.holds else EXIT_FAILED

@@ -91,11 +91,11 @@ def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
     assert contest.has_ended(now)
     if _row(connection, contest.id) is not None:
         return
-    field = scores.read(connection, contest.id, contest.team_id)
     # A push that began before the end may still be writing these scores: wait for it
     # (pushes hold their rep's lock until they commit). One that comes after finds the
     # ledger frozen and scores nothing in the contest (scores.rescore_rep).
-    serialize(connection, *(f"push:{member.id}" for member, _, _ in field))
+    serialize(connection, *(f"push:{member.id}"
+                            for member in scores.members(connection, contest.team_id)))
     field = scores.read(connection, contest.id, contest.team_id)
     ledger = draw.Ledger.of(contest.id, [(member.id, n) for member, n, _ in field])
     insert_rows(connection, contest_draws, ("contest_id", "ledger", "ledger_sha256",
@@ -104,11 +104,17 @@ def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
                 on_conflict=lambda insert: insert.on_conflict_do_nothing())
 
 
+def ledger(connection: sa.Connection, contest: Contest, now: datetime) -> str:
+    """The frozen ledger text of an ended contest, byte for byte as hashed."""
+    _ended(contest, now, "its ledger is frozen when it ends")
+    shown = published(connection, contest, now)
+    assert shown.ledger is not None
+    return shown.ledger
+
+
 def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> Published:
     """Draw the winners of an ended contest, once. The caller checked that `by` may."""
-    if not contest.has_ended(now):
-        raise DrawRefused("not_ended", f"the contest runs until {_minute(contest.ends_at)}"
-                          " UTC: draw once it has ended")
+    _ended(contest, now, "draw once it has ended")
     if contest.committed_at is None or contest.committed_at >= contest.ends_at:
         raise DrawRefused("committed_late", "its commitment was published only after it "
                           "ended, when its entries were known: this contest cannot be "
@@ -130,6 +136,12 @@ def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> 
         assert row is not None
     raise DrawRefused("drawn_already", f"drawn on {_minute(as_utc(row.drawn_at))} UTC: a "
                       "draw runs once and is never run again")
+
+
+def _ended(contest: Contest, now: datetime, until_then: str) -> None:
+    if not contest.has_ended(now):
+        raise DrawRefused("not_ended", f"the contest runs until {_minute(contest.ends_at)} "
+                          f"UTC: {until_then}")
 
 
 def _minute(moment: datetime) -> str:

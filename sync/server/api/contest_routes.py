@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
@@ -150,14 +152,10 @@ def get_draw(contest_id: ContestId, state: State, user: Player) -> DrawOut:
 def get_ledger(contest_id: ContestId, state: State, user: Player) -> Response:
     """The frozen ledger, byte for byte as hashed (docs/draw.md): each rep can find
     their own line in it, and anyone can check the draw with docs/verify_draw.py."""
-    with state.engine.begin() as connection:
+    with state.engine.begin() as connection, _refused_as_409():
         contest = _visible(connection, contest_id, user)
-        shown = draws.published(connection, contest, state.clock.now())
-    if shown.ledger is None:
-        raise field_error(409, ["path", "contest_id"], f"the contest runs until "
-                          f"{contest.ends_at:%Y-%m-%d %H:%M} UTC: its ledger is frozen when "
-                          "it ends", "not_ended")
-    return Response(shown.ledger, media_type=LEDGER_TYPE)
+        text = draws.ledger(connection, contest, state.clock.now())
+    return Response(text, media_type=LEDGER_TYPE)
 
 
 @router.post("/{contest_id}/draw", responses=errors(**{
@@ -169,9 +167,16 @@ def run_draw(contest_id: ContestId, state: State, user: Drawer) -> DrawOut:
         if not user.may_manage(contest.team_id):
             raise field_error(403, ["path", "contest_id"], "only this team's managers and "
                               "admins run its draw", "not_your_team")
-        try:
+        with _refused_as_409():
             shown = draws.run(connection, contest, user.id, state.clock.now())
-        except draws.DrawRefused as refused:
-            raise field_error(409, ["path", "contest_id"], refused.message,
-                              refused.code) from None
     return draw_out(contest, shown)
+
+
+@contextmanager
+def _refused_as_409() -> Iterator[None]:
+    """A draw refused (not ended, drawn already...) as a 409 naming why."""
+    try:
+        yield
+    except draws.DrawRefused as refused:
+        raise field_error(409, ["path", "contest_id"], refused.message,
+                          refused.code) from None
