@@ -196,7 +196,7 @@ def _sum(question: Question, published: dict[date, ShownMonth],
          names: dict[str, str]) -> Answer:
     groups: dict[Any, int] = defaultdict(int)
     cells: dict[Any, dict[str, int]] = defaultdict(dict)  # group: code: debriefs
-    details: dict[tuple[Any, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    details: dict[tuple[Any, str], dict[str, int]] = defaultdict(dict)  # detail: debriefs
     left_out: int | None = 0
     dimension, narrow, primary = question.dimension, question.narrow, question.primary_only
     outcomes, grouping = question.outcomes, question.grouping
@@ -209,8 +209,7 @@ def _sum(question: Question, published: dict[date, ShownMonth],
                 groups[key] += part.debriefs
                 _add(cells[key], part.codes[primary])
                 for code, split in part.details[primary].items():
-                    for detail, n in split.items():
-                        details[key, code][detail] += n
+                    _add(details[key, code], split)
                 continue
             codes = part.piece_codes[primary]
             for value, n in part.pieces.items():
@@ -244,8 +243,9 @@ def _sum(question: Question, published: dict[date, ShownMonth],
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:
-    for code, n in counts.items():
-        total[code] = total.get(code, 0) + n
+    """Add `counts` (per code, or per detail) into `total`."""
+    for key, n in counts.items():
+        total[key] = total.get(key, 0) + n
 
 
 def _key(by: tuple[str, ...], month: date, cell: str, value: str) -> tuple[str, ...]:
