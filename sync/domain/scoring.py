@@ -8,9 +8,10 @@ be saved earns nothing: the preview says what it lacks instead (`missing_for_ent
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sync.domain.debrief import Debrief
@@ -209,26 +210,67 @@ def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules) ->
     return allowed
 
 
-def contest_entries(debriefs: Iterable[Debrief], rules: ContestRules) -> dict[str, int]:
-    """Entries each debrief earns in a contest, by debrief id: its score, nothing for a
-    near-duplicate (the same rep, opportunity, outcome and stage again), and each rep's
-    daily cap applied in the order the debriefs were made (by UTC day)."""
+class Why(StrEnum):
+    """Why a debrief earned what it did in a contest, as a stable value for programs."""
+
+    SCORED = "scored"  # its own detail, in full
+    DAILY_CAP = "daily_cap"  # less than its detail earns: the rep's daily cap was reached
+    NEAR_DUPLICATE = "near_duplicate"  # the same opportunity, outcome and stage again
+    VOIDED = "voided"  # a manager voided its entries (with a reason, kept on the server)
+
+
+@dataclass(frozen=True)
+class Earned:
+    """A debrief's entries in a contest, and why."""
+
+    entries: int
+    scored: int  # what its own detail earns (`score`), before duplicates, caps and voids
+    why: Why
+    duplicate_of: str | None = None  # for a near-duplicate: the earlier debrief's id
+
+
+def earned_entries(debriefs: Iterable[Debrief], rules: ContestRules,
+                   voided: Collection[str] = ()) -> dict[str, Earned]:
+    """What each debrief earns in a contest, by debrief id, and why: its score, nothing
+    for a near-duplicate (the same rep, opportunity, outcome and stage again), and each
+    rep's daily cap applied in the order the debriefs were made (by UTC day). A voided
+    debrief (an id in `voided`) counts for nothing: it earns no entries, uses none of the
+    day's cap and makes no later debrief a duplicate. Deleted debriefs are left out."""
     by_rep: dict[str, list[Debrief]] = {}
+    explained: dict[str, Earned] = {}
     for debrief in debriefs:
-        if not debrief.deleted:
+        if debrief.deleted:
+            continue
+        if debrief.id in voided:
+            explained[debrief.id] = Earned(0, score(debrief, rules).entries, Why.VOIDED)
+        else:
             by_rep.setdefault(debrief.rep, []).append(debrief)
-    earned: dict[str, int] = {}
     for rep_debriefs in by_rep.values():
         rep_debriefs.sort(key=lambda d: (d.created_at or _NEVER, d.id))
-        seen: set[tuple[str, str | None, str | None]] = set()
+        first_of: dict[tuple[str, str | None, str | None], str] = {}
         scored: list[tuple[str, int]] = []
+        originals: list[str | None] = []
         for debrief in rep_debriefs:
             opportunity = (debrief.crm_ref or "").strip().casefold()
             key = (opportunity, debrief.outcome, debrief.stage)
-            duplicate = bool(opportunity) and key in seen
-            seen.add(key)
+            original = first_of.setdefault(key, debrief.id) if opportunity else debrief.id
+            originals.append(original if original != debrief.id else None)
             day = (debrief.created_at or _NEVER).astimezone(UTC).date().isoformat()
-            scored.append((day, 0 if duplicate else score(debrief, rules).entries))
-        for debrief, allowed in zip(rep_debriefs, cap_per_day(scored, rules), strict=True):
-            earned[debrief.id] = allowed
-    return earned
+            scored.append((day, score(debrief, rules).entries))
+        allowed = cap_per_day([(day, 0 if original else entries) for (day, entries), original
+                               in zip(scored, originals, strict=True)], rules)
+        for debrief, (_, own), original, granted in zip(rep_debriefs, scored, originals,
+                                                        allowed, strict=True):
+            why = (Why.NEAR_DUPLICATE if original else
+                   Why.DAILY_CAP if granted < own else Why.SCORED)
+            explained[debrief.id] = Earned(granted, own, why, original)
+    return explained
+
+
+def contest_entries(debriefs: Iterable[Debrief], rules: ContestRules,
+                    voided: Collection[str] = ()) -> dict[str, int]:
+    """Entries each debrief that counts earns in a contest, by debrief id (see
+    `earned_entries`); voided and deleted debriefs are left out."""
+    return {debrief_id: earned.entries
+            for debrief_id, earned in earned_entries(debriefs, rules, voided).items()
+            if earned.why is not Why.VOIDED}

@@ -1,6 +1,7 @@
-"""`debrief-server contest list|show|draw|verify`: the server's operator looks at every
-contest, runs a draw in a manager's or admin's name, and checks a draw from what it
-published (docs/draw.md), the same way the API does (sync.server.draws)."""
+"""`debrief-server contest list|show|draw|verify|void`: the server's operator looks at
+every contest, runs a draw or voids a debrief's entries in a manager's or admin's name,
+and checks a draw from what it published (docs/draw.md), the same way the API does
+(sync.server.draws, sync.server.voids)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the server's libraries load only when a command runs
     import sqlalchemy as sa
 
+    from sync.server.accounts import User
     from sync.server.contests import Contest
     from sync.server.draws import Published
+    from sync.server.voids import VoidEvent
 
 # How a command runs its work: in one transaction, given (connection, now).
 InTransaction = Callable[[argparse.Namespace, Callable[["sa.Connection", datetime], Any]], Any]
@@ -45,6 +48,15 @@ def add_arguments(commands: Any, where: argparse.ArgumentParser,
                                 help="check a drawn contest from what was published")
     verify.add_argument("id", type=int)
     verify.set_defaults(run=lambda args: _verify(args, in_transaction))
+    void = contest.add_parser("void", parents=[where], help="void a debrief's entries in a "
+                              "running contest, with a reason its rep reads (or --undo it)")
+    void.add_argument("id", type=int)
+    void.add_argument("debrief_id", metavar="DEBRIEF_ID")
+    void.add_argument("--by", required=True, metavar="USERNAME",
+                      help="the team's manager or an admin the void is made for")
+    void.add_argument("--reason", required=True, help="why, in words the rep reads")
+    void.add_argument("--undo", action="store_true", help="give the entries back")
+    void.set_defaults(run=lambda args: _void(args, in_transaction))
 
 
 def _contest(connection: sa.Connection, contest_id: int) -> Contest:
@@ -54,6 +66,17 @@ def _contest(connection: sa.Connection, contest_id: int) -> Contest:
     if found is None:
         raise ContestRefused(f"there is no contest {contest_id}")
     return found
+
+
+def _manager(connection: sa.Connection, username: str, contest: Contest) -> User:
+    """The user `--by` names, if they may run the contest (its team's manager, an admin)."""
+    from sync.server import accounts
+
+    user = accounts.find_user(connection, username)
+    if user is None or not user.may_manage(contest.team_id):
+        raise ContestRefused(f"--by: {username} is not a manager of {contest.team} nor "
+                             "an admin")
+    return user
 
 
 def _state(contest: Contest, shown: Published, now: datetime) -> str:
@@ -109,14 +132,11 @@ def _show(args: argparse.Namespace, in_transaction: InTransaction) -> int:
 
 
 def _draw(args: argparse.Namespace, in_transaction: InTransaction) -> int:
-    from sync.server import accounts, draws
+    from sync.server import draws
 
     def drawing(connection: sa.Connection, now: datetime) -> Published:
         contest = _contest(connection, args.id)
-        user = accounts.find_user(connection, args.by)
-        if user is None or not user.may_manage(contest.team_id):
-            raise ContestRefused(f"--by: {args.by} is not a manager of {contest.team} nor "
-                                 "an admin")
+        user = _manager(connection, args.by, contest)
         try:
             return draws.run(connection, contest, user.id, now)
         except draws.DrawRefused as refused:
@@ -146,3 +166,21 @@ def _verify(args: argparse.Namespace, in_transaction: InTransaction) -> int:
         print(("yes  " if holds else "NO   ") + check)
     print("The draw holds." if verdict.holds else "The draw does NOT hold.")
     return EXIT_OK if verdict.holds else EXIT_FAILED
+
+
+def _void(args: argparse.Namespace, in_transaction: InTransaction) -> int:
+    from sync.server import voids
+
+    def voiding(connection: sa.Connection, now: datetime) -> VoidEvent:
+        contest = _contest(connection, args.id)
+        user = _manager(connection, args.by, contest)
+        try:
+            return voids.change(connection, contest, args.debrief_id, args.reason, user.id,
+                                now, void=not args.undo)
+        except voids.VoidRefused as refused:
+            raise ContestRefused(f"{refused.field}: {refused.message}") from None
+
+    event = in_transaction(args, voiding)
+    done = "voided" if event.voided else "entries given back"
+    print(f"{event.debrief_id} ({event.rep_name}): {done} by {event.by_name}: {event.reason}")
+    return EXIT_OK

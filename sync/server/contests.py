@@ -53,6 +53,7 @@ class Standing:
     display_name: str
     entries: int
     debriefs: int
+    last_activity: datetime | None  # when the rep last logged a debrief
 
 
 def visible_to(user: User) -> sa.ColumnElement[bool]:
@@ -144,5 +145,6 @@ def standings(connection: sa.Connection, contest: Contest) -> list[Standing]:
     ordered = sorted(scores.read(connection, contest.id, contest.team_id),
                      key=lambda scored: (-scored[1], scored[0].username))
     shared = leaderboard.ranks([entries for _, entries, _ in ordered])
-    return [Standing(rank, member.id, member.username, member.display_name, entries, count)
+    return [Standing(rank, member.id, member.username, member.display_name, entries, count,
+                     as_utc(member.last_activity) if member.last_activity else None)
             for rank, (member, entries, count) in zip(shared, ordered, strict=True)]

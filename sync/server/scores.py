@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
-from sync.domain.scoring import ContestRules, contest_entries
+from sync.domain.debrief import Debrief
+from sync.domain.scoring import ContestRules, Earned, contest_entries, earned_entries
 from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
 from sync.server.database import serialize
 from sync.server.stored import stored_debriefs
-from sync.server.tables import contest_draws, contest_scores, contests, debriefs, users
+from sync.server.tables import (
+    contest_draws,
+    contest_scores,
+    contest_voids,
+    contests,
+    debriefs,
+    users,
+)
+
+if TYPE_CHECKING:
+    from sync.server.contests import Contest
 
 MEMBER_ROLES = ("rep", "manager")  # who takes part in their team's contests
 
@@ -42,13 +53,29 @@ def members(connection: sa.Connection, team_id: int) -> list[Any]:
             _in_field(users, team_id))))
 
 
+def _in_period(rep_ids: Sequence[int], starts_at: datetime,
+               ends_at: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(debriefs.c.rep_id.in_(list(rep_ids)), debriefs.c.created_at >= starts_at,
+                   debriefs.c.created_at < ends_at)
+
+
+def voided(connection: sa.Connection, contest_id: int) -> set[str]:
+    """The debriefs whose entries are voided in the contest now: those whose latest void
+    or undoing (sync.server.voids) is a void."""
+    latest = (sa.select(sa.func.max(contest_voids.c.id))
+              .where(contest_voids.c.contest_id == contest_id)
+              .group_by(contest_voids.c.debrief_id))
+    return set(connection.execute(sa.select(contest_voids.c.debrief_id).where(
+        contest_voids.c.id.in_(latest), contest_voids.c.voided == sa.true())).scalars())
+
+
 def tally(connection: sa.Connection, rules: ContestRules, starts_at: datetime,
-          ends_at: datetime, member_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """(entries, debriefs that count) per member, scored from the stored debriefs."""
-    scored = stored_debriefs(connection, sa.and_(
-        debriefs.c.rep_id.in_(list(member_ids)), debriefs.c.created_at >= starts_at,
-        debriefs.c.created_at < ends_at))
-    earned = contest_entries((debrief for _, debrief in scored), rules)
+          ends_at: datetime, member_ids: Sequence[int],
+          void: set[str] | frozenset[str] = frozenset()) -> dict[int, tuple[int, int]]:
+    """(entries, debriefs that count) per member, scored from the stored debriefs, with
+    the debriefs in `void` counting for nothing."""
+    scored = stored_debriefs(connection, _in_period(member_ids, starts_at, ends_at))
+    earned = contest_entries((debrief for _, debrief in scored), rules, void)
     totals = {member_id: (0, 0) for member_id in member_ids}
     for rep_id, debrief in scored:
         if debrief.id in earned:
@@ -90,10 +117,31 @@ def rescore_contest(connection: sa.Connection, contest_id: int) -> None:
     _write(connection, contest_id, _tally_row(connection, contest, member_ids))
 
 
+def rescore_member(connection: sa.Connection, contest: Contest, rep_id: int) -> None:
+    """Score one member again in one contest: after a void or its undoing. Waits for a
+    push of theirs under way, as a push would."""
+    serialize(connection, f"push:{rep_id}")
+    _write(connection, contest.id, tally(connection, contest.rules, contest.starts_at,
+                                         contest.ends_at, [rep_id],
+                                         voided(connection, contest.id)))
+
+
+def explained(connection: sa.Connection, contest: Contest,
+              rep_id: int) -> list[tuple[Debrief, Earned]]:
+    """A member's debriefs in the contest, oldest first, each with what it earned and why
+    (sync.domain.scoring.earned_entries)."""
+    scored = [debrief for _, debrief in stored_debriefs(
+        connection, _in_period([rep_id], contest.starts_at, contest.ends_at))]
+    earned = earned_entries(scored, contest.rules, voided(connection, contest.id))
+    shown = sorted((debrief for debrief in scored if debrief.id in earned),
+                   key=lambda debrief: (debrief.created_at, debrief.id))
+    return [(debrief, earned[debrief.id]) for debrief in shown]
+
+
 def _tally_row(connection: sa.Connection, contest: Any,
                member_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     return tally(connection, ContestRules.from_dict(contest.rules), contest.starts_at,
-                 contest.ends_at, member_ids)
+                 contest.ends_at, member_ids, voided(connection, contest.id))
 
 
 def _write(connection: sa.Connection, contest_id: int,
@@ -112,12 +160,16 @@ def _replace_totals(insert: Insert) -> sa.Executable:
 
 def read(connection: sa.Connection, contest_id: int,
          team_id: int) -> list[tuple[Any, int, int]]:
-    """Each member with their kept (entries, debriefs); 0, 0 for one with none yet."""
+    """Each member with their kept (entries, debriefs); 0, 0 for one with none yet. Each
+    row also says when the member last logged a debrief (`last_activity`; None: never)."""
     member = users.alias("member")
+    last = (sa.select(sa.func.max(debriefs.c.created_at))
+            .where(debriefs.c.rep_id == member.c.id).scalar_subquery())
     rows = connection.execute(
         sa.select(member.c.id, member.c.username, member.c.display_name,
                   sa.func.coalesce(contest_scores.c.entries, 0).label("entries"),
-                  sa.func.coalesce(contest_scores.c.debriefs, 0).label("debriefs"))
+                  sa.func.coalesce(contest_scores.c.debriefs, 0).label("debriefs"),
+                  last.label("last_activity"))
         .select_from(member.outerjoin(contest_scores, sa.and_(
             contest_scores.c.rep_id == member.c.id,
             contest_scores.c.contest_id == contest_id)))

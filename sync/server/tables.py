@@ -190,6 +190,23 @@ contest_draws = sa.Table(
     sa.Column("drawn_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
 )
 
+# Voids and their undoing, in a contest, kept for good: a debrief is voided while its
+# latest row says so. Each row names who did it, when, and why (the rep reads it).
+contest_voids = sa.Table(
+    "contest_voids", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("debrief_id", sa.String(36), nullable=False),
+    sa.Column("rep_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("voided", sa.Boolean, nullable=False),  # False: a void undone
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_contest_voids_contest_id_debrief_id", "contest_id", "debrief_id"),
+    sa.Index("ix_contest_voids_rep_id", "rep_id"),
+)
+
 # Each member's entries in a contest, kept on every push by that member (and computed
 # for the whole team when the contest is made), so standings are one indexed read.
 contest_scores = sa.Table(

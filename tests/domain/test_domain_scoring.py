@@ -478,6 +478,62 @@ def test_deleted_debriefs_earn_nothing_and_are_left_out():
     assert contest_entries([gone], ContestRules()) == {}
 
 
+def test_each_debrief_says_why_it_earned_what_it_did():
+    from sync.domain.scoring import Why, earned_entries
+
+    rules = ContestRules(daily_cap=2)
+    first = _dated(bare(id="a", crm_ref="OPP-7"), 2, hour=8)
+    again = _dated(bare(id="b", crm_ref="opp-7"), 2, hour=9)
+    third = _dated(bare(id="c", competitor="Acme"), 2, hour=10)
+    fourth = _dated(bare(id="d", competitor="Acme"), 2, hour=11)
+    per = score(third, rules).entries
+    assert score(first, rules).entries + per > 2 > score(first, rules).entries
+    earned = earned_entries([fourth, third, again, first], rules)
+    assert earned["a"].why is Why.SCORED and earned["a"].entries == earned["a"].scored
+    assert (earned["b"].why, earned["b"].entries, earned["b"].duplicate_of) == (
+        Why.NEAR_DUPLICATE, 0, "a")
+    assert earned["b"].scored == score(again, rules).entries
+    assert earned["c"].why is Why.DAILY_CAP and 0 < earned["c"].entries < per
+    assert (earned["d"].why, earned["d"].entries) == (Why.DAILY_CAP, 0)
+    assert sum(e.entries for e in earned.values()) == 2
+
+
+def test_a_voided_debrief_earns_nothing_and_counts_for_nothing():
+    from sync.domain.scoring import Why, contest_entries, earned_entries
+
+    rules = ContestRules(daily_cap=5)
+    first = _dated(bare(id="a", crm_ref="OPP-7"), 2, hour=8)
+    again = _dated(bare(id="b", crm_ref="OPP-7"), 2, hour=9)
+    earned = earned_entries([first, again], rules, voided={"a"})
+    assert (earned["a"].why, earned["a"].entries) == (Why.VOIDED, 0)
+    assert earned["a"].scored == score(first, rules).entries
+    # The voided one is as if it were not there: the other is no longer its duplicate,
+    # and the day's cap is all the other's.
+    assert (earned["b"].why, earned["b"].entries) == (Why.SCORED, score(again, rules).entries)
+    assert contest_entries([first, again], rules, voided={"a"}) == {"b": earned["b"].entries}
+
+
+@given(st.lists(debriefs(), max_size=12), any_rules(), st.data())
+def test_earned_entries_agree_with_contest_entries_and_add_up(batch, rules, data):
+    from sync.domain.scoring import Why, contest_entries, earned_entries
+
+    unique = list({debrief.id: debrief for debrief in batch}.values())
+    ids = [debrief.id for debrief in unique if not debrief.deleted]
+    voided = set(data.draw(st.lists(st.sampled_from(ids), unique=True))) if ids else set()
+    earned = earned_entries(unique, rules, voided)
+    counted = contest_entries(unique, rules, voided)
+    assert set(earned) == set(ids)
+    assert counted == {i: e.entries for i, e in earned.items() if e.why is not Why.VOIDED}
+    for debrief_id, explained in earned.items():
+        assert 0 <= explained.entries <= explained.scored
+        assert (explained.why is Why.VOIDED) == (debrief_id in voided)
+        if explained.why is Why.SCORED:
+            assert explained.entries == explained.scored
+        if explained.why is Why.DAILY_CAP:
+            assert explained.entries < explained.scored
+        assert (explained.duplicate_of is not None) == (explained.why is Why.NEAR_DUPLICATE)
+
+
 # --- what the preview says while a debrief cannot be saved -------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import io
 import os
 import pwd
 import shutil
@@ -133,6 +134,21 @@ def server_command(*args: str) -> list[str]:
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(server_command(*args), input=stdin, capture_output=True, text=True,
                           timeout=120)
+
+
+def run_cli_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """`debrief-server` run in this process, its output caught as `run_cli`'s: for tests
+    of what a command does (test_server_cli starts the real command as a process)."""
+    from sync.server import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exited:  # argparse refusing the arguments
+            code = exited.code if isinstance(exited.code, int) else 2
+    return subprocess.CompletedProcess(["debrief-server", *args], code, out.getvalue(),
+                                       err.getvalue())
 
 
 @dataclass

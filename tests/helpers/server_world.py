@@ -22,6 +22,7 @@ from sync.domain.ids import DebriefIdFactory
 from sync.domain.wire import to_wire
 from sync.server import accounts
 from sync.server.passwords import Passwords
+from sync.server.tables import contests
 
 from .server_harness import Api, ServerProcess, run_cli
 
@@ -123,3 +124,22 @@ def debrief_maker() -> Callable[..., dict[str, Any]]:
         return wire
 
     return make
+
+
+def create(api: Api, team: str, **changes: Any) -> Any:
+    """POST a running contest for `team` (a December draw), as its manager would."""
+    body = {"team": team, "name": "December draw", "prize": "Headphones",
+            **running_period(), **changes}
+    return api.post("/api/v1/contests", json=body)
+
+
+def end_now(engine: sa.Engine, contest_id: int) -> None:
+    """The contest's end moved to a moment ago, as time passing would."""
+    with engine.begin() as connection:
+        connection.execute(contests.update().where(contests.c.id == contest_id).values(
+            ends_at=datetime.now(UTC) - timedelta(milliseconds=1)))
+
+
+def entries_of(api: Api, contest_id: int) -> dict[str, int]:
+    board = api.get(f"/api/v1/contests/{contest_id}/leaderboard").json()
+    return {row["username"]: row["entries"] for row in board["top"]}

@@ -83,6 +83,24 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 403, "manager": 409, "marketing": 403, "admin": 409}),
     ("POST", "/api/v1/contests/{other}/draw", "",
      {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 409}),
+    # A manager or an admin is not in the field: their own entries are not found.
+    ("GET", "/api/v1/contests/{own}/entries", "",
+     {"anonymous": 401, "rep": 200, "manager": 404, "marketing": 403, "admin": 404}),
+    ("GET", "/api/v1/contests/{other}/entries", "",
+     {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 404}),
+    ("GET", "/api/v1/contests/{own}/voids", "",
+     {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
+    ("GET", "/api/v1/contests/{other}/voids", "",
+     {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
+    # No such debrief in the contest: those who may void get as far as looking for it.
+    ("POST", "/api/v1/contests/{own}/voids", "void",
+     {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
+    ("POST", "/api/v1/contests/{other}/voids", "void",
+     {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
+    ("POST", "/api/v1/contests/{own}/voids/undo", "void",
+     {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
+    ("POST", "/api/v1/contests/{other}/voids/undo", "void",
+     {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
     ("GET", "/api/v1/insights/reasons?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/insights/funnel", "",
@@ -104,6 +122,7 @@ REFUSALS = {
     ("GET", "contests"): "only reps, managers and admins see contests",
     ("POST", "contests"): "only managers and admins create contests",
     ("POST", "draw"): "only managers and admins run contest draws",
+    ("POST", "voids"): "only managers and admins void contest entries",
     ("GET", "insights"): "only marketing and admins ",
     ("GET", "exports"): "only marketing and admins ",
     ("GET", "bi"): "only marketing and admins ",
@@ -138,6 +157,8 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
     payload: dict[str, Any] | None = None
     if body == "debrief":
         payload = {"debriefs": [{**world.debrief}]}
+    elif body == "void":
+        payload = {"debrief_id": "no-such-debrief", "reason": "gamed"}
     elif body.endswith("contest"):
         team = world.own_team if body.startswith("own") else world.other_team
         payload = {"team": team, "name": "Cell", "prize": "Pen", **PERIOD}
@@ -148,8 +169,9 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
     if expected == 403:
         detail = answer.json()["detail"]
         said = detail if isinstance(detail, str) else detail[0]["msg"]
-        drawing = method == "POST" and path.endswith("/draw")
-        family = (method, "draw" if drawing else path.split("/")[3])
+        last = path.split("/")[5] if path.count("/") > 4 else ""
+        family = (method, last if method == "POST" and last in ("draw", "voids")
+                  else path.split("/")[3])
         wanted = NOT_YOUR_TEAM if role == "manager" and body == "other contest" else (
             REFUSALS[family])
         assert said.startswith(wanted), said

@@ -4,32 +4,13 @@ the start, the ledger frozen at the end, the winners drawn once from both."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from helpers.server_harness import run_cli
-from helpers.server_world import People, running_period
+from helpers.server_harness import run_cli_here
+from helpers.server_world import People, create, end_now, entries_of
 
 from sync.domain import draw
 from sync.server.tables import contests, users
-
-
-def create(api, team: str, **changes):
-    body = {"team": team, "name": "December draw", "prize": "Headphones",
-            **running_period(), **changes}
-    return api.post("/api/v1/contests", json=body)
-
-
-def end_now(engine: sa.Engine, contest_id: int) -> None:
-    """The contest's end moved to a moment ago, as time passing would."""
-    with engine.begin() as connection:
-        connection.execute(contests.update().where(contests.c.id == contest_id).values(
-            ends_at=datetime.now(UTC) - timedelta(milliseconds=1)))
-
-
-def entries_of(api, contest_id: int) -> dict[str, int]:
-    board = api.get(f"/api/v1/contests/{contest_id}/leaderboard").json()
-    return {row["username"]: row["entries"] for row in board["top"]}
 
 
 def test_a_draw_is_committed_frozen_drawn_once_and_checks(people: People, new_debrief,
@@ -86,10 +67,10 @@ def test_a_draw_is_committed_frozen_drawn_once_and_checks(people: People, new_de
     assert "never run again" in again.json()["detail"][0]["msg"]
     assert reps[3].api.get(f"{path}/draw").json() == result  # everyone sees the same
 
-    checked = run_cli("contest", "verify", str(contest["id"]), "--db", server.db_url)
+    checked = run_cli_here("contest", "verify", str(contest["id"]), "--db", server.db_url)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "The draw holds." in checked.stdout
-    shown_cli = run_cli("contest", "show", str(contest["id"]), "--db", server.db_url)
+    shown_cli = run_cli_here("contest", "show", str(contest["id"]), "--db", server.db_url)
     assert result["seed"] in shown_cli.stdout
     assert f"1. {result['winners'][0]['username']}" in shown_cli.stdout
 
@@ -102,28 +83,28 @@ def test_the_command_line_draws_once_for_a_manager_and_a_tampered_draw_fails(
     contest = create(manager.api, team).json()
     for rep in reps:
         rep.api.push(new_debrief(), new_debrief())
-    not_yet = run_cli("contest", "draw", str(contest["id"]), "--by", manager.username,
+    not_yet = run_cli_here("contest", "draw", str(contest["id"]), "--by", manager.username,
                       "--db", server.db_url)
     assert not_yet.returncode == 2 and "runs until" in not_yet.stderr
     end_now(engine, contest["id"])
-    stranger = run_cli("contest", "draw", str(contest["id"]), "--by", reps[0].username,
+    stranger = run_cli_here("contest", "draw", str(contest["id"]), "--by", reps[0].username,
                        "--db", server.db_url)
     assert stranger.returncode == 2 and "is not a manager" in stranger.stderr
-    done = run_cli("contest", "draw", str(contest["id"]), "--by", manager.username,
+    done = run_cli_here("contest", "draw", str(contest["id"]), "--by", manager.username,
                    "--db", server.db_url)
     assert done.returncode == 0, done.stderr
     assert "1. " in done.stdout
-    twice = run_cli("contest", "draw", str(contest["id"]), "--by", manager.username,
+    twice = run_cli_here("contest", "draw", str(contest["id"]), "--by", manager.username,
                     "--db", server.db_url)
     assert twice.returncode == 2 and "never run again" in twice.stderr
-    listed = run_cli("contest", "list", "--db", server.db_url)
+    listed = run_cli_here("contest", "list", "--db", server.db_url)
     assert any(line.split()[0] == str(contest["id"]) and line.endswith("drawn")
                for line in listed.stdout.splitlines()[1:])
     # Someone with the database changes the seed after the draw: the check says so.
     with engine.begin() as connection:
         connection.execute(contests.update().where(contests.c.id == contest["id"])
                            .values(seed="00" * draw.SEED_BYTES))
-    checked = run_cli("contest", "verify", str(contest["id"]), "--db", server.db_url)
+    checked = run_cli_here("contest", "verify", str(contest["id"]), "--db", server.db_url)
     assert checked.returncode == 1
     assert "NO   the seed matches the commitment published" in checked.stdout
 

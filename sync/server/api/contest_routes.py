@@ -1,17 +1,18 @@
-"""Contests: list, create (managers of the team, admins), and the leaderboard."""
+"""Contests: list, create (managers of the team, admins), the leaderboard, each rep's
+entries and why, voids, and the draw."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import Response
 
 from sync.domain.leaderboard import rep_view
 from sync.protocol import MAX_PAGE
-from sync.server import contests, draws
+from sync.server import contests, draws, scores, voids
 from sync.server.accounts import AccountError, User, find_team_id
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -24,8 +25,13 @@ from sync.server.api.schemas import (
     ContestOut,
     ContestPage,
     DrawOut,
+    EntriesOut,
+    EntryOut,
     LeaderboardOut,
     StandingOut,
+    VoidIn,
+    VoidLog,
+    VoidOut,
     WinnerOut,
     errors,
 )
@@ -38,6 +44,8 @@ Player = Annotated[User, Depends(require_role("rep", "manager", "admin",
                                               action="see contests"))]
 Organiser = Annotated[User, Depends(require_role("manager", "admin", action="create contests"))]
 Drawer = Annotated[User, Depends(require_role("manager", "admin", action="run contest draws"))]
+Voider = Annotated[User, Depends(require_role("manager", "admin",
+                                              action="void contest entries"))]
 ContestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 LEDGER_TYPE = "text/plain; charset=us-ascii"
 
@@ -95,10 +103,11 @@ def get_contest(contest_id: ContestId, connection: Reading, state: State,
     return contest_out(_visible(connection, contest_id, user), state)
 
 
-def standing_out(standing: Standing) -> StandingOut:
+def standing_out(standing: Standing, manager: bool = False) -> StandingOut:
     return StandingOut(rank=standing.rank, username=standing.username,
                        display_name=standing.display_name, entries=standing.entries,
-                       debriefs=standing.debriefs)
+                       debriefs=standing.debriefs,
+                       last_activity=standing.last_activity if manager else None)
 
 
 @router.get("/{contest_id}/leaderboard")
@@ -113,16 +122,108 @@ def leaderboard(contest_id: ContestId, connection: Reading, user: Player,
     table = contests.standings(connection, contest)
     mine = next((index for index, s in enumerate(table) if s.user_id == user.id), None)
     view = rep_view([s.rank for s in table], mine)
-    if user.may_manage(contest.team_id):
+    manager = user.may_manage(contest.team_id)
+    if manager:
         shown, more = table[offset:offset + limit], len(table) > offset + limit
     else:
         shown, more = table[:view.named], False
     return LeaderboardOut(
         contest_id=contest.id, field_size=len(table),
-        top=[standing_out(s) for s in shown],
+        top=[standing_out(s, manager) for s in shown],
         me=standing_out(table[mine]) if mine is not None else None,
         my_band=BandOut(code=view.band, text=view.band.text) if view.band is not None else None,
         next_offset=offset + limit if more else None)
+
+
+@router.get("/{contest_id}/entries", responses=errors(**{
+    "403": "a rep reads only their own entries",
+    "404": "no such contest, or no such rep in its field"}))
+def entries(contest_id: ContestId, connection: Reading, user: Player,
+            rep: Annotated[str | None, Query(max_length=64, description=(
+                "whose, by username; the signed-in user's if left out"))] = None,
+            ) -> EntriesOut:
+    """Each of a rep's debriefs in the contest with the entries it earned and why: its
+    own detail, a near-duplicate, the daily cap, or a void (with its reasons)."""
+    contest = _visible(connection, contest_id, user)
+    member = _member(connection, contest, user, rep)
+    explained = scores.explained(connection, contest, member.id)
+    made = {debrief.id: debrief.created_at for debrief, _ in explained}
+    log: dict[str, list[VoidOut]] = {}
+    for event in voids.log(connection, contest.id, member.id):
+        log.setdefault(event.debrief_id, []).append(void_out(event))
+    return EntriesOut(contest_id=contest.id, rep=member.display_name,
+                      entries=sum(earned.entries for _, earned in explained),
+                      items=[EntryOut(
+                          debrief_id=debrief.id, created_at=debrief.created_at,
+                          outcome=debrief.outcome, stage=debrief.stage,
+                          entries=earned.entries, scored=earned.scored, why=earned.why,
+                          duplicate_of=earned.duplicate_of,
+                          duplicate_of_created_at=made.get(earned.duplicate_of or ""),
+                          voids=log.get(debrief.id, [])) for debrief, earned in explained])
+
+
+def _member(connection: Reading, contest: Contest, user: User, username: str | None) -> Any:
+    """The member of the contest's field whose entries `user` asks for."""
+    if username is not None and username != user.username and not user.may_manage(
+            contest.team_id):
+        raise field_error(403, ["query", "rep"], "a rep reads only their own entries",
+                          "not_yours")
+    wanted = username if username is not None else user.username
+    member = next((m for m in scores.members(connection, contest.team_id)
+                   if m.username == wanted), None)
+    if member is None:
+        raise field_error(404, ["query", "rep"], f"{wanted} is not in this contest's field",
+                          "not_in_field")
+    return member
+
+
+def void_out(event: voids.VoidEvent) -> VoidOut:
+    return VoidOut(id=event.id, debrief_id=event.debrief_id, rep=event.rep_name,
+                   voided=event.voided, reason=event.reason, by=event.by_name, at=event.at)
+
+
+@router.get("/{contest_id}/voids")
+def void_log(contest_id: ContestId, connection: Reading, user: Player) -> VoidLog:
+    """Every void and undoing in the contest, with who and why: all of them for the
+    team's managers and admins, a rep's own for a rep."""
+    contest = _visible(connection, contest_id, user)
+    rep_id = None if user.may_manage(contest.team_id) else user.id
+    return VoidLog(items=[void_out(e) for e in voids.log(connection, contest.id, rep_id)])
+
+
+_VOID_ERRORS = errors(**{
+    "403": "not a manager of the contest's team",
+    "404": "no such contest, or no such debrief in it",
+    "409": "the contest has ended, or the debrief is voided already (or not voided)"})
+
+
+@router.post("/{contest_id}/voids", status_code=201, responses=_VOID_ERRORS)
+def void(contest_id: ContestId, body: VoidIn, state: State, user: Voider) -> VoidOut:
+    """Void a debrief's entries in the contest, with a reason its rep reads."""
+    return _change_void(contest_id, body, state, user, void=True)
+
+
+@router.post("/{contest_id}/voids/undo", status_code=201, responses=_VOID_ERRORS)
+def undo_void(contest_id: ContestId, body: VoidIn, state: State, user: Voider) -> VoidOut:
+    """Give a voided debrief its entries back, with a reason; the void stays in the log."""
+    return _change_void(contest_id, body, state, user, void=False)
+
+
+def _change_void(contest_id: int, body: VoidIn, state: State, user: User, *,
+                 void: bool) -> VoidOut:
+    with state.engine.begin() as connection:
+        contest = _visible(connection, contest_id, user)
+        if not user.may_manage(contest.team_id):
+            raise field_error(403, ["path", "contest_id"], "only this team's managers and "
+                              "admins void its entries", "not_your_team")
+        try:
+            event = voids.change(connection, contest, body.debrief_id, body.reason, user.id,
+                                 state.clock.now(), void=void)
+        except voids.VoidRefused as refused:
+            where = "body" if refused.field in ("debrief_id", "reason") else "path"
+            raise field_error(refused.status, [where, refused.field], refused.message,
+                              refused.code) from None
+    return void_out(event)
 
 
 def draw_out(contest: Contest, shown: draws.Published) -> DrawOut:

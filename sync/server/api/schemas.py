@@ -21,9 +21,10 @@ from pydantic import (
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.domain.leaderboard import Band
-from sync.domain.scoring import MAX_CONTEST_DAYS, MAX_RULE, ContestRules
+from sync.domain.scoring import MAX_CONTEST_DAYS, MAX_RULE, ContestRules, Why
 from sync.protocol import MAX_BATCH
 from sync.server.contests import CONTEST_HORIZON_YEARS, MAX_WINNERS
+from sync.server.voids import REASON_MAX
 
 MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
 MAX_OFFSET = 1_000_000
@@ -283,12 +284,60 @@ class ContestPage(BaseModel):
     next_cursor: int | None
 
 
+class VoidIn(Input):
+    debrief_id: Text = Field(min_length=1, max_length=36)
+    reason: Text = Field(min_length=1, max_length=REASON_MAX, description="the rep reads it")
+
+
+class VoidOut(BaseModel):
+    """A void of a debrief's entries in a contest, or its undoing (`voided` false)."""
+
+    id: int
+    debrief_id: str
+    rep: str = Field(description="the rep's display name")
+    voided: bool
+    reason: str
+    by: str = Field(description="who voided or restored it: a display name")
+    at: datetime
+
+
+class VoidLog(BaseModel):
+    items: list[VoidOut] = Field(description="oldest first")
+
+
+class EntryOut(BaseModel):
+    """One of a rep's debriefs in a contest: what it earned, and why."""
+
+    debrief_id: str
+    created_at: datetime
+    outcome: str
+    stage: str
+    entries: int
+    scored: int = Field(description="what its own detail earns, before near-duplicates, "
+                        "the daily cap and voids")
+    why: Why
+    duplicate_of: str | None = Field(description="for a near-duplicate: the earlier debrief")
+    duplicate_of_created_at: datetime | None
+    voids: list[VoidOut] = Field(description="its voids and undoings, oldest first")
+
+
+class EntriesOut(BaseModel):
+    """A rep's own debriefs in a contest (a manager of the team may read any rep's)."""
+
+    contest_id: int
+    rep: str
+    entries: int
+    items: list[EntryOut] = Field(description="oldest first")
+
+
 class StandingOut(BaseModel):
     rank: int
     username: str
     display_name: str
     entries: int
     debriefs: int
+    last_activity: datetime | None = Field(default=None, description=(
+        "when the rep last logged a debrief; for managers of the team and admins only"))
 
 
 class BandOut(BaseModel):
