@@ -18,6 +18,7 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
     """Each benchmark's name and its `run`, imported only when asked for."""
     from bench import (
         aggregates,
+        contest_paint,
         debrief_list,
         draw,
         exports,
@@ -35,7 +36,8 @@ def benchmarks() -> list[tuple[str, Callable[[], Section]]]:
             ("ingest", ingest.run), ("aggregates", aggregates.run),
             ("leaderboard", leaderboard.run), ("sync", sync.run), ("package", package.run),
             ("rep_day", rep_day.run), ("exports", exports.run),
-            ("insights_paint", insights_paint.run), ("draw", draw.run)]
+            ("insights_paint", insights_paint.run), ("draw", draw.run),
+            ("contest_paint", contest_paint.run)]
 
 
 def run_all() -> tuple[list[Section], list[str]]:

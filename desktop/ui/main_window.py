@@ -29,17 +29,20 @@ from desktop.ui.store_worker import StoreWorker
 from desktop.ui.sync_controller import SyncController
 from desktop.ui.text import debrief_line
 from sync.domain.debrief import Debrief
-from sync.domain.roles import reads_insights
+from sync.domain.roles import reads_insights, sees_contests
 from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from desktop.store.contest_preview import LocalPreview
     from desktop.store.listing import DebriefFilter
     from desktop.ui.conflict_copies import OtherVersions
+    from desktop.ui.contest_workspace import ContestWorkspace
     from desktop.ui.debrief_list import DebriefList
     from desktop.ui.insights_workspace import InsightsWorkspace
     from desktop.ui.sync_worker import SyncWorker
+    from sync.client.contest_answers import ContestInfo
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Debrief"))
         self.form = CaptureForm(services.context, services.worker)
         self.insights: InsightsWorkspace | None = None  # marketing and admin accounts
+        self.contest: ContestWorkspace | None = None  # reps, managers and admins, connected
         self._list: DebriefList | None = None
         self._list_page = QWidget()  # My debriefs is built the first time it is shown
         QVBoxLayout(self._list_page).setContentsMargins(0, 0, 0, 0)
@@ -95,6 +99,7 @@ class MainWindow(QMainWindow):
         self.sync.open_requested.connect(self.on_list_open_requested)
         self.sync.message.connect(self.statusBar().showMessage)
         self.sync.role_changed.connect(self.use_role)
+        services.sync.standing_changed.connect(self.on_sync_standing_changed)
         services.presenter.window = self
         self._fit_to_screen()
 
@@ -151,6 +156,11 @@ class MainWindow(QMainWindow):
             self.tabs.setTabVisible(self.tabs.indexOf(page), not analyst)
         for action in self._rep_actions:
             action.setEnabled(not analyst)
+        if sees_contests(role):
+            contest = self._contest_workspace(role)
+            self.tabs.setTabVisible(self.tabs.indexOf(contest), True)
+        elif self.contest is not None:
+            self.tabs.setTabVisible(self.tabs.indexOf(self.contest), False)
         if analyst:
             workspace = self._insights_workspace()
             self.tabs.setTabVisible(self.tabs.indexOf(workspace), True)
@@ -158,6 +168,33 @@ class MainWindow(QMainWindow):
         elif self.insights is not None:
             self.tabs.setTabVisible(self.tabs.indexOf(self.insights), False)
             self.tabs.setCurrentWidget(self.form)
+
+    def _contest_workspace(self, role: str | None) -> ContestWorkspace:
+        """The Contest tab, made the first time the account's role has one; it asks the
+        server when it is first shown."""
+        if self.contest is None:
+            from desktop.ui.contest_workspace import ContestWorkspace
+
+            self.contest = ContestWorkspace(self.services.sync, self.services.context.clock,
+                                            role, self.local_preview)
+            self.tabs.addTab(self.contest, self.tr("C&ontest"))
+        else:
+            self.contest.use_role(role)
+        return self.contest
+
+    def local_preview(self, contest: ContestInfo) -> LocalPreview:
+        """What the rep's debriefs not synced yet will earn in `contest` (GUI thread's
+        read connection: one indexed query and the period's debriefs)."""
+        from desktop.store.contest_preview import local_preview
+
+        return local_preview(self.services.reader.conn, contest.rules, contest.starts_at,
+                             contest.ends_at)
+
+    def on_sync_standing_changed(self, *_: object) -> None:
+        """A sync finished and fetched the standing again: so does the Contest tab, if
+        it is on screen."""
+        if self.contest is not None and self.tabs.currentWidget() is self.contest:
+            self.contest.ask()
 
     def _insights_workspace(self) -> InsightsWorkspace:
         if self.insights is None:
@@ -202,6 +239,8 @@ class MainWindow(QMainWindow):
     def on_tabs_current_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self._list_page:
             self.list.table.setFocus()
+        elif self.contest is not None and self.tabs.widget(index) is self.contest:
+            self.contest.ask()
 
     def _refresh_list(self, *_: object) -> None:
         if self._list is not None:

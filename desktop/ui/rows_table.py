@@ -1,18 +1,22 @@
-"""A small read-only table of shown values, for Insights' tables."""
+"""A small read-only table of shown values, for Insights' and the Contest's tables."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
+from desktop.ui.text import moment_text
+
 Index = QModelIndex | QPersistentModelIndex
 
 
 class RowsModel(QAbstractTableModel):
-    """A small read-only table: headers and rows of shown values (tables here hold at
-    most a few hundred groups, as the server shows them)."""
+    """A read-only table: headers and rows of shown values. A moment is written as the
+    rep's locale writes it when its cell is shown, not for every row up front (a
+    leaderboard holds a row per rep of the team)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -37,7 +41,7 @@ class RowsModel(QAbstractTableModel):
             return None
         value = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return value
+            return moment_text(value) if isinstance(value, datetime) else value
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tips.get((index.row(), index.column()))
         if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(value):

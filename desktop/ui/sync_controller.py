@@ -55,6 +55,7 @@ class SyncController(QObject):
         self.area = SyncStatusArea()
         self.connect_dialog: ConnectDialog | None = None
         self.refused_dialog: RefusedDebriefs | None = None
+        self._role: str | None = None  # as last said by role_changed
         self._copies_seen: int | None = None  # other versions kept, as sync last counted
         self.connect_action = QAction(self.tr("&Connect to your team's server\u2026"), self)
         self.connect_action.triggered.connect(self.show_connect_dialog)
@@ -88,20 +89,24 @@ class SyncController(QObject):
         self.area.show_status(not_connected(ReplicaCounts()) if connection is None
                               else settled(ReplicaCounts(), None, connection.role))
         self.sign_out_action.setEnabled(connection is not None)
-        self.role_changed.emit(connection.role if connection is not None else None)
+        self._say_role(connection.role if connection is not None else None)
         self.sync.start(connection is not None)
 
     def on_sync_status_changed(self, status: SyncStatus) -> None:
         self.area.show_status(status)
         self.sign_out_action.setEnabled(status.kind is not StatusKind.NOT_CONNECTED)
-        if status.kind is StatusKind.LISTS_ONLY and status.role is not None:
-            self.role_changed.emit(status.role)  # learned by this sync, or as kept
+        if status.role is not None and status.role != self._role:
+            self._say_role(status.role)  # learned by this sync, or as kept
         if status.kind is not StatusKind.SYNCING:  # a run's start carries no counts
             seen, self._copies_seen = self._copies_seen, status.conflict_copies
             if seen is not None and status.conflict_copies > seen:
                 self.message.emit(self.tr(
                     "Sync kept another version of a debrief changed on two computers: see "
                     "\u201cother versions kept\u201d in My debriefs."), 15_000)
+
+    def _say_role(self, role: str | None) -> None:
+        self._role = role
+        self.role_changed.emit(role)
 
     def on_sync_now_requested(self) -> None:
         if self.sync.server_set:
@@ -130,7 +135,7 @@ class SyncController(QObject):
             else message_text(connected.reason))
         self.sign_out_action.setEnabled(True)
         self.preview.hide_standing()  # the new connection's comes with its first sync
-        self.role_changed.emit(connected.role)
+        self._say_role(connected.role)
         if self.connect_dialog is not None and self.connect_dialog.isVisible():
             self.connect_dialog.show_connected(connected)
 
@@ -139,7 +144,7 @@ class SyncController(QObject):
             self.connect_dialog.show_failure(error)
 
     def on_sync_disconnected(self) -> None:
-        self.role_changed.emit(None)
+        self._say_role(None)
         self.area.show_not_remembered(None)
         self.sign_out_action.setEnabled(False)
         self.preview.hide_standing()

@@ -49,7 +49,7 @@ from sync.domain.team_lists import TeamLists
 if TYPE_CHECKING:
     from desktop.insights_cache import InsightCache
     from desktop.keychain import TokenVault
-    from desktop.ui.sync_worker import SyncSetup
+    from desktop.ui.sync_worker import ServerCall, SyncSetup
     from sync.client.engine import SyncEngine
     from sync.client.insight_view import InsightView
 
@@ -85,6 +85,8 @@ class SyncRunner(QObject):
     standing = Signal(object)  # ContestStanding, or None: no contest runs for the rep's team
     insights = Signal(object)  # InsightAnswers, fresh from the server
     insights_failed = Signal(object, object)  # the problem, and the kept answers or None
+    answered = Signal(object, object)  # a ServerCall, and what its work returned
+    call_failed = Signal(object, object)  # a ServerCall, and the SyncProblem or StoreError
 
     def __init__(self, open_store: Callable[[], DebriefStore], defaults: TeamLists, rep: str,
                  clock: Clock, setup: SyncSetup, stopping: threading.Event):
@@ -206,24 +208,15 @@ class SyncRunner(QObject):
         """Ask the server the view's questions; keep and hand back the answers. Offline
         (or refused), hand back the problem and what was kept for the view."""
         from sync.client.insight_view import FUNNEL, QUOTES, InsightAnswers
-        from sync.client.problems import SyncProblem, sign_in_needed
+        from sync.client.problems import SyncProblem
 
         view, cache = request
         try:
-            replica = self._open()
-            connection = load_connection(replica.conn)
-            if connection is None:
-                raise sign_in_needed("not connected")
-            engine = self._engine_of(connection)
-            if not engine.central.signed_in:
-                token = self._vault().load(connection.url, connection.username)
-                if token is None:
-                    raise sign_in_needed("no token kept")
-                engine.central.use_token(token)
-            answers = {name: engine.central.reason_counts(params)
+            central = self._signed_in()
+            answers = {name: central.reason_counts(params)
                        for name, params in view.questions().items()}
-            answers[QUOTES] = engine.central.shared_quotes(view.quote_question())
-            answers[FUNNEL] = engine.central.funnel(view.funnel_question())
+            answers[QUOTES] = central.shared_quotes(view.quote_question())
+            answers[FUNNEL] = central.funnel(view.funnel_question())
             found = InsightAnswers(view, answers, to_iso(self._clock.now()))
             try:
                 cache.save(found)
@@ -236,6 +229,38 @@ class SyncRunner(QObject):
             self.insights_failed.emit(error, cache.load(view))
         except Exception as error:
             self.crashed.emit(error)
+
+    @Slot(object)
+    def call(self, request: ServerCall) -> None:
+        """Do one call's work with the signed-in client; hand back its answer, or the
+        problem that stopped it."""
+        from sync.client.problems import SyncProblem
+
+        try:
+            answer = request.work(self._signed_in())
+        except (SyncProblem, StoreError) as problem:
+            self.call_failed.emit(request, problem)
+        except Exception as error:
+            self.crashed.emit(error)
+        else:
+            self.answered.emit(request, answer)
+
+    def _signed_in(self) -> Any:
+        """The connection's client, signed in with the kept token (a SyncProblem if there
+        is no connection or no token)."""
+        from sync.client.problems import sign_in_needed
+
+        replica = self._open()
+        connection = load_connection(replica.conn)
+        if connection is None:
+            raise sign_in_needed("not connected")
+        engine = self._engine_of(connection)
+        if not engine.central.signed_in:
+            token = self._vault().load(connection.url, connection.username)
+            if token is None:
+                raise sign_in_needed("no token kept")
+            engine.central.use_token(token)
+        return engine.central
 
     # --- one run ------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from shiboken6 import isValid
 
 from desktop.store.debriefs import DebriefStore
 from desktop.ui.store_worker import end_thread, worker_thread
@@ -57,6 +58,20 @@ class SyncSetup:
     interval_s: float = 300.0  # when all is well, pull again after this long
 
 
+@dataclass(frozen=True, eq=False)
+class ServerCall:
+    """One question for the team's server, asked on the sync thread after any sync in
+    progress: `work` runs there with the signed-in client
+    (sync.client.central_store.CentralStore); then `answered` (with what `work`
+    returned) or `failed` (with the SyncProblem or StoreError) runs on the GUI thread,
+    if `owner` is still there."""
+
+    work: Callable[[Any], Any]
+    answered: Callable[[Any], None]
+    failed: Callable[[Any], None]
+    owner: QObject
+
+
 class SyncWorker(QObject):
     """Asks the sync thread for work and decides when to sync; answers on the GUI thread."""
 
@@ -78,6 +93,7 @@ class SyncWorker(QObject):
     _disconnect = Signal()
     _close = Signal(object)
     _insights = Signal(object)
+    _call = Signal(object)
 
     def __init__(self, open_store: Callable[[], DebriefStore], defaults: TeamLists, rep: str,
                  clock: Clock, setup: SyncSetup | None = None, parent: QObject | None = None):
@@ -135,6 +151,13 @@ class SyncWorker(QObject):
             return
         self._ensure_thread()
         self._insights.emit((view, cache))
+
+    def ask(self, call: ServerCall) -> None:
+        """Ask the team's server one question on the sync thread (ServerCall)."""
+        if self._stopping.is_set():
+            return
+        self._ensure_thread()
+        self._call.emit(call)
 
     def connect_to(self, request: SignInRequest) -> None:
         self._ensure_thread()
@@ -213,6 +236,14 @@ class SyncWorker(QObject):
     def on_runner_insights_failed(self, problem: Any, kept: Any) -> None:
         self.insights_failed.emit(problem, kept)
 
+    def on_runner_answered(self, call: ServerCall, answer: Any) -> None:
+        if isValid(call.owner):
+            call.answered(answer)
+
+    def on_runner_call_failed(self, call: ServerCall, problem: Any) -> None:
+        if isValid(call.owner):
+            call.failed(problem)
+
     def on_runner_connect_failed(self, error: BaseException) -> None:
         self.connect_failed.emit(error)
 
@@ -250,4 +281,7 @@ class SyncWorker(QObject):
         self._insights.connect(self._runner.fetch_insights)
         self._runner.insights.connect(self.on_runner_insights)
         self._runner.insights_failed.connect(self.on_runner_insights_failed)
+        self._call.connect(self._runner.call)
+        self._runner.answered.connect(self.on_runner_answered)
+        self._runner.call_failed.connect(self.on_runner_call_failed)
         self._thread.start()

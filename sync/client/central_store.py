@@ -266,10 +266,65 @@ class CentralStore:
                 break
         return running
 
+    # --- a contest, for its workspace (sync.client.contest_answers reads the answers) ---
+
+    def contests(self) -> list[dict[str, Any]]:
+        """The contests the account may see, newest first (up to CONTEST_PAGES pages)."""
+        found, cursor = [], None
+        for _ in range(CONTEST_PAGES):
+            params: dict[str, Any] = {"limit": MAX_PAGE}
+            if cursor is not None:
+                params["cursor"] = cursor
+            body = self._call("GET", "/contests", params=params)
+            found += list(body["items"])
+            cursor = body.get("next_cursor")
+            if cursor is None:
+                break
+        return found
+
+    def contest(self, contest_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/contests/{int(contest_id)}")
+
+    def leaderboard(self, contest_id: int) -> dict[str, Any]:
+        """The contest's leaderboard: every rank for its managers, page after page."""
+        return self._pages(f"/contests/{int(contest_id)}/leaderboard", {}, "top")
+
+    def entries(self, contest_id: int, rep: str | None = None) -> dict[str, Any]:
+        """A rep's debriefs in the contest, each with its entries and why (the account's
+        own if `rep` is None)."""
+        return self._call("GET", f"/contests/{int(contest_id)}/entries",
+                          params={"rep": rep} if rep else None, refusals=True)
+
+    def void(self, contest_id: int, debrief_id: str, reason: str, *,
+             undo: bool = False) -> dict[str, Any]:
+        """Void a debrief's entries in the contest (or give them back), with a reason."""
+        path = f"/contests/{int(contest_id)}/voids" + ("/undo" if undo else "")
+        return self._call("POST", path, json={"debrief_id": debrief_id, "reason": reason},
+                          refusals=True)
+
+    def draw(self, contest_id: int) -> dict[str, Any]:
+        """What is published of the contest's draw so far."""
+        return self._call("GET", f"/contests/{int(contest_id)}/draw")
+
+    def run_draw(self, contest_id: int) -> dict[str, Any]:
+        """Draw the winners of an ended contest (once: a second is refused)."""
+        return self._call("POST", f"/contests/{int(contest_id)}/draw", refusals=True)
+
+    def ledger(self, contest_id: int) -> bytes:
+        """The contest's frozen ledger, byte for byte as its digest was taken."""
+        return self._call("GET", f"/contests/{int(contest_id)}/ledger", raw=True)
+
+    def create_contest(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/contests", json=dict(body), refusals=True)
+
     # --- one call ---------------------------------------------------------------------
 
     def _call(self, method: str, path: str, *, signed: bool = True,
-              json: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+              json: Any = None, params: Mapping[str, Any] | None = None,
+              refusals: bool = False, raw: bool = False) -> Any:
+        """One request, its JSON answer (`raw`: its bytes). `refusals`: a 404, 409 or 422
+        is the server refusing what was asked, in its own words (a REFUSED problem), not
+        a wrong address or a refused batch."""
         if signed and self._token is None:
             raise problems.sign_in_needed("not signed in")
         try:
@@ -289,9 +344,10 @@ class CentralStore:
         except requests.RequestException as exc:  # InvalidURL, MissingSchema, ...
             raise problems.wrong_address(self.base_url, _describe(exc)) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
-        return self._answer(response)
+        return self._answer(response, refusals=refusals, raw=raw)
 
-    def _answer(self, response: requests.Response) -> Any:
+    def _answer(self, response: requests.Response, *, refusals: bool = False,
+                raw: bool = False) -> Any:
         status = response.status_code
         if status == 426:
             raise problems.update_app(_server_says(response))
@@ -311,12 +367,17 @@ class CentralStore:
             raise problems.update_server(self.base_url, server_protocol,
                                          self.oldest_server_protocol)
         if 200 <= status < 300:
+            if raw:
+                return response.content
             return self._body(response) if status != 204 else None
         if status == 401:
             self._token = None
             raise problems.sign_in_needed(_server_says(response))
         if status == 429 or status >= 500:
             raise self._unavailable(response)
+        if refusals and status in (404, 409, 422):
+            raise problems.refused(self.base_url, status, _server_says(response),
+                                   _fields_named(response))
         if status == 404 or 300 <= status < 400:
             raise problems.wrong_address(self.base_url, f"HTTP {status}", status=status)
         if status == 422:
@@ -357,6 +418,21 @@ def _server_says(response: requests.Response) -> str:
         return "; ".join(str(item.get("msg", "")) for item in detail
                          if isinstance(item, dict))[:500]
     return str(detail)[:500] if detail else f"HTTP {response.status_code}"
+
+
+def _fields_named(response: requests.Response) -> dict[str, str]:
+    """The fields an error body names, in the shape of FastAPI's errors ("body",
+    "rules", "cap" -> "rules.cap"), each with what the server said of it."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return {}
+    named: dict[str, str] = {}
+    for item in detail if isinstance(detail, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("loc"), list):
+            where = [str(part) for part in item["loc"][1:]]
+            named.setdefault(".".join(where), str(item.get("msg", ""))[:500])
+    return named
 
 
 def _batch_refused(url: str, response: requests.Response) -> BatchRefused:

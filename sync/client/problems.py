@@ -32,13 +32,15 @@ class SyncProblem(Exception):
     the log (the cause's type and text; never a token), `retry_after` in seconds."""
 
     def __init__(self, kind: ProblemKind, message: Message, *, detail: str = "",
-                 retry_after: float | None = None, status: int | None = None):
+                 retry_after: float | None = None, status: int | None = None,
+                 fields: dict[str, str] | None = None):
         super().__init__(message.text)
         self.kind = kind
         self.message = message
         self.detail = detail
         self.retry_after = retry_after
         self.status = status
+        self.fields = fields or {}  # a refusal's words per field ("rules.cap"), if it named
 
     @property
     def transient(self) -> bool:
@@ -109,7 +111,8 @@ def certificate(url: str, detail: str) -> SyncProblem:
         {"url": url}), detail=detail)
 
 
-def refused(url: str, status: int, server_says: str) -> SyncProblem:
+def refused(url: str, status: int, server_says: str,
+            fields: dict[str, str] | None = None) -> SyncProblem:
     return SyncProblem(ProblemKind.REFUSED, Message(N_(
         "The server at {url} refused the request: {reason}"),
-        {"url": url, "reason": server_says}), status=status)
+        {"url": url, "reason": server_says}), status=status, fields=fields)

@@ -51,7 +51,7 @@ class SyncStatus:
     retry_at: datetime | None = None
     done: int = 0
     total: int = 0
-    role: str | None = None  # the account's, for an account that syncs no debriefs
+    role: str | None = None  # the account's, once a run has learned it
 
 
 def not_connected(counts: ReplicaCounts) -> SyncStatus:
@@ -78,16 +78,17 @@ def settled(counts: ReplicaCounts, last_sync: datetime | None,
     if counts.refused:
         return _with_counts(StatusKind.REFUSED, Message(N_(
             "Click to see what the server refused and why. Open a debrief, fix it and "
-            "save it: it is sent again.")), counts, last_sync)
+            "save it: it is sent again.")), counts, last_sync, role=role)
     if counts.waiting:
         return _with_counts(StatusKind.WAITING, Message(N_(
             "Debriefs saved on this computer and not sent yet go with the next sync.")),
-            counts, last_sync)
+            counts, last_sync, role=role)
     if last_sync is None:
-        return _with_counts(StatusKind.WAITING, Message(N_("Not synced yet")), counts)
+        return _with_counts(StatusKind.WAITING, Message(N_("Not synced yet")), counts,
+                            role=role)
     return _with_counts(StatusKind.UP_TO_DATE, Message(N_(
         "Up to date (last sync {time})"), {"time": last_sync}),
-        counts, last_sync)
+        counts, last_sync, role=role)
 
 
 def failed(problem: SyncProblem, counts: ReplicaCounts, last_sync: datetime | None,
@@ -106,8 +107,8 @@ def stopped_by_a_bug(counts: ReplicaCounts, last_sync: datetime | None,
 
 
 def _with_counts(kind: StatusKind, message: Message, counts: ReplicaCounts,
-                 last_sync: datetime | None = None,
-                 retry_at: datetime | None = None) -> SyncStatus:
+                 last_sync: datetime | None = None, retry_at: datetime | None = None,
+                 role: str | None = None) -> SyncStatus:
     return SyncStatus(kind, message, waiting=counts.waiting, refused=counts.refused,
                       refusals=counts.refusals, conflict_copies=counts.conflict_copies,
-                      last_sync=last_sync, retry_at=retry_at)
+                      last_sync=last_sync, retry_at=retry_at, role=role)

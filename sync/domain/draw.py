@@ -38,6 +38,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sync.domain.text import N_, Message
+
 SEED_BYTES = 32
 LEDGER_HEADER = "debrief-ledger/1"
 _U_BITS = 52  # so that n + 0.5 is exact in a double's 53-bit significand
@@ -157,13 +159,16 @@ class Verdict:
     def holds(self) -> bool:
         return self.seed_matches and self.ledger_matches and self.winners_match
 
-    def checks(self) -> list[tuple[bool, str]]:
+    def checks(self) -> list[tuple[bool, Message]]:
         """Each check and whether it holds, in words, in the order docs/draw.md gives."""
-        return [(self.seed_matches, "the seed matches the commitment published"),
-                (self.ledger_matches, "the ledger matches the digest published"),
-                (not self.problem, "the ledger is in canonical form"
-                 + (f" ({self.problem})" if self.problem else "")),
-                (self.winners_match, "drawn again, the winners are the ones announced")]
+        canonical = (Message(N_("the ledger is in canonical form ({problem})"),
+                             {"problem": self.problem}) if self.problem
+                     else Message(N_("the ledger is in canonical form")))
+        return [(self.seed_matches, Message(N_("the seed matches the commitment published"))),
+                (self.ledger_matches, Message(N_("the ledger matches the digest published"))),
+                (not self.problem, canonical),
+                (self.winners_match,
+                 Message(N_("drawn again, the winners are the ones announced")))]
 
 
 def verify(seed: bytes, published_commitment: str, ledger_text: str | bytes,

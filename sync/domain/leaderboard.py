@@ -96,3 +96,12 @@ def rep_view(ranks: Sequence[int], mine: int | None) -> RepView:
     """The view of the rep at index `mine` of the standings (None: not in the field)."""
     own = None if mine is None else band(places(ranks)[mine], len(ranks))
     return RepView(named(ranks), own)
+
+
+def band_sizes(ranks: Sequence[int]) -> dict[Band, int]:
+    """How many standings (ranks best first) are in each band: what a screen for the
+    whole floor may say of everyone without naming the lower half."""
+    sizes = dict.fromkeys(Band, 0)
+    for place in places(ranks):
+        sizes[band(place, len(ranks))] += 1
+    return sizes

@@ -11,6 +11,8 @@ from __future__ import annotations
 ROLES = ("rep", "manager", "marketing", "admin")  # every account has one
 DEBRIEF_ROLES = ("rep", "manager")  # push their debriefs and pull them back
 INSIGHT_ROLES = ("marketing", "admin")  # read aggregates; the app opens on Insights
+CONTEST_ROLES = ("rep", "manager", "admin")  # see their teams' contests
+MANAGES_CONTESTS = ("manager", "admin")  # make contests, void entries, run draws
 
 
 def syncs_debriefs(role: str | None) -> bool:
@@ -23,3 +25,9 @@ def syncs_debriefs(role: str | None) -> bool:
 def reads_insights(role: str | None) -> bool:
     """Whether an account with `role` works in Insights (aggregates only)."""
     return role in INSIGHT_ROLES
+
+
+def sees_contests(role: str | None) -> bool:
+    """Whether an account with `role` has the Contest workspace (a known role only: a
+    connection kept before the app learned roles waits for the server to say)."""
+    return role in CONTEST_ROLES

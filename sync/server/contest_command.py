@@ -163,7 +163,7 @@ def _verify(args: argparse.Namespace, in_transaction: InTransaction) -> int:
     except draws.DrawRefused as refused:
         raise ContestRefused(refused.message) from None
     for holds, check in verdict.checks():
-        print(("yes  " if holds else "NO   ") + check)
+        print(("yes  " if holds else "NO   ") + check.text)
     print("The draw holds." if verdict.holds else "The draw does NOT hold.")
     return EXIT_OK if verdict.holds else EXIT_FAILED
 

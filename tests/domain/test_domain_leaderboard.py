@@ -140,3 +140,21 @@ def test_every_rep_has_a_band_and_bands_keep_their_share(entries):
     for place, each in zip(places(field), got, strict=True):
         if place > size / 2:
             assert each is KEEP
+
+
+def test_band_sizes_count_everyone_once_in_their_own_band():
+    from sync.domain.leaderboard import band_sizes
+
+    assert band_sizes(distinct(20)) == {TENTH: 2, QUARTER: 3, HALF: 5, KEEP: 10}
+    assert band_sizes([]) == dict.fromkeys(Band, 0)
+
+
+@given(st.lists(st.integers(0, 30), max_size=60))
+def test_band_sizes_agree_with_each_reps_own_band(entries):
+    from sync.domain.leaderboard import band_sizes
+
+    field_ranks = ranks(sorted(entries, reverse=True))
+    sizes = band_sizes(field_ranks)
+    assert sum(sizes.values()) == len(field_ranks)
+    for level in Band:
+        assert sizes[level] == bands(field_ranks).count(level)

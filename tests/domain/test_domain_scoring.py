@@ -513,7 +513,7 @@ def test_a_voided_debrief_earns_nothing_and_counts_for_nothing():
     assert contest_entries([first, again], rules, voided={"a"}) == {"b": earned["b"].entries}
 
 
-@given(st.lists(debriefs(), max_size=12), any_rules(), st.data())
+@given(st.lists(debriefs(), max_size=8), any_rules(), st.data())
 def test_earned_entries_agree_with_contest_entries_and_add_up(batch, rules, data):
     from sync.domain.scoring import Why, contest_entries, earned_entries
 

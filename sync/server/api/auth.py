@@ -19,8 +19,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 def user_out(connection: sa.Connection, user: User) -> UserOut:
     team = accounts.team_names(connection, [user.team_id] if user.team_id else [])
-    return UserOut(username=user.username, display_name=user.display_name, role=user.role,
-                   team=team[0] if team else None,
+    return UserOut(id=user.id, username=user.username, display_name=user.display_name,
+                   role=user.role, team=team[0] if team else None,
                    manages=accounts.team_names(connection, user.managed_team_ids))
 
 

@@ -100,6 +100,7 @@ class SignInIn(Input):
 
 
 class UserOut(BaseModel):
+    id: int = Field(description="as the ledger of a contest's draw names the user")
     username: str
     display_name: str
     role: str

@@ -1,0 +1,229 @@
+"""New contest, for a team's managers: the team, name, prize, how many win, the period,
+and the scoring rules as data, each rule a number in a form with an example debrief
+scored beside it as the rules change (the same scoring the app's preview and the server
+use, sync.domain.scoring). What the server refuses is said next to the field it names."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.contest_texts import problem_text
+from desktop.ui.field_errors import add_field_row, with_error_line
+from desktop.ui.sync_worker import ServerCall
+from desktop.ui.text import message_text, tr
+from sync.domain.clock import Clock, to_iso
+from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
+from sync.domain.scoring import MAX_RULE, ContestRules, RulesError, score
+
+if TYPE_CHECKING:
+    from desktop.ui.sync_worker import SyncWorker
+
+NAME_MAX, PRIZE_MAX, MAX_WINNERS = 120, 200, 100  # as the server takes them
+DEFAULT_DAYS = 30
+
+# The example scored beside the rules: a typical careful debrief.
+EXAMPLE = Debrief(
+    id="example", rep="example", outcome=Outcome.LOST, stage=Stage.EVALUATION,
+    segment=Segment("software", "200-999", "dach"),
+    reasons=(Reason("price.too_high", "price.too_high.over_budget", Evidence.CUSTOMER_SAID,
+                    primary=True), Reason("competitor.cheaper")),
+    competitor="Acme")
+
+
+def rule_labels() -> dict[str, str]:
+    return {
+        "base": tr("Every debrief"), "extra_reason": tr("Each reason beyond the first"),
+        "max_extra_reasons": tr("...for this many at most"),
+        "detail_code": tr("Each reason narrowed to a detail"),
+        "max_detail_codes": tr("...for this many at most"),
+        "competitor": tr("A named competitor"), "shared_quote": tr("A shared customer quote"),
+        "min_quote_chars": tr("...of at least this many characters"),
+        "complete_segment": tr("A complete segment"), "cap": tr("At most per debrief"),
+        "daily_cap": tr("At most per rep and day"),
+    }
+
+
+class ContestEditor(QDialog):
+    created = Signal(int)  # the new contest's id
+
+    def __init__(self, sync: SyncWorker, clock: Clock, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.sync, self.clock = sync, clock
+        self.setWindowTitle(tr("New contest"))
+        self.errors: dict[str, QLabel] = {}
+        self.team = QComboBox()
+        self.team.setEditable(False)
+        self.name = QLineEdit()
+        self.name.setMaxLength(NAME_MAX)
+        self.prize = QLineEdit()
+        self.prize.setMaxLength(PRIZE_MAX)
+        self.winners = QSpinBox()
+        self.winners.setRange(1, MAX_WINNERS)
+        now = clock.now()
+        self.starts = QDateTimeEdit(QDateTime(now.astimezone()))
+        self.ends = QDateTimeEdit(QDateTime((now + timedelta(days=DEFAULT_DAYS)).astimezone()))
+        for edit in (self.starts, self.ends):
+            edit.setCalendarPopup(True)
+        form = QFormLayout()
+        for text, slot, widget in ((tr("&Team"), "team", self.team),
+                                   (tr("&Name"), "name", self.name),
+                                   (tr("&Prize"), "prize", self.prize),
+                                   (tr("&Winners"), "winners", self.winners),
+                                   (tr("&Starts"), "starts_at", self.starts),
+                                   (tr("&Ends"), "ends_at", self.ends)):
+            add_field_row(form, text, with_error_line(self.errors, slot, widget), widget)
+
+        self.rule_boxes: dict[str, QSpinBox] = {}
+        rules_form = QFormLayout()
+        defaults = ContestRules()
+        for f in fields(ContestRules):
+            box = QSpinBox()
+            box.setRange(0, MAX_RULE)
+            box.setValue(getattr(defaults, f.name))
+            box.valueChanged.connect(self.show_example)
+            self.rule_boxes[f.name] = box
+            add_field_row(rules_form, rule_labels()[f.name],
+                          with_error_line(self.errors, f"rules.{f.name}", box), box)
+        rules = QGroupBox(tr("Entries"))
+        rules.setLayout(rules_form)
+        self.example = QLabel()
+        self.example.setObjectName("contestExample")
+        self.example.setWordWrap(True)
+        self.example.setMinimumWidth(220)
+        example = QGroupBox(tr("An example debrief"))
+        QVBoxLayout(example).addWidget(self.example)
+
+        self.problem = QLabel()
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("&Create"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        side = QHBoxLayout()
+        side.addWidget(rules, 1)
+        side.addWidget(example)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(side)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.show_example()
+        self.sync.ask(ServerCall(lambda central: central.me(), self.on_me, self.on_failed,
+                                 self))
+
+    def on_me(self, me: dict[str, Any]) -> None:
+        self.team.clear()
+        for team in me.get("manages") or []:
+            self.team.addItem(str(team), str(team))
+        if me.get("role") == "admin":  # an admin may name any team
+            self.team.setEditable(True)
+
+    def on_failed(self, problem: Any) -> None:
+        self._say(problem_text(problem))
+
+    # --- the rules, and the example scored by them ----------------------------------------
+
+    def rules(self) -> ContestRules:
+        """The rules in the form (RulesError naming the rule if they cannot be used)."""
+        return ContestRules(**{name: box.value() for name, box in self.rule_boxes.items()})
+
+    def show_example(self, *_: object) -> None:
+        self._clear_errors("rules.")
+        try:
+            rules = self.rules()
+        except RulesError as error:
+            self._error(f"rules.{error.rule}" if error.rule else "rules.base", str(error))
+            self.example.setText(tr("These rules cannot be used yet."))
+            return
+        scored = score(EXAMPLE, rules)
+        lines = [tr("Lost at Evaluation, two reasons (one narrowed to a detail), the "
+                    "competitor named, the segment complete, no quote."), "",
+                 tr("It earns %n (entry|entries).", None, scored.entries)]
+        lines += [message_text(hint.message) for hint in scored.hints]
+        self.example.setText("\n".join(lines))
+
+    # --- sending it -----------------------------------------------------------------------
+
+    def body(self) -> dict[str, Any]:
+        return {"team": self.team.currentText().strip(), "name": self.name.text().strip(),
+                "prize": self.prize.text().strip(), "winners": self.winners.value(),
+                "starts_at": to_iso(_utc(self.starts.dateTime())),
+                "ends_at": to_iso(_utc(self.ends.dateTime())),
+                "rules": {name: box.value() for name, box in self.rule_boxes.items()}}
+
+    def submit(self) -> None:
+        self._clear_errors("")
+        body = self.body()
+        found = False
+        for slot, empty in (("team", tr("Choose the team.")),
+                            ("name", tr("Give the contest a name.")),
+                            ("prize", tr("Say what the prize is."))):
+            if not body[slot]:
+                self._error(slot, empty)
+                found = True
+        if self.ends.dateTime() <= self.starts.dateTime():
+            self._error("ends_at", tr("A contest ends after it starts."))
+            found = True
+        try:
+            self.rules()
+        except RulesError:
+            found = True
+        if found:
+            return
+        self.buttons.setEnabled(False)
+        self.sync.ask(ServerCall(lambda central: central.create_contest(body),
+                                 self.on_created, self.on_refused, self))
+
+    def on_created(self, contest: dict[str, Any]) -> None:
+        self.created.emit(int(contest["id"]))
+        self.accept()
+
+    def on_refused(self, problem: Any) -> None:
+        self.buttons.setEnabled(True)
+        named = getattr(problem, "fields", {}) or {}
+        for slot, said in named.items():
+            if slot in self.errors:
+                self._error(slot, said)
+        if not any(slot in self.errors for slot in named):
+            self._say(problem_text(problem))
+
+    def _error(self, slot: str, text: str) -> None:
+        label = self.errors[slot]
+        label.setText(text)
+        label.show()
+
+    def _clear_errors(self, prefix: str) -> None:
+        for slot, label in self.errors.items():
+            if slot.startswith(prefix):
+                label.hide()
+        if not prefix:
+            self.problem.hide()
+
+    def _say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+
+
+def _utc(moment: QDateTime) -> datetime:
+    return datetime.fromtimestamp(moment.toSecsSinceEpoch(), UTC)

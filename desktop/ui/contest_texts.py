@@ -1,0 +1,102 @@
+"""Contests in words: the rules, the time left, why a debrief earned what it did, and
+what the server said when it refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from desktop.ui.text import day_text, message_text, outcome_label, stage_label, tr
+from sync.client.contest_answers import ContestInfo, Entry
+from sync.domain.debrief import Outcome, Stage
+from sync.domain.scoring import ContestRules, Why
+from sync.domain.text import Message
+
+
+def rules_in_words(rules: ContestRules) -> list[str]:
+    """The scoring rules as a rep reads them, one line each; rules worth nothing left out."""
+    lines = [tr("%n (entry|entries) for every debrief you save", None, rules.base)]
+    if rules.extra_reason and rules.max_extra_reasons:
+        lines.append(tr("+{points} for each reason beyond the first (up to %n)", None,
+                        rules.max_extra_reasons).format(points=rules.extra_reason))
+    if rules.detail_code and rules.max_detail_codes:
+        lines.append(tr("+{points} for each reason narrowed to a detail (up to %n)", None,
+                        rules.max_detail_codes).format(points=rules.detail_code))
+    if rules.competitor:
+        lines.append(tr("+{points} for naming the competitor").format(points=rules.competitor))
+    if rules.shared_quote:
+        lines.append(tr("+{points} for a customer quote of %n or more characters shared "
+                        "with marketing", None, rules.min_quote_chars).format(
+                            points=rules.shared_quote))
+    if rules.complete_segment:
+        lines.append(tr("+{points} for a complete segment (industry, size, region)").format(
+            points=rules.complete_segment))
+    lines.append(tr("At most %n (entry|entries) per debrief", None, rules.cap))
+    lines.append(tr("At most %n (entry|entries) per day", None, rules.daily_cap))
+    lines.append(tr("A debrief of the same opportunity, outcome and stage again earns "
+                    "nothing"))
+    return lines
+
+
+def period_text(contest: ContestInfo) -> str:
+    return tr("{start} to {end}").format(start=day_text(contest.starts_at),
+                                         end=day_text(contest.ends_at))
+
+
+def time_left_text(contest: ContestInfo, now: datetime) -> str:
+    """"3 days left", "5 hours left", "Starts Mon, 4 Jan", "Ended"."""
+    if not contest.has_started(now):
+        return tr("Starts {day}").format(day=day_text(contest.starts_at))
+    if contest.has_ended(now):
+        return tr("Ended")
+    left = contest.ends_at - now
+    if left.days >= 1:
+        return tr("%n day(s) left", None, left.days)
+    hours = left.seconds // 3600
+    if hours >= 1:
+        return tr("%n hour(s) left", None, hours)
+    return tr("%n minute(s) left", None, max(1, left.seconds // 60))
+
+
+def why_text(entry: Entry) -> str:
+    """Why the debrief earned what it did, in the rep's words."""
+    void = entry.last_void
+    if entry.why is Why.VOIDED and void is not None:
+        return tr("Voided by {by}: {reason}").format(by=void.by, reason=void.reason)
+    if entry.why is Why.NEAR_DUPLICATE:
+        if entry.duplicate_of_created_at is None:
+            return tr("Near-duplicate of an earlier debrief")
+        return tr("Near-duplicate of your debrief of {day}").format(
+            day=day_text(entry.duplicate_of_created_at))
+    if entry.why is Why.DAILY_CAP:
+        return tr("Daily cap reached: %n of its entries counted", None, entry.entries) \
+            if entry.entries else tr("Daily cap reached")
+    if void is not None:  # scored in full after a void was undone
+        return tr("Entries given back by {by}: {reason}").format(by=void.by,
+                                                                 reason=void.reason)
+    return tr("Its detail")
+
+
+def outcome_text(value: str) -> str:
+    """An outcome as the server wrote it, in the rep's words."""
+    try:
+        return outcome_label(Outcome(value))
+    except ValueError:
+        return value
+
+
+def stage_text(value: str) -> str:
+    try:
+        return stage_label(Stage(value))
+    except ValueError:
+        return value
+
+
+def problem_text(problem: Any) -> str:
+    """What went wrong (a SyncProblem or StoreError): the server's own words for a
+    refusal ("the contest has ended: ..."), else the problem's message."""
+    message = getattr(problem, "message", None)
+    if isinstance(message, Message):
+        said = message.params.get("reason")
+        return str(said) if said else message_text(message)
+    return str(problem)
