@@ -22,8 +22,10 @@ ROUNDS = 5
 
 
 def board(now: datetime) -> Board:
-    table = tuple(Standing(rank, f"rep{rank}", f"Rep {rank}", 5_000 - rank * 4, 1_000 - rank // 2,
-                           now - timedelta(minutes=rank * 7)) for rank in range(1, REPS + 1))
+    table = tuple(Standing(rank, f"rep{rank}", f"Rep {rank}", 5_000 - rank * 4,
+                           1_000 - rank // 2, now - timedelta(minutes=rank * 7),
+                           {1: 4_000 - rank * 3, 2: 1_000 - rank})
+                  for rank in range(1, REPS + 1))
     return Board(REPS, table, table[2], "top 10%")
 
 

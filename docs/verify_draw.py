@@ -1,7 +1,7 @@
 """Check a Debrief prize draw from what was published, with Python's standard library only.
 
     python3 verify_draw.py --contest 7 --seed HEX --commitment HEX --ledger ledger.txt \
-        --ledger-sha256 HEX --winners 12,7,3
+        --ledger-sha256 HEX --winners 12,7,3 [--beacon-round N --beacon-randomness HEX]
 
 Exit 0 when the seed matches its commitment, the ledger its digest and its canonical
 form, and drawing again gives the announced winners in order; exit 1 otherwise. The
@@ -49,8 +49,16 @@ def main() -> int:
     for name in ("--contest", "--seed", "--commitment", "--ledger", "--ledger-sha256",
                  "--winners"):
         parser.add_argument(name, required=True)
+    parser.add_argument("--beacon-round", type=int, help="the drand round the contest named")
+    parser.add_argument("--beacon-randomness", help="that round's randomness, hex")
     args = parser.parse_args()
+    if (args.beacon_round is None) != (args.beacon_randomness is None):
+        parser.error("give the beacon's round and its randomness together")
     seed = bytes.fromhex(args.seed)
+    key = seed
+    if args.beacon_round is not None:  # the seed mixed with the beacon's round
+        key = hmac.new(seed, b"debrief-beacon/1\n" + str(args.beacon_round).encode("ascii")
+                       + b"\n" + bytes.fromhex(args.beacon_randomness), hashlib.sha256).digest()
     with open(args.ledger, "rb") as file:
         ledger = file.read()
     announced = [int(rep) for rep in args.winners.split(",") if rep]
@@ -65,7 +73,7 @@ def main() -> int:
             hashlib.sha256(ledger).hexdigest() == args.ledger_sha256.lower(),
         "the ledger is in canonical form" + problem: not problem,
         "drawn again, the winners are the ones announced":
-            not problem and drawn(seed, pairs, len(announced)) == announced,
+            not problem and drawn(key, pairs, len(announced)) == announced,
     }
     for check, holds in checks.items():
         print(("yes  " if holds else "NO   ") + check)

@@ -1,7 +1,11 @@
-"""New contest, for a team's managers: the team, name, prize, how many win, the period,
-and the scoring rules as data, each rule a number in a form with an example debrief
-scored beside it as the rules change (the same scoring the app's preview and the server
-use, sync.domain.scoring). What the server refuses is said next to the field it names."""
+"""New contest and Edit contest, for a team's managers: the team, name, prize, how many
+win, the period, and the scoring rules as data, each rule a number in a form with an
+example debrief scored beside it as the rules change (the same scoring the app's
+preview and the server use, sync.domain.scoring). What the server refuses is said next
+to the field it names.
+
+Once a contest has started its period and winners are frozen, and a change to its rules
+is a new version from then on (the server keeps every version); the form says so."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from desktop.ui.contest_texts import problem_text
 from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import message_text, tr
+from sync.client.contest_answers import ContestInfo
 from sync.domain.clock import Clock, to_iso
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.scoring import MAX_RULE, ContestRules, RulesError, score
@@ -62,12 +67,13 @@ def rule_labels() -> dict[str, str]:
 
 
 class ContestEditor(QDialog):
-    created = Signal(int)  # the new contest's id
+    created = Signal(int)  # the contest's id, made or changed
 
-    def __init__(self, sync: SyncWorker, clock: Clock, parent: QWidget | None = None):
+    def __init__(self, sync: SyncWorker, clock: Clock, parent: QWidget | None = None,
+                 contest: ContestInfo | None = None):
         super().__init__(parent)
-        self.sync, self.clock = sync, clock
-        self.setWindowTitle(tr("New contest"))
+        self.sync, self.clock, self.contest = sync, clock, contest
+        self.setWindowTitle(tr("New contest") if contest is None else tr("Edit contest"))
         self.errors: dict[str, QLabel] = {}
         self.team = QComboBox()
         self.team.setEditable(False)
@@ -111,6 +117,10 @@ class ContestEditor(QDialog):
         example = QGroupBox(tr("An example debrief"))
         QVBoxLayout(example).addWidget(self.example)
 
+        self.note = QLabel()
+        self.note.setObjectName("contestEditNote")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.problem = QLabel()
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
@@ -126,11 +136,37 @@ class ContestEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(side)
+        layout.addWidget(self.note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        if contest is not None:
+            self._fill(contest)
         self.show_example()
-        self.sync.ask(ServerCall(lambda central: central.me(), self.on_me, self.on_failed,
-                                 self))
+        if contest is None:
+            self.sync.ask(ServerCall(lambda central: central.me(), self.on_me,
+                                     self.on_failed, self))
+
+    def _fill(self, contest: ContestInfo) -> None:
+        """The contest as it stands; what no longer changes, disabled and said why."""
+        self.team.addItem(contest.team, contest.team)
+        self.team.setEnabled(False)
+        self.name.setText(contest.name)
+        self.prize.setText(contest.prize)
+        self.winners.setValue(contest.winners)
+        self.starts.setDateTime(QDateTime(contest.starts_at.astimezone()))
+        self.ends.setDateTime(QDateTime(contest.ends_at.astimezone()))
+        for name, box in self.rule_boxes.items():
+            box.setValue(getattr(contest.rules, name))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("&Save"))
+        if contest.has_started(self.clock.now()):
+            for widget in (self.winners, self.starts, self.ends):
+                widget.setEnabled(False)
+            self.note.setText(tr(
+                "The contest has started: its period and winners stay as they are. A change "
+                "to the rules becomes version {number}, for debriefs made from now on; "
+                "those made before keep their entries.").format(
+                    number=contest.rulebook.current.number + 1))
+            self.note.show()
 
     def on_me(self, me: dict[str, Any]) -> None:
         self.team.clear()
@@ -166,11 +202,21 @@ class ContestEditor(QDialog):
     # --- sending it -----------------------------------------------------------------------
 
     def body(self) -> dict[str, Any]:
-        return {"team": self.team.currentText().strip(), "name": self.name.text().strip(),
-                "prize": self.prize.text().strip(), "winners": self.winners.value(),
-                "starts_at": to_iso(_utc(self.starts.dateTime())),
-                "ends_at": to_iso(_utc(self.ends.dateTime())),
-                "rules": {name: box.value() for name, box in self.rule_boxes.items()}}
+        """What to send: the whole contest when made; when edited, what changed only."""
+        whole = {"team": self.team.currentText().strip(), "name": self.name.text().strip(),
+                 "prize": self.prize.text().strip(), "winners": self.winners.value(),
+                 "starts_at": to_iso(_utc(self.starts.dateTime())),
+                 "ends_at": to_iso(_utc(self.ends.dateTime())),
+                 "rules": {name: box.value() for name, box in self.rule_boxes.items()}}
+        contest = self.contest
+        if contest is None:
+            return whole
+        was = {"name": contest.name, "prize": contest.prize, "winners": contest.winners,
+               "starts_at": to_iso(_utc(QDateTime(contest.starts_at.astimezone()))),
+               "ends_at": to_iso(_utc(QDateTime(contest.ends_at.astimezone()))),
+               "rules": contest.rules.to_dict()}
+        return {key: value for key, value in whole.items()
+                if key in was and value != was[key]}
 
     def submit(self) -> None:
         self._clear_errors("")
@@ -179,7 +225,7 @@ class ContestEditor(QDialog):
         for slot, empty in (("team", tr("Choose the team.")),
                             ("name", tr("Give the contest a name.")),
                             ("prize", tr("Say what the prize is."))):
-            if not body[slot]:
+            if slot in body and not body[slot]:
                 self._error(slot, empty)
                 found = True
         if self.ends.dateTime() <= self.starts.dateTime():
@@ -191,9 +237,18 @@ class ContestEditor(QDialog):
             found = True
         if found:
             return
+        contest = self.contest
+        if contest is not None and not body:
+            self.reject()  # nothing changed
+            return
         self.buttons.setEnabled(False)
-        self.sync.ask(ServerCall(lambda central: central.create_contest(body),
-                                 self.on_created, self.on_refused, self))
+        if contest is None:
+            self.sync.ask(ServerCall(lambda central: central.create_contest(body),
+                                     self.on_created, self.on_refused, self))
+        else:
+            contest_id = contest.id
+            self.sync.ask(ServerCall(lambda central: central.edit_contest(contest_id, body),
+                                     self.on_created, self.on_refused, self))
 
     def on_created(self, contest: dict[str, Any]) -> None:
         self.created.emit(int(contest["id"]))

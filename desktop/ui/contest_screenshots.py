@@ -25,7 +25,7 @@ from sync.client.contest_answers import (
 )
 from sync.client.status import settled
 from sync.domain.clock import SteppingClock
-from sync.domain.scoring import ContestRules, Why
+from sync.domain.scoring import ContestRules, Rulebook, RuleVersion, Why
 from sync.domain.sync_state import ReplicaCounts
 
 NAMES = ("Priya Raman", "Jonas Weber", "Alex Moreau", "Sofia Lindqvist", "Tom Okafor",
@@ -41,19 +41,22 @@ class QuietServer:
 
 
 def sample_contests(now: datetime) -> tuple[ContestInfo, ContestInfo]:
+    changed = Rulebook([RuleVersion(1, None, ContestRules()),
+                        RuleVersion(2, now - timedelta(days=5), ContestRules(competitor=2))])
     running = ContestInfo(7, "Enterprise", "December close-out", "A weekend in Lisbon for two",
                           now - timedelta(days=20), now + timedelta(days=11, hours=3),
-                          ContestRules(), 2, "9f2c1e" * 10 + "ab12")
+                          changed, 2, "9f2c1e" * 10 + "ab12")
     ended = ContestInfo(4, "Enterprise", "November sprint", "Noise-cancelling headphones",
-                        now - timedelta(days=50), now - timedelta(days=20), ContestRules(), 1,
-                        "41d07a" * 10 + "c3e9")
+                        now - timedelta(days=50), now - timedelta(days=20),
+                        Rulebook.single(ContestRules()), 1, "41d07a" * 10 + "c3e9")
     return running, ended
 
 
 def sample_board(now: datetime, manager: bool) -> Board:
     entries = (96, 88, 71, 64, 60, 52, 47, 42, 30, 22, 15, 9)
     table = tuple(Standing(rank, name.lower().replace(" ", "."), name, count, count // 4,
-                           now - timedelta(hours=rank * 7))
+                           now - timedelta(hours=rank * 7),
+                           {1: count - count // 5, 2: count // 5})
                   for rank, (name, count) in enumerate(zip(NAMES, entries, strict=True), 1))
     me = table[2]
     return Board(len(table), table if manager else table[:3], me, "top 25%")
@@ -61,22 +64,30 @@ def sample_board(now: datetime, manager: bool) -> Board:
 
 def sample_entries(now: datetime) -> Entries:
     day = timedelta(days=1)
+    v1, v2 = now - 6 * day, now
     items = (
-        Entry("d1", now - 19 * day, "lost", "evaluation", 6, 6, Why.SCORED, None, None, ()),
-        Entry("d2", now - 17 * day, "won", "selection", 8, 8, Why.SCORED, None, None, ()),
-        Entry("d3", now - 17 * day, "lost", "evaluation", 0, 6, Why.NEAR_DUPLICATE, "d1",
-              now - 19 * day, ()),
-        Entry("d4", now - 12 * day, "no_decision", "interest", 0, 5, Why.VOIDED, None, None,
-              (VoidNote(True, "Logged for a call that did not happen", "Dana (manager)",
-                        now - 11 * day),)),
-        Entry("d5", now - 9 * day, "progressed", "consideration", 4, 7, Why.DAILY_CAP, None,
-              None, ()),
-        Entry("d6", now - 3 * day, "lost", "evaluation", 7, 7, Why.SCORED, None, None,
-              (VoidNote(True, "Looks like a copy", "Dana (manager)", now - 2 * day),
-               VoidNote(False, "Different deal, my mistake", "Dana (manager)", now - day))),
-        Entry("d7", now - day, "won", "selection", 8, 8, Why.SCORED, None, None, ()),
+        _entry("d1", now - 19 * day, "lost", "evaluation", 6, 6, Why.SCORED),
+        _entry("d2", now - 17 * day, "won", "selection", 8, 8, Why.SCORED),
+        _entry("d3", now - 17 * day, "lost", "evaluation", 0, 6, Why.NEAR_DUPLICATE,
+               duplicate_of=("d1", now - 19 * day)),
+        _entry("d4", now - 12 * day, "no_decision", "interest", 0, 5, Why.VOIDED, voids=(
+            VoidNote(True, "Logged for a call that did not happen", "Dana (manager)",
+                     now - 11 * day),)),
+        _entry("d5", now - 9 * day, "progressed", "consideration", 4, 7, Why.DAILY_CAP),
+        _entry("d6", v1 + day * 3, "lost", "evaluation", 8, 8, Why.SCORED, version=2, voids=(
+            VoidNote(True, "Looks like a copy", "Dana (manager)", now - 2 * day),
+            VoidNote(False, "Different deal, my mistake", "Dana (manager)", now - day))),
+        _entry("d7", v2 - day, "won", "selection", 8, 8, Why.SCORED, version=2),
     )
     return Entries("Alex Moreau", sum(item.entries for item in items), items)
+
+
+def _entry(debrief_id: str, made: datetime, outcome: str, stage: str, entries: int,
+           scored: int, why: Why, *, duplicate_of: tuple[str, datetime] | None = None,
+           version: int = 1, voids: tuple[VoidNote, ...] = ()) -> Entry:
+    return Entry(debrief_id, made, outcome, stage, entries, scored, why,
+                 duplicate_of[0] if duplicate_of else None,
+                 duplicate_of[1] if duplicate_of else None, version, voids)
 
 
 def sample_draw(contest: ContestInfo) -> DrawInfo:

@@ -38,6 +38,25 @@ def rules_in_words(rules: ContestRules) -> list[str]:
     return lines
 
 
+def rules_text(contest: ContestInfo) -> str:
+    """The rules in force, as a list; once changed, which version they are and since
+    when, and that earlier debriefs keep the entries their own version gave them."""
+    lines = [f"\u2022 {line}" for line in rules_in_words(contest.rules)]
+    current = contest.rulebook.current
+    if current.applies_from is not None:
+        lines.insert(0, tr("Version {number} of the rules, from {day}. Debriefs made "
+                           "before keep the entries the rules of their day gave them.")
+                     .format(number=current.number, day=day_text(current.applies_from)))
+    return "\n".join(lines)
+
+
+def by_version_text(by_version: dict[int, int]) -> str:
+    """"version 1: 40 · version 2: 12"."""
+    return " \u00b7 ".join(tr("version {number}: {entries}").format(number=number,
+                                                                    entries=entries)
+                            for number, entries in sorted(by_version.items()))
+
+
 def period_text(contest: ContestInfo) -> str:
     return tr("{start} to {end}").format(start=day_text(contest.starts_at),
                                          end=day_text(contest.ends_at))
@@ -58,16 +77,18 @@ def time_left_text(contest: ContestInfo, now: datetime) -> str:
     return tr("%n minute(s) left", None, max(1, left.seconds // 60))
 
 
-def why_text(entry: Entry) -> str:
-    """Why the debrief earned what it did, in the rep's words."""
+def why_text(entry: Entry, yours: bool = True) -> str:
+    """Why the debrief earned what it did: to the rep (`yours`), or to their manager."""
     void = entry.last_void
     if entry.why is Why.VOIDED and void is not None:
         return tr("Voided by {by}: {reason}").format(by=void.by, reason=void.reason)
     if entry.why is Why.NEAR_DUPLICATE:
         if entry.duplicate_of_created_at is None:
             return tr("Near-duplicate of an earlier debrief")
-        return tr("Near-duplicate of your debrief of {day}").format(
-            day=day_text(entry.duplicate_of_created_at))
+        day = day_text(entry.duplicate_of_created_at)
+        if yours:
+            return tr("Near-duplicate of your debrief of {day}").format(day=day)
+        return tr("Near-duplicate of the rep's debrief of {day}").format(day=day)
     if entry.why is Why.DAILY_CAP:
         return tr("Daily cap reached: %n of its entries counted", None, entry.entries) \
             if entry.entries else tr("Daily cap reached")

@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop.ui.contest_texts import (
+    by_version_text,
     outcome_text,
     period_text,
     problem_text,
-    rules_in_words,
+    rules_text,
     stage_text,
     time_left_text,
     why_text,
@@ -90,6 +91,7 @@ class ContestWorkspace(QWidget):
         self.state = QLabel()
         self.state.setObjectName("contestState")
         self.new_button = QPushButton(tr("&New contest..."))
+        self.edit_button = QPushButton(tr("&Edit contest..."))
         self.tv_button = QPushButton(tr("Show on &TV"))
         top = QHBoxLayout()
         caption = QLabel(tr("&Contest"))
@@ -99,6 +101,7 @@ class ContestWorkspace(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.state, 1)
         top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
         top.addWidget(self.tv_button)
 
         self.title = QLabel()
@@ -192,6 +195,7 @@ class ContestWorkspace(QWidget):
         self.verify_button.clicked.connect(self.on_verify_button_clicked)
         self.draw_button.clicked.connect(self.on_draw_button_clicked)
         self.new_button.clicked.connect(self.on_new_button_clicked)
+        self.edit_button.clicked.connect(self.on_edit_button_clicked)
         self.tv_button.clicked.connect(self.on_tv_button_clicked)
         self.tv: QWidget | None = None
         self.use_role(role)
@@ -203,8 +207,8 @@ class ContestWorkspace(QWidget):
 
     def use_role(self, role: str | None) -> None:
         self.role = role
-        for widget in (self.new_button, self.tv_button, self.export_button, self.rep_button,
-                       self.draw_button):
+        for widget in (self.new_button, self.edit_button, self.tv_button, self.export_button,
+                       self.rep_button, self.draw_button):
             widget.setVisible(self.manages)
 
     # --- asking the server --------------------------------------------------------------
@@ -265,7 +269,8 @@ class ContestWorkspace(QWidget):
         winners = tr("%n winner(s)", None, contest.winners)
         self.when.setText(f"{period_text(contest)} \u00b7 {time_left_text(contest, now)} "
                           f"\u00b7 {winners}")
-        self.rules.setText("\n".join(f"\u2022 {line}" for line in rules_in_words(contest.rules)))
+        self.rules.setText(rules_text(contest))
+        self.edit_button.setEnabled(not contest.has_ended(now))
         self._show_mine(page, contest, now)
         self._show_board(page)
         self._show_entries(page)
@@ -301,12 +306,17 @@ class ContestWorkspace(QWidget):
         if board is None:
             self.board_model.set_rows([], [])
             return
+        versions = page.chosen is not None and len(page.chosen.rulebook.versions) > 1
         if self.manages:
             headers = [tr("Rank"), tr("Rep"), tr("Entries"), tr("Debriefs"),
                        tr("Last debrief")]
             never = tr("never")
             rows = [[s.rank, s.display_name, s.entries, s.debriefs, s.last_activity or never]
                     for s in board.top]
+            if versions:
+                headers.append(tr("Entries by rules version"))
+                for row, s in zip(rows, board.top, strict=True):
+                    row.append(by_version_text(s.by_version))
         else:
             headers = [tr("Rank"), tr("Rep"), tr("Entries")]
             rows = [[s.rank, s.display_name, s.entries] for s in board.top]
@@ -326,7 +336,13 @@ class ContestWorkspace(QWidget):
         headers = [tr("Made"), tr("Outcome"), tr("Stage"), tr("Entries"), tr("Why")]
         rows = [[day_text(e.created_at), outcome_text(e.outcome), stage_text(e.stage), e.entries,
                  why_text(e)] for e in reversed(entries.items)]
-        self.entries_model.set_rows(headers, rows)
+        if page.chosen is not None and len(page.chosen.rulebook.versions) > 1:
+            headers.insert(4, tr("Rules"))
+            for row, e in zip(rows, reversed(entries.items), strict=True):
+                row.insert(4, tr("version {number}").format(number=e.rules_version))
+        why = len(headers) - 1  # a long reason reads whole in its tooltip
+        self.entries_model.set_rows(headers, rows, {(index, why): row[why]
+                                                    for index, row in enumerate(rows)})
 
     def _show_draw(self, page: ContestPage, contest: ContestInfo, now: datetime) -> None:
         shown = page.draw
@@ -339,10 +355,16 @@ class ContestWorkspace(QWidget):
             lines += [f"{w.place}. {w.display_name} ({tr('%n (entry|entries)', None, w.entries)})"
                       for w in shown.winners]
             lines.append(tr("Seed: {seed}").format(seed=shown.seed))
+            if shown.beacon_round is not None:
+                lines.append(tr("Mixed with drand round {round}: {randomness}").format(
+                    round=shown.beacon_round, randomness=shown.beacon_randomness))
         elif contest.has_ended(now):
             lines.append(tr("The contest has ended; the draw has not been run yet."))
         else:
             lines.append(tr("The winners are drawn after the end, weighted by entries."))
+        if shown is not None and shown.beacon_round is not None and not shown.drawn:
+            lines.append(tr("The draw will mix in public randomness: drand round "
+                            "{round}.").format(round=shown.beacon_round))
         self.draw_text.setText("\n".join(lines))
         drawn = shown is not None and shown.drawn
         self.verify_button.setEnabled(drawn)
@@ -440,6 +462,16 @@ class ContestWorkspace(QWidget):
         from desktop.ui.contest_editor import ContestEditor
 
         editor = ContestEditor(self.sync, self.clock, self)
+        editor.created.connect(self.on_contest_created)
+        editor.open()
+
+    def on_edit_button_clicked(self) -> None:
+        contest = self.chosen()
+        if contest is None:
+            return
+        from desktop.ui.contest_editor import ContestEditor
+
+        editor = ContestEditor(self.sync, self.clock, self, contest)
         editor.created.connect(self.on_contest_created)
         editor.open()
 

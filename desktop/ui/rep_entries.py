@@ -77,11 +77,10 @@ class RepEntries(QDialog):
         self.entries = entries
         self.summary.setText(tr("%n (entry|entries)", None, entries.entries) + " \u00b7 "
                              + tr("%n debrief(s) in the contest", None, len(entries.items)))
-        self.model.set_rows(
-            [tr("Made"), tr("Outcome"), tr("Stage"), tr("Entries"), tr("Why")],
-            [[day_text(e.created_at), outcome_text(e.outcome), stage_text(e.stage), e.entries,
-              why_text(e)]
-             for e in entries.items])
+        rows = [[day_text(e.created_at), outcome_text(e.outcome), stage_text(e.stage),
+                 e.entries, why_text(e, yours=False)] for e in entries.items]
+        self.model.set_rows([tr("Made"), tr("Outcome"), tr("Stage"), tr("Entries"), tr("Why")],
+                            rows, {(index, 4): row[4] for index, row in enumerate(rows)})
         self._enable()
 
     def on_failed(self, problem: Any) -> None:

@@ -317,6 +317,11 @@ class CentralStore:
     def create_contest(self, body: Mapping[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/contests", json=dict(body), refusals=True)
 
+    def edit_contest(self, contest_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Change what may still change (a new version of the rules once started)."""
+        return self._call("PATCH", f"/contests/{int(contest_id)}", json=dict(changes),
+                          refusals=True)
+
     # --- one call ---------------------------------------------------------------------
 
     def _call(self, method: str, path: str, *, signed: bool = True,

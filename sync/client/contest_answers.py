@@ -13,7 +13,7 @@ from typing import Any
 
 from sync.domain.clock import from_iso
 from sync.domain.draw import Ledger, LedgerError, Verdict, verify
-from sync.domain.scoring import ContestRules, Why
+from sync.domain.scoring import ContestRules, Rulebook, RuleVersion, Why
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,13 @@ class ContestInfo:
     prize: str
     starts_at: datetime
     ends_at: datetime
-    rules: ContestRules
+    rulebook: Rulebook  # every version of its rules; the newest is in force
     winners: int  # how many the draw picks
     commitment: str
+
+    @property
+    def rules(self) -> ContestRules:
+        return self.rulebook.current.rules
 
     def has_started(self, now: datetime) -> bool:
         return now >= self.starts_at
@@ -43,6 +47,7 @@ class Standing:
     entries: int
     debriefs: int
     last_activity: datetime | None  # for the team's managers only
+    by_version: dict[int, int]  # entries by version of the rules that scored them
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class Entry:
     why: Why
     duplicate_of: str | None
     duplicate_of_created_at: datetime | None
+    rules_version: int
     voids: tuple[VoidNote, ...]
 
     @property
@@ -106,6 +112,8 @@ class DrawInfo:
     ledger_sha256: str | None
     seed: str | None  # hex, once drawn
     winners: tuple[Winner, ...] | None  # once drawn
+    beacon_round: int | None = None  # a public randomness beacon's round mixed in
+    beacon_randomness: str | None = None  # hex, once drawn
 
     @property
     def drawn(self) -> bool:
@@ -113,9 +121,13 @@ class DrawInfo:
 
 
 def read_contest(item: dict[str, Any]) -> ContestInfo:
+    versions = item.get("rule_versions") or [
+        {"number": 1, "applies_from": None, "rules": item["rules"]}]
     return ContestInfo(int(item["id"]), str(item["team"]), str(item["name"]),
                        str(item["prize"]), from_iso(item["starts_at"]),
-                       from_iso(item["ends_at"]), ContestRules.from_dict(item["rules"]),
+                       from_iso(item["ends_at"]), Rulebook(
+                           RuleVersion(int(v["number"]), _time(v["applies_from"]),
+                                       ContestRules.from_dict(v["rules"])) for v in versions),
                        int(item["winners"]), str(item["commitment"]))
 
 
@@ -125,7 +137,8 @@ def _time(value: Any) -> datetime | None:
 
 def _standing(row: dict[str, Any]) -> Standing:
     return Standing(int(row["rank"]), str(row["username"]), str(row["display_name"]),
-                    int(row["entries"]), int(row["debriefs"]), _time(row.get("last_activity")))
+                    int(row["entries"]), int(row["debriefs"]), _time(row.get("last_activity")),
+                    {int(v["version"]): int(v["entries"]) for v in row.get("by_version") or ()})
 
 
 def read_board(body: dict[str, Any]) -> Board:
@@ -146,7 +159,7 @@ def read_entries(body: dict[str, Any]) -> Entries:
               str(item["outcome"]), str(item["stage"]), int(item["entries"]),
               int(item["scored"]), Why(item["why"]),
               None if item["duplicate_of"] is None else str(item["duplicate_of"]),
-              _time(item["duplicate_of_created_at"]),
+              _time(item["duplicate_of_created_at"]), int(item.get("rules_version", 1)),
               tuple(_void(note) for note in item["voids"]))
         for item in body["items"]))
 
@@ -158,7 +171,10 @@ def read_draw(body: dict[str, Any]) -> DrawInfo:
                     None if body["seed"] is None else str(body["seed"]),
                     None if winners is None else tuple(
                         Winner(int(w["place"]), int(w["rep_id"]), str(w["display_name"]),
-                               int(w["entries"])) for w in winners))
+                               int(w["entries"])) for w in winners),
+                    None if body.get("beacon_round") is None else int(body["beacon_round"]),
+                    None if body.get("beacon_randomness") is None
+                    else str(body["beacon_randomness"]))
 
 
 # --- what the workspace fetches, on the sync thread ----------------------------------
@@ -224,8 +240,11 @@ def check_draw(central: Any, contest_id: int, my_id: int) -> DrawCheck:
     if shown.seed is None or shown.winners is None or shown.ledger_sha256 is None:
         raise ValueError("the contest has not been drawn")
     text = central.ledger(contest_id)
+    beacon = None
+    if shown.beacon_round is not None and shown.beacon_randomness is not None:
+        beacon = (shown.beacon_round, bytes.fromhex(shown.beacon_randomness))
     verdict = verify(bytes.fromhex(shown.seed), shown.commitment, text, shown.ledger_sha256,
-                     [w.rep_id for w in shown.winners], contest_id)
+                     [w.rep_id for w in shown.winners], contest_id, beacon)
     try:
         lines = Ledger.parse(text).lines
     except LedgerError:

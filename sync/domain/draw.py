@@ -127,6 +127,28 @@ def commitment(seed: bytes) -> str:
     return sha256_hex(seed)
 
 
+BEACON_LABEL = b"debrief-beacon/1"
+
+
+def with_beacon(seed: bytes, beacon_round: int, randomness: bytes) -> bytes:
+    """The key a contest that named a public randomness beacon round (drand) draws with:
+    HMAC-SHA256 keyed by the seed over "debrief-beacon/1", a line feed, the round in
+    decimal, a line feed and the round's randomness (its bytes). Neither the server,
+    which knew the seed, nor the beacon, which made the randomness after the seed was
+    committed, could choose the result alone."""
+    message = BEACON_LABEL + b"\n" + str(beacon_round).encode("ascii") + b"\n" + randomness
+    return hmac.new(seed, message, hashlib.sha256).digest()
+
+
+def round_after(moment: float, genesis: float, period: float) -> int:
+    """The first round of a beacon (genesis time and period, in seconds since 1970)
+    given out at or after `moment`: round 1 comes at the genesis, round n at
+    genesis + (n - 1) * period."""
+    if moment <= genesis:
+        return 1
+    return math.ceil((moment - genesis) / period) + 1
+
+
 def uniform(seed: bytes, rep_id: int) -> float:
     """The rep's u, strictly between 0 and 1, from the seed alone."""
     mac = hmac.new(seed, str(rep_id).encode("ascii"), hashlib.sha256).digest()
@@ -173,9 +195,11 @@ class Verdict:
 
 def verify(seed: bytes, published_commitment: str, ledger_text: str | bytes,
            published_digest: str, announced: Sequence[int],
-           contest_id: int | None = None) -> Verdict:
+           contest_id: int | None = None,
+           beacon: tuple[int, bytes] | None = None) -> Verdict:
     """Check a draw from what was published: each part apart, so a failure says which;
-    with `contest_id`, the ledger must be that contest's."""
+    with `contest_id`, the ledger must be that contest's; with `beacon` (its round and
+    that round's randomness), the draw mixed the beacon in (`with_beacon`)."""
     seed_matches = len(seed) == SEED_BYTES and hmac.compare_digest(
         sha256_hex(seed), published_commitment.lower())
     raw = ledger_text.encode("ascii", "replace") if isinstance(ledger_text, str) \
@@ -188,5 +212,6 @@ def verify(seed: bytes, published_commitment: str, ledger_text: str | bytes,
     if contest_id is not None and ledger.contest_id != contest_id:
         return Verdict(seed_matches, ledger_matches, False, (),
                        f"the ledger of contest {ledger.contest_id}, not {contest_id}")
-    drawn = tuple(draw(seed, ledger, len(announced)))
+    key_seed = seed if beacon is None else with_beacon(seed, *beacon)
+    drawn = tuple(draw(key_seed, ledger, len(announced)))
     return Verdict(seed_matches, ledger_matches, drawn == tuple(announced), drawn)

@@ -75,6 +75,43 @@ class ContestRules:
 
 
 @dataclass(frozen=True)
+class RuleVersion:
+    """A contest's rules from a moment on: version 1 from the contest's start; each
+    change made once it has started is a new version from the moment it was made."""
+
+    number: int
+    applies_from: datetime | None  # None: from the start (version 1)
+    rules: ContestRules
+
+
+class Rulebook:
+    """Every version of a contest's rules, oldest first: a debrief is scored by the
+    version in force when it was made."""
+
+    def __init__(self, versions: Iterable[RuleVersion]):
+        self.versions = tuple(sorted(versions, key=lambda v: v.number))
+        if not self.versions or self.versions[0].applies_from is not None:
+            raise RulesError("a contest's rules start with a version from its start")
+
+    @classmethod
+    def single(cls, rules: ContestRules) -> Rulebook:
+        return cls([RuleVersion(1, None, rules)])
+
+    @property
+    def current(self) -> RuleVersion:
+        return self.versions[-1]
+
+    def at(self, moment: datetime | None) -> RuleVersion:
+        """The version in force at `moment` (an undated debrief: the first)."""
+        found = self.versions[0]
+        for version in self.versions[1:]:
+            assert version.applies_from is not None
+            if moment is not None and moment >= version.applies_from:
+                found = version
+        return found
+
+
+@dataclass(frozen=True)
 class Hint:
     """A way to earn more: 'Add a competitor for +1'."""
 
@@ -198,13 +235,19 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
     return Score(entries, uncapped, tuple(hints), rules.cap)
 
 
-def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules) -> list[int]:
+def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules | None = None,
+                caps: list[int] | None = None) -> list[int]:
     """Apply the daily cap to one rep's scored debriefs, given as (UTC day, entries) in
-    save order: what is left of each day's allowance goes to the earliest debriefs."""
+    save order: what is left of each day's allowance goes to the earliest debriefs. The
+    cap is `rules.daily_cap`, or each debrief's own in `caps` (the version of the rules
+    it was scored by)."""
+    if caps is None:
+        assert rules is not None
+        caps = [rules.daily_cap] * len(entries_in_order)
     used: dict[str, int] = {}
     allowed = []
-    for day, entries in entries_in_order:
-        granted = max(0, min(entries, rules.daily_cap - used.get(day, 0)))
+    for (day, entries), daily_cap in zip(entries_in_order, caps, strict=True):
+        granted = max(0, min(entries, daily_cap - used.get(day, 0)))
         used[day] = used.get(day, 0) + granted
         allowed.append(granted)
     return allowed
@@ -227,22 +270,28 @@ class Earned:
     scored: int  # what its own detail earns (`score`), before duplicates, caps and voids
     why: Why
     duplicate_of: str | None = None  # for a near-duplicate: the earlier debrief's id
+    version: int = 1  # of the contest's rules, in force when the debrief was made
 
 
-def earned_entries(debriefs: Iterable[Debrief], rules: ContestRules,
+def earned_entries(debriefs: Iterable[Debrief], rules: ContestRules | Rulebook,
                    voided: Collection[str] = ()) -> dict[str, Earned]:
     """What each debrief earns in a contest, by debrief id, and why: its score, nothing
     for a near-duplicate (the same rep, opportunity, outcome and stage again), and each
     rep's daily cap applied in the order the debriefs were made (by UTC day). A voided
     debrief (an id in `voided`) counts for nothing: it earns no entries, uses none of the
-    day's cap and makes no later debrief a duplicate. Deleted debriefs are left out."""
+    day's cap and makes no later debrief a duplicate. Deleted debriefs are left out.
+    Under a `Rulebook`, each debrief is scored, and capped, by the version in force when
+    it was made."""
+    book = rules if isinstance(rules, Rulebook) else Rulebook.single(rules)
     by_rep: dict[str, list[Debrief]] = {}
     explained: dict[str, Earned] = {}
     for debrief in debriefs:
         if debrief.deleted:
             continue
         if debrief.id in voided:
-            explained[debrief.id] = Earned(0, score(debrief, rules).entries, Why.VOIDED)
+            version = book.at(debrief.created_at)
+            explained[debrief.id] = Earned(0, score(debrief, version.rules).entries,
+                                           Why.VOIDED, version=version.number)
         else:
             by_rep.setdefault(debrief.rep, []).append(debrief)
     for rep_debriefs in by_rep.values():
@@ -250,24 +299,26 @@ def earned_entries(debriefs: Iterable[Debrief], rules: ContestRules,
         first_of: dict[tuple[str, str | None, str | None], str] = {}
         scored: list[tuple[str, int]] = []
         originals: list[str | None] = []
-        for debrief in rep_debriefs:
+        versions = [book.at(debrief.created_at) for debrief in rep_debriefs]
+        for debrief, version in zip(rep_debriefs, versions, strict=True):
             opportunity = (debrief.crm_ref or "").strip().casefold()
             key = (opportunity, debrief.outcome, debrief.stage)
             original = first_of.setdefault(key, debrief.id) if opportunity else debrief.id
             originals.append(original if original != debrief.id else None)
             day = (debrief.created_at or _NEVER).astimezone(UTC).date().isoformat()
-            scored.append((day, score(debrief, rules).entries))
+            scored.append((day, score(debrief, version.rules).entries))
         allowed = cap_per_day([(day, 0 if original else entries) for (day, entries), original
-                               in zip(scored, originals, strict=True)], rules)
-        for debrief, (_, own), original, granted in zip(rep_debriefs, scored, originals,
-                                                        allowed, strict=True):
+                               in zip(scored, originals, strict=True)],
+                              caps=[version.rules.daily_cap for version in versions])
+        for debrief, (_, own), original, granted, version in zip(
+                rep_debriefs, scored, originals, allowed, versions, strict=True):
             why = (Why.NEAR_DUPLICATE if original else
                    Why.DAILY_CAP if granted < own else Why.SCORED)
-            explained[debrief.id] = Earned(granted, own, why, original)
+            explained[debrief.id] = Earned(granted, own, why, original, version.number)
     return explained
 
 
-def contest_entries(debriefs: Iterable[Debrief], rules: ContestRules,
+def contest_entries(debriefs: Iterable[Debrief], rules: ContestRules | Rulebook,
                     voided: Collection[str] = ()) -> dict[str, int]:
     """Entries each debrief that counts earns in a contest, by debrief id (see
     `earned_entries`); voided and deleted debriefs are left out."""

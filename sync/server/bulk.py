@@ -17,6 +17,7 @@ value of its own and reads them back by it (see ingest).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -75,9 +76,18 @@ def _unnest(connection: sa.Connection, table: sa.Table, columns: Sequence[str],
         list(columns), sa.select(*(source.c[name] for name in columns))
         .order_by(source.c.row_number))
     statement = on_conflict(statement) if on_conflict else statement
-    values = {f"a_{index}": list(column)
-              for index, column in enumerate(zip(*rows, strict=True))}
+    values = {f"a_{index}": _as_array(table.c[name], column)
+              for index, (name, column) in enumerate(zip(columns, zip(*rows, strict=True),
+                                                         strict=True))}
     connection.execute(statement, values)
+
+
+def _as_array(column: sa.Column[Any], values: Sequence[Any]) -> list[Any]:
+    """A column's values for its array: JSON as its text (psycopg adapts no dict in an
+    array; the cast to json[] reads the text)."""
+    if isinstance(column.type, sa.JSON):
+        return [None if value is None else json.dumps(value) for value in values]
+    return list(values)
 
 
 def _array_type(column: sa.Column[Any]) -> sa.types.TypeEngine[Any]:

@@ -120,6 +120,9 @@ def _show(args: argparse.Namespace, in_transaction: InTransaction) -> int:
     if shown.ledger_sha256:
         frozen = f"{shown.frozen_at:%Y-%m-%d %H:%M}"
         print(f"  ledger SHA-256: {shown.ledger_sha256} (frozen {frozen} UTC)")
+    if shown.beacon_round is not None:
+        print(f"  beacon: {shown.beacon_url}, round {shown.beacon_round}"
+              + (f", randomness {shown.beacon_randomness}" if shown.beacon_randomness else ""))
     if shown.seed and shown.winners is not None:
         print(f"  seed: {shown.seed}")
         for winner in shown.winners:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sync.domain import draw
 from sync.domain.clock import as_utc
 from sync.server import scores
+from sync.server.beacon import Beacon, BeaconError
 from sync.server.bulk import insert_rows
 from sync.server.contests import Contest
 from sync.server.database import serialize
@@ -57,15 +58,22 @@ class Published:
     seed: str | None = None  # hex, once drawn
     winners: tuple[Winner, ...] | None = None  # once drawn, first place first
     drawn_at: datetime | None = None
+    beacon_url: str | None = None  # the beacon named at creation, if any
+    beacon_round: int | None = None
+    beacon_randomness: str | None = None  # hex, once drawn
 
     def verdict(self) -> draw.Verdict:
         """The draw checked again from what is published (docs/draw.md)."""
         if self.seed is None or self.ledger is None or self.winners is None:
             raise DrawRefused("not_drawn", "the draw has not run yet: nothing to check")
         assert self.ledger_sha256 is not None
+        beacon = None
+        if self.beacon_round is not None and self.beacon_randomness is not None:
+            beacon = (self.beacon_round, bytes.fromhex(self.beacon_randomness))
         return draw.verify(bytes.fromhex(self.seed), self.commitment,
                            self.ledger.encode("ascii"), self.ledger_sha256,
-                           [winner.rep_id for winner in self.winners], self.contest_id)
+                           [winner.rep_id for winner in self.winners], self.contest_id,
+                           beacon)
 
 
 def published(connection: sa.Connection, contest: Contest, now: datetime) -> Published:
@@ -74,14 +82,17 @@ def published(connection: sa.Connection, contest: Contest, now: datetime) -> Pub
     if contest.has_ended(now):
         freeze(connection, contest, now)
     row = _row(connection, contest.id)
+    beacon = (contest.beacon_url, contest.beacon_round)
     if row is None:
-        return Published(contest.id, contest.commitment, contest.winners)
+        return Published(contest.id, contest.commitment, contest.winners, beacon_url=beacon[0],
+                         beacon_round=beacon[1])
     drawn = row.winners is not None
     return Published(
         contest.id, contest.commitment, contest.winners, row.ledger, row.ledger_sha256,
         as_utc(row.frozen_at), _seed(connection, contest.id) if drawn else None,
         _winners(connection, row.winners, draw.Ledger.parse(row.ledger)) if drawn else None,
-        as_utc(row.drawn_at) if drawn else None)
+        as_utc(row.drawn_at) if drawn else None, *beacon,
+        row.beacon_randomness if drawn else None)
 
 
 def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
@@ -125,17 +136,36 @@ def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> 
     if row.winners is None:
         ledger = draw.Ledger.parse(row.ledger)
         seed = bytes.fromhex(_seed(connection, contest.id))
-        winners = draw.draw(seed, ledger, contest.winners)
+        randomness = _beacon_randomness(contest)
+        key = seed if randomness is None else draw.with_beacon(
+            seed, contest.beacon_round or 0, randomness)
+        winners = draw.draw(key, ledger, contest.winners)
         # Only the first draw writes: a second, even one racing this, finds it done.
         done = connection.execute(contest_draws.update().where(
             contest_draws.c.contest_id == contest.id, contest_draws.c.winners.is_(None))
-            .values(winners=winners, drawn_at=now, drawn_by=by))
+            .values(winners=winners, drawn_at=now, drawn_by=by,
+                    beacon_randomness=None if randomness is None else randomness.hex()))
         if done.rowcount == 1:
             return published(connection, contest, now)
         row = _row(connection, contest.id)
         assert row is not None
     raise DrawRefused("drawn_already", f"drawn on {_minute(as_utc(row.drawn_at))} UTC: a "
                       "draw runs once and is never run again")
+
+
+def _beacon_randomness(contest: Contest) -> bytes | None:
+    """The randomness of the beacon round the contest named (None: it named none)."""
+    if contest.beacon_url is None or contest.beacon_round is None:
+        return None
+    try:
+        randomness = Beacon(contest.beacon_url).randomness(contest.beacon_round)
+    except BeaconError as error:
+        raise DrawRefused("beacon_unavailable", f"{error}: the draw needs its round "
+                          f"{contest.beacon_round}; try again later") from None
+    if randomness is None:
+        raise DrawRefused("beacon_not_out", f"the beacon has not given out round "
+                          f"{contest.beacon_round} yet: try again in a minute")
+    return randomness
 
 
 def _ended(contest: Contest, now: datetime, until_then: str) -> None:

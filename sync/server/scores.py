@@ -10,6 +10,7 @@ debriefs a contest holds. Scoring uses sync.domain.scoring, as the app's preview
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +18,21 @@ import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
-from sync.domain.scoring import ContestRules, Earned, contest_entries, earned_entries
+from sync.domain.scoring import (
+    ContestRules,
+    Earned,
+    Rulebook,
+    RuleVersion,
+    Why,
+    earned_entries,
+)
 from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
 from sync.server.database import serialize
 from sync.server.stored import stored_debriefs
 from sync.server.tables import (
     contest_draws,
+    contest_rule_versions,
     contest_scores,
     contest_voids,
     contests,
@@ -69,18 +78,45 @@ def voided(connection: sa.Connection, contest_id: int) -> set[str]:
         contest_voids.c.id.in_(latest), contest_voids.c.voided == sa.true())).scalars())
 
 
-def tally(connection: sa.Connection, rules: ContestRules, starts_at: datetime,
+def rulebooks(connection: sa.Connection, rows: Sequence[Any]) -> dict[int, Rulebook]:
+    """Every version of the rules of each contest in `rows` (of `contests`), by id; a
+    contest with none kept has its `rules` as version 1."""
+    versions: dict[int, list[RuleVersion]] = {}
+    for version in connection.execute(sa.select(contest_rule_versions).where(
+            contest_rule_versions.c.contest_id.in_([row.id for row in rows]))):
+        versions.setdefault(version.contest_id, []).append(RuleVersion(
+            version.number, as_utc(version.applies_from) if version.applies_from else None,
+            ContestRules.from_dict(version.rules)))
+    return {row.id: Rulebook(versions.get(row.id) or [
+        RuleVersion(1, None, ContestRules.from_dict(row.rules))]) for row in rows}
+
+
+@dataclass
+class Tally:
+    """A member's entries in a contest, how many debriefs count, and the entries by
+    version of the rules."""
+
+    entries: int = 0
+    debriefs: int = 0
+    by_version: dict[int, int] = field(default_factory=dict)
+
+
+def tally(connection: sa.Connection, rules: ContestRules | Rulebook, starts_at: datetime,
           ends_at: datetime, member_ids: Sequence[int],
-          void: set[str] | frozenset[str] = frozenset()) -> dict[int, tuple[int, int]]:
-    """(entries, debriefs that count) per member, scored from the stored debriefs, with
-    the debriefs in `void` counting for nothing."""
+          void: set[str] | frozenset[str] = frozenset()) -> dict[int, Tally]:
+    """Each member's tally, scored from the stored debriefs, each debrief by the version
+    of the rules in force when it was made; the debriefs in `void` count for nothing."""
     scored = stored_debriefs(connection, _in_period(member_ids, starts_at, ends_at))
-    earned = contest_entries((debrief for _, debrief in scored), rules, void)
-    totals = {member_id: (0, 0) for member_id in member_ids}
+    earned = earned_entries((debrief for _, debrief in scored), rules, void)
+    totals = {member_id: Tally() for member_id in member_ids}
     for rep_id, debrief in scored:
-        if debrief.id in earned:
-            entries, count = totals[rep_id]
-            totals[rep_id] = (entries + earned[debrief.id], count + 1)
+        found = earned.get(debrief.id)
+        if found is not None and found.why is not Why.VOIDED:
+            kept = totals[rep_id]
+            kept.entries += found.entries
+            kept.debriefs += 1
+            kept.by_version[found.version] = kept.by_version.get(found.version, 0) \
+                + found.entries
     return totals
 
 
@@ -121,7 +157,7 @@ def rescore_member(connection: sa.Connection, contest: Contest, rep_id: int) -> 
     """Score one member again in one contest: after a void or its undoing. Waits for a
     push of theirs under way, as a push would."""
     serialize(connection, f"push:{rep_id}")
-    _write(connection, contest.id, tally(connection, contest.rules, contest.starts_at,
+    _write(connection, contest.id, tally(connection, contest.rulebook, contest.starts_at,
                                          contest.ends_at, [rep_id],
                                          voided(connection, contest.id)))
 
@@ -132,30 +168,33 @@ def explained(connection: sa.Connection, contest: Contest,
     (sync.domain.scoring.earned_entries)."""
     scored = [debrief for _, debrief in stored_debriefs(
         connection, _in_period([rep_id], contest.starts_at, contest.ends_at))]
-    earned = earned_entries(scored, contest.rules, voided(connection, contest.id))
+    earned = earned_entries(scored, contest.rulebook, voided(connection, contest.id))
     shown = sorted((debrief for debrief in scored if debrief.id in earned),
                    key=lambda debrief: (debrief.created_at, debrief.id))
     return [(debrief, earned[debrief.id]) for debrief in shown]
 
 
 def _tally_row(connection: sa.Connection, contest: Any,
-               member_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    return tally(connection, ContestRules.from_dict(contest.rules), contest.starts_at,
+               member_ids: Sequence[int]) -> dict[int, Tally]:
+    return tally(connection, rulebooks(connection, [contest])[contest.id], contest.starts_at,
                  contest.ends_at, member_ids, voided(connection, contest.id))
 
 
-def _write(connection: sa.Connection, contest_id: int,
-           totals: dict[int, tuple[int, int]]) -> None:
-    rows = [(contest_id, rep_id, entries, count)
-            for rep_id, (entries, count) in sorted(totals.items())]
-    insert_rows(connection, contest_scores, ("contest_id", "rep_id", "entries", "debriefs"),
-                rows, on_conflict=_replace_totals)
+def _write(connection: sa.Connection, contest_id: int, totals: dict[int, Tally]) -> None:
+    rows = [(contest_id, rep_id, kept.entries, kept.debriefs,
+             None if set(kept.by_version) <= {1} else
+             {str(number): entries for number, entries in sorted(kept.by_version.items())})
+            for rep_id, kept in sorted(totals.items())]
+    insert_rows(connection, contest_scores,
+                ("contest_id", "rep_id", "entries", "debriefs", "by_version"), rows,
+                on_conflict=_replace_totals)
 
 
 def _replace_totals(insert: Insert) -> sa.Executable:
     return insert.on_conflict_do_update(
         index_elements=[contest_scores.c.contest_id, contest_scores.c.rep_id],
-        set_={"entries": insert.excluded.entries, "debriefs": insert.excluded.debriefs})
+        set_={"entries": insert.excluded.entries, "debriefs": insert.excluded.debriefs,
+              "by_version": insert.excluded.by_version})
 
 
 def read(connection: sa.Connection, contest_id: int,
@@ -169,7 +208,7 @@ def read(connection: sa.Connection, contest_id: int,
         sa.select(member.c.id, member.c.username, member.c.display_name,
                   sa.func.coalesce(contest_scores.c.entries, 0).label("entries"),
                   sa.func.coalesce(contest_scores.c.debriefs, 0).label("debriefs"),
-                  last.label("last_activity"))
+                  contest_scores.c.by_version, last.label("last_activity"))
         .select_from(member.outerjoin(contest_scores, sa.and_(
             contest_scores.c.rep_id == member.c.id,
             contest_scores.c.contest_id == contest_id)))

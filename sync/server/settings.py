@@ -19,6 +19,7 @@ ENV_DB = "DEBRIEF_SERVER_DB"
 ENV_HOST = "DEBRIEF_SERVER_HOST"
 ENV_PORT = "DEBRIEF_SERVER_PORT"
 ENV_WORKERS = "DEBRIEF_SERVER_WORKERS"
+ENV_DRAND_URL = "DEBRIEF_DRAND_URL"  # see sync.server.beacon
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class ServerSettings:
     port: int = DEFAULT_PORT
     limits: Limits = field(default_factory=Limits)
     sign_in: SignInLimits = field(default_factory=SignInLimits)
+    # A public randomness beacon's chain for the draws ($DEBRIEF_DRAND_URL;
+    # sync.server.beacon); None: draws from their seeds alone.
+    drand_url: str | None = None
 
     @classmethod
     def resolve(cls, *, data_dir: str | None = None, db_url: str | None = None,
@@ -57,8 +61,12 @@ class ServerSettings:
         _check_credentials(url)
         port_number = whole_number("port", port if port is not None
                                    else environ.get(ENV_PORT, DEFAULT_PORT), 0, 65535)
+        drand = (environ.get(ENV_DRAND_URL) or "").strip() or None
+        if drand is not None and not drand.startswith(("https://", "http://")):
+            raise ValueError(f"{ENV_DRAND_URL}: {drand!r} is not an http(s) URL")
         return cls(data_dir=resolved_dir, db_url=url,
-                   host=host or environ.get(ENV_HOST) or DEFAULT_HOST, port=port_number)
+                   host=host or environ.get(ENV_HOST) or DEFAULT_HOST, port=port_number,
+                   drand_url=drand)
 
 
 def whole_number(name: str, chosen: object, lowest: int, highest: int) -> int:

@@ -174,6 +174,24 @@ contests = sa.Table(
     # When the commitment was published: a contest committed only after its end (one
     # made before migration 0011 that had ended) is never drawn.
     sa.Column("committed_at", sa.DateTime(timezone=True), nullable=True),
+    # The public randomness beacon (drand) round named at creation, mixed into the draw
+    # (sync.server.beacon); null: drawn from the seed alone.
+    sa.Column("beacon_url", sa.String(300), nullable=True),
+    sa.Column("beacon_round", sa.BigInteger, nullable=True),
+)
+
+# Every version of a contest's rules: version 1 from its start (`contests.rules` until it
+# starts); each change once it has started is a new version from the moment it was made.
+# `contests.rules` is the newest.
+contest_rule_versions = sa.Table(
+    "contest_rule_versions", metadata,
+    sa.Column("contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("rules", sa.JSON, nullable=False),
+    sa.Column("applies_from", sa.DateTime(timezone=True), nullable=True),  # null: the start
+    sa.Column("made_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # A contest's ledger, frozen when it has ended (the first push, look or draw after its
@@ -188,6 +206,7 @@ contest_draws = sa.Table(
     sa.Column("winners", sa.JSON, nullable=True),  # rep ids, first place first
     sa.Column("drawn_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("drawn_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("beacon_randomness", sa.String(1024), nullable=True),  # hex, as drand gave it
 )
 
 # Voids and their undoing, in a contest, kept for good: a debrief is voided while its
@@ -217,4 +236,6 @@ contest_scores = sa.Table(
               primary_key=True),
     sa.Column("entries", sa.Integer, nullable=False),
     sa.Column("debriefs", sa.Integer, nullable=False),
+    # Entries by version of the rules, {"1": 40, "2": 12}; null: all by version 1.
+    sa.Column("by_version", sa.JSON, nullable=True),
 )

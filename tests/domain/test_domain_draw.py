@@ -19,8 +19,10 @@ from sync.domain.draw import (
     LedgerError,
     commitment,
     draw,
+    round_after,
     uniform,
     verify,
+    with_beacon,
 )
 
 VERIFIER = Path(__file__).resolve().parents[2] / "docs" / "verify_draw.py"
@@ -211,3 +213,20 @@ def test_the_verifier_uses_nothing_but_the_standard_library() -> None:
     imports = {line.split()[1].split(".")[0] for line in VERIFIER.read_text().splitlines()
                if line.startswith(("import ", "from "))}
     assert imports <= set(sys.stdlib_module_names)
+
+
+def test_the_beacon_round_is_the_first_given_out_at_or_after_the_end():
+    assert round_after(1_000, 1_000, 30) == 1  # at the genesis
+    assert round_after(999, 1_000, 30) == 1
+    assert round_after(1_030, 1_000, 30) == 2  # exactly round 2's time
+    assert round_after(1_031, 1_000, 30) == 3  # just after it: the next
+
+
+def test_the_beacon_is_mixed_in_as_documented():
+    import hmac
+
+    seed, randomness = bytes(range(32)), bytes(range(100, 132))
+    expected = hmac.new(seed, b"debrief-beacon/1\n1234\n" + randomness,
+                        hashlib.sha256).digest()
+    assert with_beacon(seed, 1234, randomness) == expected
+    assert with_beacon(seed, 1235, randomness) != expected

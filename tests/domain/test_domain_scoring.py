@@ -534,6 +534,52 @@ def test_earned_entries_agree_with_contest_entries_and_add_up(batch, rules, data
         assert (explained.duplicate_of is not None) == (explained.why is Why.NEAR_DUPLICATE)
 
 
+def test_each_debrief_is_scored_by_the_rules_in_force_when_it_was_made():
+    from datetime import UTC, datetime
+
+    from sync.domain.scoring import Rulebook, RuleVersion, earned_entries
+
+    changed = datetime(2026, 11, 3, 12, tzinfo=UTC)
+    book = Rulebook([RuleVersion(2, changed, ContestRules(competitor=5)),
+                     RuleVersion(1, None, ContestRules())])
+    before = _dated(bare(id="a", competitor="Acme"), 3, hour=11)
+    at = _dated(bare(id="b", competitor="Acme"), 3, hour=12)
+    after = _dated(bare(id="c", competitor="Acme"), 4)
+    earned = earned_entries([after, at, before], book)
+    assert [earned[i].version for i in "abc"] == [1, 2, 2]
+    assert earned["a"].entries == score(before, ContestRules()).entries
+    assert earned["b"].entries == earned["c"].entries == score(
+        at, ContestRules(competitor=5)).entries > earned["a"].entries
+    assert book.current.number == 2 and book.at(None).number == 1
+
+
+def test_the_daily_cap_of_each_debriefs_own_version_applies():
+    from datetime import UTC, datetime
+
+    from sync.domain.scoring import Rulebook, RuleVersion, earned_entries
+
+    changed = datetime(2026, 11, 2, 12, tzinfo=UTC)
+    book = Rulebook([RuleVersion(1, None, ContestRules(daily_cap=2)),
+                     RuleVersion(2, changed, ContestRules(daily_cap=100))])
+    morning = [_dated(bare(id=f"m{h}"), 2, hour=h) for h in (8, 9, 10)]
+    afternoon = _dated(bare(id="p"), 2, hour=13)
+    earned = earned_entries([*morning, afternoon], book)
+    per = score(afternoon, ContestRules()).entries
+    assert sum(earned[d.id].entries for d in morning) == 2  # version 1's cap
+    assert earned["p"].entries == per  # version 2's cap leaves room the same day
+
+
+def test_rules_start_with_a_version_from_the_start():
+    from datetime import UTC, datetime
+
+    from sync.domain.scoring import Rulebook, RuleVersion
+
+    with pytest.raises(RulesError):
+        Rulebook([RuleVersion(1, datetime(2026, 1, 1, tzinfo=UTC), ContestRules())])
+    with pytest.raises(RulesError):
+        Rulebook([])
+
+
 # --- what the preview says while a debrief cannot be saved -------------------------------
 
 

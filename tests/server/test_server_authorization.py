@@ -66,6 +66,11 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
     ("GET", "/api/v1/contests/{other}", "",
      {"anonymous": 401, "rep": 404, "manager": 404, "marketing": 403, "admin": 200}),
+    # The contests have started: a new name is taken; the other team's is not found.
+    ("PATCH", "/api/v1/contests/{own}", "edit",
+     {"anonymous": 401, "rep": 403, "manager": 200, "marketing": 403, "admin": 200}),
+    ("PATCH", "/api/v1/contests/{other}", "edit",
+     {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 200}),
     ("GET", "/api/v1/contests/{own}/leaderboard", "",
      {"anonymous": 401, "rep": 200, "manager": 200, "marketing": 403, "admin": 200}),
     ("GET", "/api/v1/contests/{other}/leaderboard", "",
@@ -121,6 +126,7 @@ REFUSALS = {
     ("GET", "sync"): "only reps and managers ",
     ("GET", "contests"): "only reps, managers and admins see contests",
     ("POST", "contests"): "only managers and admins create contests",
+    ("PATCH", "contests"): "only managers and admins change contests",
     ("POST", "draw"): "only managers and admins run contest draws",
     ("POST", "voids"): "only managers and admins void contest entries",
     ("GET", "insights"): "only marketing and admins ",
@@ -157,6 +163,8 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
     payload: dict[str, Any] | None = None
     if body == "debrief":
         payload = {"debriefs": [{**world.debrief}]}
+    elif body == "edit":
+        payload = {"name": "Renamed"}
     elif body == "void":
         payload = {"debrief_id": "no-such-debrief", "reason": "gamed"}
     elif body.endswith("contest"):

@@ -159,3 +159,68 @@ def test_the_command_line_voids_and_undoes_for_a_manager(people: People, new_deb
     twice = run_cli_here("contest", "void", str(contest["id"]), debrief["id"], "--by",
                          manager.username, "--reason", "again", "--undo", *where)
     assert twice.returncode == 2 and "nothing to undo" in twice.stderr
+
+
+def test_rules_change_as_a_new_version_once_started_and_freeze_at_the_end(
+        people: People, new_debrief, engine):
+    from datetime import UTC, datetime
+
+    manager, _, (rep, other), contest = made(people)
+    path = f"/api/v1/contests/{contest['id']}"
+    early = new_debrief()  # made on 2 November, under version 1
+    rep.api.push(early)
+    before = explained(rep.api, contest["id"])["entries"]
+
+    # Once started: the period and the winners are frozen, naming which.
+    kind, message, where = refusal(manager.api.patch(path, json={"winners": 3}), 409)
+    assert (kind, where) == ("frozen", ["body", "winners"]) and "started" in message
+    assert other.api.patch(path, json={"name": "Mine now"}).status_code == 403
+    assert people("manager").api.patch(path, json={"name": "Ours"}).status_code == 404
+    bad = manager.api.patch(path, json={"rules": {**contest["rules"], "cap": 0}})
+    assert refusal(bad, 422)[2] == ["body", "rules", "cap"]
+
+    changed = manager.api.patch(path, json={"name": "December close-out",
+                                            "rules": {**contest["rules"], "competitor": 5}})
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert body["name"] == "December close-out" and body["rules"]["competitor"] == 5
+    assert [(v["number"], v["applies_from"] is None) for v in body["rule_versions"]] == [
+        (1, True), (2, False)]
+    # What was made before the change keeps its version-1 entries...
+    assert explained(rep.api, contest["id"])["entries"] == before
+    # ...and what is made after it earns by version 2.
+    now = datetime.now(UTC).isoformat()
+    late = new_debrief(created_at=now, updated_at=now)
+    rep.api.push(late)
+    items = {i["debrief_id"]: i for i in explained(rep.api, contest["id"])["items"]}
+    assert (items[early["id"]]["rules_version"], items[late["id"]]["rules_version"]) == (1, 2)
+    assert items[late["id"]]["entries"] > items[early["id"]]["entries"]
+    board = manager.api.get(f"{path}/leaderboard").json()
+    mine = next(row for row in board["top"] if row["username"] == rep.username)
+    assert mine["by_version"] == [
+        {"version": 1, "entries": items[early["id"]]["entries"]},
+        {"version": 2, "entries": items[late["id"]]["entries"]}]
+
+    end_now(engine, contest["id"])
+    assert refusal(manager.api.patch(path, json={"name": "Too late"}), 409)[0] == "frozen"
+
+
+def test_before_its_start_a_contest_changes_in_place(people: People):
+    from datetime import UTC, datetime, timedelta
+
+    manager = people("manager")
+    [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
+    starts = datetime.now(UTC) + timedelta(days=3)
+    contest = create(manager.api, team, starts_at=starts.isoformat(),
+                     ends_at=(starts + timedelta(days=30)).isoformat()).json()
+    path = f"/api/v1/contests/{contest['id']}"
+    changed = manager.api.patch(path, json={
+        "winners": 3, "ends_at": (starts + timedelta(days=10)).isoformat(),
+        "rules": {**contest["rules"], "base": 2}})
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert (body["winners"], body["rules"]["base"]) == (3, 2)
+    assert [v["number"] for v in body["rule_versions"]] == [1]  # still the first version
+    assert body["rule_versions"][0]["rules"]["base"] == 2
+    assert refusal(manager.api.patch(path, json={
+        "ends_at": (starts - timedelta(days=1)).isoformat()}), 422)[2] == ["body", "ends_at"]

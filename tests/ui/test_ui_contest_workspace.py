@@ -25,6 +25,7 @@ from desktop.ui.rep_entries import RepEntries
 from sync.client.status import StatusKind
 from sync.domain.clock import SystemClock
 from sync.server import accounts
+from sync.server.contests import add_contest
 from sync.server.tables import contests
 
 
@@ -207,3 +208,28 @@ def test_the_tv_names_only_the_top_quarter_and_counts_the_bands(qtbot):
     assert tv.bands.text() == "top 10%: 1 rep   top 25%: 2 reps   top half: 3 reps"
     assert "keep going" not in tv.bands.text()
     assert tv.timer.isActive() and tv.timer.interval() == REFRESH_MS
+
+
+def test_editing_a_started_contest_makes_a_new_version_of_its_rules(qtbot, open_as, team,
+                                                                     central_db):
+    _, manager_name = team
+    with central_db.begin() as connection:
+        manager_user = accounts.find_user(connection, manager_name)
+        now = datetime.now(UTC)
+        made = add_contest(connection, by=manager_user,
+                           team_id=next(iter(manager_user.managed_team_ids)),
+                           name="Started", prize="A pen", starts_at=now - timedelta(days=2),
+                           ends_at=now + timedelta(days=5), rules=None, now=now)
+    manager = open_as(manager_name)
+    board = contest_tab(qtbot, manager)
+    assert board.chosen().id == made.id and board.edit_button.isEnabled()
+    board.on_edit_button_clicked()
+    editor = board.findChild(ContestEditor)
+    assert editor.name.text() == "Started"
+    assert not editor.winners.isEnabled() and not editor.ends.isEnabled()
+    assert "version 2" in editor.note.text()
+    editor.rule_boxes["competitor"].setValue(6)
+    with qtbot.waitSignal(board.page_shown, timeout=20_000):
+        editor.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert board.rules.text().startswith("Version 2 of the rules, from ")
+    assert "+6 for naming the competitor" in board.rules.text()

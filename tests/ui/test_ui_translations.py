@@ -109,8 +109,10 @@ def _texts(widget: QWidget) -> Iterator[tuple[str, str]]:
 QT_OWN = {"Scroll Left", "Scroll Right", "Cancel", "OK", "Close"}
 
 
-def untranslated(top: QWidget) -> list[str]:
-    exempt = _data_words() | QT_OWN | {"Debrief"}
+def untranslated(top: QWidget, data: frozenset[str] = frozenset()) -> list[str]:
+    """The texts `top` shows that did not pass through tr(); `data`: words from the
+    server (a team's name), not the code."""
+    exempt = _data_words() | QT_OWN | {"Debrief"} | data
     found = []
     for widget in [top, *top.findChildren(QWidget)]:
         for where, text in _texts(widget):
@@ -316,3 +318,45 @@ def test_a_broken_translation_of_a_domain_message_falls_back_to_english(qapp) ->
     finally:
         qapp.removeTranslator(broken)
     assert text == "This is 2,500 characters long; keep it under 2,000."
+
+
+def test_the_contest_workspace_and_its_dialogs_are_translated(pseudo_language, window,
+                                                              qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from desktop.ui.contest_editor import ContestEditor
+    from desktop.ui.contest_screenshots import (
+        QuietServer,
+        sample_board,
+        sample_contests,
+        sample_draw,
+        sample_entries,
+    )
+    from desktop.ui.contest_workspace import ContestWorkspace
+    from desktop.ui.rep_entries import RepEntries
+    from desktop.ui.tv_board import TvBoard
+    from sync.client.contest_answers import ContestPage
+    from sync.domain.clock import SystemClock
+
+    now, clock, quiet = datetime.now(UTC), SystemClock(), QuietServer()
+    running, ended = sample_contests(now)
+    holder = QWidget()  # the workspace is a tab of the window, not a window of its own
+    qtbot.addWidget(holder)
+    workspace = ContestWorkspace(quiet, clock, "manager", lambda contest: None, holder)
+    for chosen, draw in ((running, None), (ended, sample_draw(ended))):
+        workspace.show_page(ContestPage((running, ended), chosen, sample_board(now, True),
+                                        sample_entries(now), draw, 3))
+        assert not untranslated(workspace), "\n".join(untranslated(workspace))
+        for model in (workspace.board_model, workspace.entries_model):
+            assert all(OPEN in header for header in model.headers), model.headers
+        whys = [row[-1] for row in workspace.entries_model.rows]
+        assert all(OPEN in why for why in whys), whys
+    entries = RepEntries(quiet, running, "alex", "Alex", clock, workspace)
+    entries.show_entries(sample_entries(now))
+    editor = ContestEditor(quiet, clock, workspace, running)
+    tv = TvBoard(quiet, running.id, clock)
+    qtbot.addWidget(tv)
+    tv.show_board((running, sample_board(now, True)))
+    for dialog in (entries, editor, tv):
+        missing = untranslated(dialog, frozenset({running.team}))
+        assert not missing, "\n".join(missing)

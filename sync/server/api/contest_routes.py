@@ -21,6 +21,7 @@ from sync.server.api.schemas import (
     MAX_OFFSET,
     SIGNED_IN,
     BandOut,
+    ContestEdit,
     ContestIn,
     ContestOut,
     ContestPage,
@@ -28,13 +29,16 @@ from sync.server.api.schemas import (
     EntriesOut,
     EntryOut,
     LeaderboardOut,
+    RuleVersionOut,
     StandingOut,
+    VersionEntriesOut,
     VoidIn,
     VoidLog,
     VoidOut,
     WinnerOut,
     errors,
 )
+from sync.server.beacon import Beacon
 from sync.server.contests import Contest, Standing
 
 router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
@@ -43,6 +47,7 @@ router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
 Player = Annotated[User, Depends(require_role("rep", "manager", "admin",
                                               action="see contests"))]
 Organiser = Annotated[User, Depends(require_role("manager", "admin", action="create contests"))]
+Changer = Annotated[User, Depends(require_role("manager", "admin", action="change contests"))]
 Drawer = Annotated[User, Depends(require_role("manager", "admin", action="run contest draws"))]
 Voider = Annotated[User, Depends(require_role("manager", "admin",
                                               action="void contest entries"))]
@@ -54,8 +59,12 @@ def contest_out(contest: Contest, state: State) -> ContestOut:
     return ContestOut(id=contest.id, team=contest.team, name=contest.name, prize=contest.prize,
                       starts_at=contest.starts_at, ends_at=contest.ends_at,
                       running=contest.is_running(state.clock.now()),
-                      rules=contest.rules.to_dict(), winners=contest.winners,
-                      commitment=contest.commitment)
+                      rules=contest.rules.to_dict(), rule_versions=[
+                          RuleVersionOut(number=v.number, applies_from=v.applies_from,
+                                         rules=v.rules.to_dict())
+                          for v in contest.rulebook.versions],
+                      winners=contest.winners, commitment=contest.commitment,
+                      beacon_url=contest.beacon_url, beacon_round=contest.beacon_round)
 
 
 def _visible(connection: Reading, contest_id: int, user: User) -> Contest:
@@ -90,11 +99,41 @@ def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut
             contest = contests.add_contest(
                 connection, by=user, team_id=team, name=body.name, prize=body.prize,
                 starts_at=body.starts_at, ends_at=body.ends_at, rules=body.rules,
-                now=state.clock.now(), winners=body.winners)
+                now=state.clock.now(), winners=body.winners,
+                beacon=Beacon(state.settings.drand_url) if state.settings.drand_url else None)
         except AccountError as error:
-            raise field_error(422, ["body", *error.field.split(".")], error.message,
-                              "value_error") from None
+            raise _unusable(error) from None
     return contest_out(contest, state)
+
+
+def _unusable(error: AccountError) -> HTTPException:
+    """A value the contest cannot take, as a 422 naming its field ("rules.cap")."""
+    return field_error(422, ["body", *error.field.split(".")], error.message, "value_error")
+
+
+@router.patch("/{contest_id}", responses=errors(**{
+    "403": "not a manager of the contest's team",
+    "409": "the contest has started (its period and winners are frozen) or ended"}))
+def edit_contest(contest_id: ContestId, body: ContestEdit, state: State,
+                 user: Changer) -> ContestOut:
+    """Change a contest: anything before its start; once started, the name, the prize,
+    and the rules as a new version from now on; nothing once it has ended."""
+    with state.engine.begin() as connection:
+        contest = _visible(connection, contest_id, user)
+        if not user.may_manage(contest.team_id):
+            raise field_error(403, ["path", "contest_id"], "only this team's managers and "
+                              "admins change its contests", "not_your_team")
+        try:
+            edited = contests.edit_contest(
+                connection, contest, by=user, now=state.clock.now(), name=body.name,
+                prize=body.prize, winners=body.winners, starts_at=body.starts_at,
+                ends_at=body.ends_at, rules=body.rules)
+        except contests.ContestFrozen as frozen:
+            where = "path" if frozen.field == "contest_id" else "body"
+            raise field_error(409, [where, frozen.field], frozen.message, "frozen") from None
+        except AccountError as error:
+            raise _unusable(error) from None
+    return contest_out(edited, state)
 
 
 @router.get("/{contest_id}")
@@ -107,7 +146,9 @@ def standing_out(standing: Standing, manager: bool = False) -> StandingOut:
     return StandingOut(rank=standing.rank, username=standing.username,
                        display_name=standing.display_name, entries=standing.entries,
                        debriefs=standing.debriefs,
-                       last_activity=standing.last_activity if manager else None)
+                       last_activity=standing.last_activity if manager else None,
+                       by_version=[VersionEntriesOut(version=number, entries=entries)
+                                   for number, entries in sorted(standing.by_version.items())])
 
 
 @router.get("/{contest_id}/leaderboard")
@@ -159,6 +200,7 @@ def entries(contest_id: ContestId, connection: Reading, user: Player,
                           entries=earned.entries, scored=earned.scored, why=earned.why,
                           duplicate_of=earned.duplicate_of,
                           duplicate_of_created_at=made.get(earned.duplicate_of or ""),
+                          rules_version=earned.version,
                           voids=log.get(debrief.id, [])) for debrief, earned in explained])
 
 
@@ -235,7 +277,8 @@ def draw_out(contest: Contest, shown: draws.Published) -> DrawOut:
         winners=None if shown.winners is None else [
             WinnerOut(place=w.place, rep_id=w.rep_id, username=w.username,
                       display_name=w.display_name, entries=w.entries) for w in shown.winners],
-        drawn_at=shown.drawn_at)
+        drawn_at=shown.drawn_at, beacon_url=shown.beacon_url, beacon_round=shown.beacon_round,
+        beacon_randomness=shown.beacon_randomness)
 
 
 @router.get("/{contest_id}/draw")
@@ -260,7 +303,9 @@ def get_ledger(contest_id: ContestId, state: State, user: Player) -> Response:
 
 
 @router.post("/{contest_id}/draw", responses=errors(**{
-    "403": "not a manager of the contest's team", "409": "not ended yet, or drawn already"}))
+    "403": "not a manager of the contest's team",
+    "409": "not ended yet, drawn already, or the beacon's round not out yet",
+    "503": "the beacon the contest named cannot be reached"}))
 def run_draw(contest_id: ContestId, state: State, user: Drawer) -> DrawOut:
     """Draw the winners of an ended contest: once, never again (docs/draw.md)."""
     with state.engine.begin() as connection:
@@ -275,9 +320,11 @@ def run_draw(contest_id: ContestId, state: State, user: Drawer) -> DrawOut:
 
 @contextmanager
 def _refused_as_409() -> Iterator[None]:
-    """A draw refused (not ended, drawn already...) as a 409 naming why."""
+    """A draw refused (not ended, drawn already...) as a 409 naming why; a beacon that
+    cannot be reached as a 503 (it is no fault of the request)."""
     try:
         yield
     except draws.DrawRefused as refused:
-        raise field_error(409, ["path", "contest_id"], refused.message,
+        status_code = 503 if refused.code == "beacon_unavailable" else 409
+        raise field_error(status_code, ["path", "contest_id"], refused.message,
                           refused.code) from None

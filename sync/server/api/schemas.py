@@ -238,6 +238,27 @@ class ContestIn(Input):
                          description="how many reps the draw picks")
 
 
+class ContestEdit(Input):
+    """What to change; what is left out stays. Before the start anything may change. Once
+    started: the name and prize, and the rules as a new version from now on. Once
+    ended: nothing."""
+
+    name: Text | None = Field(default=None, min_length=1, max_length=120)
+    prize: Text | None = Field(default=None, min_length=1, max_length=200)
+    starts_at: UtcDatetime | None = Field(default=None, description="before the start only")
+    ends_at: UtcDatetime | None = Field(default=None, description="before the start only")
+    rules: RulesIn | None = Field(default=None, description=(
+        "the whole set; once started, a new version from now on"))
+    winners: int | None = Field(default=None, ge=1, le=MAX_WINNERS,
+                                description="before the start only")
+
+
+class RuleVersionOut(BaseModel):
+    number: int
+    applies_from: datetime | None = Field(description="null: from the contest's start")
+    rules: dict[str, int]
+
+
 class ContestOut(BaseModel):
     id: int
     team: str
@@ -246,10 +267,17 @@ class ContestOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     running: bool
-    rules: dict[str, int]
+    rules: dict[str, int] = Field(description="the rules in force now (the newest version)")
+    rule_versions: list[RuleVersionOut] = Field(description=(
+        "every version, oldest first: a debrief is scored by the one in force when it was "
+        "made"))
     winners: int = Field(description="how many reps the draw picks")
     commitment: str = Field(description="SHA-256 of the draw's secret seed, hex, published "
                             "from the start (docs/draw.md)")
+    beacon_url: str | None = Field(default=None, description=(
+        "the public randomness beacon (drand) whose round is mixed into the draw"))
+    beacon_round: int | None = Field(default=None, description=(
+        "that beacon's round, its first at or after the contest's end; null: none"))
 
 
 class WinnerOut(BaseModel):
@@ -278,6 +306,10 @@ class DrawOut(BaseModel):
     winners: list[WinnerOut] | None = Field(description="first place first; null until "
                                             "the draw")
     drawn_at: datetime | None
+    beacon_url: str | None = None
+    beacon_round: int | None = None
+    beacon_randomness: str | None = Field(default=None, description=(
+        "the round's randomness, hex, once drawn; check it at the beacon itself"))
 
 
 class ContestPage(BaseModel):
@@ -319,6 +351,7 @@ class EntryOut(BaseModel):
     why: Why
     duplicate_of: str | None = Field(description="for a near-duplicate: the earlier debrief")
     duplicate_of_created_at: datetime | None
+    rules_version: int = Field(description="the version of the rules that scored it")
     voids: list[VoidOut] = Field(description="its voids and undoings, oldest first")
 
 
@@ -331,6 +364,11 @@ class EntriesOut(BaseModel):
     items: list[EntryOut] = Field(description="oldest first")
 
 
+class VersionEntriesOut(BaseModel):
+    version: int
+    entries: int
+
+
 class StandingOut(BaseModel):
     rank: int
     username: str
@@ -339,6 +377,8 @@ class StandingOut(BaseModel):
     debriefs: int
     last_activity: datetime | None = Field(default=None, description=(
         "when the rep last logged a debrief; for managers of the team and admins only"))
+    by_version: list[VersionEntriesOut] = Field(description=(
+        "the entries by version of the rules that scored them"))
 
 
 class BandOut(BaseModel):
