@@ -3,6 +3,7 @@ what the server said when it refused."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -121,3 +122,35 @@ def problem_text(problem: Any) -> str:
         said = message.params.get("reason")
         return str(said) if said else message_text(message)
     return str(problem)
+
+
+def void_log_text(entry: Entry) -> str:
+    """The debrief's log of voids and their undoing, oldest first, one per line ("" for
+    none): what the rep reads beside it, kept whole even once undone."""
+    lines = []
+    for note in entry.voids:
+        template = tr("{day}: voided by {by}: {reason}") if note.voided else tr(
+            "{day}: entries given back by {by}: {reason}")
+        lines.append(template.format(day=day_text(note.at), by=note.by, reason=note.reason))
+    return "\n".join(lines)
+
+
+def entries_table(items: Sequence[Entry], *, versions: bool, yours: bool = True
+                  ) -> tuple[list[str], list[list[Any]], dict[tuple[int, int], str]]:
+    """Headers, rows and tooltips of a table of debriefs in a contest, in the order
+    given: when made, outcome, stage, entries, the version of the rules (`versions`: a
+    contest whose rules changed) and why. A long why reads whole in its tooltip, with
+    the debrief's log of voids."""
+    headers = [tr("Made"), tr("Outcome"), tr("Stage"), tr("Entries"),
+               *([tr("Rules")] if versions else []), tr("Why")]
+    rows: list[list[Any]] = []
+    tips: dict[tuple[int, int], str] = {}
+    for index, entry in enumerate(items):
+        why = why_text(entry, yours)
+        rows.append([day_text(entry.created_at), outcome_text(entry.outcome),
+                     stage_text(entry.stage), entry.entries,
+                     *([tr("version {number}").format(number=entry.rules_version)]
+                       if versions else []), why])
+        tips[(index, len(headers) - 1)] = "\n\n".join(filter(None, (why,
+                                                                    void_log_text(entry))))
+    return headers, rows, tips

@@ -40,17 +40,15 @@ from shiboken6 import isValid
 
 from desktop.ui.contest_texts import (
     by_version_text,
-    outcome_text,
+    entries_table,
     period_text,
     problem_text,
     rules_text,
-    stage_text,
     time_left_text,
-    why_text,
 )
 from desktop.ui.rows_table import RowsModel, rows_view
 from desktop.ui.sync_worker import ServerCall
-from desktop.ui.text import day_text, message_text, moment_text, tr
+from desktop.ui.text import message_text, moment_text, tr
 from sync.client.contest_answers import (
     ContestInfo,
     ContestPage,
@@ -199,7 +197,10 @@ class ContestWorkspace(QWidget):
         self.tv_button.clicked.connect(self.on_tv_button_clicked)
         self.tv: QWidget | None = None
         self.use_role(role)
-        self._show_nothing(tr("Loading..."))
+        # Until the first answer the page is laid out empty, "Loading..." beside Refresh:
+        # shown with the tab, its widgets are styled then, not when the answer comes.
+        self.empty.hide()
+        self.state.setText(tr("Loading..."))
 
     @property
     def manages(self) -> bool:
@@ -333,16 +334,9 @@ class ContestWorkspace(QWidget):
         self.entries_box.setVisible(entries is not None)
         if entries is None:
             return
-        headers = [tr("Made"), tr("Outcome"), tr("Stage"), tr("Entries"), tr("Why")]
-        rows = [[day_text(e.created_at), outcome_text(e.outcome), stage_text(e.stage), e.entries,
-                 why_text(e)] for e in reversed(entries.items)]
-        if page.chosen is not None and len(page.chosen.rulebook.versions) > 1:
-            headers.insert(4, tr("Rules"))
-            for row, e in zip(rows, reversed(entries.items), strict=True):
-                row.insert(4, tr("version {number}").format(number=e.rules_version))
-        why = len(headers) - 1  # a long reason reads whole in its tooltip
-        self.entries_model.set_rows(headers, rows, {(index, why): row[why]
-                                                    for index, row in enumerate(rows)})
+        versions = page.chosen is not None and len(page.chosen.rulebook.versions) > 1
+        self.entries_model.set_rows(*entries_table(list(reversed(entries.items)),
+                                                   versions=versions))
 
     def _show_draw(self, page: ContestPage, contest: ContestInfo, now: datetime) -> None:
         shown = page.draw

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.contest_texts import outcome_text, problem_text, stage_text, why_text
+from desktop.ui.contest_texts import entries_table, problem_text
 from desktop.ui.rows_table import RowsModel, rows_view
 from desktop.ui.sync_worker import ServerCall
-from desktop.ui.text import day_text, tr
+from desktop.ui.text import tr
 from sync.client.contest_answers import ContestInfo, Entries, Entry, read_entries
 from sync.domain.clock import Clock
 from sync.domain.scoring import Why
@@ -77,10 +77,8 @@ class RepEntries(QDialog):
         self.entries = entries
         self.summary.setText(tr("%n (entry|entries)", None, entries.entries) + " \u00b7 "
                              + tr("%n debrief(s) in the contest", None, len(entries.items)))
-        rows = [[day_text(e.created_at), outcome_text(e.outcome), stage_text(e.stage),
-                 e.entries, why_text(e, yours=False)] for e in entries.items]
-        self.model.set_rows([tr("Made"), tr("Outcome"), tr("Stage"), tr("Entries"), tr("Why")],
-                            rows, {(index, 4): row[4] for index, row in enumerate(rows)})
+        self.model.set_rows(*entries_table(
+            entries.items, versions=len(self.contest.rulebook.versions) > 1, yours=False))
         self._enable()
 
     def on_failed(self, problem: Any) -> None:

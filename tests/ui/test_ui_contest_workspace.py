@@ -151,6 +151,8 @@ def test_a_contest_from_the_editor_to_a_verified_draw(qtbot, open_as, team, cent
     refreshed(qtbot, view)
     whys = [row[4] for row in texts(view.entries_model)]
     assert f"Voided by {manager_name}: Logged twice after the call" in whys
+    assert any(f"voided by {manager_name}: Logged twice" in tip  # the log, in its tooltip
+               for tip in view.entries_model.tips.values())
     assert int(view.mine.text().split(":")[1].split()[0]) < mine
 
     # The contest ends; the manager runs the draw once; the rep verifies it.
