@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -35,13 +35,13 @@ from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import message_text, tr
 from sync.client.contest_answers import ContestInfo
 from sync.domain.clock import Clock, to_iso
+from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.scoring import MAX_RULE, ContestRules, RulesError, score
 
 if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
-NAME_MAX, PRIZE_MAX, MAX_WINNERS = 120, 200, 100  # as the server takes them
 DEFAULT_DAYS = 30
 
 # The example scored beside the rules: a typical careful debrief.
@@ -67,11 +67,12 @@ def rule_labels() -> dict[str, str]:
 
 
 class ContestEditor(QDialog):
-    created = Signal(int)  # the contest's id, made or changed
+    saved = Signal(int)  # the contest's id, made or changed
 
     def __init__(self, sync: SyncWorker, clock: Clock, parent: QWidget | None = None,
                  contest: ContestInfo | None = None):
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.sync, self.clock, self.contest = sync, clock, contest
         self.setWindowTitle(tr("New contest") if contest is None else tr("Edit contest"))
         self.errors: dict[str, QLabel] = {}
@@ -251,7 +252,7 @@ class ContestEditor(QDialog):
                                      self.on_created, self.on_refused, self))
 
     def on_created(self, contest: dict[str, Any]) -> None:
-        self.created.emit(int(contest["id"]))
+        self.saved.emit(int(contest["id"]))
         self.accept()
 
     def on_refused(self, problem: Any) -> None:

@@ -8,13 +8,12 @@ is left out; connected with no contest running, one calm line says so.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from desktop.ui.contest_texts import ends_text
 from desktop.ui.sync_status import count_text, short_time
-from desktop.ui.text import day_text, message_text, time_text, tr
+from desktop.ui.text import message_text, tr
 from sync.domain.clock import Clock, SystemClock
 from sync.domain.contest_standing import ContestStanding
 from sync.domain.scoring import Score
@@ -133,21 +132,3 @@ class ContestPreview(QFrame):
             label.setVisible(label in shown)
             if label not in shown:
                 label.clear()
-
-
-def ends_text(ends_at: datetime, now: datetime) -> str:
-    """When a contest ends, in the rep's time zone: "Ends Fri, 18 Dec · 11 days left",
-    "Ends today at 17:00", "Ended Fri, 18 Dec". Its day is that of its last moment (it
-    runs until `ends_at`): one that ends at midnight ends on the day before."""
-    last = ends_at - timedelta(microseconds=1)
-    today = now.astimezone().date()
-    day = day_text(last, today)
-    if now >= ends_at:
-        return tr("Ended {day}").format(day=day)
-    days = (last.astimezone().date() - today).days
-    if days == 0:
-        local_end = ends_at.astimezone()
-        if local_end.time() == local_end.time().min:
-            return tr("Ends tonight at midnight")
-        return tr("Ends today at {time}").format(time=time_text(ends_at))
-    return tr("Ends {day} \u00b7 %Ln day(s) left", None, days).format(day=day)

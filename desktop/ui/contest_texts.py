@@ -4,10 +4,10 @@ what the server said when it refused."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from desktop.ui.text import day_text, message_text, outcome_label, stage_label, tr
+from desktop.ui.text import day_text, message_text, outcome_label, stage_label, time_text, tr
 from sync.client.contest_answers import ContestInfo, Entry
 from sync.domain.debrief import Outcome, Stage
 from sync.domain.scoring import ContestRules, Why
@@ -59,23 +59,36 @@ def by_version_text(by_version: dict[int, int]) -> str:
 
 
 def period_text(contest: ContestInfo) -> str:
-    return tr("{start} to {end}").format(start=day_text(contest.starts_at),
-                                         end=day_text(contest.ends_at))
+    """Its first and last day (one that ends at midnight ends on the day before)."""
+    return tr("{start} to {end}").format(
+        start=day_text(contest.starts_at),
+        end=day_text(contest.ends_at - timedelta(microseconds=1)))
 
 
 def time_left_text(contest: ContestInfo, now: datetime) -> str:
-    """"3 days left", "5 hours left", "Starts Mon, 4 Jan", "Ended"."""
+    """"Starts Mon, 4 Jan", or as the prize panel says it (`ends_text`)."""
     if not contest.has_started(now):
         return tr("Starts {day}").format(day=day_text(contest.starts_at))
-    if contest.has_ended(now):
-        return tr("Ended")
-    left = contest.ends_at - now
-    if left.days >= 1:
-        return tr("%n day(s) left", None, left.days)
-    hours = left.seconds // 3600
-    if hours >= 1:
-        return tr("%n hour(s) left", None, hours)
-    return tr("%n minute(s) left", None, max(1, left.seconds // 60))
+    return ends_text(contest.ends_at, now)
+
+
+def ends_text(ends_at: datetime, now: datetime) -> str:
+    """When a contest ends, in the rep's time zone: "Ends Fri, 18 Dec · 11 days left",
+    "Ends today at 17:00", "Ended Fri, 18 Dec". Its day is that of its last moment (it
+    runs until `ends_at`): one that ends at midnight ends on the day before."""
+    last = ends_at - timedelta(microseconds=1)
+    today = now.astimezone().date()
+    day = day_text(last, today)
+    if now >= ends_at:
+        return tr("Ended {day}").format(day=day)
+    days = (last.astimezone().date() - today).days
+    if days == 0:
+        local_end = ends_at.astimezone()
+        if local_end.time() == local_end.time().min:
+            return tr("Ends tonight at midnight")
+        return tr("Ends today at {time}").format(time=time_text(ends_at))
+    return tr("Ends {day} \u00b7 %Ln day(s) left", None, days).format(day=day)
+
 
 
 def why_text(entry: Entry, yours: bool = True) -> str:
@@ -90,6 +103,8 @@ def why_text(entry: Entry, yours: bool = True) -> str:
         if yours:
             return tr("Near-duplicate of your debrief of {day}").format(day=day)
         return tr("Near-duplicate of the rep's debrief of {day}").format(day=day)
+    if entry.why is Why.AFTER_END:
+        return tr("Synced after the contest ended: it earns nothing in it")
     if entry.why is Why.DAILY_CAP:
         return tr("Daily cap reached: %n of its entries counted", None, entry.entries) \
             if entry.entries else tr("Daily cap reached")
@@ -121,6 +136,8 @@ def problem_text(problem: Any) -> str:
     if isinstance(message, Message):
         said = message.params.get("reason")
         return str(said) if said else message_text(message)
+    if isinstance(problem, KeyError | TypeError | ValueError):
+        return tr("The server's answer could not be read; this Debrief may need an update.")
     return str(problem)
 
 

@@ -81,7 +81,7 @@ class ContestWorkspace(QWidget):
         self.preview = preview
         self.page: ContestPage | None = None
         self._wanted: int | None = None  # the contest chosen, by id
-        self._asking = False
+        self._asking = self._ask_again = False
 
         self.picker = QComboBox()
         self.picker.setMinimumContentsLength(28)
@@ -215,10 +215,12 @@ class ContestWorkspace(QWidget):
     # --- asking the server --------------------------------------------------------------
 
     def ask(self) -> None:
-        """Fetch the chosen contest (or the one to open with) again."""
+        """Fetch the chosen contest (or the one to open with) again; asked while a fetch
+        is under way, once that one is back."""
         if self._asking:
+            self._ask_again = True
             return
-        self._asking = True
+        self._asking, self._ask_again = True, False
         self.state.setText(tr("Loading..."))
         wanted, now = self._wanted, self.clock.now()
         self.sync.ask(ServerCall(lambda central: fetch_page(central, wanted, now),
@@ -226,10 +228,16 @@ class ContestWorkspace(QWidget):
 
     def on_page_answered(self, page: ContestPage) -> None:
         self._asking = False
+        if self._ask_again:  # another contest was picked meanwhile, or a sync ended
+            self.ask()
+            return
         self.show_page(page)
 
     def on_page_failed(self, problem: Any) -> None:
         self._asking = False
+        if self._ask_again:
+            self.ask()
+            return
         text = problem_text(problem)
         if self.page is None:
             self._show_nothing(text)
@@ -307,7 +315,7 @@ class ContestWorkspace(QWidget):
         if board is None:
             self.board_model.set_rows([], [])
             return
-        versions = page.chosen is not None and len(page.chosen.rulebook.versions) > 1
+        versions = page.chosen is not None and page.chosen.rulebook.changed
         if self.manages:
             headers = [tr("Rank"), tr("Rep"), tr("Entries"), tr("Debriefs"),
                        tr("Last debrief")]
@@ -334,7 +342,7 @@ class ContestWorkspace(QWidget):
         self.entries_box.setVisible(entries is not None)
         if entries is None:
             return
-        versions = page.chosen is not None and len(page.chosen.rulebook.versions) > 1
+        versions = page.chosen is not None and page.chosen.rulebook.changed
         self.entries_model.set_rows(*entries_table(list(reversed(entries.items)),
                                                    versions=versions))
 
@@ -456,7 +464,7 @@ class ContestWorkspace(QWidget):
         from desktop.ui.contest_editor import ContestEditor
 
         editor = ContestEditor(self.sync, self.clock, self)
-        editor.created.connect(self.on_contest_created)
+        editor.saved.connect(self.on_contest_saved)
         editor.open()
 
     def on_edit_button_clicked(self) -> None:
@@ -466,10 +474,10 @@ class ContestWorkspace(QWidget):
         from desktop.ui.contest_editor import ContestEditor
 
         editor = ContestEditor(self.sync, self.clock, self, contest)
-        editor.created.connect(self.on_contest_created)
+        editor.saved.connect(self.on_contest_saved)
         editor.open()
 
-    def on_contest_created(self, contest_id: int) -> None:
+    def on_contest_saved(self, contest_id: int) -> None:
         self._wanted = contest_id
         self.ask()
 
@@ -479,8 +487,13 @@ class ContestWorkspace(QWidget):
             return
         from desktop.ui.tv_board import TvBoard
 
-        if self.tv is not None and isValid(self.tv):
-            self.tv.close()
+        self.close_tv()
         self.tv = TvBoard(self.sync, contest.id, self.clock)
         self.tv.showFullScreen()
+
+    def close_tv(self) -> None:
+        """The TV view is a window of its own: it goes when asked, or with the app."""
+        if self.tv is not None and isValid(self.tv):
+            self.tv.close()
+        self.tv = None
 

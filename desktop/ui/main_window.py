@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         read connection: one indexed query and the period's debriefs)."""
         from desktop.store.contest_preview import local_preview
 
-        return local_preview(self.services.reader.conn, contest.rules, contest.starts_at,
+        return local_preview(self.services.reader.conn, contest.rulebook, contest.starts_at,
                              contest.ends_at)
 
     def on_sync_standing_changed(self, *_: object) -> None:
@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep the half-typed debrief, finish every write, then close."""
         self.form.flush_draft()
+        if self.contest is not None:
+            self.contest.close_tv()
         self.hide()  # a push in flight may take a moment to stop
         self.services.sync.stop()
         self.services.worker.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,12 +26,12 @@ from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import tr
 from sync.client.contest_answers import ContestInfo, Entries, Entry, read_entries
 from sync.domain.clock import Clock
+from sync.domain.contest_limits import VOID_REASON_MAX as REASON_MAX
 from sync.domain.scoring import Why
 
 if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
-REASON_MAX = 500  # as the server keeps it
 
 
 class RepEntries(QDialog):
@@ -40,6 +40,7 @@ class RepEntries(QDialog):
     def __init__(self, sync: SyncWorker, contest: ContestInfo, username: str,
                  display_name: str, clock: Clock, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.sync, self.contest, self.username, self.clock = sync, contest, username, clock
         self.entries: Entries | None = None
         self.setWindowTitle(tr("{rep} in {contest}").format(rep=display_name,
@@ -78,7 +79,7 @@ class RepEntries(QDialog):
         self.summary.setText(tr("%n (entry|entries)", None, entries.entries) + " \u00b7 "
                              + tr("%n debrief(s) in the contest", None, len(entries.items)))
         self.model.set_rows(*entries_table(
-            entries.items, versions=len(self.contest.rulebook.versions) > 1, yours=False))
+            entries.items, versions=self.contest.rulebook.changed, yours=False))
         self._enable()
 
     def on_failed(self, problem: Any) -> None:

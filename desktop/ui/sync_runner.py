@@ -240,6 +240,11 @@ class SyncRunner(QObject):
             answer = request.work(self._signed_in())
         except (SyncProblem, StoreError) as problem:
             self.call_failed.emit(request, problem)
+        except (KeyError, TypeError, ValueError) as error:
+            # An answer not in the shape this app reads (a newer server's, say): the
+            # asker says it could not be read, and stays usable.
+            log.warning("a server answer could not be read: %r", error)
+            self.call_failed.emit(request, error)
         except Exception as error:
             self.crashed.emit(error)
         else:

@@ -101,6 +101,11 @@ class Rulebook:
     def current(self) -> RuleVersion:
         return self.versions[-1]
 
+    @property
+    def changed(self) -> bool:
+        """Whether the rules changed once the contest had started (a version 2 on)."""
+        return len(self.versions) > 1
+
     def at(self, moment: datetime | None) -> RuleVersion:
         """The version in force at `moment` (an undated debrief: the first)."""
         found = self.versions[0]
@@ -260,6 +265,7 @@ class Why(StrEnum):
     DAILY_CAP = "daily_cap"  # less than its detail earns: the rep's daily cap was reached
     NEAR_DUPLICATE = "near_duplicate"  # the same opportunity, outcome and stage again
     VOIDED = "voided"  # a manager voided its entries (with a reason, kept on the server)
+    AFTER_END = "after_end"  # it reached the central store after the contest had ended
 
 
 @dataclass(frozen=True)

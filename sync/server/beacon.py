@@ -12,15 +12,20 @@ contest is without a beacon.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import requests
 
+from sync.domain import draw
+
 log = logging.getLogger(__name__)
 
 TIMEOUT_S = 5.0
+URL_MAX = 300  # as contests keep it
 _HEX = re.compile(r"[0-9a-f]{2,1024}")
 
 
@@ -30,8 +35,15 @@ class BeaconError(Exception):
 
 @dataclass(frozen=True)
 class Chain:
+    """A beacon's chain as its /info says: where rounds are, and when each comes."""
+
+    url: str
     genesis_time: float  # seconds since 1970 of round 1
     period: float  # seconds between rounds
+
+    def round_after(self, moment: datetime) -> int:
+        """The first round given out at or after `moment`."""
+        return draw.round_after(moment.timestamp(), self.genesis_time, self.period)
 
 
 @dataclass(frozen=True)
@@ -41,11 +53,12 @@ class Beacon:
     def chain(self) -> Chain:
         body = self._get("/info")
         try:
-            chain = Chain(float(body["genesis_time"]), float(body["period"]))
+            chain = Chain(self.url, float(body["genesis_time"]), float(body["period"]))
         except (KeyError, TypeError, ValueError) as error:
             raise BeaconError(f"the beacon's /info is not readable: {error}") from None
-        if chain.period <= 0:
-            raise BeaconError("the beacon's period is not positive")
+        if not (math.isfinite(chain.genesis_time) and math.isfinite(chain.period)
+                and 0 <= chain.genesis_time < 2**40 and 0 < chain.period < 2**31):
+            raise BeaconError("the beacon's genesis time or period is out of range")
         return chain
 
     def randomness(self, beacon_round: int) -> bytes | None:
@@ -53,7 +66,9 @@ class Beacon:
         body = self._get(f"/public/{int(beacon_round)}", not_yet=(404, 425))
         if body is None:
             return None
-        text = body.get("randomness") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            raise BeaconError(f"the beacon's round {beacon_round} is not readable")
+        text = body.get("randomness")
         if body.get("round") != beacon_round or not isinstance(text, str) \
                 or not _HEX.fullmatch(text) or len(text) % 2:
             raise BeaconError(f"the beacon's round {beacon_round} is not readable")

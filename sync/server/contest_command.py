@@ -137,15 +137,18 @@ def _show(args: argparse.Namespace, in_transaction: InTransaction) -> int:
 def _draw(args: argparse.Namespace, in_transaction: InTransaction) -> int:
     from sync.server import draws
 
+    looked_up = in_transaction(args, lambda connection, now: _contest(connection, args.id))
+
     def drawing(connection: sa.Connection, now: datetime) -> Published:
         contest = _contest(connection, args.id)
         user = _manager(connection, args.by, contest)
-        try:
-            return draws.run(connection, contest, user.id, now)
-        except draws.DrawRefused as refused:
-            raise ContestRefused(refused.message) from None
+        return draws.run(connection, contest, user.id, now, randomness)
 
-    shown = in_transaction(args, drawing)
+    try:
+        randomness = draws.beacon_randomness(looked_up)  # asked before the transaction
+        shown = in_transaction(args, drawing)
+    except draws.DrawRefused as refused:
+        raise ContestRefused(refused.message) from None
     assert shown.winners is not None
     print(f"drawn; seed {shown.seed}")
     for winner in shown.winners:

@@ -3,7 +3,6 @@ same rules the app previews with (sync.domain.scoring)."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,17 +12,15 @@ import sqlalchemy as sa
 
 from sync.domain import draw, leaderboard
 from sync.domain.clock import as_utc
+from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX
 from sync.domain.scoring import MAX_CONTEST_DAYS, ContestRules, Rulebook, RulesError
 from sync.domain.validation import EARLIEST_DATE
 from sync.server import scores
 from sync.server.accounts import AccountError, User
-from sync.server.beacon import Beacon, BeaconError
+from sync.server.beacon import BeaconError, Chain
+from sync.server.database import serialize
 from sync.server.tables import contest_rule_versions, contests, teams
 
-log = logging.getLogger(__name__)
-
-NAME_MAX, PRIZE_MAX = 120, 200
-MAX_WINNERS = 100
 # How far ahead a contest may end: planned, not dated in year 9999 by a slip.
 CONTEST_HORIZON_YEARS = 10
 
@@ -84,10 +81,10 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
 
 def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str, prize: str,
                 starts_at: datetime, ends_at: datetime, rules: dict[str, Any] | None,
-                now: datetime, winners: int = 1, beacon: Beacon | None = None) -> Contest:
-    """Make a contest, publish its commitment, and score its field. With a `beacon` the
-    server can reach, the contest names the beacon's first round at or after its end,
-    mixed into its draw (sync.server.beacon)."""
+                now: datetime, winners: int = 1, beacon: Chain | None = None) -> Contest:
+    """Make a contest, publish its commitment, and score its field. With a `beacon`
+    chain (asked before this transaction), the contest names its first round at or after
+    the contest's end, mixed into its draw (sync.server.beacon)."""
     name, prize = name.strip(), prize.strip()
     if not name or len(name) > NAME_MAX:
         raise AccountError("name", f"give the contest a name of 1 to {NAME_MAX} characters")
@@ -98,12 +95,12 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
     _check_winners(winners)
     parsed = _rules(rules) if rules is not None else ContestRules()
     seed = secrets.token_bytes(draw.SEED_BYTES)
-    beacon_round = _beacon_round(beacon, ends_at)
     contest_id = connection.execute(contests.insert().values(
         team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,
         rules=parsed.to_dict(), created_by=by.id, created_at=now, winners=winners,
         seed=seed.hex(), commitment=draw.commitment(seed), committed_at=now,
-        beacon_url=beacon.url if beacon and beacon_round else None, beacon_round=beacon_round
+        beacon_url=beacon.url if beacon else None,
+        beacon_round=beacon.round_after(ends_at) if beacon else None
     ).returning(contests.c.id)
     ).scalar_one()
     connection.execute(contest_rule_versions.insert().values(
@@ -113,19 +110,6 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
     contest = find(connection, contest_id, by)
     assert contest is not None
     return contest
-
-
-def _beacon_round(beacon: Beacon | None, ends_at: datetime) -> int | None:
-    """The beacon's first round at or after `ends_at`; None without a beacon, or when it
-    cannot be reached (the contest is then drawn from its seed alone)."""
-    if beacon is None:
-        return None
-    try:
-        chain = beacon.chain()
-    except BeaconError as error:
-        log.warning("contest made without the beacon: %s", error)
-        return None
-    return draw.round_after(ends_at.timestamp(), chain.genesis_time, chain.period)
 
 
 def _check_period(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -167,14 +151,17 @@ class ContestFrozen(Exception):
         self.field, self.message = field, message
 
 
-def edit_contest(connection: sa.Connection, contest: Contest, *, by: User, now: datetime,
+def edit_contest(connection: sa.Connection, contest_id: int, *, by: User, now: datetime,
                  name: str | None = None, prize: str | None = None, winners: int | None = None,
                  starts_at: datetime | None = None, ends_at: datetime | None = None,
-                 rules: dict[str, Any] | None = None) -> Contest:
+                 rules: dict[str, Any] | None = None, beacon: Chain | None = None) -> Contest:
     """Change what may still change. Before the start: anything, and the rules are still
-    version 1. Once started: the name and prize, and the rules, as a new version from
-    now on (the period and the number of winners are frozen: reps are playing by them).
-    Once ended: nothing (ContestFrozen)."""
+    version 1. Once started: the name and prize, and the rules (those given over the
+    ones in force), as a new version from now on (the period and the number of winners
+    are frozen: reps are playing by them). Once ended: nothing (ContestFrozen). A
+    contest that names a beacon round names the one after its new end: `beacon` is its
+    chain, asked before this transaction (BeaconError without it)."""
+    contest = locked(connection, contest_id, by)
     if contest.has_ended(now):
         raise ContestFrozen("contest_id", "the contest has ended: it changes no more")
     started = contest.has_started(now)
@@ -199,7 +186,12 @@ def edit_contest(connection: sa.Connection, contest: Contest, *, by: User, now: 
         new_end = as_utc(ends_at) if ends_at is not None else contest.ends_at
         _check_period(new_start, new_end, now)
         changes.update(starts_at=new_start, ends_at=new_end)
-    parsed = _rules(rules) if rules is not None else None
+        if contest.beacon_url is not None:
+            if beacon is None or beacon.url != contest.beacon_url:
+                raise BeaconError("the beacon the contest names must be asked for the round "
+                                  "after its new end")
+            changes["beacon_round"] = beacon.round_after(new_end)
+    parsed = _rules({**contest.rules.to_dict(), **rules}) if rules is not None else None
     if parsed is not None and parsed != contest.rules:
         changes["rules"] = parsed.to_dict()
         if started:
@@ -219,6 +211,17 @@ def edit_contest(connection: sa.Connection, contest: Contest, *, by: User, now: 
     edited = find(connection, contest.id, by)
     assert edited is not None
     return edited
+
+
+def locked(connection: sa.Connection, contest_id: int, user: User | None) -> Contest:
+    """The contest, read again once this transaction holds its lock: a change, a void
+    and the freeze of its ledger each take it, so none works from what another has
+    just changed (on SQLite every writer is serialized anyway)."""
+    serialize(connection, f"contest:{contest_id}")
+    contest = find(connection, contest_id, user)
+    if contest is None:
+        raise LookupError(f"contest {contest_id} is gone")
+    return contest
 
 
 def _query() -> sa.Select[Any]:

@@ -76,10 +76,12 @@ class Published:
                            beacon)
 
 
-def published(connection: sa.Connection, contest: Contest, now: datetime) -> Published:
+def published(connection: sa.Connection, contest: Contest, now: datetime, *,
+              may_freeze: bool = True) -> Published:
     """What is published of `contest`'s draw at `now`, freezing its ledger if it has
-    ended and is not frozen yet."""
-    if contest.has_ended(now):
+    ended and is not frozen yet (unless not `may_freeze`: a reading connection; see
+    `needs_freezing`)."""
+    if may_freeze and contest.has_ended(now):
         freeze(connection, contest, now)
     row = _row(connection, contest.id)
     beacon = (contest.beacon_url, contest.beacon_round)
@@ -95,6 +97,15 @@ def published(connection: sa.Connection, contest: Contest, now: datetime) -> Pub
         row.beacon_randomness if drawn else None)
 
 
+def is_frozen(connection: sa.Connection, contest_id: int) -> bool:
+    return _row(connection, contest_id) is not None
+
+
+def needs_freezing(connection: sa.Connection, contest: Contest, now: datetime) -> bool:
+    """Whether a look at the draw must freeze the ledger (and so write)."""
+    return contest.has_ended(now) and not is_frozen(connection, contest.id)
+
+
 def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
     """Freeze the ledger of an ended contest from the entries of its field, as its
     standings show them (once: a second call, or a second process racing this one,
@@ -103,10 +114,12 @@ def freeze(connection: sa.Connection, contest: Contest, now: datetime) -> None:
     if _row(connection, contest.id) is not None:
         return
     # A push that began before the end may still be writing these scores: wait for it
-    # (pushes hold their rep's lock until they commit). One that comes after finds the
-    # ledger frozen and scores nothing in the contest (scores.rescore_rep).
-    serialize(connection, *(f"push:{member.id}"
-                            for member in scores.members(connection, contest.team_id)))
+    # (pushes hold their rep's lock until they commit), and for a void or a change of
+    # the contest under way (the contest's lock). A push that comes after finds the
+    # ledger frozen and scores nothing in the contest (scores.rescore_rep); a void,
+    # the contest ended (sync.server.voids).
+    serialize(connection, f"contest:{contest.id}",
+              *(f"push:{member.id}" for member in scores.members(connection, contest.team_id)))
     field = scores.read(connection, contest.id, contest.team_id)
     ledger = draw.Ledger.of(contest.id, [(member.id, n) for member, n, _ in field])
     insert_rows(connection, contest_draws, ("contest_id", "ledger", "ledger_sha256",
@@ -123,8 +136,11 @@ def ledger(connection: sa.Connection, contest: Contest, now: datetime) -> str:
     return shown.ledger
 
 
-def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> Published:
-    """Draw the winners of an ended contest, once. The caller checked that `by` may."""
+def run(connection: sa.Connection, contest: Contest, by: int, now: datetime,
+        randomness: bytes | None = None) -> Published:
+    """Draw the winners of an ended contest, once. The caller checked that `by` may,
+    and for a contest that names a beacon round, asked the beacon for its `randomness`
+    before this transaction (`beacon_randomness`)."""
     _ended(contest, now, "draw once it has ended")
     if contest.committed_at is None or contest.committed_at >= contest.ends_at:
         raise DrawRefused("committed_late", "its commitment was published only after it "
@@ -136,9 +152,12 @@ def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> 
     if row.winners is None:
         ledger = draw.Ledger.parse(row.ledger)
         seed = bytes.fromhex(_seed(connection, contest.id))
-        randomness = _beacon_randomness(contest)
-        key = seed if randomness is None else draw.with_beacon(
-            seed, contest.beacon_round or 0, randomness)
+        key = seed
+        if contest.beacon_round is not None:
+            if randomness is None:
+                raise DrawRefused("beacon_not_out", f"the beacon has not given out round "
+                                  f"{contest.beacon_round} yet: try again in a minute")
+            key = draw.with_beacon(seed, contest.beacon_round, randomness)
         winners = draw.draw(key, ledger, contest.winners)
         # Only the first draw writes: a second, even one racing this, finds it done.
         done = connection.execute(contest_draws.update().where(
@@ -153,19 +172,17 @@ def run(connection: sa.Connection, contest: Contest, by: int, now: datetime) -> 
                       "draw runs once and is never run again")
 
 
-def _beacon_randomness(contest: Contest) -> bytes | None:
-    """The randomness of the beacon round the contest named (None: it named none)."""
+def beacon_randomness(contest: Contest) -> bytes | None:
+    """The randomness of the beacon round the contest named, asked of the beacon: None
+    if it names none, or the beacon has not given the round out yet. Ask before a
+    transaction, never while it holds locks (the beacon may take seconds)."""
     if contest.beacon_url is None or contest.beacon_round is None:
         return None
     try:
-        randomness = Beacon(contest.beacon_url).randomness(contest.beacon_round)
+        return Beacon(contest.beacon_url).randomness(contest.beacon_round)
     except BeaconError as error:
         raise DrawRefused("beacon_unavailable", f"{error}: the draw needs its round "
                           f"{contest.beacon_round}; try again later") from None
-    if randomness is None:
-        raise DrawRefused("beacon_not_out", f"the beacon has not given out round "
-                          f"{contest.beacon_round} yet: try again in a minute")
-    return randomness
 
 
 def _ended(contest: Contest, now: datetime, until_then: str) -> None:

@@ -25,6 +25,7 @@ from sync.domain.scoring import (
     RuleVersion,
     Why,
     earned_entries,
+    score,
 )
 from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
@@ -168,7 +169,18 @@ def explained(connection: sa.Connection, contest: Contest,
     (sync.domain.scoring.earned_entries)."""
     scored = [debrief for _, debrief in stored_debriefs(
         connection, _in_period([rep_id], contest.starts_at, contest.ends_at))]
-    earned = earned_entries(scored, contest.rulebook, voided(connection, contest.id))
+    # What reached the store after the end earned nothing (`rescore_rep`), nor changed
+    # what the others earned: left out of the scoring, and said so.
+    late = set(connection.execute(sa.select(debriefs.c.id).where(
+        _in_period([rep_id], contest.starts_at, contest.ends_at),
+        debriefs.c.received_at >= contest.ends_at)).scalars())
+    earned = earned_entries([d for d in scored if d.id not in late], contest.rulebook,
+                            voided(connection, contest.id))
+    for debrief in scored:
+        if debrief.id in late and not debrief.deleted:
+            version = contest.rulebook.at(debrief.created_at)
+            earned[debrief.id] = Earned(0, score(debrief, version.rules).entries,
+                                        Why.AFTER_END, version=version.number)
     shown = sorted((debrief for debrief in scored if debrief.id in earned),
                    key=lambda debrief: (debrief.created_at, debrief.id))
     return [(debrief, earned[debrief.id]) for debrief in shown]

@@ -62,8 +62,10 @@ class ServerSettings:
         port_number = whole_number("port", port if port is not None
                                    else environ.get(ENV_PORT, DEFAULT_PORT), 0, 65535)
         drand = (environ.get(ENV_DRAND_URL) or "").strip() or None
-        if drand is not None and not drand.startswith(("https://", "http://")):
-            raise ValueError(f"{ENV_DRAND_URL}: {drand!r} is not an http(s) URL")
+        if drand is not None and (not drand.startswith(("https://", "http://"))
+                                  or len(drand) > 300):
+            raise ValueError(f"{ENV_DRAND_URL}: {drand[:60]!r} is not an http(s) URL of at "
+                             "most 300 characters")
         return cls(data_dir=resolved_dir, db_url=url,
                    host=host or environ.get(ENV_HOST) or DEFAULT_HOST, port=port_number,
                    drand_url=drand)

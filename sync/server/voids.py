@@ -16,12 +16,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from sync.domain.clock import as_utc
-from sync.server import scores
+from sync.domain.contest_limits import VOID_REASON_MAX
+from sync.server import contests, draws, scores
 from sync.server.contests import Contest
 from sync.server.database import serialize
 from sync.server.tables import contest_voids, debriefs, users
-
-REASON_MAX = 500
 
 
 class VoidRefused(Exception):
@@ -54,10 +53,11 @@ def change(connection: sa.Connection, contest: Contest, debrief_id: str, reason:
     `reason`, and score its rep again. The caller checked that `by_id` may manage the
     contest's team."""
     reason = reason.strip()
-    if not reason or len(reason) > REASON_MAX:
+    if not reason or len(reason) > VOID_REASON_MAX:
         raise VoidRefused(422, "reason", "reason_missing",
-                          f"say why, in 1 to {REASON_MAX} characters: the rep reads it")
-    if contest.has_ended(now):
+                          f"say why, in 1 to {VOID_REASON_MAX} characters: the rep reads it")
+    contest = contests.locked(connection, contest.id, None)  # as it is now
+    if contest.has_ended(now) or draws.is_frozen(connection, contest.id):
         raise VoidRefused(409, "contest_id", "ended", "the contest has ended: its entries "
                           "are final, as the ledger of its draw is")
     rep_id = _rep_of(connection, contest, debrief_id)
@@ -65,7 +65,10 @@ def change(connection: sa.Connection, contest: Contest, debrief_id: str, reason:
         raise VoidRefused(404, "debrief_id", "not_in_contest",
                           "no debrief of this team's reps with that id in the contest's "
                           "period")
-    serialize(connection, f"push:{rep_id}")  # one change at a time, and none mid-push
+    if rep_id == by_id:
+        raise VoidRefused(403, "debrief_id", "own_debrief", "nobody voids, or gives back, "
+                          "the entries of their own debriefs")
+    serialize(connection, f"push:{rep_id}")  # none mid-push
     if (debrief_id in scores.voided(connection, contest.id)) == void:
         raise VoidRefused(409, "debrief_id", "voided_already" if void else "not_voided",
                           "its entries are voided already" if void else

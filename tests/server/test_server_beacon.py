@@ -22,7 +22,7 @@ from helpers.server_world import FAST_PASSWORDS, PASSWORD, migrated
 
 from sync.domain import draw
 from sync.server import accounts, contests, draws
-from sync.server.beacon import Beacon
+from sync.server.beacon import Beacon, BeaconError, Chain
 from sync.server.database import make_engine
 from sync.server.settings import ServerSettings
 from sync.server.tables import contest_scores
@@ -90,7 +90,7 @@ def store(tmp_path: Path) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def contest_with_field(engine: sa.Engine, beacon: Beacon | None,
+def contest_with_field(engine: sa.Engine, beacon: Chain | None,
                        reps: int = 40) -> tuple[contests.Contest, accounts.User]:
     """A contest of a team of `reps` reps, each with (id % 7 + 1) entries, as its
     standings would keep them."""
@@ -129,20 +129,23 @@ def ended(engine: sa.Engine, contest: contests.Contest) -> contests.Contest:
 
 
 def test_a_draw_mixes_in_the_beacon_round_named_at_creation(store, drand, tmp_path):
-    contest, manager = contest_with_field(store, Beacon(drand.url))
+    contest, manager = contest_with_field(store, Beacon(drand.url).chain())
     assert contest.beacon_url == drand.url
     assert contest.beacon_round == draw.round_after(contest.ends_at.timestamp(), GENESIS,
                                                     PERIOD)
     contest = ended(store, contest)
+    assert draws.beacon_randomness(contest) is None  # the round is not out yet
     with store.begin() as connection, pytest.raises(draws.DrawRefused) as refused:
-        draws.run(connection, contest, manager.id, datetime.now(UTC))
+        draws.run(connection, contest, manager.id, datetime.now(UTC), None)
     assert refused.value.code == "beacon_not_out"
     assert str(contest.beacon_round) in refused.value.message
 
     randomness = bytes(range(32, 64))
     drand.rounds[contest.beacon_round] = randomness
+    asked = draws.beacon_randomness(contest)
+    assert asked == randomness
     with store.begin() as connection:
-        shown = draws.run(connection, contest, manager.id, datetime.now(UTC))
+        shown = draws.run(connection, contest, manager.id, datetime.now(UTC), asked)
         seed = bytes.fromhex(shown.seed)
     assert shown.beacon_randomness == randomness.hex()
     ledger = draw.Ledger.parse(shown.ledger)
@@ -170,19 +173,36 @@ def test_a_draw_mixes_in_the_beacon_round_named_at_creation(store, drand, tmp_pa
     assert (without.returncode == 1) == (draw.draw(seed, ledger, 3) != winners)
 
 
-def test_a_beacon_out_of_reach_leaves_a_new_contest_without_one_and_stops_a_draw(store,
-                                                                                drand):
+def test_a_beacon_out_of_reach_names_no_round_and_stops_a_draw_that_needs_one(store,
+                                                                            drand):
     url = drand.url
+    named, _ = contest_with_field(store, Beacon(url).chain(), reps=4)
     drand.stop()
-    unreachable, _ = contest_with_field(store, Beacon(url), reps=4)
-    assert (unreachable.beacon_url, unreachable.beacon_round) == (None, None)
-    with store.begin() as connection:  # named before the beacon went away
+    with pytest.raises(BeaconError):  # the server then makes contests without a beacon
+        Beacon(url).chain()
+    named = ended(store, named)
+    with pytest.raises(draws.DrawRefused) as refused:
+        draws.beacon_randomness(named)
+    assert refused.value.code == "beacon_unavailable"
+    assert f"round {named.beacon_round}" in refused.value.message
+
+
+def test_a_new_end_names_the_round_after_it(store, drand):
+    contest, manager = contest_with_field(store, Beacon(drand.url).chain(), reps=2)
+    later = contest.ends_at + timedelta(days=3)
+    with store.begin() as connection:
         connection.execute(contests_table.update().where(
-            contests_table.c.id == unreachable.id).values(beacon_url=url, beacon_round=7))
-    named = ended(store, unreachable)
-    with store.begin() as connection, pytest.raises(draws.DrawRefused) as refused:
-        draws.run(connection, named, 1, datetime.now(UTC))
-    assert refused.value.code == "beacon_unavailable" and "round 7" in refused.value.message
+            contests_table.c.id == contest.id).values(
+            starts_at=datetime.now(UTC) + timedelta(hours=1)))  # not started yet
+    with store.begin() as connection, pytest.raises(BeaconError):
+        contests.edit_contest(connection, contest.id, by=manager, now=datetime.now(UTC),
+                              ends_at=later)  # the beacon not asked: refused
+    with store.begin() as connection:
+        moved = contests.edit_contest(connection, contest.id, by=manager,
+                                      now=datetime.now(UTC), ends_at=later,
+                                      beacon=Beacon(drand.url).chain())
+    assert moved.beacon_round == draw.round_after(later.timestamp(), GENESIS, PERIOD)
+    assert moved.beacon_round > contest.beacon_round
 
 
 def test_the_beacon_is_named_by_an_http_url_or_not_at_all(tmp_path):

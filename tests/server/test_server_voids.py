@@ -131,8 +131,12 @@ def test_gaming_attempts_are_refused_naming_why(people: People, new_debrief, eng
     assert kind == "ended" and "final" in message
     before = entries_of(manager.api, contest["id"])
     edited = {**new_debrief(), "id": mine["id"], "revision": 2, "competitor": "Globex"}
-    assert rep.api.push(edited).json()["accepted"] == 1
+    late = new_debrief()
+    assert rep.api.push(edited, late).json()["accepted"] == 2
     assert entries_of(manager.api, contest["id"]) == before
+    # The rep is told why the one synced after the end earns nothing.
+    items = {i["debrief_id"]: i for i in explained(rep.api, contest["id"])["items"]}
+    assert (items[late["id"]]["why"], items[late["id"]]["entries"]) == ("after_end", 0)
     # A draw runs once.
     assert manager.api.post(f"{path}/draw").status_code == 200
     assert refusal(manager.api.post(f"{path}/draw"), 409)[0] == "drawn_already"
@@ -180,10 +184,11 @@ def test_rules_change_as_a_new_version_once_started_and_freeze_at_the_end(
     assert refusal(bad, 422)[2] == ["body", "rules", "cap"]
 
     changed = manager.api.patch(path, json={"name": "December close-out",
-                                            "rules": {**contest["rules"], "competitor": 5}})
+                                            "rules": {"competitor": 5}})  # the rest kept
     assert changed.status_code == 200, changed.text
     body = changed.json()
-    assert body["name"] == "December close-out" and body["rules"]["competitor"] == 5
+    assert body["name"] == "December close-out"
+    assert body["rules"] == {**contest["rules"], "competitor": 5}
     assert [(v["number"], v["applies_from"] is None) for v in body["rule_versions"]] == [
         (1, True), (2, False)]
     # What was made before the change keeps its version-1 entries...
@@ -224,3 +229,18 @@ def test_before_its_start_a_contest_changes_in_place(people: People):
     assert body["rule_versions"][0]["rules"]["base"] == 2
     assert refusal(manager.api.patch(path, json={
         "ends_at": (starts - timedelta(days=1)).isoformat()}), 422)[2] == ["body", "ends_at"]
+
+
+def test_nobody_voids_their_own_entries(people: People, new_debrief):
+    playing = people("manager")  # a manager who also plays in their team's contest
+    [team] = playing.api.get("/api/v1/auth/me").json()["manages"]
+    player = people("manager", team=team, manages=(team,))
+    contest = create(playing.api, team).json()
+    own = new_debrief()
+    assert player.api.push(own).json()["accepted"] == 1
+    kind, message, where = refusal(player.api.post(
+        f"/api/v1/contests/{contest['id']}/voids",
+        json={"debrief_id": own["id"], "reason": "mine"}), 403)
+    assert (kind, where) == ("own_debrief", ["body", "debrief_id"]) and "own" in message
+    assert playing.api.post(f"/api/v1/contests/{contest['id']}/voids", json={
+        "debrief_id": own["id"], "reason": "gamed"}).status_code == 201

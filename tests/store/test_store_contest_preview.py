@@ -38,3 +38,14 @@ def test_nothing_waiting_is_nothing_to_preview(store):
     now = datetime.now(UTC)
     preview = local_preview(store.conn, ContestRules(), now - timedelta(days=1), now)
     assert (preview.debriefs, preview.entries) == (0, 0)
+
+
+def test_an_edit_of_a_synced_debrief_waits_but_adds_no_entries(store):
+    rules = ContestRules()
+    synced = store.save(store.new_debrief("ana").with_changes(**_valid(store)))
+    store.conn.execute("UPDATE debrief SET synced_revision = revision WHERE id = ?",
+                       (synced.id,))
+    store.save(synced.with_changes(competitor="Globex"))  # edited since: not synced
+    starts = synced.created_at - timedelta(hours=1)
+    preview = local_preview(store.conn, rules, starts, starts + timedelta(days=1))
+    assert (preview.debriefs, preview.entries) == (1, 0)

@@ -103,7 +103,7 @@ def test_a_contest_from_the_editor_to_a_verified_draw(qtbot, open_as, team, cent
     editor.winners.setValue(1)
     editor.starts.setDateTime(editor.starts.dateTime().addDays(-2))
     created: list[int] = []
-    editor.created.connect(created.append)
+    editor.saved.connect(created.append)
     with qtbot.waitSignal(board.page_shown, timeout=20_000):
         editor.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert created and board.chosen().id == created[0]

@@ -3,10 +3,12 @@ entries and why, voids, and the draw."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import Response
 
@@ -38,8 +40,11 @@ from sync.server.api.schemas import (
     WinnerOut,
     errors,
 )
-from sync.server.beacon import Beacon
+from sync.server.beacon import Beacon, BeaconError, Chain
 from sync.server.contests import Contest, Standing
+from sync.server.database import reading
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/contests", tags=["contests"], responses=errors(
     **SIGNED_IN, **{"404": "no such contest, or not yours to see"}))
@@ -87,6 +92,7 @@ def list_contests(connection: Reading, state: State, user: Player,
 @router.post("", status_code=status.HTTP_201_CREATED,
              responses=errors(**{"403": "not a manager of that team"}))
 def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut:
+    chain = _chain(state)  # asked before the transaction: the beacon may take seconds
     with state.engine.begin() as connection:
         team = find_team_id(connection, body.team)
         if team is None:
@@ -99,11 +105,22 @@ def create_contest(body: ContestIn, state: State, user: Organiser) -> ContestOut
             contest = contests.add_contest(
                 connection, by=user, team_id=team, name=body.name, prize=body.prize,
                 starts_at=body.starts_at, ends_at=body.ends_at, rules=body.rules,
-                now=state.clock.now(), winners=body.winners,
-                beacon=Beacon(state.settings.drand_url) if state.settings.drand_url else None)
+                now=state.clock.now(), winners=body.winners, beacon=chain)
         except AccountError as error:
             raise _unusable(error) from None
     return contest_out(contest, state)
+
+
+def _chain(state: State) -> Chain | None:
+    """The beacon's chain, if the server names one and can reach it now; a contest made
+    without it is drawn from its seed alone."""
+    if not state.settings.drand_url:
+        return None
+    try:
+        return Beacon(state.settings.drand_url).chain()
+    except BeaconError as error:
+        log.warning("contest made without the beacon: %s", error)
+        return None
 
 
 def _unusable(error: AccountError) -> HTTPException:
@@ -113,27 +130,41 @@ def _unusable(error: AccountError) -> HTTPException:
 
 @router.patch("/{contest_id}", responses=errors(**{
     "403": "not a manager of the contest's team",
-    "409": "the contest has started (its period and winners are frozen) or ended"}))
+    "409": "the contest has started (its period and winners are frozen) or ended",
+    "502": "the beacon the contest names cannot be reached to follow a new end"}))
 def edit_contest(contest_id: ContestId, body: ContestEdit, state: State,
                  user: Changer) -> ContestOut:
     """Change a contest: anything before its start; once started, the name, the prize,
     and the rules as a new version from now on; nothing once it has ended."""
-    with state.engine.begin() as connection:
-        contest = _visible(connection, contest_id, user)
-        if not user.may_manage(contest.team_id):
-            raise field_error(403, ["path", "contest_id"], "only this team's managers and "
-                              "admins change its contests", "not_your_team")
-        try:
+    with reading(state.engine) as connection:
+        before = _managed(connection, contest_id, user, "change its contests")
+    try:
+        # A new end moves the beacon round it names: the beacon is asked first.
+        chain = (Beacon(before.beacon_url).chain()
+                 if before.beacon_url and body.ends_at is not None else None)
+        with state.engine.begin() as connection:
             edited = contests.edit_contest(
-                connection, contest, by=user, now=state.clock.now(), name=body.name,
+                connection, contest_id, by=user, now=state.clock.now(), name=body.name,
                 prize=body.prize, winners=body.winners, starts_at=body.starts_at,
-                ends_at=body.ends_at, rules=body.rules)
-        except contests.ContestFrozen as frozen:
-            where = "path" if frozen.field == "contest_id" else "body"
-            raise field_error(409, [where, frozen.field], frozen.message, "frozen") from None
-        except AccountError as error:
-            raise _unusable(error) from None
+                ends_at=body.ends_at, rules=body.rules, beacon=chain)
+    except contests.ContestFrozen as frozen:
+        where = "path" if frozen.field == "contest_id" else "body"
+        raise field_error(409, [where, frozen.field], frozen.message, "frozen") from None
+    except AccountError as error:
+        raise _unusable(error) from None
+    except BeaconError as error:
+        raise field_error(502, ["body", "ends_at"], str(error), "beacon_unavailable") from None
     return contest_out(edited, state)
+
+
+def _managed(connection: sa.Connection, contest_id: int, user: User, what: str) -> Contest:
+    """The contest, if `user` sees it (else 404) and manages its team (else a 403 saying
+    that only its managers and admins do `what`)."""
+    contest = _visible(connection, contest_id, user)
+    if not user.may_manage(contest.team_id):
+        raise field_error(403, ["path", "contest_id"], f"only this team's managers and "
+                          f"admins {what}", "not_your_team")
+    return contest
 
 
 @router.get("/{contest_id}")
@@ -254,10 +285,7 @@ def undo_void(contest_id: ContestId, body: VoidIn, state: State, user: Voider) -
 def _change_void(contest_id: int, body: VoidIn, state: State, user: User, *,
                  void: bool) -> VoidOut:
     with state.engine.begin() as connection:
-        contest = _visible(connection, contest_id, user)
-        if not user.may_manage(contest.team_id):
-            raise field_error(403, ["path", "contest_id"], "only this team's managers and "
-                              "admins void its entries", "not_your_team")
+        contest = _managed(connection, contest_id, user, "void its entries")
         try:
             event = voids.change(connection, contest, body.debrief_id, body.reason, user.id,
                                  state.clock.now(), void=void)
@@ -283,11 +311,16 @@ def draw_out(contest: Contest, shown: draws.Published) -> DrawOut:
 
 @router.get("/{contest_id}/draw")
 def get_draw(contest_id: ContestId, state: State, user: Player) -> DrawOut:
-    """What is published of the draw so far; looking at an ended contest freezes its
-    ledger if nothing has yet."""
-    with state.engine.begin() as connection:
+    """What is published of the draw so far; the first look at an ended contest freezes
+    its ledger (a write only then: every other look reads)."""
+    now = state.clock.now()
+    with reading(state.engine) as connection:
         contest = _visible(connection, contest_id, user)
-        return draw_out(contest, draws.published(connection, contest, state.clock.now()))
+        if not draws.needs_freezing(connection, contest, now):
+            return draw_out(contest, draws.published(connection, contest, now,
+                                                     may_freeze=False))
+    with state.engine.begin() as connection:
+        return draw_out(contest, draws.published(connection, contest, now))
 
 
 @router.get("/{contest_id}/ledger", response_class=Response, responses={
@@ -305,26 +338,25 @@ def get_ledger(contest_id: ContestId, state: State, user: Player) -> Response:
 @router.post("/{contest_id}/draw", responses=errors(**{
     "403": "not a manager of the contest's team",
     "409": "not ended yet, drawn already, or the beacon's round not out yet",
-    "503": "the beacon the contest named cannot be reached"}))
+    "502": "the beacon the contest named cannot be reached"}))
 def run_draw(contest_id: ContestId, state: State, user: Drawer) -> DrawOut:
     """Draw the winners of an ended contest: once, never again (docs/draw.md)."""
-    with state.engine.begin() as connection:
-        contest = _visible(connection, contest_id, user)
-        if not user.may_manage(contest.team_id):
-            raise field_error(403, ["path", "contest_id"], "only this team's managers and "
-                              "admins run its draw", "not_your_team")
-        with _refused_as_409():
-            shown = draws.run(connection, contest, user.id, state.clock.now())
+    with reading(state.engine) as connection:
+        contest = _managed(connection, contest_id, user, "run its draw")
+    with _refused_as_409():
+        randomness = draws.beacon_randomness(contest)  # before the transaction's locks
+        with state.engine.begin() as connection:
+            shown = draws.run(connection, contest, user.id, state.clock.now(), randomness)
     return draw_out(contest, shown)
 
 
 @contextmanager
 def _refused_as_409() -> Iterator[None]:
     """A draw refused (not ended, drawn already...) as a 409 naming why; a beacon that
-    cannot be reached as a 503 (it is no fault of the request)."""
+    cannot be reached as a 502 (it is no fault of the request, nor of this server)."""
     try:
         yield
     except draws.DrawRefused as refused:
-        status_code = 503 if refused.code == "beacon_unavailable" else 409
+        status_code = 502 if refused.code == "beacon_unavailable" else 409
         raise field_error(status_code, ["path", "contest_id"], refused.message,
                           refused.code) from None

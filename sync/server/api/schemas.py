@@ -19,12 +19,12 @@ from pydantic import (
 )
 
 from sync.domain.clock import as_utc
+from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX, VOID_REASON_MAX
 from sync.domain.debrief import Evidence, Outcome, Stage
 from sync.domain.leaderboard import Band
 from sync.domain.scoring import MAX_CONTEST_DAYS, MAX_RULE, ContestRules, Why
 from sync.protocol import MAX_BATCH
-from sync.server.contests import CONTEST_HORIZON_YEARS, MAX_WINNERS
-from sync.server.voids import REASON_MAX
+from sync.server.contests import CONTEST_HORIZON_YEARS
 
 MAX_ID = 2**31 - 1  # integer ids fit a 32-bit column on every database
 MAX_OFFSET = 1_000_000
@@ -226,8 +226,8 @@ RulesIn = Annotated[dict[str, Whole], WithJsonSchema({
 
 class ContestIn(Input):
     team: Text = Field(min_length=1, max_length=80)
-    name: Text = Field(min_length=1, max_length=120)
-    prize: Text = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=NAME_MAX)
+    prize: Text = Field(min_length=1, max_length=PRIZE_MAX)
     starts_at: UtcDatetime = Field(description="in 2000 or later")
     ends_at: UtcDatetime = Field(description=(
         f"after starts_at, at most {MAX_CONTEST_DAYS:,} days after it, and within "
@@ -243,8 +243,8 @@ class ContestEdit(Input):
     started: the name and prize, and the rules as a new version from now on. Once
     ended: nothing."""
 
-    name: Text | None = Field(default=None, min_length=1, max_length=120)
-    prize: Text | None = Field(default=None, min_length=1, max_length=200)
+    name: Text | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    prize: Text | None = Field(default=None, min_length=1, max_length=PRIZE_MAX)
     starts_at: UtcDatetime | None = Field(default=None, description="before the start only")
     ends_at: UtcDatetime | None = Field(default=None, description="before the start only")
     rules: RulesIn | None = Field(default=None, description=(
@@ -319,7 +319,8 @@ class ContestPage(BaseModel):
 
 class VoidIn(Input):
     debrief_id: Text = Field(min_length=1, max_length=36)
-    reason: Text = Field(min_length=1, max_length=REASON_MAX, description="the rep reads it")
+    reason: Text = Field(min_length=1, max_length=VOID_REASON_MAX,
+                        description="the rep reads it")
 
 
 class VoidOut(BaseModel):
