@@ -286,10 +286,13 @@ def assert_scores_are_exact(store: sa.Engine, field: dict[str, Any]) -> None:
     with store.connect() as connection:
         for contest in field["contests"]:
             members = [member.id for member in scores.members(connection, contest.team_id)]
-            truth = scores.tally(connection, contest.rules, contest.starts_at,
+            truth = scores.tally(connection, contest.rulebook, contest.starts_at,
                                  contest.ends_at, members)
             standings = contests.standings(connection, contest)
-            assert {s.user_id: (s.entries, s.debriefs) for s in standings} == truth
+            assert {s.user_id: (s.entries, s.debriefs) for s in standings} == {
+                member: (kept.entries, kept.debriefs) for member, kept in truth.items()}
+            assert {s.user_id: s.by_version for s in standings if s.entries} == {
+                member: kept.by_version for member, kept in truth.items() if kept.entries}
 
 
 def wipe(store: sa.Engine) -> None:
