@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtWidgets import QApplication
-
+from bench.child import empty_paint_ms, paint_times
 from desktop.ui.app import make_application
 from desktop.ui.contest_screenshots import QuietServer, sample_contests, sample_entries
 from desktop.ui.contest_workspace import ContestWorkspace
@@ -37,20 +35,10 @@ def main() -> int:
                                  "manager", lambda contest: None)
     workspace.resize(1180, 820)
     workspace.show()
-    QApplication.processEvents()
-    started = time.perf_counter()
-    workspace.grab()
-    empty_ms = (time.perf_counter() - started) * 1000
+    empty_ms = empty_paint_ms(workspace)
     page = ContestPage((running, ended), running, board(now), sample_entries(now),
                        DrawInfo(running.commitment, False, None, None, None), 3)
-    paints = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        workspace.show_page(page)
-        for _ in range(3):
-            QApplication.processEvents()
-        workspace.grab()  # the paint, as the screen gets it
-        paints.append((time.perf_counter() - started) * 1000)
+    paints = paint_times(workspace, lambda: workspace.show_page(page), ROUNDS)
     assert workspace.board_model.rowCount() == REPS
     print(json.dumps({"paint_ms": paints, "empty_paint_ms": empty_ms}))
     workspace.deleteLater()

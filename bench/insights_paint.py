@@ -5,25 +5,14 @@ window. Baseline: painting the workspace with nothing in it, in the same process
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
-from bench.child import offscreen_env, repo_root
+from bench.child import probe
 from bench.figures import Figure, Section, Target, median
 
 TARGET_MS = 500.0
 
 
 def run() -> Section:
-    done = subprocess.run([sys.executable, "-m", "bench.insights_probe"], cwd=repo_root(),
-                          env=offscreen_env(), capture_output=True, text=True, timeout=300,
-                          check=False)
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"insights probe failed (exit {done.returncode}): "
-                           f"{done.stderr[-3000:]}")
-    result = json.loads(lines[-1])
+    result = probe("bench.insights_probe")
     paints = result["paint_ms"]
     return Section("11. insights: the workspace paints an answer", [
         Figure("answer to painted window, first", paints[0], result["empty_paint_ms"], "ms",

@@ -8,12 +8,10 @@ import json
 import random
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
+from bench.child import empty_paint_ms, paint_times
 from desktop.insights_cache import InsightCache
 from desktop.ui.app import make_application, shipped_rules
 from desktop.ui.insights_workspace import InsightsWorkspace
@@ -57,20 +55,11 @@ def main() -> int:
                                       shipped_rules(), clock, folder / "views.json")
         workspace.resize(1180, 820)
         workspace.show()
-        QApplication.processEvents()
-        started = time.perf_counter()
-        workspace.grab()
-        empty_ms = (time.perf_counter() - started) * 1000
+        empty_ms = empty_paint_ms(workspace)
         found = large(sample_insights(workspace.view(), workspace.lists.taxonomy,
                                       datetime.now(UTC), random.Random(3)), random.Random(4))
-        paints = []
-        for _ in range(ROUNDS):
-            started = time.perf_counter()
-            workspace.show_answers(found, fresh=True)
-            for _ in range(3):
-                QApplication.processEvents()
-            workspace.grab()  # the paint, as the screen gets it
-            paints.append((time.perf_counter() - started) * 1000)
+        paints = paint_times(workspace, lambda: workspace.show_answers(found, fresh=True),
+                             ROUNDS)
         print(json.dumps({"paint_ms": paints, "empty_paint_ms": empty_ms}))
         workspace.deleteLater()
     app.processEvents()
