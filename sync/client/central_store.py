@@ -378,11 +378,11 @@ class CentralStore:
         if status == 401:
             self._token = None
             raise problems.sign_in_needed(_server_says(response))
-        if status == 429 or status >= 500:
-            raise self._unavailable(response)
-        if refusals and status in (404, 409, 422):
+        if refusals and status in (404, 409, 422, 502):  # 502: the store's beacon is away
             raise problems.refused(self.base_url, status, _server_says(response),
                                    _fields_named(response))
+        if status == 429 or status >= 500:
+            raise self._unavailable(response)
         if status == 404 or 300 <= status < 400:
             raise problems.wrong_address(self.base_url, f"HTTP {status}", status=status)
         if status == 422:

@@ -5,6 +5,9 @@ become its version 1). The standings keep each member's entries by version
 mixed into its draw (`contests.beacon_url`, `beacon_round`; the round's randomness in
 `contest_draws.beacon_randomness`).
 
+Downgrading drops the versions after the first and the beacon's columns: contests then
+score by their newest rules and draw from their seeds alone.
+
 Revision ID: 0013
 Revises: 0012
 """
