@@ -58,11 +58,16 @@ def by_version_text(by_version: dict[int, int]) -> str:
                             for number, entries in sorted(by_version.items()))
 
 
-def period_text(contest: ContestInfo) -> str:
-    """Its first and last day (one that ends at midnight ends on the day before)."""
-    return tr("{start} to {end}").format(
-        start=day_text(contest.starts_at),
-        end=day_text(contest.ends_at - timedelta(microseconds=1)))
+def when_text(contest: ContestInfo, now: datetime) -> str:
+    """"From Tue, 17 Nov · Ends Fri, 18 Dec · 11 days left", or before it starts
+    "Starts Mon, 4 Jan, ends Fri, 29 Jan" (its last day: one that ends at midnight ends
+    on the day before)."""
+    start = day_text(contest.starts_at)
+    if not contest.has_started(now):
+        return tr("Starts {start}, ends {end}").format(
+            start=start, end=day_text(contest.ends_at - timedelta(microseconds=1)))
+    return tr("From {start}").format(start=start) + " \u00b7 " + ends_text(contest.ends_at,
+                                                                            now)
 
 
 def time_left_text(contest: ContestInfo, now: datetime) -> str:

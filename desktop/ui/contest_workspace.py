@@ -41,10 +41,10 @@ from shiboken6 import isValid
 from desktop.ui.contest_texts import (
     by_version_text,
     entries_table,
-    period_text,
     problem_text,
     rules_text,
     time_left_text,
+    when_text,
 )
 from desktop.ui.rows_table import RowsModel, rows_view
 from desktop.ui.sync_worker import ServerCall
@@ -276,8 +276,7 @@ class ContestWorkspace(QWidget):
         self.body.show()
         self.title.setText(tr("{name}: {prize}").format(name=contest.name, prize=contest.prize))
         winners = tr("%n winner(s)", None, contest.winners)
-        self.when.setText(f"{period_text(contest)} \u00b7 {time_left_text(contest, now)} "
-                          f"\u00b7 {winners}")
+        self.when.setText(f"{when_text(contest, now)} \u00b7 {winners}")
         self.rules.setText(rules_text(contest))
         self.edit_button.setEnabled(not contest.has_ended(now))
         self._show_mine(page, contest, now)
