@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
 DEFAULT_DAYS = 30
+DATE_FORMAT = "ddd d MMM yyyy HH:mm"  # the month in words: never read as the day
 
 # The example scored beside the rules: a typical careful debrief.
 EXAMPLE = Debrief(
@@ -89,6 +90,7 @@ class ContestEditor(QDialog):
         self.ends = QDateTimeEdit(QDateTime((now + timedelta(days=DEFAULT_DAYS)).astimezone()))
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat(DATE_FORMAT)
         form = QFormLayout()
         for text, slot, widget in ((tr("&Team"), "team", self.team),
                                    (tr("&Name"), "name", self.name),
@@ -142,6 +144,12 @@ class ContestEditor(QDialog):
         layout.addWidget(self.buttons)
         if contest is not None:
             self._fill(contest)
+        # A field's error goes once it is changed again.
+        self.name.textEdited.connect(lambda: self._clear_errors("name"))
+        self.prize.textEdited.connect(lambda: self._clear_errors("prize"))
+        self.winners.valueChanged.connect(lambda: self._clear_errors("winners"))
+        for edit in (self.starts, self.ends):
+            edit.dateTimeChanged.connect(self._on_period_changed)
         self.show_example()
         if contest is None:
             self.sync.ask(ServerCall(lambda central: central.me(), self.on_me,
@@ -263,6 +271,10 @@ class ContestEditor(QDialog):
                 self._error(slot, said)
         if not any(slot in self.errors for slot in named):
             self._say(problem_text(problem))
+
+    def _on_period_changed(self, *_: object) -> None:
+        self._clear_errors("starts_at")
+        self._clear_errors("ends_at")
 
     def _error(self, slot: str, text: str) -> None:
         label = self.errors[slot]

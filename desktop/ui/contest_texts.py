@@ -116,7 +116,7 @@ def why_text(entry: Entry, yours: bool = True) -> str:
     if void is not None:  # scored in full after a void was undone
         return tr("Entries given back by {by}: {reason}").format(by=void.by,
                                                                  reason=void.reason)
-    return tr("Its detail")
+    return tr("Earned in full for its detail")
 
 
 def outcome_text(value: str) -> str:

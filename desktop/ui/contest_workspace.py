@@ -46,7 +46,7 @@ from desktop.ui.contest_texts import (
     time_left_text,
     when_text,
 )
-from desktop.ui.rows_table import RowsModel, rows_view
+from desktop.ui.rows_table import RowsModel, fit_why, rows_view
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import message_text, moment_text, tr
 from sync.client.contest_answers import (
@@ -85,6 +85,7 @@ class ContestWorkspace(QWidget):
 
         self.picker = QComboBox()
         self.picker.setMinimumContentsLength(28)
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.refresh_button = QPushButton(tr("&Refresh"))
         self.state = QLabel()
         self.state.setObjectName("contestState")
@@ -288,7 +289,8 @@ class ContestWorkspace(QWidget):
     def _show_mine(self, page: ContestPage, contest: ContestInfo, now: datetime) -> None:
         board = page.board
         if board is None or board.me is None:
-            self.mine.setText(tr("You are not in this contest's field."))
+            self.mine.setText("" if self.manages else tr("You are not in this contest's "
+                                                         "field."))
             self.local.hide()
             return
         text = tr("Your entries: %n", None, board.me.entries)
@@ -317,7 +319,7 @@ class ContestWorkspace(QWidget):
         versions = page.chosen is not None and page.chosen.rulebook.changed
         if self.manages:
             headers = [tr("Rank"), tr("Rep"), tr("Entries"), tr("Debriefs"),
-                       tr("Last debrief")]
+                       tr("Last active")]
             never = tr("never")
             rows = [[s.rank, s.display_name, s.entries, s.debriefs, s.last_activity or never]
                     for s in board.top]
@@ -333,8 +335,8 @@ class ContestWorkspace(QWidget):
             self.board_box.setTitle(tr("Leaderboard: %n rep(s)", None, board.field_size))
         elif board.top:
             self.board_box.setTitle(tr("The leaders"))
-        else:
-            self.board_box.setTitle(tr("The leaders: named once the field is larger"))
+        else:  # a small field, or a tie at the top too large to name whole
+            self.board_box.setTitle(tr("The leaders: none to name yet"))
 
     def _show_entries(self, page: ContestPage) -> None:
         entries = page.entries
@@ -344,6 +346,7 @@ class ContestWorkspace(QWidget):
         versions = page.chosen is not None and page.chosen.rulebook.changed
         self.entries_model.set_rows(*entries_table(list(reversed(entries.items)),
                                                    versions=versions))
+        fit_why(self.entries_view)
 
     def _show_draw(self, page: ContestPage, contest: ContestInfo, now: datetime) -> None:
         shown = page.draw
@@ -457,7 +460,8 @@ class ContestWorkspace(QWidget):
         rows = [StandingRow(s.rank, s.username, s.display_name, s.entries, s.debriefs,
                             to_iso(s.last_activity) if s.last_activity else None)
                 for s in page.board.top]
-        export_table(self, about, list(rows), Path(name), chosen_filter)
+        if export_table(self, about, list(rows), Path(name), chosen_filter):
+            self.state.setText(tr("Exported to {path}").format(path=name))
 
     def on_new_button_clicked(self) -> None:
         from desktop.ui.contest_editor import ContestEditor

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.contest_texts import entries_table, problem_text
-from desktop.ui.rows_table import RowsModel, rows_view
+from desktop.ui.rows_table import RowsModel, fit_why, rows_view
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import tr
 from sync.client.contest_answers import ContestInfo, Entries, Entry, read_entries
@@ -76,10 +76,12 @@ class RepEntries(QDialog):
 
     def show_entries(self, entries: Entries) -> None:
         self.entries = entries
+        counted = sum(1 for e in entries.items if e.why not in (Why.VOIDED, Why.AFTER_END))
         self.summary.setText(tr("%n (entry|entries)", None, entries.entries) + " \u00b7 "
-                             + tr("%n debrief(s) in the contest", None, len(entries.items)))
+                             + tr("%n debrief(s) counted", None, counted))
         self.model.set_rows(*entries_table(
             entries.items, versions=self.contest.rulebook.changed, yours=False))
+        fit_why(self.view)
         self._enable()
 
     def on_failed(self, problem: Any) -> None:

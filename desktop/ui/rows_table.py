@@ -63,6 +63,14 @@ def _is_number(value: Any) -> bool:
     return text.endswith("%") or text.startswith("< ")
 
 
+def fit_why(view: QTableView) -> None:
+    """The last column takes the width left and cuts a long text short ("..."), which
+    its tooltip gives whole, rather than pushing the table past the window."""
+    header = view.horizontalHeader()
+    if header.count():
+        header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
+
+
 def rows_view(model: RowsModel) -> QTableView:
     """A table view of `model`: whole rows selected, columns fitted to their contents."""
     view = QTableView()

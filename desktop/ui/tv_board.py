@@ -72,10 +72,14 @@ class TvBoard(QWidget):
         self.leaders.setText("\n".join(
             f"{s.rank}. {s.display_name}  {tr('%n (entry|entries)', None, s.entries)}"
             for s in shown) or tr("The leaders are named once the field is larger."))
-        counts = band_sizes([s.rank for s in board.top])
-        self.bands.setText("   ".join(
-            f"{tr(level.text)}: {tr('%n rep(s)', None, counts[level])}"
-            for level in (Band.TOP_10, Band.TOP_25, Band.TOP_HALF) if counts[level]))
+        # Counted as a rep reads their band: "top 25%" takes in the top 10% too.
+        counts, within = band_sizes([s.rank for s in board.top]), 0
+        parts = []
+        for level in (Band.TOP_10, Band.TOP_25, Band.TOP_HALF):
+            within += counts[level]
+            if within:
+                parts.append(f"{tr(level.text)}: {tr('%n rep(s)', None, within)}")
+        self.bands.setText("   ".join(parts))
         self.footer.setText(tr("Updated {time}").format(time=moment_text(now)))
 
     def on_failed(self, problem: Any) -> None:

@@ -113,14 +113,14 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
 
 
 def _check_period(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
-    if ends_at <= starts_at:
-        raise AccountError("ends_at", "a contest ends after it starts")
-    if ends_at - starts_at > timedelta(days=MAX_CONTEST_DAYS):
-        raise AccountError("ends_at", f"a contest lasts at most {MAX_CONTEST_DAYS:,} days")
     # Where debriefs can be: none is dated before 2000 (and a period near year 1 or 9999
     # would not read back in every time zone).
     if starts_at < EARLIEST_DATE:
         raise AccountError("starts_at", "a contest starts in 2000 or later")
+    if ends_at <= starts_at:
+        raise AccountError("ends_at", "a contest ends after it starts")
+    if ends_at - starts_at > timedelta(days=MAX_CONTEST_DAYS):
+        raise AccountError("ends_at", f"a contest lasts at most {MAX_CONTEST_DAYS:,} days")
     if ends_at <= now:
         # The draw's commitment must come before its entries are all known.
         raise AccountError("ends_at", "a contest ends in the future")
@@ -166,11 +166,17 @@ def edit_contest(connection: sa.Connection, contest_id: int, *, by: User, now: d
         raise ContestFrozen("contest_id", "the contest has ended: it changes no more")
     started = contest.has_started(now)
     if started:
-        for field, value in (("winners", winners), ("starts_at", starts_at),
-                             ("ends_at", ends_at)):
+        for field, value, what in (("winners", winners, "number of winners"),
+                                   ("starts_at", starts_at, "start"),
+                                   ("ends_at", ends_at, "end")):
             if value is not None:
-                raise ContestFrozen(field, f"the contest has started: its {field} is "
+                raise ContestFrozen(field, f"the contest has started: its {what} is "
                                            "frozen, as the reps are playing by it")
+    if starts_at is not None and as_utc(starts_at) < now:
+        # Not started yet: moved to have started in the past, it would score debriefs
+        # made before anyone knew of it.
+        raise AccountError("starts_at", "a contest that has not started starts now or "
+                                        "later")
     changes: dict[str, Any] = {}
     for field, value, most in (("name", name, NAME_MAX), ("prize", prize, PRIZE_MAX)):
         if value is not None:

@@ -124,7 +124,8 @@ def test_a_contest_from_the_editor_to_a_verified_draw(qtbot, open_as, team, cent
     assert not view.local.isVisible()
     mine = int(view.mine.text().split(":")[1].split()[0])
     assert mine > 0
-    assert [row[4] for row in texts(view.entries_model)] == ["Its detail"] * 2
+    assert [row[4] for row in texts(view.entries_model)] == [
+        "Earned in full for its detail"] * 2
 
     # The manager sees the rep on the board, exports it, and voids one debrief.
     refreshed(qtbot, board)
@@ -207,7 +208,8 @@ def test_the_tv_names_only_the_top_quarter_and_counts_the_bands(qtbot):
     tv.show_board((running, board))
     names = [s.display_name for s in board.top]
     assert [name in tv.leaders.text() for name in names] == [True] * 3 + [False] * 9
-    assert tv.bands.text() == "top 10%: 1 rep   top 25%: 2 reps   top half: 3 reps"
+    # As a rep reads a band: the top 25% takes in the top 10%.
+    assert tv.bands.text() == "top 10%: 1 rep   top 25%: 3 reps   top half: 6 reps"
     assert "keep going" not in tv.bands.text()
     assert tv.timer.isActive() and tv.timer.interval() == REFRESH_MS
 
