@@ -100,6 +100,7 @@ class Tally:
     entries: int = 0
     debriefs: int = 0
     by_version: dict[int, int] = field(default_factory=dict)
+    last_debrief_at: datetime | None = None  # the latest made in the contest's period
 
 
 def tally(connection: sa.Connection, rules: ContestRules | Rulebook, starts_at: datetime,
@@ -112,6 +113,10 @@ def tally(connection: sa.Connection, rules: ContestRules | Rulebook, starts_at: 
     totals = {member_id: Tally() for member_id in member_ids}
     for rep_id, debrief in scored:
         found = earned.get(debrief.id)
+        if found is not None and debrief.created_at is not None:
+            kept = totals[rep_id]
+            if kept.last_debrief_at is None or debrief.created_at > kept.last_debrief_at:
+                kept.last_debrief_at = debrief.created_at
         if found is not None and found.why is not Why.VOIDED:
             kept = totals[rep_id]
             kept.entries += found.entries
@@ -195,32 +200,35 @@ def _tally_row(connection: sa.Connection, contest: Any,
 def _write(connection: sa.Connection, contest_id: int, totals: dict[int, Tally]) -> None:
     rows = [(contest_id, rep_id, kept.entries, kept.debriefs,
              None if set(kept.by_version) <= {1} else
-             {str(number): entries for number, entries in sorted(kept.by_version.items())})
+             {str(number): entries for number, entries in sorted(kept.by_version.items())},
+             kept.last_debrief_at)
             for rep_id, kept in sorted(totals.items())]
     insert_rows(connection, contest_scores,
-                ("contest_id", "rep_id", "entries", "debriefs", "by_version"), rows,
-                on_conflict=_replace_totals)
+                ("contest_id", "rep_id", "entries", "debriefs", "by_version",
+                 "last_debrief_at"), rows, on_conflict=_replace_totals)
 
 
 def _replace_totals(insert: Insert) -> sa.Executable:
     return insert.on_conflict_do_update(
         index_elements=[contest_scores.c.contest_id, contest_scores.c.rep_id],
         set_={"entries": insert.excluded.entries, "debriefs": insert.excluded.debriefs,
-              "by_version": insert.excluded.by_version})
+              "by_version": insert.excluded.by_version,
+              "last_debrief_at": insert.excluded.last_debrief_at})
 
 
 def read(connection: sa.Connection, contest_id: int,
          team_id: int) -> list[tuple[Any, int, int]]:
     """Each member with their kept (entries, debriefs); 0, 0 for one with none yet. Each
-    row also says when the member last logged a debrief (`last_activity`; None: never)."""
+    row also says when the member last made a debrief in the contest's period
+    (`last_activity`; None: none yet), and their entries by version of the rules
+    (`by_version`; None: all by version 1)."""
     member = users.alias("member")
-    last = (sa.select(sa.func.max(debriefs.c.created_at))
-            .where(debriefs.c.rep_id == member.c.id).scalar_subquery())
     rows = connection.execute(
         sa.select(member.c.id, member.c.username, member.c.display_name,
                   sa.func.coalesce(contest_scores.c.entries, 0).label("entries"),
                   sa.func.coalesce(contest_scores.c.debriefs, 0).label("debriefs"),
-                  contest_scores.c.by_version, last.label("last_activity"))
+                  contest_scores.c.by_version,
+                  contest_scores.c.last_debrief_at.label("last_activity"))
         .select_from(member.outerjoin(contest_scores, sa.and_(
             contest_scores.c.rep_id == member.c.id,
             contest_scores.c.contest_id == contest_id)))

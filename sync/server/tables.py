@@ -238,4 +238,6 @@ contest_scores = sa.Table(
     sa.Column("debriefs", sa.Integer, nullable=False),
     # Entries by version of the rules, {"1": 40, "2": 12}; null: all by version 1.
     sa.Column("by_version", sa.JSON, nullable=True),
+    # When the member last made a debrief in the contest's period (null: none yet).
+    sa.Column("last_debrief_at", sa.DateTime(timezone=True), nullable=True),
 )
