@@ -231,7 +231,7 @@ def test_before_its_start_a_contest_changes_in_place(people: People):
         "ends_at": (starts - timedelta(days=1)).isoformat()}), 422)[2] == ["body", "ends_at"]
     # Not started yet, it cannot be moved to have started already: it would score the
     # debriefs made before anyone knew of it.
-    kind, message, where = refusal(manager.api.patch(path, json={
+    _, message, where = refusal(manager.api.patch(path, json={
         "starts_at": (starts - timedelta(days=30)).isoformat()}), 422)
     assert where == ["body", "starts_at"] and "now or later" in message
     assert refusal(manager.api.patch(path, json={"starts_at": "1999-12-31T00:00:00Z"}),

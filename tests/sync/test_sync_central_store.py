@@ -69,3 +69,44 @@ def test_the_token_shows_in_no_repr():
     central.forget_token()
     assert not central.signed_in
     central.close()
+
+
+def refusal(status: int, detail: object, protocol: bool = True) -> requests.Response:
+    import json
+
+    from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps({"detail": detail}).encode()
+    if protocol:
+        response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
+    return response
+
+
+def test_a_refusal_keeps_the_servers_words_and_the_fields_it_names():
+    store = CentralStore("https://debrief.example.com")
+    frozen = refusal(409, [{"loc": ["body", "winners"], "msg": "its number of winners is "
+                            "frozen", "type": "frozen"}])
+    with pytest.raises(SyncProblem) as refused:
+        store._answer(frozen, refusals=True)
+    assert refused.value.kind is ProblemKind.REFUSED and refused.value.status == 409
+    assert refused.value.fields == {"winners": "its number of winners is frozen"}
+    assert refused.value.message.params["reason"] == "its number of winners is frozen"
+    rule = refusal(422, [{"loc": ["body", "rules", "cap"], "msg": "too low", "type": "x"}])
+    with pytest.raises(SyncProblem) as refused:
+        store._answer(rule, refusals=True)
+    assert refused.value.fields == {"rules.cap": "too low"}
+
+
+def test_the_stores_502_for_its_beacon_is_its_refusal_and_a_proxys_is_an_outage():
+    store = CentralStore("https://debrief.example.com")
+    beacon = [{"loc": ["path", "contest_id"], "msg": "the beacon cannot be reached",
+               "type": "beacon_unavailable"}]
+    with pytest.raises(SyncProblem) as refused:
+        store._answer(refusal(502, beacon), refusals=True)
+    assert refused.value.kind is ProblemKind.REFUSED
+    assert "beacon" in refused.value.message.params["reason"]
+    with pytest.raises(SyncProblem) as outage:  # no protocol header: not the store's
+        store._answer(refusal(502, "Bad Gateway", protocol=False), refusals=True)
+    assert outage.value.kind is ProblemKind.OFFLINE
