@@ -68,7 +68,11 @@ def fit_why(view: QTableView) -> None:
     its tooltip gives whole, rather than pushing the table past the window."""
     header = view.horizontalHeader()
     if header.count():
-        header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
+        # Fitted to no content: the view's stretched last section then fills what the
+        # others leave, and no more.
+        last = header.count() - 1
+        header.setSectionResizeMode(last, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(last, header.minimumSectionSize())
 
 
 def rows_view(model: RowsModel) -> QTableView:
