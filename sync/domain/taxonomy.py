@@ -109,6 +109,7 @@ class Taxonomy:
         for old, new in mappings.items():
             if old not in taxonomy._codes or any(n not in taxonomy._codes for n in new):
                 raise TaxonomyError(f"mapping {old} -> {new} names an unknown code")
+            taxonomy._follow(old)  # refuses mappings that go round in a circle
         return taxonomy
 
     @property
@@ -131,6 +132,21 @@ class Taxonomy:
     def current_codes_for(self, old_key: str) -> tuple[str, ...]:
         """Where a merged or split code went; a code that still stands maps to itself."""
         return self.mappings.get(old_key, (old_key,))
+
+    def current_code(self, old_key: str) -> str:
+        """Where the debriefs of a code count now: a merged or split code's first new
+        code, followed through every later change; a code that stands counts as itself
+        (sync.domain.taxonomy_changes)."""
+        return self._follow(old_key)
+
+    def _follow(self, key: str) -> str:
+        seen = {key}
+        while key in self.mappings:
+            key = self.mappings[key][0]
+            if key in seen:
+                raise TaxonomyError(f"the mappings from {key} go round in a circle")
+            seen.add(key)
+        return key
 
     def search(self, text: str, outcome: Outcome | None = None, *,
                include_retired: bool = False, limit: int = 30) -> list[Suggestion]:

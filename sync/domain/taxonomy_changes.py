@@ -1,0 +1,171 @@
+"""Changes marketing makes to the reason taxonomy, each one a new version of its document.
+
+Add, rename and retire codes; merge several into one; split one into several. Codes are
+retired, never deleted, so every debrief ever saved stays readable. A merge or a split
+writes a mapping from each old code to its new ones: a debrief keeps the codes it was
+saved with, and insights read it by the codes standing now (`current_codes`), so a line
+of a trend goes on across the change.
+
+A split names which new code the old debriefs go to (the first of its mapping's `to`):
+counting an old debrief under every new code would count it twice, and nobody knows
+which of them it was. The others start at the split.
+
+Each change takes the document (resources/taxonomy/default.json's format) and gives a
+new one, checked by `Taxonomy.from_dict`; none changes the one it is given.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sync.domain.debrief import Polarity
+from sync.domain.taxonomy import Taxonomy, TaxonomyError
+
+Document = dict[str, Any]
+_KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+class ChangeError(ValueError):
+    """A change the taxonomy cannot take; `field` names what is wrong."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def next_version(version: str) -> str:
+    """The version after `version`: its last number one higher ("2026.1" -> "2026.2"),
+    or ".1" added when it ends in no number."""
+    head, _, last = version.rpartition(".")
+    if last.isdigit():
+        return f"{head}.{int(last) + 1}" if head else str(int(last) + 1)
+    return f"{version}.1"
+
+
+def current_codes(codes: Iterable[str], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """A debrief's reason codes as the taxonomy stands now, each once, in order: a
+    merged or split code by where its debriefs went (`Taxonomy.current_code`)."""
+    seen: dict[str, None] = {}
+    for code in codes:
+        seen.setdefault(taxonomy.current_code(code), None)
+    return tuple(seen)
+
+
+def add_code(document: Document, category: str, key: str, label: str,
+             applies_to: Polarity, keywords: Sequence[str] = ()) -> Document:
+    new = _next(document)
+    _category(new, category)["codes"].append(_code(new, key, label, applies_to, keywords))
+    return _checked(new)
+
+
+def rename_code(document: Document, key: str, label: str) -> Document:
+    new = _next(document)
+    _find(new, key)["label"] = _label(label)
+    return _checked(new)
+
+
+def retire_code(document: Document, key: str) -> Document:
+    new = _next(document)
+    code = _find(new, key)
+    if code.get("retired"):
+        raise ChangeError("key", f"{key} is retired already")
+    code["retired"] = True
+    return _checked(new)
+
+
+def merge_codes(document: Document, sources: Sequence[str], into: str) -> Document:
+    """Retire `sources`; their debriefs count under `into` from now on, in every period."""
+    if not sources or into in sources or len(set(sources)) < len(sources):
+        raise ChangeError("sources", "name one or more other codes, each once")
+    new = _next(document)
+    target = _find(new, into)
+    if target.get("retired"):
+        raise ChangeError("into", f"{into} is retired")
+    for source in sources:
+        code = _find(new, source)
+        if code.get("retired"):
+            raise ChangeError("sources", f"{source} is retired already")
+        code["retired"] = True
+        _map(new, source, [into])
+    return _checked(new)
+
+
+def split_code(document: Document, source: str, parts: Sequence[tuple[str, str]]) -> Document:
+    """Retire `source` and add `parts` (key, label) in its category, for the same
+    outcomes; its debriefs go to the first part (see the module's docstring)."""
+    if len(parts) < 2:
+        raise ChangeError("parts", "a split makes two codes or more")
+    new = _next(document)
+    code = _find(new, source)
+    if code.get("retired"):
+        raise ChangeError("source", f"{source} is retired already")
+    category = next(c for c in new["categories"] if code in c["codes"])
+    for key, label in parts:
+        category["codes"].append(_code(new, key, label, Polarity(code["applies_to"]),
+                                       code.get("keywords", ())))
+    code["retired"] = True
+    _map(new, source, [key for key, _ in parts])
+    return _checked(new)
+
+
+# --- the document -----------------------------------------------------------------------
+
+
+def _next(document: Document) -> Document:
+    new = copy.deepcopy(document)
+    new["version"] = next_version(str(document["version"]))
+    new.setdefault("mappings", [])
+    return new
+
+
+def _checked(document: Document) -> Document:
+    try:
+        Taxonomy.from_dict(document)
+    except TaxonomyError as error:
+        raise ChangeError("taxonomy", str(error)) from None
+    return document
+
+
+def _codes(document: Document) -> Iterable[dict[str, Any]]:
+    return (code for category in document["categories"] for code in category["codes"])
+
+
+def _find(document: Document, key: str) -> dict[str, Any]:
+    found = next((code for code in _codes(document) if code["key"] == key), None)
+    if found is None:
+        raise ChangeError("key", f"there is no code {key}")
+    return found
+
+
+def _category(document: Document, key: str) -> dict[str, Any]:
+    found = next((c for c in document["categories"] if c["key"] == key), None)
+    if found is None:
+        raise ChangeError("category", f"there is no category {key}")
+    return found
+
+
+def _label(label: str) -> str:
+    label = label.strip()
+    if not label or len(label) > 80:
+        raise ChangeError("label", "a label of 1 to 80 characters")
+    return label
+
+
+def _code(document: Document, key: str, label: str, applies_to: Polarity,
+          keywords: Iterable[str]) -> dict[str, Any]:
+    if not _KEY.fullmatch(key):
+        raise ChangeError("key", f"{key!r}: lower-case words joined by dots, "
+                                 "category first")
+    if any(code["key"] == key for code in _codes(document)):
+        raise ChangeError("key", f"{key} is taken (codes are retired, never reused)")
+    return {"key": key, "label": _label(label), "applies_to": applies_to.value,
+            "keywords": list(keywords)}
+
+
+def _map(document: Document, source: str, to: list[str]) -> None:
+    document["mappings"] = [m for m in document["mappings"] if m["from"] != source]
+    document["mappings"].append({"from": source, "to": to, "version": document["version"]})
