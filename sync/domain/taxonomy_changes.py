@@ -25,7 +25,9 @@ from sync.domain.debrief import Polarity
 from sync.domain.taxonomy import Taxonomy, TaxonomyError
 
 Document = dict[str, Any]
-_KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+# As resources/taxonomy/taxonomy.schema.json has them: "<category>.<snake_case>".
+_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+LABEL_MAX = 60
 
 
 class ChangeError(ValueError):
@@ -58,7 +60,8 @@ def current_codes(codes: Iterable[str], taxonomy: Taxonomy) -> tuple[str, ...]:
 def add_code(document: Document, category: str, key: str, label: str,
              applies_to: Polarity, keywords: Sequence[str] = ()) -> Document:
     new = _next(document)
-    _category(new, category)["codes"].append(_code(new, key, label, applies_to, keywords))
+    _category(new, category)["codes"].append(_code(new, category, key, label, applies_to,
+                                                   keywords))
     return _checked(new)
 
 
@@ -105,8 +108,8 @@ def split_code(document: Document, source: str, parts: Sequence[tuple[str, str]]
         raise ChangeError("source", f"{source} is retired already")
     category = next(c for c in new["categories"] if code in c["codes"])
     for key, label in parts:
-        category["codes"].append(_code(new, key, label, Polarity(code["applies_to"]),
-                                       code.get("keywords", ())))
+        category["codes"].append(_code(new, category["key"], key, label,
+                                       Polarity(code["applies_to"]), code.get("keywords", ())))
     code["retired"] = True
     _map(new, source, [key for key, _ in parts])
     return _checked(new)
@@ -150,20 +153,23 @@ def _category(document: Document, key: str) -> dict[str, Any]:
 
 def _label(label: str) -> str:
     label = label.strip()
-    if not label or len(label) > 80:
-        raise ChangeError("label", "a label of 1 to 80 characters")
+    if not label or len(label) > LABEL_MAX:
+        raise ChangeError("label", f"a label of 1 to {LABEL_MAX} characters")
     return label
 
 
-def _code(document: Document, key: str, label: str, applies_to: Polarity,
-          keywords: Iterable[str]) -> dict[str, Any]:
-    if not _KEY.fullmatch(key):
-        raise ChangeError("key", f"{key!r}: lower-case words joined by dots, "
-                                 "category first")
+def _code(document: Document, category: str, key: str, label: str,
+          applies_to: Polarity, keywords: Iterable[str]) -> dict[str, Any]:
+    if not _KEY.fullmatch(key) or key.partition(".")[0] != category:
+        raise ChangeError("key", f"{key!r}: the category's key, a dot, then lower-case "
+                                 f"words joined by _ ({category}.new_reason)")
     if any(code["key"] == key for code in _codes(document)):
         raise ChangeError("key", f"{key} is taken (codes are retired, never reused)")
-    return {"key": key, "label": _label(label), "applies_to": applies_to.value,
-            "keywords": list(keywords)}
+    code: dict[str, Any] = {"key": key, "label": _label(label),
+                            "applies_to": applies_to.value}
+    if keywords := list(keywords):  # the schema has no empty list of them
+        code["keywords"] = keywords
+    return code
 
 
 def _map(document: Document, source: str, to: list[str]) -> None:

@@ -53,6 +53,9 @@ def test_each_change_is_a_new_version_and_leaves_the_old_document_alone(document
 @pytest.mark.parametrize(("change", "field"), [
     (lambda d: add_code(d, "price", "price.too_high", "Again", Polarity.LOSS), "key"),
     (lambda d: add_code(d, "price", "Price Terms", "Terms", Polarity.LOSS), "key"),
+    (lambda d: add_code(d, "price", "budget.terms", "Terms", Polarity.LOSS), "key"),
+    (lambda d: add_code(d, "price", "price.terms.net", "Terms", Polarity.LOSS), "key"),
+    (lambda d: add_code(d, "price", "price.terms", "x" * 61, Polarity.LOSS), "label"),
     (lambda d: add_code(d, "nowhere", "nowhere.x", "X", Polarity.LOSS), "category"),
     (lambda d: rename_code(d, "price.too_high", "   "), "label"),
     (lambda d: rename_code(d, "price.unknown", "X"), "key"),
@@ -114,3 +117,15 @@ def test_a_trend_goes_on_across_a_merge_and_a_split(document):
         "price.too_high")
     assert [m["to"] for m in split["mappings"] if m["from"] == "competitor.cheaper"] == [
         ["competitor.cheaper_now", "competitor.cheaper_deal"]]
+
+
+def test_every_changed_document_still_fits_the_taxonomy_schema(document):
+    from jsonschema import Draft202012Validator
+
+    schema = load_json("taxonomy/taxonomy.schema.json")
+    changed = split_code(merge_codes(add_code(document, "price", "price.payment_terms",
+                                              "x" * 60, Polarity.LOSS),
+                                     ["price.roi_unclear"], "price.too_high"),
+                         "competitor.cheaper", [("competitor.cheaper_now", "Cheaper"),
+                                                ("competitor.cheaper_deal", "A better deal")])
+    Draft202012Validator(schema).validate(changed)
