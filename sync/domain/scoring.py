@@ -280,13 +280,15 @@ class Earned:
 
 
 def earned_entries(debriefs: Iterable[Debrief], rules: ContestRules | Rulebook,
-                   voided: Collection[str] = ()) -> dict[str, Earned]:
+                   voided: Collection[str] = (), late: Collection[str] = ()
+                   ) -> dict[str, Earned]:
     """What each debrief earns in a contest, by debrief id, and why: its score, nothing
     for a near-duplicate (the same rep, opportunity, outcome and stage again), and each
     rep's daily cap applied in the order the debriefs were made (by UTC day). A voided
     debrief (an id in `voided`) counts for nothing: it earns no entries, uses none of the
-    day's cap and makes no later debrief a duplicate. Deleted debriefs are left out.
-    Under a `Rulebook`, each debrief is scored, and capped, by the version in force when
+    day's cap and makes no later debrief a duplicate; so does one that reached the
+    central store after the contest's end (an id in `late`). Deleted debriefs are left
+    out. Under a `Rulebook`, each debrief is scored, and capped, by the version in force when
     it was made."""
     book = rules if isinstance(rules, Rulebook) else Rulebook.single(rules)
     by_rep: dict[str, list[Debrief]] = {}
@@ -294,10 +296,11 @@ def earned_entries(debriefs: Iterable[Debrief], rules: ContestRules | Rulebook,
     for debrief in debriefs:
         if debrief.deleted:
             continue
-        if debrief.id in voided:
+        if debrief.id in late or debrief.id in voided:
             version = book.at(debrief.created_at)
-            explained[debrief.id] = Earned(0, score(debrief, version.rules).entries,
-                                           Why.VOIDED, version=version.number)
+            explained[debrief.id] = Earned(
+                0, score(debrief, version.rules).entries,
+                Why.AFTER_END if debrief.id in late else Why.VOIDED, version=version.number)
         else:
             by_rep.setdefault(debrief.rep, []).append(debrief)
     for rep_debriefs in by_rep.values():

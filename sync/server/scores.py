@@ -25,7 +25,6 @@ from sync.domain.scoring import (
     RuleVersion,
     Why,
     earned_entries,
-    score,
 )
 from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
@@ -113,12 +112,13 @@ def tally(connection: sa.Connection, rules: ContestRules | Rulebook, starts_at: 
     totals = {member_id: Tally() for member_id in member_ids}
     for rep_id, debrief in scored:
         found = earned.get(debrief.id)
-        if found is not None and debrief.created_at is not None:
-            kept = totals[rep_id]
-            if kept.last_debrief_at is None or debrief.created_at > kept.last_debrief_at:
-                kept.last_debrief_at = debrief.created_at
-        if found is not None and found.why is not Why.VOIDED:
-            kept = totals[rep_id]
+        if found is None:  # deleted
+            continue
+        kept = totals[rep_id]
+        if debrief.created_at is not None and (kept.last_debrief_at is None
+                                               or debrief.created_at > kept.last_debrief_at):
+            kept.last_debrief_at = debrief.created_at
+        if found.why is not Why.VOIDED:
             kept.entries += found.entries
             kept.debriefs += 1
             kept.by_version[found.version] = kept.by_version.get(found.version, 0) \
@@ -179,13 +179,7 @@ def explained(connection: sa.Connection, contest: Contest,
     late = set(connection.execute(sa.select(debriefs.c.id).where(
         _in_period([rep_id], contest.starts_at, contest.ends_at),
         debriefs.c.received_at >= contest.ends_at)).scalars())
-    earned = earned_entries([d for d in scored if d.id not in late], contest.rulebook,
-                            voided(connection, contest.id))
-    for debrief in scored:
-        if debrief.id in late and not debrief.deleted:
-            version = contest.rulebook.at(debrief.created_at)
-            earned[debrief.id] = Earned(0, score(debrief, version.rules).entries,
-                                        Why.AFTER_END, version=version.number)
+    earned = earned_entries(scored, contest.rulebook, voided(connection, contest.id), late)
     shown = sorted((debrief for debrief in scored if debrief.id in earned),
                    key=lambda debrief: (debrief.created_at, debrief.id))
     return [(debrief, earned[debrief.id]) for debrief in shown]
