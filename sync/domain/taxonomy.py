@@ -23,6 +23,7 @@ class TaxonomyError(ValueError):
 class Detail:
     key: str
     label: str
+    retired: bool = False  # readable on old debriefs, not offered for new ones
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,8 @@ class Taxonomy:
             if rank is not None:
                 found.append(Suggestion(code, None, rank))
             for detail in code.details:
+                if detail.retired and not include_retired:
+                    continue
                 if query and _matches(query, _words(detail.label)):
                     found.append(Suggestion(code, detail, 2))
                 elif rank is not None and query:
@@ -194,7 +197,8 @@ def _category(raw: dict[str, Any]) -> Category:
             category_label=raw["label"],
             applies_to=Polarity(c["applies_to"]),
             keywords=tuple(c.get("keywords", ())),
-            details=tuple(Detail(d["key"], d["label"]) for d in c.get("details", ())),
+            details=tuple(Detail(d["key"], d["label"], bool(d.get("retired", False)))
+                          for d in c.get("details", ())),
             retired=bool(c.get("retired", False)),
         )
         for c in raw["codes"]

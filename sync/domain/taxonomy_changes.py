@@ -1,6 +1,6 @@
 """Changes marketing makes to the reason taxonomy, each one a new version of its document.
 
-Add, rename and retire codes; merge several into one; split one into several. Codes are
+Add, rename and retire codes and their details; merge several into one; split one into several. Codes are
 retired, never deleted, so every debrief ever saved stays readable. A merge or a split
 writes a mapping from each old code to its new ones: a debrief keeps the codes it was
 saved with, and insights read it by the codes standing now (`current_codes`), so a line
@@ -27,6 +27,7 @@ from sync.domain.taxonomy import Taxonomy, TaxonomyError
 Document = dict[str, Any]
 # As resources/taxonomy/taxonomy.schema.json has them: "<category>.<snake_case>".
 _KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_DETAIL_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*){2}")
 LABEL_MAX = 60
 
 
@@ -77,6 +78,37 @@ def retire_code(document: Document, key: str) -> Document:
     if code.get("retired"):
         raise ChangeError("key", f"{key} is retired already")
     code["retired"] = True
+    return _checked(new)
+
+
+def add_detail(document: Document, code: str, key: str, label: str) -> Document:
+    """A detail under `code`, keyed "<code>.<snake_case>"."""
+    new = _next(document)
+    parent = _find(new, code)
+    if parent.get("retired"):
+        raise ChangeError("code", f"{code} is retired")
+    if not _DETAIL_KEY.fullmatch(key) or key.rpartition(".")[0] != code:
+        raise ChangeError("key", f"{key!r}: the code's key, a dot, then lower-case words "
+                                 f"joined by _ ({code}.new_detail)")
+    if any(detail["key"] == key for detail in parent.get("details", ())):
+        raise ChangeError("key", f"{key} is taken (details are retired, never reused)")
+    parent.setdefault("details", []).append({"key": key, "label": _label(label)})
+    return _checked(new)
+
+
+def rename_detail(document: Document, key: str, label: str) -> Document:
+    new = _next(document)
+    _find_detail(new, key)["label"] = _label(label)
+    return _checked(new)
+
+
+def retire_detail(document: Document, key: str) -> Document:
+    """Hidden from new debriefs; old ones still read it."""
+    new = _next(document)
+    detail = _find_detail(new, key)
+    if detail.get("retired"):
+        raise ChangeError("key", f"{key} is retired already")
+    detail["retired"] = True
     return _checked(new)
 
 
@@ -141,6 +173,15 @@ def _find(document: Document, key: str) -> dict[str, Any]:
     found = next((code for code in _codes(document) if code["key"] == key), None)
     if found is None:
         raise ChangeError("key", f"there is no code {key}")
+    return found
+
+
+def _find_detail(document: Document, key: str) -> dict[str, Any]:
+    code = next((code for code in _codes(document)
+                 if key.startswith(code["key"] + ".")), None)
+    found = next((d for d in (code or {}).get("details", ()) if d["key"] == key), None)
+    if found is None:
+        raise ChangeError("key", f"there is no detail {key}")
     return found
 
 

@@ -13,11 +13,14 @@ from sync.domain.taxonomy import Taxonomy, TaxonomyError
 from sync.domain.taxonomy_changes import (
     ChangeError,
     add_code,
+    add_detail,
     current_codes,
     merge_codes,
     next_version,
     rename_code,
+    rename_detail,
     retire_code,
+    retire_detail,
     split_code,
 )
 from sync.resources import load_json
@@ -63,11 +66,32 @@ def test_each_change_is_a_new_version_and_leaves_the_old_document_alone(document
     (lambda d: merge_codes(d, ["price.too_high"], "price.too_high"), "sources"),
     (lambda d: split_code(d, "price.too_high", [("price.a", "A")]), "parts"),
     (lambda d: retire_code(retire_code(d, "price.too_high"), "price.too_high"), "key"),
+    (lambda d: add_detail(d, "price.too_high", "price.other.x", "X"), "key"),
+    (lambda d: add_detail(d, "price.too_high", "price.too_high", "X"), "key"),
+    (lambda d: add_detail(d, "price.other", "price.other.x", "X"), "code"),
+    (lambda d: add_detail(d, "price.too_high", "price.too_high.over_budget", "X"), "key"),
+    (lambda d: rename_detail(d, "price.too_high.nowhere", "X"), "key"),
+    (lambda d: retire_detail(retire_detail(d, "price.too_high.over_budget"),
+                             "price.too_high.over_budget"), "key"),
 ])
 def test_a_change_the_taxonomy_cannot_take_names_why(document, change, field):
     with pytest.raises(ChangeError) as refused:
         change(document)
     assert refused.value.field == field and refused.value.message
+
+
+def test_details_are_added_renamed_and_retired_and_old_ones_still_read(document):
+    added = add_detail(document, "price.too_high", "price.too_high.payment_terms",
+                       "Payment terms too strict")
+    renamed = rename_detail(added, "price.too_high.payment_terms", "Payment terms")
+    retired = Taxonomy.from_dict(retire_detail(renamed, "price.too_high.payment_terms"))
+    assert retired.label("price.too_high", "price.too_high.payment_terms") == (
+        "Price too high › Payment terms")
+    assert retired.code("price.too_high").detail("price.too_high.payment_terms").retired
+    offered = {s.detail.key for s in retired.search("payment") if s.detail}
+    assert "price.too_high.payment_terms" not in offered
+    assert "price.too_high.payment_terms" in {
+        s.detail.key for s in retired.search("payment", include_retired=True) if s.detail}
 
 
 def test_mappings_that_go_round_in_a_circle_are_refused(document):
@@ -123,6 +147,8 @@ def test_every_changed_document_still_fits_the_taxonomy_schema(document):
     from jsonschema import Draft202012Validator
 
     schema = load_json("taxonomy/taxonomy.schema.json")
+    document = retire_detail(add_detail(document, "price.too_high", "price.too_high.terms",
+                                        "Terms"), "price.too_high.over_budget")
     changed = split_code(merge_codes(add_code(document, "price", "price.payment_terms",
                                               "x" * 60, Polarity.LOSS),
                                      ["price.roi_unclear"], "price.too_high"),
