@@ -218,9 +218,13 @@ class CentralStore:
             answer = {**more, listed: answer[listed] + more[listed]}
         return answer
 
-    def config(self) -> dict[str, Any]:
-        """The taxonomy, segment lists and contest rules the central store uses."""
-        return self._call("GET", "/sync/config")
+    def config(self, etag: str = "") -> tuple[str, dict[str, Any]] | None:
+        """The taxonomy, segment lists and contest rules the central store uses, with the
+        ETag that names them; None while they are still those `etag` names (an earlier
+        answer's): the server then sends no body (304)."""
+        answer: tuple[str, dict[str, Any]] | None = self._call("GET", "/sync/config",
+                                                               if_none_match=etag)
+        return answer
 
     def contest_standing(self) -> ContestStanding | None:
         """The account's standing in the running contest of their team, from the contest
@@ -326,17 +330,20 @@ class CentralStore:
 
     def _call(self, method: str, path: str, *, signed: bool = True,
               json: Any = None, params: Mapping[str, Any] | None = None,
-              refusals: bool = False, raw: bool = False) -> Any:
+              refusals: bool = False, raw: bool = False,
+              if_none_match: str | None = None) -> Any:
         """One request, its JSON answer (`raw`: its bytes). `refusals`: a 404, 409 or 422
         is the server refusing what was asked, in its own words (a REFUSED problem), not
-        a wrong address or a refused batch."""
+        a wrong address or a refused batch. `if_none_match` (an ETag, or "" for none
+        yet): the answer is (its ETag, its JSON), or None for a 304."""
         if signed and self._token is None:
             raise problems.sign_in_needed("not signed in")
         try:
             response = self.session.request(
                 method, f"{self.base_url}{API_PREFIX}{path}", json=json, params=params,
                 headers={PROTOCOL_HEADER: str(self.protocol_version),
-                         "Accept": "application/json"},
+                         "Accept": "application/json",
+                         **({"If-None-Match": if_none_match} if if_none_match else {})},
                 auth=_Bearer(self._token) if signed and self._token else None,
                 timeout=(self.timeouts.connect, self.timeouts.read), verify=self.verify,
                 allow_redirects=False)
@@ -349,10 +356,14 @@ class CentralStore:
         except requests.RequestException as exc:  # InvalidURL, MissingSchema, ...
             raise problems.wrong_address(self.base_url, _describe(exc)) from None
         log.debug("%s %s -> %s", method, path, response.status_code)
-        return self._answer(response, refusals=refusals, raw=raw)
+        answer = self._answer(response, refusals=refusals, raw=raw,
+                              tagged=if_none_match is not None)
+        if if_none_match is None or answer is None:
+            return answer
+        return response.headers.get("ETag", ""), answer
 
     def _answer(self, response: requests.Response, *, refusals: bool = False,
-                raw: bool = False) -> Any:
+                raw: bool = False, tagged: bool = False) -> Any:
         status = response.status_code
         if status == 426:
             raise problems.update_app(_server_says(response))
@@ -371,6 +382,8 @@ class CentralStore:
         if server_protocol < self.oldest_server_protocol:
             raise problems.update_server(self.base_url, server_protocol,
                                          self.oldest_server_protocol)
+        if status == 304 and tagged:
+            return None
         if 200 <= status < 300:
             if raw:
                 return response.content

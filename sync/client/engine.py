@@ -94,6 +94,7 @@ class SyncEngine:
         self.full_pull_interval = full_pull_interval
         self.failures = 0  # runs in a row that ended in a failure
         self._lists_pulled_at: datetime | None = None
+        self._lists_etag = ""  # names the lists last taken ("" for none yet)
 
     def status(self) -> SyncStatus:
         """The status before any run of this session (e.g. at start-up)."""
@@ -114,7 +115,7 @@ class SyncEngine:
             if syncs_debriefs(self.role):
                 self._sync_debriefs(report, progress or (lambda done, total: None),
                                     pull_now)
-            elif self._lists_due(pull_now):
+            else:
                 self._pull_config()
         except SyncProblem as problem:
             report.errors.append(problem)
@@ -152,8 +153,7 @@ class SyncEngine:
                 raise
             log.info("the account is %s now: its debriefs do not sync", self.role)
             pull = True
-        if pull:
-            self._pull_config()
+        self._pull_config()
         if syncs_debriefs(self.role) and (pull or report.pushed):
             self._fetch_standing()
 
@@ -292,7 +292,14 @@ class SyncEngine:
         return debrief
 
     def _pull_config(self) -> None:
-        body = self.central.config()
+        """The lists, when they changed since this engine last took them: asked at every
+        run (the server answers 304 without a body while they stand), so a new version
+        of the reason list reaches the app within one sync cycle."""
+        answer = self.central.config(self._lists_etag)
+        self._lists_pulled_at = self.clock.now()
+        if answer is None:
+            return
+        etag, body = answer
         try:
             config = ListDocuments(taxonomy_version=str(body["taxonomy_version"]),
                                   taxonomy=body["taxonomy"], segments=body["segments"],
@@ -304,7 +311,7 @@ class SyncEngine:
                 "cannot read: update the app. Your debriefs are kept.")),
                 detail=f"{type(exc).__name__}: {exc}"[:500]) from None
         self.replica.apply_config(config)
-        self._lists_pulled_at = self.clock.now()
+        self._lists_etag = etag
 
     # --- the prize panel -------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 """Changes marketing makes to the reason taxonomy, each one a new version of its document.
 
-Add, rename and retire codes and their details; merge several into one; split one into several. Codes are
-retired, never deleted, so every debrief ever saved stays readable. A merge or a split
-writes a mapping from each old code to its new ones: a debrief keeps the codes it was
-saved with, and insights read it by the codes standing now (`current_codes`), so a line
-of a trend goes on across the change.
+Add, rename and retire codes and their details; merge several codes into one; split one
+into several. Codes are retired, never deleted, so every debrief ever saved stays
+readable. A merge or a split writes a mapping from each old code to its new ones: a
+debrief keeps the codes it was saved with, and insights read it by the codes standing
+now (`current_codes`), so a line of a trend goes on across the change.
 
 A split names which new code the old debriefs go to (the first of its mapping's `to`):
 counting an old debrief under every new code would count it twice, and nobody knows
@@ -28,7 +28,9 @@ Document = dict[str, Any]
 # As resources/taxonomy/taxonomy.schema.json has them: "<category>.<snake_case>".
 _KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*){2}")
+_KEYWORD = re.compile("[0-9a-z\u00df-\u00f6\u00f8-\u00ff]+")
 LABEL_MAX = 60
+KEYWORDS_MAX = 12
 
 
 class ChangeError(ValueError):
@@ -38,6 +40,42 @@ class ChangeError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+CHANGES = ("add", "rename", "retire", "add_detail", "rename_detail", "retire_detail",
+           "merge", "split")
+
+
+def apply(document: Document, change: dict[str, Any]) -> Document:
+    """The change `change` describes ({"kind": one of CHANGES, and its fields, as the
+    server's route takes them}), made to `document`."""
+    kind = change.get("kind")
+    try:
+        if kind == "add":
+            return add_code(document, change["category"], change["key"], change["label"],
+                            Polarity(change["applies_to"]), change.get("keywords") or ())
+        if kind == "rename":
+            return rename_code(document, change["key"], change["label"])
+        if kind == "retire":
+            return retire_code(document, change["key"])
+        if kind == "add_detail":
+            return add_detail(document, change["code"], change["key"], change["label"])
+        if kind == "rename_detail":
+            return rename_detail(document, change["key"], change["label"])
+        if kind == "retire_detail":
+            return retire_detail(document, change["key"])
+        if kind == "merge":
+            return merge_codes(document, change["sources"], change["into"])
+        if kind == "split":
+            return split_code(document, change["source"],
+                              [(part["key"], part["label"]) for part in change["parts"]])
+    except KeyError as missing:
+        raise ChangeError(str(missing.args[0]), "missing") from None
+    except ValueError as error:
+        if isinstance(error, ChangeError):
+            raise
+        raise ChangeError("applies_to", "win, loss or both") from None
+    raise ChangeError("kind", f"one of {', '.join(CHANGES)}")
 
 
 def next_version(version: str) -> str:
@@ -209,8 +247,20 @@ def _code(document: Document, category: str, key: str, label: str,
     code: dict[str, Any] = {"key": key, "label": _label(label),
                             "applies_to": applies_to.value}
     if keywords := list(keywords):  # the schema has no empty list of them
-        code["keywords"] = keywords
+        code["keywords"] = _keywords(keywords)
     return code
+
+
+def _keywords(keywords: list[str]) -> list[str]:
+    """As the schema has them: up to 12 different lower-case words the type-ahead
+    matches (no spaces or punctuation), each at most 40 letters."""
+    if len(keywords) > KEYWORDS_MAX or len(set(keywords)) < len(keywords):
+        raise ChangeError("keywords", f"up to {KEYWORDS_MAX} different words")
+    for word in keywords:
+        if not isinstance(word, str) or not _KEYWORD.fullmatch(word) or len(word) > 40:
+            raise ChangeError("keywords", f"{word!r}: one lower-case word of at most 40 "
+                                          f"letters or digits")
+    return keywords
 
 
 def _map(document: Document, source: str, to: list[str]) -> None:

@@ -80,16 +80,18 @@ def reading(engine: Engine) -> sa.Connection:
     return engine.connect().execution_options(read_only=True)
 
 
-def serialize(connection: sa.Connection, *keys: str) -> None:
-    """Make other transactions that name any of `keys` wait until this one ends.
+def serialize(connection: sa.Connection, *keys: str, shared: bool = False) -> None:
+    """Make other transactions that name any of `keys` wait until this one ends; with
+    `shared`, only those that name them unshared (many readers, one writer).
     SQLite's BEGIN IMMEDIATE already serializes every writer; PostgreSQL takes
     transaction-scoped advisory locks, in a fixed order so that two never deadlock."""
     if connection.dialect.name != "postgresql" or not keys:
         return
     # One statement for all: the rows of unnest() come in the array's order, so the
     # locks are taken in sorted order (10,000 keys: 20 ms, against 1.2 s one by one).
+    lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     connection.execute(sa.text(
-        "SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0))) "
+        f"SELECT count({lock}(hashtextextended(key, 0))) "
         "FROM unnest(CAST(:keys AS text[])) AS key"), {"keys": sorted(set(keys))})
 
 

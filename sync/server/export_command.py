@@ -62,12 +62,13 @@ def run(args: argparse.Namespace, engine: sa.Engine, *, min_cell: int) -> tuple[
     from sync.exports.xlsx_file import TooManyRows
     from sync.server import reason_export
     from sync.server.published import PublishedMonths
+    from sync.server.taxonomy_versions import ListsKeeper
 
     output = Path(args.output)
     if not output.parent.is_dir():
         raise ExportRefused(f"--output: no folder {output.parent}")
-    taxonomy = ListDocuments.shipped().lists.taxonomy
     with engine.connect() as connection:
+        taxonomy = ListsKeeper(ListDocuments.shipped()).current(connection).taxonomy
         question = _question(args, connection)
         about = reason_export.about(question, args.period, min_cell=min_cell,
                                     taxonomy=taxonomy, now=SystemClock().now())

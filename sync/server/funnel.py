@@ -23,6 +23,7 @@ from sync.domain.debrief import Stage
 from sync.domain.disclosure import MonthCounts, Rule, Tally, publish
 from sync.domain.reporting import Reporting, regained
 from sync.server import rollups
+from sync.server.code_map import CodeMap
 from sync.server.tables import debriefs
 
 STAGES = tuple(stage.value for stage in Stage)
@@ -86,13 +87,13 @@ class Funnel:
 
 
 def funnel(connection: sa.Connection, first: date | None, last: date | None, *,
-           min_cell: int, reporting: Reporting) -> Funnel:
+           min_cell: int, reporting: Reporting, codes: CodeMap) -> Funnel:
     rule = Rule(min_cell)
     months: dict[date, MonthCounts] = defaultdict(MonthCounts)
     values: dict[tuple[date, str, str], Values] = defaultdict(Values)
     latest = _latest_deals(first, last)
     rows = connection.execute(latest).all()
-    named = rollups.reasons_named(connection, [row.id for row in rows])
+    named = rollups.reasons_named(connection, [row.id for row in rows], codes)
     for row in rows:
         month = rollups.month_of(row.created_at)
         counts, cell = months[month], row.outcome or rollups.NOT_GIVEN

@@ -36,6 +36,7 @@ from sync.domain.wire import from_wire
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
+from sync.server.code_map import CodeMap
 from sync.server.database import serialize
 from sync.server.tables import debrief_reasons, debriefs
 
@@ -75,6 +76,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     # One push per rep at a time: what the rollup and the scores are moved from must be
     # what the upserts replace, even when two machines of one rep push at once.
     serialize(connection, f"push:{rep.id}")
+    codes = CodeMap.of(rules.taxonomy)  # the rollup counts by the codes standing now
     results: list[ItemResult | None] = [None] * len(items)
     newest: dict[str, tuple[int, Debrief]] = {}  # per id: the newest valid version sent
     superseded: list[tuple[int, Debrief]] = []  # older versions of an id in the same batch
@@ -94,7 +96,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
             superseded.append(seen)
         newest[debrief.id] = (index, debrief)
     before = {counted.debrief_id: counted
-              for counted in rollups.currently_counted(connection, list(newest))}
+              for counted in rollups.currently_counted(connection, list(newest), codes)}
     written = _write(connection, rep, [debrief for _, debrief in newest.values()], now)
     foreign = _owned_by_others(connection, rep, [i for i in newest if i not in written])
     for debrief_id, (index, debrief) in newest.items():
@@ -108,7 +110,8 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
         replaced = [before[i] for i in written if i in before]
         rollups.apply(connection, rep.id, replaced,
                       [counted for debrief in kept
-                       if (counted := rollups.counted(debrief, rep.id, rep.team_id)) is not None])
+                       if (counted := rollups.counted(debrief, rep.id, rep.team_id, codes))
+                       is not None], codes)
         scores.rescore_rep(connection, rep, [debrief.created_at for debrief in kept
                                              if debrief.created_at is not None]
                            + [counted.created_at for counted in replaced], now)

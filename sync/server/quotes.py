@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from sync.domain.disclosure import ShownMonth
 from sync.server import insights, rollups
+from sync.server.code_map import CodeMap
 from sync.server.published import PublishedMonths
 from sync.server.tables import debrief_reasons, debriefs
 
@@ -46,22 +47,23 @@ class QuoteSearch:
 
 
 def shared_quotes(connection: sa.Connection, search: QuoteSearch, *,
-                  published: PublishedMonths, offset: int, limit: int
+                  published: PublishedMonths, codes: CodeMap, offset: int, limit: int
                   ) -> tuple[list[SharedQuote], int | None]:
     """One page of quotes (a quote once per reason it is listed under), and the offset
     of the next page (None at the end)."""
-    found = list(itertools.islice(listed(connection, search, published), offset + limit + 1))
+    found = list(itertools.islice(listed(connection, search, published, codes),
+                                  offset + limit + 1))
     page = found[offset:offset + limit]
     return page, offset + limit if len(found) > offset + limit else None
 
 
-def listed(connection: sa.Connection, search: QuoteSearch, published: PublishedMonths
-           ) -> Iterator[SharedQuote]:
-    """Every quote the search finds, once per reason it is listed under, in the order
-    pages give them."""
+def listed(connection: sa.Connection, search: QuoteSearch, published: PublishedMonths,
+           codes: CodeMap) -> Iterator[SharedQuote]:
+    """Every quote the search finds, once per reason it is listed under (by the codes
+    standing now: `codes`), in the order pages give them."""
     shown = _published(connection, search, published)
     seen: set[tuple[str, str]] = set()
-    for row in _candidates(connection, search):
+    for row in _candidates(connection, search, codes):
         if (row.id, row.code) in seen:
             continue  # a code named twice, with two details: the quote is listed once
         seen.add((row.id, row.code))
@@ -90,14 +92,15 @@ def _published(connection: sa.Connection, search: QuoteSearch, published: Publis
     return shown
 
 
-def _candidates(connection: sa.Connection, search: QuoteSearch) -> sa.Result:
+def _candidates(connection: sa.Connection, search: QuoteSearch, codes: CodeMap) -> sa.Result:
+    code = codes.column(debrief_reasons.c.code)
     where = [debriefs.c.deleted.is_(False), debriefs.c.share_quote.is_(True),
              debriefs.c.quote.is_not(None),
              *rollups.made_in(search.first_month, search.last_month)]
     if search.outcomes:
         where.append(debriefs.c.outcome.in_(sorted(search.outcomes)))
     if search.code is not None:
-        where.append(debrief_reasons.c.code == search.code)
+        where.append(debrief_reasons.c.code.in_(codes.stored(search.code)))
     if search.text:
         pattern = "%" + search.text.lower().replace("\\", "\\\\").replace("%", "\\%") \
             .replace("_", "\\_") + "%"
@@ -106,7 +109,7 @@ def _candidates(connection: sa.Connection, search: QuoteSearch) -> sa.Result:
     shuffle = sa.func.substr(debriefs.c.id, 25, 12)
     return connection.execute(
         sa.select(debriefs.c.id, debriefs.c.quote, debriefs.c.created_at, debriefs.c.outcome,
-                  *(debriefs.c[name] for name in ATTRIBUTES), debrief_reasons.c.code)
+                  *(debriefs.c[name] for name in ATTRIBUTES), code.label("code"))
         .select_from(debriefs.join(debrief_reasons,
                                    debrief_reasons.c.debrief_id == debriefs.c.id))
-        .where(*where).order_by(debrief_reasons.c.code, shuffle, debriefs.c.id))
+        .where(*where).order_by(code, shuffle, debriefs.c.id))

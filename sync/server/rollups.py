@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Debrief
 from sync.server.bulk import Insert, insert_rows
+from sync.server.code_map import CodeMap
 from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup, rollup_cells
 
@@ -114,9 +115,10 @@ def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def counted(debrief: Debrief, rep_id: int, team_id: int | None) -> Counted | None:
+def counted(debrief: Debrief, rep_id: int, team_id: int | None,
+            codes: CodeMap) -> Counted | None:
     """What `debrief`, as stored for `rep_id` of team `team_id`, counts for (None for a
-    tombstone)."""
+    tombstone), its reasons by the codes standing now (`codes`)."""
     if debrief.deleted or debrief.created_at is None:
         return None
     segment = debrief.segment
@@ -125,7 +127,7 @@ def counted(debrief: Debrief, rep_id: int, team_id: int | None) -> Counted | Non
     return Counted(debrief.id, rep_id, debrief.created_at,
                    debrief.outcome.value if debrief.outcome else NOT_GIVEN,
                    tuple(value or NOT_GIVEN for value in values),
-                   Named.of((reason.code, reason.detail, reason.primary)
+                   Named.of((codes.current(reason.code), reason.detail, reason.primary)
                             for reason in debrief.reasons))
 
 
@@ -151,8 +153,10 @@ def _value_column(dimension: str) -> sa.ColumnElement[Any]:
     return sa.func.coalesce(debriefs.c[dimension], NOT_GIVEN)
 
 
-def reasons_named(connection: sa.Connection, ids: Sequence[str]) -> dict[str, Named]:
-    """The reasons each of the stored debriefs `ids` gives (none: not in the answer)."""
+def reasons_named(connection: sa.Connection, ids: Sequence[str],
+                  codes: CodeMap) -> dict[str, Named]:
+    """The reasons each of the stored debriefs `ids` gives, by the codes standing now
+    (`codes`); none: not in the answer."""
     given: dict[str, list[tuple[str, str | None, bool]]] = defaultdict(list)
     reasons = debrief_reasons.c
     for some_ids in in_chunks(ids):
@@ -160,11 +164,12 @@ def reasons_named(connection: sa.Connection, ids: Sequence[str]) -> dict[str, Na
                 sa.select(reasons.debrief_id, reasons.code, reasons.detail, reasons.is_primary)
                 .where(reasons.debrief_id.in_(some_ids))
                 .order_by(reasons.debrief_id, reasons.position)):
-            given[debrief_id].append((code, detail, bool(is_primary)))
+            given[debrief_id].append((codes.current(code), detail, bool(is_primary)))
     return {debrief_id: Named.of(named) for debrief_id, named in given.items()}
 
 
-def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Counted]:
+def currently_counted(connection: sa.Connection, ids: Sequence[str],
+                      codes: CodeMap) -> list[Counted]:
     """What the stored, undeleted debriefs among `ids` count for now."""
     rows: list[Any] = []
     for some_ids in in_chunks(ids):
@@ -174,7 +179,7 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
                       *(_value_column(name).label(name) for name in DIMENSIONS))
             .where(debriefs.c.id.in_(some_ids),
                    debriefs.c.deleted.is_(False))).all())
-    named = reasons_named(connection, [row.id for row in rows])
+    named = reasons_named(connection, [row.id for row in rows], codes)
     return [Counted(row.id, row.rep_id, as_utc(row.created_at), row.outcome or NOT_GIVEN,
                     tuple(getattr(row, name) for name in DIMENSIONS),
                     named.get(row.id, Named()))
@@ -182,9 +187,10 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str]) -> list[Cou
 
 
 def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
-          after: Iterable[Counted]) -> None:
+          after: Iterable[Counted], codes: CodeMap) -> None:
     """Move the rollup from what `before` counted for to what `after` counts for: the
-    versions of the same debriefs of one rep (`rep_id`) before and after a push.
+    versions of the same debriefs of one rep (`rep_id`) before and after a push, both
+    counted by `codes`.
 
     Call it in the transaction that changed the debriefs, after the change, with no
     other transaction changing the same debriefs meanwhile (ingest holds the rep's lock).
@@ -207,7 +213,7 @@ def apply(connection: sa.Connection, rep_id: int, before: Iterable[Counted],
             left.append(key)
     insert_rows(connection, reason_rollup, _ROW_COLUMNS, rows, on_conflict=_add_to_existing)
     for key in left:
-        _settle(connection, key, {rep_id})
+        _settle(connection, key, {rep_id}, codes)
     # After the rollup's rows, in key order as they are: a push takes a cell's version
     # last, so no two pushes wait on each other in a circle.
     bump_cells(connection, sorted({(row[1], row[2]) for row in rows}
@@ -246,7 +252,7 @@ def _match(key: Key) -> sa.ColumnElement[bool]:
                      for name, part in zip(_KEY_COLUMNS, key, strict=True)))
 
 
-def _settle(connection: sa.Connection, key: Key, gone: set[int]) -> None:
+def _settle(connection: sa.Connection, key: Key, gone: set[int], codes: CodeMap) -> None:
     """A row some rep left: drop it if empty, count it again if that rep was its lowest
     or highest. The upsert locked the row, so the recount sees every committed change
     and any later one waits for this transaction."""
@@ -256,7 +262,7 @@ def _settle(connection: sa.Connection, key: Key, gone: set[int]) -> None:
         return
     if row.debriefs > 0 and row.rep_lo not in gone and row.rep_hi not in gone:
         return
-    count, low, high = connection.execute(_recount(key)).one()
+    count, low, high = connection.execute(_recount(key, codes)).one()
     if count == 0:
         connection.execute(reason_rollup.delete().where(_match(key)))
     else:
@@ -264,8 +270,9 @@ def _settle(connection: sa.Connection, key: Key, gone: set[int]) -> None:
             debriefs=count, rep_lo=low, rep_hi=high))
 
 
-def _recount(key: Key) -> sa.Select[Any]:
+def _recount(key: Key, codes: CodeMap) -> sa.Select[Any]:
     dimension, month, outcome, value, code, is_primary = key
+    stored = codes.stored(code)  # the codes saved on debriefs that count as `code`
     source: sa.FromClause = debriefs
     counted: sa.ColumnElement[Any] = sa.func.count()
     where = [debriefs.c.deleted.is_(False), *made_in(month, month),
@@ -276,10 +283,10 @@ def _recount(key: Key) -> sa.Select[Any]:
         # The debrief's first reason naming the code (its first main one, if primary):
         # no earlier one names it, which the reasons' key (debrief, position) answers.
         named, earlier = debrief_reasons.alias("named"), debrief_reasons.alias("earlier")
-        same = [earlier.c.debrief_id == named.c.debrief_id, earlier.c.code == code,
+        same = [earlier.c.debrief_id == named.c.debrief_id, earlier.c.code.in_(stored),
                 earlier.c.position < named.c.position]
         source = debriefs.join(named, named.c.debrief_id == debriefs.c.id)
-        where += [named.c.code == code, sa.func.coalesce(named.c.detail, NOT_GIVEN) == value,
+        where += [named.c.code.in_(stored), sa.func.coalesce(named.c.detail, NOT_GIVEN) == value,
                   ~sa.exists().where(*same, *([earlier.c.is_primary.is_(True)]
                                               if is_primary else []))]
         if is_primary:
@@ -289,22 +296,23 @@ def _recount(key: Key) -> sa.Select[Any]:
         # for every debrief of the month.
         source = debriefs.join(debrief_reasons, debrief_reasons.c.debrief_id == debriefs.c.id)
         counted = sa.func.count(sa.distinct(debriefs.c.id))
-        where.append(debrief_reasons.c.code == code)
+        where.append(debrief_reasons.c.code.in_(stored))
         if is_primary:
             where.append(debrief_reasons.c.is_primary.is_(True))
     return sa.select(counted, sa.func.min(debriefs.c.rep_id),
                      sa.func.max(debriefs.c.rep_id)).select_from(source).where(*where)
 
 
-def _first_reasons(is_primary: bool) -> sa.Subquery:
-    """(debrief_id, code, detail) of each debrief's first reason naming each code (its
-    first main reason naming it, with `is_primary`): the detail the rollup counts it
-    under ('' for none)."""
+def _first_reasons(is_primary: bool, codes: CodeMap) -> sa.Subquery:
+    """(debrief_id, code, detail) of each debrief's first reason naming each current
+    code (its first main reason naming it, with `is_primary`): the detail the rollup
+    counts it under ('' for none)."""
     reasons = debrief_reasons.c
     where = [reasons.is_primary.is_(True)] if is_primary else []
-    first = (sa.select(reasons.debrief_id, reasons.code,
+    current = codes.column(reasons.code)
+    first = (sa.select(reasons.debrief_id, current.label("code"),
                        sa.func.min(reasons.position).label("position"))
-             .where(*where).group_by(reasons.debrief_id, reasons.code).subquery())
+             .where(*where).group_by(reasons.debrief_id, current).subquery())
     named = debrief_reasons.alias("named")
     return (sa.select(first.c.debrief_id, first.c.code,
                       sa.func.coalesce(named.c.detail, NOT_GIVEN).label("detail"))
@@ -320,11 +328,26 @@ def month_column(dialect_name: str, moment: sa.ColumnElement[Any]) -> sa.ColumnE
     return sa.cast(sa.func.date_trunc("month", sa.func.timezone("UTC", moment)), sa.Date)
 
 
-def rebuild(connection: sa.Connection) -> None:
-    """Count the whole rollup again from the debriefs, after a bulk load that went
-    around the push, and bump every cell's version. Same answers as keeping it on
-    every push."""
-    count_again(connection)
+def rebuild(connection: sa.Connection, codes: CodeMap) -> None:
+    """Count the whole rollup again from the debriefs, by the codes standing now
+    (`codes`), after a bulk load that went around the push, and bump every cell's
+    version. Same answers as keeping it on every push."""
+    count_again(connection, codes)
+    _bump_every_cell(connection)
+
+
+def move_codes(connection: sa.Connection, codes: CodeMap, moved: set[str]) -> None:
+    """Count the rows of the current codes `moved` again from the debriefs, by `codes`:
+    after a change of the taxonomy's mappings moved stored codes to other current ones
+    (`CodeMap.changed_from`). Every cell gets a new version, so what insights keep of
+    a month is counted again too. The other codes' rows, and the counts of whole
+    cells, do not change."""
+    if moved:
+        count_again(connection, codes, only=moved)
+        _bump_every_cell(connection)
+
+
+def _bump_every_cell(connection: sa.Connection) -> None:
     cells = {(as_date(month), outcome) for month, outcome in connection.execute(
         sa.select(rollup_cells.c.month, rollup_cells.c.outcome))}
     cells |= {(as_date(month), outcome) for month, outcome in connection.execute(
@@ -339,33 +362,46 @@ def as_date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def count_again(connection: sa.Connection) -> None:
-    """Count the rollup again from the debriefs (the cells' versions: see rebuild)."""
-    connection.execute(reason_rollup.delete())
+def count_again(connection: sa.Connection, codes: CodeMap,
+                only: set[str] | None = None) -> None:
+    """Count the rollup again from the debriefs, by the codes standing now (`codes`);
+    with `only`, just the rows of those current codes (the cells' versions: see
+    rebuild)."""
+    rows = reason_rollup.c
+    if only is None:
+        connection.execute(reason_rollup.delete())
+    else:
+        connection.execute(reason_rollup.delete().where(rows.code.in_(sorted(only))))
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
     live = debriefs.c.deleted.is_(False)
     reasons = debrief_reasons.c
-    codes = {False: sa.select(reasons.debrief_id, reasons.code).distinct().subquery(),
-             True: sa.select(reasons.debrief_id, reasons.code)
-             .where(reasons.is_primary.is_(True)).distinct().subquery()}
+    current = codes.column(reasons.code)
+    kept = [] if only is None else [current.in_(sorted(only))]
+    named_codes = {
+        False: sa.select(reasons.debrief_id, current.label("code")).where(*kept)
+        .distinct().subquery(),
+        True: sa.select(reasons.debrief_id, current.label("code"))
+        .where(reasons.is_primary.is_(True), *kept).distinct().subquery()}
     tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
     for dimension in (CELLS, *DIMENSIONS):
         value = sa.literal(NOT_GIVEN) if dimension == CELLS else _value_column(dimension)
         keys = (sa.literal(dimension), month, outcome, value)
         grouped = (month, outcome) if dimension == CELLS else (month, outcome, value)
-        connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
-            *keys, sa.literal(ALL), sa.literal(False), *tally)
-            .where(live).group_by(*grouped)))
-        for is_primary, named in codes.items():
+        if only is None:
+            connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
+                *keys, sa.literal(ALL), sa.literal(False), *tally)
+                .where(live).group_by(*grouped)))
+        for is_primary, named in named_codes.items():
             connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
                 *keys, named.c.code, sa.literal(is_primary), *tally)
                 .select_from(debriefs.join(named, named.c.debrief_id == debriefs.c.id))
                 .where(live).group_by(*grouped, named.c.code)))
     for is_primary in (False, True):
-        first = _first_reasons(is_primary)
+        first = _first_reasons(is_primary, codes)
+        where = [live] if only is None else [live, first.c.code.in_(sorted(only))]
         connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
             sa.literal(DETAILS), month, outcome, first.c.detail, first.c.code,
             sa.literal(is_primary), *tally)
             .select_from(debriefs.join(first, first.c.debrief_id == debriefs.c.id))
-            .where(live).group_by(month, outcome, first.c.detail, first.c.code)))
+            .where(*where).group_by(month, outcome, first.c.detail, first.c.code)))

@@ -155,6 +155,18 @@ rollup_cells = sa.Table(
 )
 
 # A contest runs for one team over a period; its rules are the scoring data (JSON).
+# Every version of the reason taxonomy the store has used, oldest first: the newest is
+# what apps are handed and insights count by (sync.server.taxonomy_versions).
+taxonomy_versions = sa.Table(
+    "taxonomy_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.String(40), nullable=False, unique=True),
+    sa.Column("document", sa.Text, nullable=False),  # the JSON document
+    sa.Column("change", sa.Text, nullable=False),  # JSON: what made it from the one before
+    sa.Column("made_by", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 contests = sa.Table(
     "contests", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

@@ -106,6 +106,12 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
     ("POST", "/api/v1/contests/{other}/voids/undo", "void",
      {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
+    ("GET", "/api/v1/taxonomy", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    # Made from a version that is not the newest: those who may change the list are told
+    # to look again, and nothing changes for the other cells.
+    ("POST", "/api/v1/taxonomy/changes", "stale change",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 409, "admin": 409}),
     ("GET", "/api/v1/insights/reasons?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/insights/funnel", "",
@@ -132,6 +138,8 @@ REFUSALS = {
     ("GET", "insights"): "only marketing and admins ",
     ("GET", "exports"): "only marketing and admins ",
     ("GET", "bi"): "only marketing and admins ",
+    ("GET", "taxonomy"): "only marketing and admins change the reason list",
+    ("POST", "taxonomy"): "only marketing and admins change the reason list",
 }
 # A manager who may create contests, for a team they do not manage.
 NOT_YOUR_TEAM = "only this team's managers and admins create its contests"
@@ -167,6 +175,8 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
         payload = {"name": "Renamed"}
     elif body == "void":
         payload = {"debrief_id": "no-such-debrief", "reason": "gamed"}
+    elif body == "stale change":
+        payload = {"based_on": "1999.1", "change": {"kind": "retire", "key": "price.too_high"}}
     elif body.endswith("contest"):
         team = world.own_team if body.startswith("own") else world.other_team
         payload = {"team": team, "name": "Cell", "prize": "Pen", **PERIOD}

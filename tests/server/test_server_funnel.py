@@ -11,6 +11,7 @@ from helpers.server_world import People
 
 from sync.domain.reporting import Reporting
 from sync.server import funnel
+from sync.server.code_map import CodeMap
 
 
 def company(people: People, new_debrief) -> str:
@@ -69,7 +70,8 @@ def test_values_in_the_reporting_currency_make_the_sensitivity(people: People, n
     month = company(people, new_debrief)
     with people.engine.connect() as connection:
         found = funnel.funnel(connection, *(2 * [_date(month)]), min_cell=5,
-                              reporting=Reporting("EUR", {"USD": Decimal("0.5")}))
+                              reporting=Reporting("EUR", {"USD": Decimal("0.5")}),
+                              codes=CodeMap())
     evaluation = next(stage for stage in found.stages if stage.stage == "evaluation")
     assert evaluation.average_won_value_past == Decimal(10000)
     # 6 lost here x 50% x 6/11 won past it x 10,000 EUR

@@ -23,6 +23,7 @@ from sync.domain.ids import DebriefIdFactory
 from sync.domain.team_lists import ListDocuments
 from sync.domain.wire import to_wire
 from sync.server import accounts, contests, ingest, insights, published, rollups, scores
+from sync.server.code_map import CodeMap
 from sync.server.database import make_engine
 from sync.server.published import PublishedMonths
 from sync.server.tables import (
@@ -160,7 +161,7 @@ def rollup_rows(connection: sa.Connection) -> set[tuple]:
 def assert_rollup_is_exact(store: sa.Engine) -> None:
     with store.connect() as connection:
         kept = rollup_rows(connection)
-        rollups.rebuild(connection)
+        rollups.rebuild(connection, CodeMap.of(CONFIG.lists.taxonomy))
         counted = rollup_rows(connection)
         connection.rollback()
     assert kept == counted

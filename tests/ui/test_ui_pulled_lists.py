@@ -20,14 +20,17 @@ RETIRED = "price.too_high"
 class RetiringCentral(CentralStore):
     """The real central store, whose marketing team has just retired one code."""
 
-    def config(self) -> dict[str, Any]:
-        body = super().config()
+    def config(self, etag: str = "") -> tuple[str, dict[str, Any]] | None:
+        answer = super().config(etag)
+        if answer is None:
+            return None
+        tag, body = answer
         for category in body["taxonomy"]["categories"]:
             for code in category["codes"]:
                 if code["key"] == RETIRED:
                     code["retired"] = True
         body["taxonomy"]["version"] = body["taxonomy_version"] = "2026.2-test"
-        return body
+        return tag, body
 
 
 def retiring(url, ca_bundle):

@@ -25,6 +25,7 @@ from sync.server.api import (
     health,
     insight_routes,
     sync_routes,
+    taxonomy_routes,
 )
 from sync.server.api.deps import field_error, json_body, protocol
 from sync.server.api.schemas import errors
@@ -33,6 +34,7 @@ from sync.server.database import head_revision, make_engine
 from sync.server.passwords import Passwords
 from sync.server.published import PublishedMonths
 from sync.server.settings import ServerSettings
+from sync.server.taxonomy_versions import ListsKeeper
 
 API_PREFIX = "/api/v1"
 
@@ -48,7 +50,7 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                passwords: Passwords | None = None, clock: Clock | None = None) -> FastAPI:
     state = ServerState(settings=settings, engine=engine or make_engine(settings.db_url),
                         passwords=passwords or Passwords.default(),
-                        config=ListDocuments.shipped(), clock=clock or SystemClock(),
+                        lists=ListsKeeper(ListDocuments.shipped()), clock=clock or SystemClock(),
                         schema_head=head_revision(),
                         reporting=Reporting.load(settings.data_dir),
                         published=PublishedMonths(settings.limits.min_cell))
@@ -64,7 +66,7 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                         "413": "the body is larger than the server takes",
                         "415": "a body that is not sent as JSON",
                         "426": "this app is too old for the server: update it"}))
-    for area in (auth.router, sync_routes.router, contest_routes.router,
+    for area in (auth.router, sync_routes.router, contest_routes.router, taxonomy_routes.router,
                  insight_routes.router, insight_routes.exports, bi_routes.router):
         api.include_router(area)
     app.include_router(api)

@@ -62,7 +62,7 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
             raise field_error(422, ["query", "changed_since"], "date out of range",
                               "datetime_range") from None
     min_cell = state.settings.limits.min_cell
-    taxonomy = state.config.lists.taxonomy
+    taxonomy = state.lists.current(connection).taxonomy
     about = reason_export.about(asked, period, min_cell=min_cell, taxonomy=taxonomy, now=now)
     table = reason_export.table(connection, asked, period, published=state.published,
                                 taxonomy=taxonomy, only_months=changed)

@@ -151,7 +151,8 @@ def funnel_check(connection: Reading, state: State, _user: Analyst, period: Mont
     first_month, last_month = period
     min_cell = state.settings.limits.min_cell
     found = funnel.funnel(connection, first_month, last_month, min_cell=min_cell,
-                          reporting=state.reporting)
+                          reporting=state.reporting,
+                          codes=state.lists.current(connection).codes)
     return FunnelOut(
         counting="Debriefs that share a CRM reference count as one deal, its latest "
                  "debrief; a debrief without one is a deal of its own.",
@@ -192,6 +193,7 @@ def shared_quotes(connection: Reading, state: State, _user: Analyst, search: Sea
     group is shown ('withheld' otherwise); never the rep or the account."""
     min_cell = state.settings.limits.min_cell
     page, next_offset = quotes.shared_quotes(connection, search, published=state.published,
+                                             codes=state.lists.current(connection).codes,
                                              offset=offset, limit=limit)
     return QuotesOut(min_cell=min_cell, next_offset=next_offset, quotes=[
         QuoteOut(text=quote.text, code=quote.code, outcome=quote.outcome, month=quote.month,
@@ -222,7 +224,7 @@ def export_reasons(state: State, _user: Analyst, question: Question, kind: Kind,
     taxonomy's labels; suppressed exactly as the insights route."""
     asked_question = question.question(tuple(by or ("outcome",)))
     min_cell = state.settings.limits.min_cell
-    taxonomy = state.config.lists.taxonomy
+    taxonomy = state.lists.read(state.engine).taxonomy
     about = reason_export.about(asked_question, period, min_cell=min_cell, taxonomy=taxonomy,
                                 now=state.clock.now())
     name = f"debrief-reasons-{question.first or 'start'}-{question.last or 'now'}.{kind}"
@@ -240,7 +242,8 @@ def export_quotes(state: State, _user: Analyst, search: Searched, kind: Kind,
                   dialect: Dialect = "plain") -> StreamingResponse:
     """The quotes `/insights/quotes` lists, every page, as one file: text that a
     spreadsheet would run as a formula comes out inert."""
-    taxonomy = state.config.lists.taxonomy
+    current = state.lists.read(state.engine)
+    taxonomy = current.taxonomy
     filters: dict[str, object] = {
         "from": f"{search.first_month:%Y-%m}" if search.first_month else None,
         "to": f"{search.last_month:%Y-%m}" if search.last_month else None,
@@ -252,7 +255,8 @@ def export_quotes(state: State, _user: Analyst, search: Searched, kind: Kind,
     def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
         return quote_rows(({"text": quote.text, "code": quote.code, "outcome": quote.outcome,
                             "month": quote.month, **quote.attributes}
-                           for quote in quotes.listed(connection, search, state.published)),
+                           for quote in quotes.listed(connection, search, state.published,
+                                                      current.codes)),
                           taxonomy)
 
     return _streamed(state, kind, dialect, about, table, name, narrowed_by="from")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -214,6 +214,100 @@ class ConfigOut(BaseModel):
     taxonomy: dict[str, Any]
     segments: dict[str, Any]
     contest_rules: dict[str, Any]
+
+
+# --- the reason taxonomy (marketing's changes) ------------------------------------------
+# Shapes only; what a key may be named, label lengths and what the taxonomy can take are
+# checked by sync.domain.taxonomy_changes (a 422 naming the field).
+TaxonomyKey = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9_.]+$")]
+TaxonomyLabel = Annotated[str, Field(max_length=200), *_NO_NUL]
+
+
+class _TaxonomyChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AddCode(_TaxonomyChange):
+    kind: Literal["add"]
+    category: TaxonomyKey
+    key: TaxonomyKey
+    label: TaxonomyLabel
+    applies_to: Literal["win", "loss", "both"]
+    keywords: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=12)
+
+
+class RenameCode(_TaxonomyChange):
+    kind: Literal["rename"]
+    key: TaxonomyKey
+    label: TaxonomyLabel
+
+
+class RetireCode(_TaxonomyChange):
+    kind: Literal["retire"]
+    key: TaxonomyKey
+
+
+class AddDetail(_TaxonomyChange):
+    kind: Literal["add_detail"]
+    code: TaxonomyKey
+    key: TaxonomyKey
+    label: TaxonomyLabel
+
+
+class RenameDetail(_TaxonomyChange):
+    kind: Literal["rename_detail"]
+    key: TaxonomyKey
+    label: TaxonomyLabel
+
+
+class RetireDetail(_TaxonomyChange):
+    kind: Literal["retire_detail"]
+    key: TaxonomyKey
+
+
+class MergeCodes(_TaxonomyChange):
+    kind: Literal["merge"]
+    sources: list[TaxonomyKey] = Field(min_length=1, max_length=20)
+    into: TaxonomyKey
+
+
+class SplitPart(_TaxonomyChange):
+    key: TaxonomyKey
+    label: TaxonomyLabel
+
+
+class SplitCode(_TaxonomyChange):
+    kind: Literal["split"]
+    source: TaxonomyKey
+    parts: list[SplitPart] = Field(min_length=2, max_length=10)
+
+
+TaxonomyChange = Annotated[AddCode | RenameCode | RetireCode | AddDetail | RenameDetail
+                           | RetireDetail | MergeCodes | SplitCode,
+                           Field(discriminator="kind")]
+
+
+class TaxonomyChangeIn(BaseModel):
+    """One change, made to the version the marketer looked at (`based_on`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    based_on: Annotated[str, Field(min_length=1, max_length=40)]
+    change: TaxonomyChange
+
+
+class TaxonomyVersionOut(BaseModel):
+    version: str
+    change: dict[str, Any]  # {"kind": ..., and its fields}; {"kind": "shipped"} first
+    made_by: str | None
+    made_at: datetime
+
+
+class TaxonomyOut(BaseModel):
+    """The newest version, in full, and every version's change, newest first."""
+
+    version: str
+    taxonomy: dict[str, Any]
+    versions: list[TaxonomyVersionOut]
 
 
 # Contest rules are checked by ContestRules (names, 0 to MAX_RULE, a cap at least the

@@ -8,10 +8,10 @@ from sqlalchemy.engine import Engine
 
 from sync.domain.clock import Clock
 from sync.domain.reporting import Reporting
-from sync.domain.team_lists import ListDocuments
 from sync.server.passwords import Passwords
 from sync.server.published import PublishedMonths
 from sync.server.settings import ServerSettings
+from sync.server.taxonomy_versions import ListsKeeper
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class ServerState:
     settings: ServerSettings
     engine: Engine
     passwords: Passwords
-    config: ListDocuments
+    lists: ListsKeeper  # the newest taxonomy version, with the shipped segments and rules
     clock: Clock
     schema_head: str
     reporting: Reporting  # the reporting currency and rates (reporting.json)

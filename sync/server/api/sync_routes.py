@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from sync.domain.roles import DEBRIEF_ROLES, ROLES
 from sync.protocol import MAX_PAGE, PROTOCOL_VERSION
-from sync.server import ingest
+from sync.server import ingest, taxonomy_versions
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -36,7 +36,9 @@ def push(body: PushIn, state: State, rep: Rep) -> PushOut:
     is committed before this answers, so "accepted" and "duplicate" mean stored."""
     items = [debrief.model_dump(mode="json") for debrief in body.debriefs]
     with state.engine.begin() as connection:
-        results = ingest.push(connection, rep, items, state.config.lists, state.clock.now())
+        taxonomy_versions.hold(connection)  # counted by the newest version, kept so
+        lists = state.lists.current(connection).documents.lists
+        results = ingest.push(connection, rep, items, lists, state.clock.now())
     counts = {status: 0 for status in ingest.Status}
     for result in results:
         counts[result.status] += 1
@@ -78,10 +80,19 @@ def own_debriefs(connection: Reading, rep: Rep,
                                        "more": next_cursor is not None})
 
 
-@router.get("/config")
-def config(state: State, _user: Annotated[User, Depends(require_role(*ROLES))]) -> ConfigOut:
-    """The reason taxonomy, segment lists and contest rules the apps should use."""
-    lists = state.config
+@router.get("/config", response_model=ConfigOut, responses={
+    304: {"description": "the lists are still those the `If-None-Match` ETag names"}})
+def config(state: State, _user: Annotated[User, Depends(require_role(*ROLES))],
+           response: Response,
+           if_none_match: Annotated[str | None, Header(max_length=200)] = None) -> Any:
+    """The reason taxonomy, segment lists and contest rules the apps should use. Its
+    ETag changes with every taxonomy version: an app asks with `If-None-Match` at every
+    sync and is answered 304, without a body, until marketing changes the list."""
+    current = state.lists.read(state.engine)
+    if if_none_match == current.etag:
+        return Response(status_code=304, headers={"ETag": current.etag})
+    response.headers["ETag"] = current.etag
+    lists = current.documents
     return ConfigOut(protocol=PROTOCOL_VERSION, taxonomy_version=lists.taxonomy_version,
                      taxonomy=lists.taxonomy, segments=lists.segments,
                      contest_rules=lists.contest_rules)

@@ -33,9 +33,10 @@ def upgrade() -> None:
     # change any of them, this must stop calling it first. (0010 replaced the months'
     # versions by the cells', so they are written here as they were then.)
     from sync.server import rollups
+    from sync.server.code_map import CodeMap
 
     connection = op.get_bind()
-    rollups.count_again(connection)
+    rollups.count_again(connection, CodeMap())
     months = connection.execute(sa.text(
         "SELECT DISTINCT month FROM reason_rollup WHERE dimension = ''")).scalars().all()
     if months:
