@@ -148,3 +148,4 @@ def grab_contest(window: MainWindow, out: Path, suffix: str,
     tv.close()
     window.tabs.removeTab(window.tabs.indexOf(workspace))
     workspace.deleteLater()
+

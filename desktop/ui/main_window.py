@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from desktop.ui.contest_workspace import ContestWorkspace
     from desktop.ui.debrief_list import DebriefList
     from desktop.ui.insights_workspace import InsightsWorkspace
+    from desktop.ui.reason_list_editor import ReasonListWorkspace
     from desktop.ui.sync_worker import SyncWorker
     from sync.client.contest_answers import ContestInfo
 
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.form = CaptureForm(services.context, services.worker)
         self.insights: InsightsWorkspace | None = None  # marketing and admin accounts
         self.contest: ContestWorkspace | None = None  # reps, managers and admins, connected
+        self.reason_list: ReasonListWorkspace | None = None  # marketing and admins
         self._list: DebriefList | None = None
         self._list_page = QWidget()  # My debriefs is built the first time it is shown
         QVBoxLayout(self._list_page).setContentsMargins(0, 0, 0, 0)
@@ -164,10 +166,14 @@ class MainWindow(QMainWindow):
         if analyst:
             workspace = self._insights_workspace()
             self.tabs.setTabVisible(self.tabs.indexOf(workspace), True)
+            self.tabs.setTabVisible(self.tabs.indexOf(self._reason_list_workspace()), True)
             self.tabs.setCurrentWidget(workspace)
-        elif self.insights is not None:
-            self.tabs.setTabVisible(self.tabs.indexOf(self.insights), False)
-            self.tabs.setCurrentWidget(self.form)
+        else:
+            for page in (self.insights, self.reason_list):
+                if page is not None:
+                    self.tabs.setTabVisible(self.tabs.indexOf(page), False)
+            if self.insights is not None:
+                self.tabs.setCurrentWidget(self.form)
 
     def _contest_workspace(self, role: str | None) -> ContestWorkspace:
         """The Contest tab, made the first time the account's role has one; it asks the
@@ -195,6 +201,16 @@ class MainWindow(QMainWindow):
         it is on screen."""
         if self.contest is not None and self.tabs.currentWidget() is self.contest:
             self.contest.ask()
+
+    def _reason_list_workspace(self) -> ReasonListWorkspace:
+        """The Reason list tab, for marketing and admins; it asks the server when first
+        shown."""
+        if self.reason_list is None:
+            from desktop.ui.reason_list_editor import ReasonListWorkspace
+
+            self.reason_list = ReasonListWorkspace(self.services.sync)
+            self.tabs.addTab(self.reason_list, self.tr("Reason &list"))
+        return self.reason_list
 
     def _insights_workspace(self) -> InsightsWorkspace:
         if self.insights is None:

@@ -24,6 +24,7 @@ from desktop.ui.app import apply_style, build_window, make_application, shipped_
 from desktop.ui.contest_screenshots import grab_contest
 from desktop.ui.errors import CrashDialog, ErrorPresenter, show_unclean_end
 from desktop.ui.main_window import MainWindow
+from desktop.ui.reason_list_screenshots import grab_reason_list
 from desktop.ui.server_connection import Connected
 from desktop.ui.text import message_text
 from sync.client import insight_view, problems
@@ -393,6 +394,7 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     grab_sync(window, out, suffix)
     grab_insights(window, out, suffix)
     grab_contest(window, out, suffix, grab)
+    grab_reason_list(window, out, suffix, grab)
 
     crash = CrashDialog("Traceback (most recent call last):\n  File \"...\", line 1\n"
                         "ValueError: an example of a bug report", paths.log_file)

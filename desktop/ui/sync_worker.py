@@ -194,14 +194,14 @@ class SyncWorker(QObject):
 
     def on_runner_finished(self, result: RunResult | None) -> None:
         self.running = False
+        if self._stopping.is_set():
+            return  # the window is closing: its store may be closed already
         if result is not None:
             self.on_runner_status(result.status)
             if result.rules is not None:
                 self.lists_changed.emit(result.rules)
             if result.pulled:
                 self.debriefs_pulled.emit(result.pulled)
-        if self._stopping.is_set():
-            return
         if self._again:
             self._again = False
             self.sync_soon(0)

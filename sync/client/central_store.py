@@ -226,6 +226,16 @@ class CentralStore:
                                                                if_none_match=etag)
         return answer
 
+    def reason_list(self) -> dict[str, Any]:
+        """The newest version of the reason list, and every version's change."""
+        return self._call("GET", "/taxonomy")
+
+    def change_reason_list(self, based_on: str, change: Mapping[str, Any]) -> dict[str, Any]:
+        """Make one change to version `based_on` (which must still be the newest); the
+        answer is the new version, as `reason_list`'s."""
+        return self._call("POST", "/taxonomy/changes", refusals=True,
+                          json={"based_on": based_on, "change": dict(change)})
+
     def contest_standing(self) -> ContestStanding | None:
         """The account's standing in the running contest of their team, from the contest
         list and that contest's leaderboard; None when none of theirs is running.

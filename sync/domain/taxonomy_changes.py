@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -76,6 +77,30 @@ def apply(document: Document, change: dict[str, Any]) -> Document:
             raise
         raise ChangeError("applies_to", "win, loss or both") from None
     raise ChangeError("kind", f"one of {', '.join(CHANGES)}")
+
+
+def suggested_key(prefix: str, label: str, taken: Iterable[str] = ()) -> str:
+    """A key for a new code (`prefix` its category's key) or detail (`prefix` its
+    code's key) from its label: "Payment terms" -> "price.payment_terms"; a number is
+    added if that one is taken. Empty when the label has no letter or digit to use."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    if not words:
+        return ""
+    if words[0][0].isdigit():
+        words.insert(0, "n")
+    stem = "_".join(words)[:40].rstrip("_")
+    taken = set(taken)
+    key, n = f"{prefix}.{stem}", 2
+    while key in taken:
+        key, n = f"{prefix}.{stem}_{n}", n + 1
+    return key
+
+
+def keys_in(document: Document) -> set[str]:
+    """Every code and detail key the document has ever had (retired ones too)."""
+    return {key for code in _codes(document)
+            for key in (code["key"], *(d["key"] for d in code.get("details", ())))}
 
 
 def next_version(version: str) -> str:

@@ -22,6 +22,7 @@ from sync.domain.taxonomy_changes import (
     retire_code,
     retire_detail,
     split_code,
+    suggested_key,
 )
 from sync.resources import load_json
 
@@ -29,6 +30,16 @@ from sync.resources import load_json
 @pytest.fixture
 def document() -> dict:
     return load_json("taxonomy/default.json")
+
+
+def test_a_new_key_is_suggested_from_its_label():
+    assert suggested_key("price", "Payment terms") == "price.payment_terms"
+    assert suggested_key("price", "Zahlungsbedingungen für Ämter!") == (
+        "price.zahlungsbedingungen_fur_amter")
+    assert suggested_key("price", "30-day terms") == "price.n_30_day_terms"
+    assert suggested_key("price", "Terms", {"price.terms", "price.terms_2"}) == "price.terms_3"
+    assert suggested_key("price.too_high", "Over budget") == "price.too_high.over_budget"
+    assert suggested_key("price", "¿?") == ""
 
 
 def test_versions_count_on():
