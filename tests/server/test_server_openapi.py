@@ -117,6 +117,7 @@ REFUSED = [
     Refused("post", "/api/v1/sync/push", "body", {"segment": {"region": "\x00"}}),
     Refused("post", "/api/v1/sync/push", "body", {"reasons": [{"code": "price\x00"}]}),
     Refused("post", "/api/v1/contests", "body", {"name": "Nov\x00ember"}),
+    Refused("post", "/api/v1/taxonomy/changes", "body", {"label": "Too\x00dear"}),
     # JSON's own types: no quoted numbers, no fractions.
     Refused("post", "/api/v1/sync/push", "body", {"revision": 1958.5}),
     Refused("post", "/api/v1/sync/push", "body", {"revision": "7"}),
@@ -133,13 +134,16 @@ REFUSED = [
 def world(people: People, new_debrief) -> World:
     rep, manager, marketing = people("rep"), people("manager"), people("marketing")
     [team] = manager.api.get("/api/v1/auth/me").json()["manages"]
-    users = {"/api/v1/contests": manager, "/api/v1/insights/reasons": marketing}
+    users = {"/api/v1/contests": manager, "/api/v1/insights/reasons": marketing,
+             "/api/v1/taxonomy/changes": marketing}
     return World(rep, users, {
         "/api/v1/auth/sign-in": lambda c: {"username": rep.username, "password": PASSWORD,
                                            **c},
         "/api/v1/sync/push": lambda c: {"debriefs": [new_debrief(**c)]},
         "/api/v1/contests": lambda c: {"team": team, "name": "November push",
                                        "prize": "A weekend in Lisbon", **PERIOD, **c},
+        "/api/v1/taxonomy/changes": lambda c: {"based_on": "2026.1", "change": {
+            "kind": "rename", "key": "price.too_high", "label": "Too dear", **c}},
     })
 
 
