@@ -111,6 +111,7 @@ def sqlite_debriefs(debriefs: int, reps: int, now: datetime, seed: int = 42
                None if ud < .3 else str(1000 + int(rng.random() * 250000)),
                None if ud < .3 else "USD" if ud < .7 else "EUR",
                None if rng.random() < .3 else f"OPP-{i}", QUOTE if uq < .05 else None, uq < .05,
+               None, None, None, None, None, False,  # no lead facts
                _stamp(made), _stamp(made + timedelta(days=2 * rng.random())),
                rng.random() < .01, _stamp(made + timedelta(days=2, minutes=5)), 0,
                None)  # team_id: set from the rep's team after the fill (refresh_rollups)

@@ -48,6 +48,15 @@ REP = "bench.rep"
 Way = Callable[[list[dict[str, Any]]], Callable[[], None]]  # a batch -> its timed store
 
 
+def listed_row(item: dict[str, Any]) -> tuple[Any, ...]:
+    """The lead facts of a wire item as the store's columns (none, unless given)."""
+    criteria, collateral = item.get("failed_criteria"), item.get("collateral")
+    return (item.get("lead_source"), item.get("sales_ready"),
+            json.dumps(criteria) if criteria else None,
+            json.dumps(collateral) if collateral else None,
+            item.get("play") if item.get("share_play") else None, bool(item.get("share_play")))
+
+
 def _rows(items: list[dict[str, Any]], rep: User, now: datetime, stamp: Callable
           ) -> tuple[list[tuple], list[tuple]]:
     """The debrief and reason rows the store writes for `items`, made by hand."""
@@ -59,6 +68,7 @@ def _rows(items: list[dict[str, Any]], rep: User, now: datetime, stamp: Callable
             segment["industry"], segment["company_size"], segment["region"],
             item["reasons_unknown"], item["competitor"], item["deal_value"], item["currency"],
             item["crm_ref"], item["quote"], item["share_quote"],
+            *listed_row(item),
             stamp(datetime.fromisoformat(item["created_at"])),
             stamp(datetime.fromisoformat(item["updated_at"])), item["deleted"], stamp(now),
             1,  # the change number, which the push also writes

@@ -4,11 +4,14 @@ A client sends `Debrief-Protocol: N`; a server that no longer speaks N answers 4
 Every answer carries the server's own number, so a client can tell a server too old.
 
 Versions: 1, the first; 2 adds the change feed of a rep's own debriefs (`since` and
-`next_since` on GET /sync/debriefs). A server of version 2 still answers version 1.
+`next_since` on GET /sync/debriefs); 3 adds a debrief's lead facts (lead source,
+sales-readiness and failed criteria, collateral, a shared play), which an app sends only
+when given, and the lead lists in /sync/config. A server of version 3 still answers
+versions 1 and 2.
 """
 
 PROTOCOL_HEADER = "Debrief-Protocol"
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 OLDEST_CLIENT_PROTOCOL = 1
 
 FEED_START = "0"  # the position before a rep's first change

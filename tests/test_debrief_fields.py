@@ -29,9 +29,11 @@ from sync.domain.debrief import (
     LOCAL_ONLY_FIELDS,
     NOT_ON_WIRE_FIELDS,
     SEGMENT_PARTS,
+    Collateral,
     Debrief,
     Evidence,
     Outcome,
+    Readiness,
     Reason,
     Segment,
     Stage,
@@ -73,6 +75,9 @@ def full_debrief() -> Debrief:
                         Evidence.CUSTOMER_SAID, primary=True),),
         reasons_unknown=True, competitor="Rocket Corp", deal_value=Decimal("48000.00"),
         currency="EUR", crm_ref="OPP-42", quote="Too dear.", share_quote=True,
+        lead_source="event", sales_ready=Readiness.PARTLY, failed_criteria=("budget",),
+        collateral=(Collateral("case_study", True),), play="Brought their CFO in early.",
+        share_play=True,
         private_notes="Call Jo back.", account_name="Acme Ltd", revision=3,
         created_at=T0, updated_at=T0, deleted=True)
 

@@ -22,10 +22,13 @@ from sync.domain.debrief import (
     Debrief,
     Evidence,
     Outcome,
+    Readiness,
     Reason,
     Segment,
     Stage,
     columns_of,
+    listed_as_text,
+    listed_from_text,
 )
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import score
@@ -43,7 +46,7 @@ _UPSERT = (
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
 )
 # Free text a rep types: kept trimmed, and blank is not given.
-_TYPED_TEXT = ("competitor", "crm_ref", "quote", "private_notes", "account_name")
+_TYPED_TEXT = ("competitor", "crm_ref", "quote", "private_notes", "account_name", "play")
 
 
 class DebriefStore:
@@ -96,7 +99,8 @@ class DebriefStore:
         saved, chosen by the rep), go in the same transaction, so a crash never leaves
         both. Raises InvalidDebrief (nothing written) on problems.
         """
-        problems = validate(debrief, self.rules.taxonomy, self.rules.segments)
+        problems = validate(debrief, self.rules.taxonomy, self.rules.segments,
+                            self.rules.leads)
         if problems:
             raise InvalidDebrief(problems)
         now = self.clock.now()
@@ -215,7 +219,9 @@ def _row(d: Debrief, entries: int, taxonomy_version: str) -> dict[str, Any]:
         "deal_value": str(d.deal_value) if d.deal_value is not None else None,
         "currency": d.currency, "crm_ref": d.crm_ref, "quote": d.quote,
         "share_quote": int(d.share_quote), "private_notes": d.private_notes,
-        "account_name": d.account_name,
+        "account_name": d.account_name, "lead_source": d.lead_source,
+        "sales_ready": d.sales_ready.value if d.sales_ready else None,
+        **listed_as_text(d), "play": d.play, "share_play": int(d.share_play),
         "created_at": to_iso(d.created_at), "updated_at": to_iso(d.updated_at),
         "deleted": int(d.deleted), "entries": entries, "taxonomy_version": taxonomy_version,
     }
@@ -238,4 +244,8 @@ def _debrief(row: dict, reasons: list[tuple]) -> Debrief:
         currency=row["currency"], crm_ref=row["crm_ref"], quote=row["quote"],
         share_quote=bool(row["share_quote"]), private_notes=row["private_notes"],
         account_name=row["account_name"], deleted=bool(row["deleted"]),
+        lead_source=row["lead_source"],
+        sales_ready=Readiness(row["sales_ready"]) if row["sales_ready"] else None,
+        **listed_from_text(row["failed_criteria"], row["collateral"]),
+        play=row["play"], share_play=bool(row["share_play"]),
     )

@@ -109,11 +109,21 @@ def _v4_conflict_side(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE conflict_copy ADD COLUMN lost_here INTEGER")
 
 
+def _v5_lead_facts(db: sqlite_utils.Database) -> None:
+    # The lead facts (sync.domain.debrief): the failed criteria and the collateral as
+    # JSON text, NULL for none.
+    for column in ("lead_source TEXT", "sales_ready TEXT", "failed_criteria TEXT",
+                   "collateral TEXT", "play TEXT",
+                   "share_play INTEGER NOT NULL DEFAULT 0"):
+        db.execute(f"ALTER TABLE debrief ADD COLUMN {column}")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_debriefs", _v1_debriefs),
     ("0002_last_edit_index", _v2_last_edit_index),
     ("0003_sync_state", _v3_sync_state),
     ("0004_conflict_side", _v4_conflict_side),
+    ("0005_lead_facts", _v5_lead_facts),
 ]
 
 SCHEMA_VERSION = len(STEPS)

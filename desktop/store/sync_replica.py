@@ -207,6 +207,7 @@ class SyncReplica:
         document = json.dumps({
             "taxonomy_version": config.taxonomy_version, "taxonomy": config.taxonomy,
             "segments": config.segments, "contest_rules": config.contest_rules,
+            "lead_lists": config.lead_lists,
         }, ensure_ascii=False, sort_keys=True)
         with self.store.transaction() as conn:
             if _get(conn, _CONFIG) != document:

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 from desktop.ui.choice_bar import ChoiceBar
 from desktop.ui.combo_width import ShrinkableComboBox
 from desktop.ui.field_errors import add_field_row, with_error_line
+from desktop.ui.lead_facts import LeadFacts
 from desktop.ui.reason_picker import ReasonList, ReasonPicker
 from desktop.ui.text import OUTCOME_KEYS, message_text, outcome_label, stage_label
 from sync.domain.debrief import SEGMENT_PARTS, Debrief, Outcome, Segment, Stage
+from sync.domain.lead_lists import LeadLists
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import Message
@@ -51,12 +53,13 @@ class CaptureFields(QWidget):
 
     changed = Signal()
 
-    def __init__(self, taxonomy: Taxonomy, segments: SegmentLists,
+    def __init__(self, taxonomy: Taxonomy, segments: SegmentLists, leads: LeadLists,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.taxonomy = taxonomy
         self.segments = segments
         self.errors: dict[str, QLabel] = {}
+        self.lead = LeadFacts(leads, self.errors)
         self.outcome = ChoiceBar([(o, OUTCOME_KEYS[o], outcome_label(o)) for o in Outcome])
         self.outcome.setObjectName("outcome")
         self.stage = ChoiceBar([(s, str(s.number), stage_label(s)) for s in Stage])
@@ -184,6 +187,7 @@ class CaptureFields(QWidget):
         add_field_row(form, self.tr("&Private notes"),
                       self._with_error("private_notes", self.private_notes),
                       self.private_notes)
+        form.addRow(self.lead)  # folded: after every field a typical debrief needs
 
     def _connect(self) -> None:
         self.outcome.changed.connect(self.on_outcome_changed)
@@ -201,6 +205,7 @@ class CaptureFields(QWidget):
         self.currency.currentIndexChanged.connect(self.changed)
         for text in (self.quote, self.private_notes):
             text.textChanged.connect(self.changed)
+        self.lead.changed.connect(self.changed)
 
     def on_outcome_changed(self, outcome: Outcome | None) -> None:
         self.picker.set_outcome(outcome)
@@ -214,13 +219,15 @@ class CaptureFields(QWidget):
                      None)
         (empty or self.picker).setFocus()
 
-    def use_lists(self, taxonomy: Taxonomy, segments: SegmentLists) -> None:
+    def use_lists(self, taxonomy: Taxonomy, segments: SegmentLists,
+                  leads: LeadLists) -> None:
         """The lists pulled from the team's server replace the ones in use. What the form
         shows stays: a retired reason keeps its label, a segment value the new lists lack
         stays chosen (and is named as a problem at save)."""
         self.taxonomy, self.segments = taxonomy, segments
         self.picker.set_taxonomy(taxonomy)
         self.reason_list.set_taxonomy(taxonomy)
+        self.lead.use_lists(leads)
         for part, box in self.segment_boxes.items():
             self._fill_segment_box(box, part)
 
@@ -264,6 +271,7 @@ class CaptureFields(QWidget):
             self.share_quote.setChecked(debrief.share_quote)
             self.account_name.setText(debrief.account_name or "")
             self.private_notes.setPlainText(debrief.private_notes or "")
+            self.lead.fill(debrief)
         finally:
             self.blockSignals(False)
         self.changed.emit()
@@ -288,11 +296,11 @@ class CaptureFields(QWidget):
             share_quote=self.share_quote.isChecked(),
             account_name=self.account_name.text() or None,
             private_notes=self.private_notes.toPlainText() or None,
-        )
+        ).with_changes(**self.lead.read_fields())
 
     def problems(self, debrief: Debrief) -> list[Problem]:
         """What stops `debrief`, as `read` made it from these fields, from being saved."""
-        problems = validate(debrief, self.taxonomy, self.segments)
+        problems = validate(debrief, self.taxonomy, self.segments, self.lead.leads)
         try:
             parse_deal_value(self.deal_value.text())
         except ValueError as exc:

@@ -13,9 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.store.debriefs import DebriefStore
 from desktop.store.drafts import Draft, DraftStore, form_slot
@@ -121,7 +129,7 @@ class CaptureForm(QWidget):
         self._offers: list[Draft] = []  # drafts from earlier, newest first, not yet answered
 
         self.banner = Banner()
-        self.fields = CaptureFields(context.taxonomy, context.segments)
+        self.fields = CaptureFields(context.taxonomy, context.segments, context.lists.leads)
         self.preview = ContestPreview(clock=context.clock)
         self.status = QLabel()
         self.status.setObjectName("formStatus")
@@ -150,16 +158,31 @@ class CaptureForm(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.banner)
-        left_layout.addWidget(self.fields, 1)
+        # The fields scroll when the lead facts are open on a small screen; the buttons
+        # stay in sight.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("formScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.fields)
+        self.fields.lead.unfolded.connect(self._show_lead_facts)
+        self.scroll.verticalScrollBar().valueChanged.connect(self.fields.picker.follow)
+        left_layout.addWidget(self.scroll, 1)
         left_layout.addLayout(buttons)
         outer = QHBoxLayout(self)
         outer.addWidget(left, 1)
         outer.addWidget(self.preview)
 
+    def _show_lead_facts(self) -> None:
+        """Once laid out, scroll to the lead facts just opened."""
+        QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(
+            self.fields.lead.body, 0, 0))
+
     def use_lists(self, lists: TeamLists) -> None:
         """Check, pick and score by the lists pulled from the team's server."""
         self.context = replace(self.context, lists=lists)
-        self.fields.use_lists(lists.taxonomy, lists.segments)
+        self.fields.use_lists(lists.taxonomy, lists.segments, lists.leads)
         self._refresh()
 
     # -- starting, loading, reading the form -------------------------------------------

@@ -38,6 +38,7 @@ from sync.domain.clock import Clock, to_iso
 from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX
 from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Stage
 from sync.domain.scoring import MAX_RULE, ContestRules, RulesError, score
+from sync.resources import default_contest_rules
 
 if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
@@ -62,7 +63,13 @@ def rule_labels() -> dict[str, str]:
         "max_detail_codes": tr("...for this many at most"),
         "competitor": tr("A named competitor"), "shared_quote": tr("A shared customer quote"),
         "min_quote_chars": tr("...of at least this many characters"),
-        "complete_segment": tr("A complete segment"), "cap": tr("At most per debrief"),
+        "complete_segment": tr("A complete segment"),
+        "lead_source": tr("Where the lead came from"),
+        "sales_readiness": tr("Whether the lead was sales-ready"),
+        "collateral": tr("Collateral used, and whether it helped"),
+        "shared_play": tr("A play that worked, shared"),
+        "min_play_chars": tr("...of at least this many characters"),
+        "cap": tr("At most per debrief"),
         "daily_cap": tr("At most per rep and day"),
     }
 
@@ -102,7 +109,7 @@ class ContestEditor(QDialog):
 
         self.rule_boxes: dict[str, QSpinBox] = {}
         rules_form = QFormLayout()
-        defaults = ContestRules()
+        defaults = default_contest_rules()  # what a new contest starts from
         for f in fields(ContestRules):
             box = QSpinBox()
             box.setRange(0, MAX_RULE)

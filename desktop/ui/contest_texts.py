@@ -32,6 +32,18 @@ def rules_in_words(rules: ContestRules) -> list[str]:
     if rules.complete_segment:
         lines.append(tr("+{points} for a complete segment (industry, size, region)").format(
             points=rules.complete_segment))
+    for points, words in ((rules.lead_source, tr("+{points} for saying where the lead came "
+                                                "from")),
+                          (rules.sales_readiness, tr("+{points} for saying whether the lead "
+                                                    "was sales-ready, and if not, why")),
+                          (rules.collateral, tr("+{points} for saying which collateral "
+                                               "you used and whether it helped"))):
+        if points:
+            lines.append(words.format(points=points))
+    if rules.shared_play:
+        lines.append(tr("+{points} for a play that worked, of %n or more characters, shared "
+                        "with marketing", None, rules.min_play_chars).format(
+                            points=rules.shared_play))
     lines.append(tr("At most %n (entry|entries) per debrief", None, rules.cap))
     lines.append(tr("At most %n (entry|entries) per day", None, rules.daily_cap))
     lines.append(tr("A debrief of the same opportunity, outcome and stage again earns "

@@ -114,6 +114,11 @@ class ReasonPicker(QWidget):
             self.suggestions.setCurrentRow(0)
         self._float_suggestions()
 
+    def follow(self) -> None:
+        """Put the open suggestions back under the search box (the form scrolled)."""
+        if self.suggestions.isVisible():
+            self._float_suggestions()
+
     def _float_suggestions(self) -> None:
         """Show the suggestions over the form, right under the search field."""
         window = self.window()

@@ -111,6 +111,19 @@ def keep_sample_copies(paths: AppPaths, clock: SteppingClock) -> None:
         store.conn.close()
 
 
+def fill_lead_facts(window: MainWindow) -> None:
+    """The folded lead facts opened and filled in."""
+    from sync.domain.debrief import Collateral, Readiness
+
+    window.form.fields.picker.search.clear()  # no suggestions open over the form
+    lead = window.form.fields.lead
+    lead.unfold(True)
+    lead.fill_facts("campaign.webinar_series", Readiness.PARTLY, ("budget", "timeline"),
+                    (Collateral("case_study", True), Collateral("roi_calculator", False)),
+                    "Brought their CFO in on the second call: price stopped being the topic.",
+                    True)
+
+
 def fill_capture_form(window: MainWindow) -> None:
     fields = window.form.fields
     taxonomy = window.services.context.taxonomy
@@ -372,6 +385,10 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     fill_capture_form(window)
     show_sample_standing(window)
     grab(window, out / f"capture{suffix}.png")
+    fill_lead_facts(window)
+    grab(window, out / f"capture-lead-facts{suffix}.png")
+    window.form.fields.lead.fill_facts(None, None, (), (), None, False)
+    window.form.fields.lead.unfold(False)
 
     window.form.fields.picker.search.clear()
     window.form.fields.reason_list.set_reasons(())

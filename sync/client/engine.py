@@ -303,7 +303,9 @@ class SyncEngine:
         try:
             config = ListDocuments(taxonomy_version=str(body["taxonomy_version"]),
                                   taxonomy=body["taxonomy"], segments=body["segments"],
-                                  contest_rules=body["contest_rules"])
+                                  contest_rules=body["contest_rules"],
+                                  **({"lead_lists": body["lead_lists"]}
+                                     if "lead_lists" in body else {}))
             config.lists  # noqa: B018 (parsing it is the check: a list it cannot read)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SyncProblem(ProblemKind.UPDATE_APP, Message(N_(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
@@ -54,6 +55,23 @@ class Evidence(StrEnum):
     MY_READ = "my_read"
 
 
+class Readiness(StrEnum):
+    """Was the lead sales-ready when it reached the rep (by the company's criteria)?"""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class Collateral:
+    """A piece of collateral the rep used with the customer, and whether it helped
+    (None: not said)."""
+
+    key: str
+    helped: bool | None = None
+
+
 @dataclass(frozen=True)
 class Segment:
     industry: str | None = None
@@ -94,6 +112,15 @@ class Debrief:
     crm_ref: str | None = None
     quote: str | None = None
     share_quote: bool = False
+    # The lead facts, all optional (picked from sync.domain.lead_lists): where the lead
+    # came from, whether it was sales-ready and which criteria it failed, the collateral
+    # used, and a play that worked, shared with marketing only by choice (as the quote).
+    lead_source: str | None = None
+    sales_ready: Readiness | None = None
+    failed_criteria: tuple[str, ...] = ()
+    collateral: tuple[Collateral, ...] = ()
+    play: str | None = None
+    share_play: bool = False
     private_notes: str | None = None
     account_name: str | None = None
     revision: int = 0
@@ -136,6 +163,12 @@ class Debrief:
             "crm_ref": self.crm_ref,
             "quote": self.quote,
             "share_quote": self.share_quote,
+            "lead_source": self.lead_source,
+            "sales_ready": self.sales_ready.value if self.sales_ready else None,
+            "failed_criteria": list(self.failed_criteria),
+            "collateral": [{"key": c.key, "helped": c.helped} for c in self.collateral],
+            "play": self.play,
+            "share_play": self.share_play,
             "private_notes": self.private_notes,
             "account_name": self.account_name,
             "revision": self.revision,
@@ -145,10 +178,13 @@ class Debrief:
         }
 
     def shared_dict(self) -> dict[str, Any]:
-        """What may leave the machine: structured fields, and the quote only if shared."""
+        """What may leave the machine: structured fields, and the quote and the play
+        only if shared."""
         data = {k: v for k, v in self.to_dict().items() if k not in LOCAL_ONLY_FIELDS}
         if not self.share_quote:
             data["quote"] = None
+        if not self.share_play:
+            data["play"] = None
         return data
 
     @classmethod
@@ -180,6 +216,13 @@ class Debrief:
             crm_ref=data.get("crm_ref"),
             quote=data.get("quote"),
             share_quote=bool(data.get("share_quote")),
+            lead_source=data.get("lead_source"),
+            sales_ready=Readiness(data["sales_ready"]) if data.get("sales_ready") else None,
+            failed_criteria=tuple(str(key) for key in data.get("failed_criteria") or ()),
+            collateral=tuple(Collateral(str(c["key"]), _flag(c.get("helped")))
+                             for c in data.get("collateral") or ()),
+            play=data.get("play"),
+            share_play=bool(data.get("share_play")),
             private_notes=data.get("private_notes"),
             account_name=data.get("account_name"),
             revision=int(data.get("revision") or 0),
@@ -198,6 +241,34 @@ DEBRIEF_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Debrief))
 LOCAL_ONLY_FIELDS: frozenset[str] = frozenset({"private_notes", "account_name"})
 # Not sent: the central store takes the rep from who signed in.
 NOT_ON_WIRE_FIELDS: frozenset[str] = frozenset({"rep"})
+
+
+# The lead facts: optional, and sent only when given, so that a server that does not
+# know them yet takes the debriefs that leave them out (sync.domain.wire).
+LEAD_FIELDS: tuple[str, ...] = ("lead_source", "sales_ready", "failed_criteria",
+                                "collateral", "play", "share_play")
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def listed_as_text(debrief: Debrief) -> dict[str, str | None]:
+    """The failed criteria and the collateral as both stores keep them, a column each:
+    JSON text as the dict form has them, None for none."""
+    return {"failed_criteria": json.dumps(list(debrief.failed_criteria))
+            if debrief.failed_criteria else None,
+            "collateral": json.dumps([{"key": c.key, "helped": c.helped}
+                                      for c in debrief.collateral])
+            if debrief.collateral else None}
+
+
+def listed_from_text(failed_criteria: str | None,
+                     collateral: str | None) -> dict[str, tuple[Any, ...]]:
+    """What `listed_as_text` wrote, as the debrief's fields."""
+    return {"failed_criteria": tuple(str(key) for key in json.loads(failed_criteria or "[]")),
+            "collateral": tuple(Collateral(str(c["key"]), _flag(c.get("helped")))
+                                for c in json.loads(collateral or "[]"))}
 
 
 def columns_of(names: Iterable[str]) -> tuple[str, ...]:

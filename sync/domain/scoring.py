@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sync.domain.debrief import Debrief
+from sync.domain.debrief import Debrief, Readiness
 from sync.domain.text import N_, Message
 from sync.domain.validation import NO_REASON, Problem
 
@@ -49,6 +49,14 @@ class ContestRules:
     shared_quote: int = 2  # a verbatim quote shared with marketing...
     min_quote_chars: int = 20  # ...of at least this length
     complete_segment: int = 1  # industry, company size and region all set
+    # The lead facts. Worth nothing unless a contest's rules say so: rules kept before
+    # they existed give them nothing, so no running contest changes by itself
+    # (resources/contest_rules.json, the rules new contests start from, rewards them).
+    lead_source: int = 0  # where the lead came from
+    sales_readiness: int = 0  # sales-ready, or not and which criteria it failed
+    collateral: int = 0  # collateral used, and whether it helped
+    shared_play: int = 0  # a play that worked, shared with marketing...
+    min_play_chars: int = 0  # ...of at least this length
     cap: int = 8  # entries per debrief at most
     daily_cap: int = 40  # entries per rep per day at most (applied over the ledger)
 
@@ -197,6 +205,7 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
     quote_text = (debrief.quote or "").strip()
     has_quote = (debrief.share_quote and bool(quote_text)
                  and len(quote_text) >= rules.min_quote_chars)
+    facts = lead_facts_given(debrief, rules)
     parts = (
         rules.base,
         extra * rules.extra_reason,
@@ -204,6 +213,10 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
         rules.competitor if has_competitor else 0,
         rules.shared_quote if has_quote else 0,
         rules.complete_segment if debrief.segment.is_complete else 0,
+        rules.lead_source if facts.source else 0,
+        rules.sales_readiness if facts.readiness else 0,
+        rules.collateral if facts.collateral else 0,
+        rules.shared_play if facts.play else 0,
     )
     uncapped = sum(parts)
     entries = min(uncapped, rules.cap)
@@ -230,6 +243,18 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
         candidates.append((rules.complete_segment,
                            Message(N_("Complete the segment (industry, size, region) "
                                       "for +{points}"))))
+    if not facts.source:
+        candidates.append((rules.lead_source,
+                           Message(N_("Say where the lead came from for +{points}"))))
+    if not facts.readiness:
+        candidates.append((rules.sales_readiness, Message(N_(
+            "Say whether the lead was sales-ready (and if not, why) for +{points}"))))
+    if not facts.collateral:
+        candidates.append((rules.collateral, Message(N_(
+            "Say which collateral you used and whether it helped for +{points}"))))
+    if not facts.play:
+        candidates.append((rules.shared_play, Message(N_(
+            "Share a play that worked with marketing for +{points}"))))
     hints = []
     for points, message in candidates:
         gain = min(points, room)
@@ -238,6 +263,26 @@ def score(debrief: Debrief, rules: ContestRules) -> Score:
             hints.append(Hint(gain, Message(message.template, params)))
     hints.sort(key=lambda h: -h.points)
     return Score(entries, uncapped, tuple(hints), rules.cap)
+
+
+@dataclass(frozen=True)
+class LeadFactsGiven:
+    source: bool
+    readiness: bool  # sales-ready, or partly or not with the criteria it failed named
+    collateral: bool  # some collateral used, saying whether it helped
+    play: bool  # shared, and long enough
+
+
+def lead_facts_given(debrief: Debrief, rules: ContestRules) -> LeadFactsGiven:
+    """Which lead facts `debrief` gives, as the rules reward them."""
+    ready = debrief.sales_ready
+    play = (debrief.play or "").strip()
+    return LeadFactsGiven(
+        source=bool(debrief.lead_source),
+        readiness=ready is Readiness.YES or (ready is not None
+                                             and bool(debrief.failed_criteria)),
+        collateral=any(piece.helped is not None for piece in debrief.collateral),
+        play=debrief.share_play and bool(play) and len(play) >= rules.min_play_chars)
 
 
 def cap_per_day(entries_in_order: list[tuple[str, int]], rules: ContestRules | None = None,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sync.domain.debrief import SEGMENT_PARTS, Debrief, Outcome
+from sync.domain.debrief import SEGMENT_PARTS, Debrief, Outcome, Readiness
+from sync.domain.lead_lists import LeadLists
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.text import (
@@ -24,6 +25,8 @@ MAX_NAME_CHARS = 80  # competitor, account name
 MAX_CRM_REF_CHARS = 64
 MAX_QUOTE_CHARS = 2_000
 MAX_NOTES_CHARS = 10_000
+MAX_PLAY_CHARS = 500  # a play that worked: a short text
+MAX_COLLATERAL = 12
 MAX_DEAL_VALUE = Decimal("1000000000000")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _AMOUNT = re.compile(r"(?P<number>[\d.,]+)(?P<suffix>[kKmM]?)")
@@ -55,14 +58,36 @@ class InvalidDebrief(ValueError):
 
 
 def validate(debrief: Debrief, taxonomy: Taxonomy,
-             segments: SegmentLists | None = None) -> list[Problem]:
-    """All problems with `debrief`, in form order; an empty list means it can be saved."""
+             segments: SegmentLists | None = None,
+             leads: LeadLists | None = None) -> list[Problem]:
+    """All problems with `debrief`, in form order; an empty list means it can be saved.
+    Without `segments` or `leads`, values are not checked against those lists."""
     return [
         *_outcome_and_stage(debrief),
         *_segment(debrief, segments),
         *_reasons(debrief, taxonomy),
         *_optional_fields(debrief),
+        *_lead_facts(debrief, leads),
     ]
+
+
+def _lead_facts(debrief: Debrief, leads: LeadLists | None) -> Iterator[Problem]:
+    pick = Message(N_("Pick a value from the list."), {})
+    if debrief.lead_source and leads is not None and not leads.offers(
+            "lead_sources", debrief.lead_source):
+        yield Problem("lead_source", pick)
+    criteria = debrief.failed_criteria
+    if criteria and debrief.sales_ready not in (Readiness.PARTLY, Readiness.NO):
+        yield Problem("failed_criteria", Message(N_(
+            "Name failed criteria only for a lead that was not fully sales-ready.")))
+    elif len(set(criteria)) < len(criteria) or (leads is not None and not all(
+            leads.offers("sql_criteria", key) for key in criteria)):
+        yield Problem("failed_criteria", pick)
+    keys = [piece.key for piece in debrief.collateral]
+    if len(keys) > MAX_COLLATERAL or len(set(keys)) < len(keys) or (
+            leads is not None and not all(leads.offers("collateral", key) for key in keys)):
+        yield Problem("collateral", pick)
+    yield from _text("play", debrief.play, MAX_PLAY_CHARS, multiline=True)
 
 
 def believable_date(moment: datetime, now: datetime) -> bool:

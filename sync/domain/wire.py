@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.domain.debrief import DEBRIEF_FIELDS, LOCAL_ONLY_FIELDS, NOT_ON_WIRE_FIELDS, Debrief
+from sync.domain.debrief import (
+    DEBRIEF_FIELDS,
+    LEAD_FIELDS,
+    LOCAL_ONLY_FIELDS,
+    NOT_ON_WIRE_FIELDS,
+    Debrief,
+)
 
 # The top-level keys a pushed debrief may have, no more: every field of a debrief but
 # those that stay on the machine or that the server knows from who signed in.
@@ -17,8 +23,11 @@ WIRE_FIELDS: tuple[str, ...] = tuple(
 
 
 def to_wire(debrief: Debrief) -> dict[str, Any]:
+    """The debrief as pushed. The lead facts only where given: a debrief without them
+    reads as before to a server that does not know them (protocol 2)."""
     shared = debrief.shared_dict()
-    return {key: shared[key] for key in WIRE_FIELDS}
+    return {key: shared[key] for key in WIRE_FIELDS
+            if key not in LEAD_FIELDS or shared[key] not in (None, False, [])}
 
 
 def from_wire(data: dict[str, Any], rep: str) -> Debrief:

@@ -15,6 +15,7 @@ from sync.domain.clock import as_utc
 from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX
 from sync.domain.scoring import MAX_CONTEST_DAYS, ContestRules, Rulebook, RulesError
 from sync.domain.validation import EARLIEST_DATE
+from sync.resources import default_contest_rules
 from sync.server import scores
 from sync.server.accounts import AccountError, User
 from sync.server.beacon import BeaconError, Chain
@@ -93,7 +94,8 @@ def add_contest(connection: sa.Connection, *, by: User, team_id: int, name: str,
     starts_at, ends_at = as_utc(starts_at), as_utc(ends_at)  # SQLite keeps no offset
     _check_period(starts_at, ends_at, now)
     _check_winners(winners)
-    parsed = _rules(rules) if rules is not None else ContestRules()
+    # A new contest starts from the shipped rules; what `rules` names replaces them.
+    parsed = _rules({**default_contest_rules().to_dict(), **(rules or {})})
     seed = secrets.token_bytes(draw.SEED_BYTES)
     contest_id = connection.execute(contests.insert().values(
         team_id=team_id, name=name, prize=prize, starts_at=starts_at, ends_at=ends_at,

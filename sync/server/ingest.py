@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.debrief import SEGMENT_PARTS, Debrief
+from sync.domain.debrief import SEGMENT_PARTS, Debrief, listed_as_text
 from sync.domain.team_lists import TeamLists
 from sync.domain.text import N_, Message
 from sync.domain.validation import (
@@ -61,6 +61,8 @@ class ItemResult:
 REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", *SEGMENT_PARTS, "reasons_unknown",
                     "competitor", "deal_value", "currency", "crm_ref", "quote", "share_quote",
+                    "lead_source", "sales_ready", "failed_criteria", "collateral", "play",
+                    "share_play",
                     "created_at", "updated_at", "deleted", "received_at", "change_seq",
                     "team_id")
 DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
@@ -210,7 +212,8 @@ def _problems(debrief: Debrief, rules: TeamLists, now: datetime) -> tuple[Proble
         # A tombstone only needs to be newer: its content, dates included, no longer
         # counts, and one refused for a wrong clock could never be sent again.
         return ()
-    return (*dating_problems(debrief, now), *validate(debrief, rules.taxonomy, rules.segments))
+    return (*dating_problems(debrief, now), *validate(debrief, rules.taxonomy, rules.segments,
+                                                             rules.leads))
 
 
 def _row(debrief: Debrief, rep: User, stamp: tuple[datetime, int]) -> tuple[Any, ...]:
@@ -226,6 +229,9 @@ def _row(debrief: Debrief, rep: User, stamp: tuple[datetime, int]) -> tuple[Any,
             str(debrief.deal_value) if debrief.deal_value is not None else None,
             debrief.currency, debrief.crm_ref,
             debrief.quote if debrief.share_quote else None, debrief.share_quote,
+            debrief.lead_source, debrief.sales_ready.value if debrief.sales_ready else None,
+            *listed_as_text(debrief).values(),
+            debrief.play if debrief.share_play else None, debrief.share_play,
             debrief.created_at, debrief.updated_at, debrief.deleted, *stamp, rep.team_id)
 
 

@@ -3,6 +3,7 @@ scoring on the server)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -45,6 +46,11 @@ def wire(row: Any, reasons: list[dict[str, Any]]) -> dict[str, Any]:
         "reasons": reasons, "reasons_unknown": bool(row.reasons_unknown),
         "competitor": row.competitor, "deal_value": row.deal_value, "currency": row.currency,
         "crm_ref": row.crm_ref, "quote": row.quote, "share_quote": bool(row.share_quote),
+        "lead_source": row.lead_source, "sales_ready": row.sales_ready,
+        # Kept as the dict form has them (sync.domain.debrief.listed_as_text).
+        "failed_criteria": json.loads(row.failed_criteria or "[]"),
+        "collateral": json.loads(row.collateral or "[]"),
+        "play": row.play, "share_play": bool(row.share_play),
         "created_at": to_iso(as_utc(row.created_at)),
         "updated_at": to_iso(as_utc(row.updated_at)), "deleted": bool(row.deleted),
     }

@@ -96,6 +96,14 @@ debriefs = sa.Table(
     sa.Column("crm_ref", sa.String(200), nullable=True),
     sa.Column("quote", sa.Text, nullable=True),  # only ever a quote the rep chose to share
     sa.Column("share_quote", sa.Boolean, nullable=False),
+    # The lead facts (sync.domain.debrief); the failed criteria and the collateral as
+    # JSON text (None for none), the play only when the rep shared it.
+    sa.Column("lead_source", sa.String(64), nullable=True),
+    sa.Column("sales_ready", sa.String(8), nullable=True),
+    sa.Column("failed_criteria", sa.Text, nullable=True),
+    sa.Column("collateral", sa.Text, nullable=True),
+    sa.Column("play", sa.Text, nullable=True),
+    sa.Column("share_play", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),

@@ -74,7 +74,8 @@ class Current:
         """Names these lists for HTTP caching: their version, and a digest of them all."""
         documents = self.documents
         digest = hashlib.sha256(json.dumps(
-            [documents.taxonomy, documents.segments, documents.contest_rules],
+            [documents.taxonomy, documents.segments, documents.contest_rules,
+             documents.lead_lists],
             sort_keys=True).encode()).hexdigest()[:16]
         return f'"{documents.taxonomy_version}-{digest}"'
 

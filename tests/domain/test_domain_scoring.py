@@ -13,7 +13,7 @@ from helpers.domain_strategies import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.domain.debrief import Debrief, Outcome, Reason, Segment, Stage
+from sync.domain.debrief import Collateral, Debrief, Outcome, Readiness, Reason, Segment, Stage
 from sync.domain.scoring import (
     MAX_CONTEST_DAYS,
     MAX_RULE,
@@ -55,8 +55,40 @@ def test_the_default_rules_file_says_what_these_tests_assume():
     assert RULES.to_dict() == {
         "base": 1, "extra_reason": 1, "max_extra_reasons": 2, "detail_code": 1,
         "max_detail_codes": 2, "competitor": 1, "shared_quote": 2, "min_quote_chars": 20,
-        "complete_segment": 1, "cap": 8, "daily_cap": 40,
+        "complete_segment": 1, "lead_source": 1, "sales_readiness": 1, "collateral": 1,
+        "shared_play": 2, "min_play_chars": 20, "cap": 8, "daily_cap": 40,
     }
+
+
+def test_rules_kept_before_the_lead_facts_existed_give_them_nothing():
+    kept = {"base": 1, "competitor": 1, "cap": 8}  # a contest stored before them
+    rules = ContestRules.from_dict(kept)
+    assert (rules.lead_source, rules.sales_readiness, rules.collateral,
+            rules.shared_play) == (0, 0, 0, 0)
+    facts = bare(lead_source="event", sales_ready=Readiness.YES,
+                 collateral=(Collateral("case_study", True),), play=LONG_QUOTE,
+                 share_play=True)
+    assert score(facts, rules).entries == score(bare(), rules).entries
+
+
+def test_each_lead_fact_adds_its_points():
+    base = score(bare(), RULES).entries
+    assert score(bare(lead_source="event"), RULES).entries == base + RULES.lead_source
+    assert score(bare(sales_ready=Readiness.YES), RULES).entries == (
+        base + RULES.sales_readiness)
+    # Not ready: it counts once the criteria it failed are named.
+    assert score(bare(sales_ready=Readiness.NO), RULES).entries == base
+    assert score(bare(sales_ready=Readiness.NO, failed_criteria=("budget",)),
+                 RULES).entries == base + RULES.sales_readiness
+    # Collateral counts once the rep says whether it helped.
+    assert score(bare(collateral=(Collateral("case_study"),)), RULES).entries == base
+    assert score(bare(collateral=(Collateral("case_study", False),)), RULES).entries == (
+        base + RULES.collateral)
+    # A play counts shared, and long enough.
+    assert score(bare(play=LONG_QUOTE), RULES).entries == base
+    assert score(bare(play="Short.", share_play=True), RULES).entries == base
+    assert score(bare(play=LONG_QUOTE, share_play=True), RULES).entries == (
+        base + RULES.shared_play)
 
 
 def test_a_bare_debrief_earns_the_base():
@@ -151,10 +183,14 @@ def test_the_cap_holds():
 def test_hints_for_a_bare_debrief_name_everything_missing_biggest_first():
     assert hint_texts(bare()) == [
         "Add a customer quote (20+ characters) to share for +2",
+        "Share a play that worked with marketing for +2",
         "Add another reason for +1",
         "Narrow a reason to a detail for +1",
         "Name the competitor for +1",
         "Complete the segment (industry, size, region) for +1",
+        "Say where the lead came from for +1",
+        "Say whether the lead was sales-ready (and if not, why) for +1",
+        "Say which collateral you used and whether it helped for +1",
     ]
 
 
@@ -171,7 +207,7 @@ def test_an_unshared_quote_hints_at_sharing_it():
 def test_a_short_unshared_quote_hints_at_a_longer_quote_not_at_sharing():
     texts = hint_texts(bare(quote="Too pricey."))
     assert "Add a customer quote (20+ characters) to share for +2" in texts
-    assert not any(text.startswith("Share") for text in texts)
+    assert not any(text.startswith("Share the customer quote") for text in texts)
 
 
 def test_dont_know_gets_no_hints_about_reasons():
@@ -188,8 +224,14 @@ def test_no_reasons_yet_hints_at_giving_two():
 def test_the_most_a_debrief_can_earn_is_told_only_at_the_cap():
     assert score(everything(), RULES).at_cap
     honest = everything().with_changes(reasons=(), reasons_unknown=True)
-    assert score(honest, RULES).hints == ()
     assert not score(honest, RULES).at_cap
+    # Nothing more to say of the reasons; only the lead facts are left.
+    assert [h.message.template.split()[1] for h in score(honest, RULES).hints] == [
+        "a", "where", "whether", "which"]
+    told = honest.with_changes(lead_source="event", sales_ready=Readiness.YES,
+                               collateral=(Collateral("case_study", True),),
+                               play=LONG_QUOTE, share_play=True)
+    assert score(told, RULES).hints == ()
 
 
 def test_no_extra_reason_hint_at_the_maximum():
@@ -208,8 +250,12 @@ def test_hints_never_promise_more_than_the_room_under_the_cap():
     assert result.entries == RULES.cap - 1
     assert [h.message.text for h in result.hints] == [
         "Add a customer quote (20+ characters) to share for +1",
+        "Say where the lead came from for +1",
+        "Say whether the lead was sales-ready (and if not, why) for +1",
+        "Say which collateral you used and whether it helped for +1",
+        "Share a play that worked with marketing for +1",
     ]
-    assert [h.points for h in result.hints] == [1]
+    assert {h.points for h in result.hints} == {1}
 
 
 def test_a_rule_worth_nothing_gives_no_hint():
@@ -380,8 +426,23 @@ def complete_segment(debrief: Debrief, data) -> Debrief:
     return debrief.with_changes(segment=Segment(**filled))
 
 
+def tell_lead_facts(debrief: Debrief, data) -> Debrief:
+    return debrief.with_changes(
+        lead_source=data.draw(st.sampled_from(("event", "inbound"))),
+        sales_ready=data.draw(st.sampled_from(list(Readiness))),
+        failed_criteria=("budget",),
+        collateral=(Collateral("case_study", data.draw(st.sampled_from((True, False)))),))
+
+
+def share_play(debrief: Debrief, data) -> Debrief:
+    if (debrief.play or "").strip():
+        return debrief.with_changes(share_play=True)
+    return debrief.with_changes(play=data.draw(st.just(SAMPLE_QUOTE) | st.text(max_size=60)),
+                                share_play=True)
+
+
 ENRICHMENTS = (add_reason, add_detail, name_competitor, add_quote, share_quote,
-               complete_segment)
+               complete_segment, tell_lead_facts, share_play)
 
 
 @given(debriefs(), any_rules(), st.lists(st.sampled_from(ENRICHMENTS), min_size=1, max_size=6),
@@ -417,6 +478,14 @@ def act_on_hint(debrief: Debrief, template: str, rules: ContestRules) -> Debrief
         return debrief.with_changes(quote="q" * max(rules.min_quote_chars, 1), share_quote=True)
     if template.startswith("Complete the segment"):
         return debrief.with_changes(segment=FULL_SEGMENT)
+    if template.startswith("Say where the lead"):
+        return debrief.with_changes(lead_source="event")
+    if template.startswith("Say whether the lead"):
+        return debrief.with_changes(sales_ready=Readiness.NO, failed_criteria=("budget",))
+    if template.startswith("Say which collateral"):
+        return debrief.with_changes(collateral=(Collateral("case_study", True),))
+    if template.startswith("Share a play"):
+        return debrief.with_changes(play="p" * max(rules.min_play_chars, 1), share_play=True)
     raise AssertionError(f"no action for hint {template!r}")
 
 

@@ -9,7 +9,8 @@ from helpers.domain_strategies import SEGMENTS, TAXONOMY, debriefs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.domain.debrief import Debrief, Outcome, Reason, Segment, Stage
+from sync.domain.debrief import Collateral, Debrief, Outcome, Readiness, Reason, Segment, Stage
+from sync.domain.team_lists import ListDocuments
 from sync.domain.validation import (
     MAX_DEAL_VALUE,
     MAX_REASONS,
@@ -29,7 +30,7 @@ NO_LETTER = "A name needs at least one letter or digit."
 KNOWN_FIELDS = {
     "outcome", "stage", "rep", "segment.industry", "segment.company_size", "segment.region",
     "reasons", "competitor", "crm_ref", "deal_value", "currency", "quote", "account_name",
-    "private_notes",
+    "private_notes", "lead_source", "sales_ready", "failed_criteria", "collateral", "play",
 }
 
 
@@ -430,3 +431,34 @@ def test_an_edit_dated_ahead_names_updated_at():
     ahead = RECEIVED + timedelta(days=3)
     found = dating_problems(lost_debrief(created_at=RECEIVED, updated_at=ahead), RECEIVED)
     assert [p.field for p in found] == ["updated_at"]
+
+
+LEADS = ListDocuments.shipped().lists.leads
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"lead_source": "billboard"}, "lead_source"),
+    ({"sales_ready": Readiness.YES, "failed_criteria": ("budget",)}, "failed_criteria"),
+    ({"failed_criteria": ("budget",)}, "failed_criteria"),  # readiness not said
+    ({"sales_ready": Readiness.NO, "failed_criteria": ("budget", "budget")},
+     "failed_criteria"),
+    ({"sales_ready": Readiness.NO, "failed_criteria": ("vibes",)}, "failed_criteria"),
+    ({"collateral": (Collateral("brochure"),)}, "collateral"),
+    ({"collateral": (Collateral("case_study"), Collateral("case_study", True))},
+     "collateral"),
+    ({"play": "x" * 501, "share_play": True}, "play"),
+])
+def test_lead_facts_off_the_lists_are_named(changes, field):
+    debrief = Debrief(id="x", rep="ana", outcome=Outcome.LOST, stage=Stage.EVALUATION,
+                      reasons_unknown=True, **changes)
+    problems = validate(debrief, TAXONOMY, None, LEADS)
+    assert [p.field for p in problems] == [field]
+
+
+def test_lead_facts_from_the_lists_save():
+    debrief = Debrief(id="x", rep="ana", outcome=Outcome.LOST, stage=Stage.EVALUATION,
+                      reasons_unknown=True, lead_source="campaign.webinar_series",
+                      sales_ready=Readiness.PARTLY, failed_criteria=("budget", "timeline"),
+                      collateral=(Collateral("case_study", True), Collateral("demo_video")),
+                      play="Brought their CFO in early.", share_play=True)
+    assert validate(debrief, TAXONOMY, None, LEADS) == []

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from sync.domain.debrief import (
     LOCAL_ONLY_FIELDS,
     SEGMENT_PARTS,
+    Collateral,
     Debrief,
     Evidence,
     Outcome,
+    Readiness,
     Reason,
     Segment,
     Stage,
@@ -101,6 +103,15 @@ def debriefs(draw, deal_values: st.SearchStrategy[Decimal | None] | None = None)
         crm_ref=draw(optional_text(20)),
         quote=draw(st.none() | st.just(SAMPLE_QUOTE) | st.text(max_size=60)),
         share_quote=draw(st.booleans()),
+        lead_source=draw(st.none() | st.sampled_from(["inbound", "event", "nowhere"])),
+        sales_ready=draw(st.none() | st.sampled_from(Readiness)),
+        failed_criteria=tuple(draw(st.lists(st.sampled_from(["budget", "need", "timeline"]),
+                                            max_size=3, unique=True))),
+        collateral=tuple(draw(st.lists(st.builds(
+            Collateral, st.sampled_from(["case_study", "roi_calculator", "demo_video"]),
+            st.none() | st.booleans()), max_size=3, unique_by=lambda c: c.key))),
+        play=draw(st.none() | st.just(SAMPLE_QUOTE) | st.text(max_size=60)),
+        share_play=draw(st.booleans()),
         private_notes=draw(optional_text()),
         account_name=draw(optional_text()),
         revision=draw(st.integers(0, 10_000)),
@@ -172,7 +183,8 @@ def left_the_machine(debrief: Debrief) -> Debrief:
     given, and the quote only if the rep shared it."""
     not_given = {f.name: f.default for f in fields(Debrief) if f.name in LOCAL_ONLY_FIELDS}
     return debrief.with_changes(**not_given,
-                                quote=debrief.quote if debrief.share_quote else None)
+                                quote=debrief.quote if debrief.share_quote else None,
+                                play=debrief.play if debrief.share_play else None)
 
 
 @st.composite

@@ -12,7 +12,7 @@ from helpers.sync_world import new_rep, server_rows
 from requests.adapters import HTTPAdapter
 
 from sync.client.status import StatusKind
-from sync.domain.debrief import Evidence, Reason
+from sync.domain.debrief import Collateral, Evidence, Readiness, Reason
 from sync.domain.taxonomy import Taxonomy
 from sync.domain.team_lists import TeamLists
 from sync.resources import load_json
@@ -310,3 +310,27 @@ def test_a_debrief_the_server_cannot_read_is_kept_and_the_batch_goes_on(machine,
     assert refusal.debrief_id == saved[1].id
     assert refusal.problems[0].field == "competitor"
     assert report.status.kind is StatusKind.REFUSED
+
+
+def test_the_lead_facts_reach_the_reps_other_machine_and_an_unshared_play_does_not(
+        machine, rep):
+    laptop = machine("laptop")
+    laptop.sign_in(rep)
+    facts = {"lead_source": "campaign.webinar_series", "sales_ready": Readiness.PARTLY,
+             "failed_criteria": ("budget", "timeline"),
+             "collateral": (Collateral("case_study", True), Collateral("demo_video", None),
+                            Collateral("pricing_sheet", False))}
+    shared = laptop.save(**facts, play="Brought their CFO in early.", share_play=True)
+    unshared = laptop.save(**facts, play="Kept it to myself.", share_play=False)
+    assert laptop.sync().ok
+
+    desk = machine("desk")
+    desk.sign_in(rep)
+    assert desk.sync().ok
+    for original in (shared, unshared):
+        here = desk.store.get(original.id)
+        assert (here.lead_source, here.sales_ready, here.failed_criteria,
+                here.collateral) == tuple(facts.values())
+        assert here.play == (original.play if original.share_play else None)
+        assert here.share_play == original.share_play
+    assert laptop.store.get(unshared.id).play == "Kept it to myself."  # kept on its laptop

@@ -73,7 +73,7 @@ def test_lists_pulled_from_the_server_are_listed_whole_too(window) -> None:
     long_name = "Public sector, education and non-profit organisations"
     segments = replace(fields.segments, industries=(
         *fields.segments.industries, Choice("public", long_name)))
-    fields.use_lists(fields.taxonomy, segments)
+    fields.use_lists(fields.taxonomy, segments, fields.lead.leads)
     box = fields.segment_boxes["industry"]
     assert box.findText(long_name) > 0
     assert open_list_width(box) > box.fontMetrics().horizontalAdvance(long_name)

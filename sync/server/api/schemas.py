@@ -20,7 +20,7 @@ from pydantic import (
 
 from sync.domain.clock import as_utc
 from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX, VOID_REASON_MAX
-from sync.domain.debrief import Evidence, Outcome, Stage
+from sync.domain.debrief import Evidence, Outcome, Readiness, Stage
 from sync.domain.leaderboard import Band
 from sync.domain.scoring import MAX_CONTEST_DAYS, MAX_RULE, ContestRules, Why
 from sync.protocol import MAX_BATCH
@@ -129,6 +129,11 @@ class ReasonIn(Input):
 
 # DebriefIn and DebriefOut have the wire's fields (sync.domain.wire.WIRE_FIELDS), no
 # more: tests/test_debrief_fields.py fails when they and the wire disagree.
+class CollateralIn(Input):
+    key: Text = Field(min_length=1, max_length=64)
+    helped: Flag | None = Field(default=None, description="null: not said")
+
+
 class DebriefIn(Input):
     """One debrief as the app pushes it (sync.domain.wire)."""
 
@@ -145,6 +150,14 @@ class DebriefIn(Input):
     crm_ref: NameText | None = None
     quote: QuoteText | None = None
     share_quote: Flag = False
+    # The lead facts (protocol 3): sent only when given.
+    lead_source: ShortText | None = None
+    sales_ready: Readiness | None = None
+    failed_criteria: list[Annotated[Text, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=20)
+    collateral: list[CollateralIn] = Field(default_factory=list, max_length=20)
+    play: QuoteText | None = None
+    share_play: Flag = False
     created_at: UtcDatetime
     updated_at: UtcDatetime
     deleted: Flag = False
@@ -164,6 +177,12 @@ class DebriefOut(BaseModel):
     crm_ref: str | None
     quote: str | None
     share_quote: bool
+    lead_source: str | None
+    sales_ready: str | None
+    failed_criteria: list[str]
+    collateral: list[dict[str, Any]]
+    play: str | None
+    share_play: bool
     created_at: str
     updated_at: str
     deleted: bool
@@ -214,6 +233,8 @@ class ConfigOut(BaseModel):
     taxonomy: dict[str, Any]
     segments: dict[str, Any]
     contest_rules: dict[str, Any]
+    lead_lists: dict[str, Any] = Field(description=(
+        "lead sources, sales-qualified-lead criteria and collateral (protocol 3)"))
 
 
 # --- the reason taxonomy (marketing's changes) ------------------------------------------

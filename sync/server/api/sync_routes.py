@@ -95,4 +95,4 @@ def config(state: State, _user: Annotated[User, Depends(require_role(*ROLES))],
     lists = current.documents
     return ConfigOut(protocol=PROTOCOL_VERSION, taxonomy_version=lists.taxonomy_version,
                      taxonomy=lists.taxonomy, segments=lists.segments,
-                     contest_rules=lists.contest_rules)
+                     contest_rules=lists.contest_rules, lead_lists=lists.lead_lists)
