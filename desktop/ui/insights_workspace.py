@@ -35,7 +35,7 @@ from desktop.ui.charts import TrendChart
 from desktop.ui.funnel_panel import FunnelPanel
 from desktop.ui.reasons_panel import ReasonsPanel
 from desktop.ui.rows_table import RowsModel, rows_view
-from desktop.ui.text import outcome_label, stage_label, time_text, tr
+from desktop.ui.text import outcome_label, readiness_labels, stage_label, time_text, tr
 from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers, InsightView
 from sync.domain.clock import Clock, from_iso
@@ -259,6 +259,10 @@ class InsightsWorkspace(QWidget):
         if dimension in ("industry", "company_size", "region"):
             return [(choice.key, choice.label)
                     for choice in self.lists.segments.choices_for(dimension)]
+        if dimension == "lead_source":
+            return [(choice.key, choice.label) for choice in self.lists.leads.lead_sources]
+        if dimension == "sales_ready":
+            return [(value.value, label) for value, label in readiness_labels().items()]
         # Competitors and teams: the names marketing has been shown.
         shown = self.found.groups(dimension) if self.found else []
         return [(group["value"], group["value"]) for group in shown if group["value"]]
@@ -476,13 +480,19 @@ class InsightsWorkspace(QWidget):
             for choice in self.lists.segments.choices_for(dimension):
                 if choice.key == value:
                     return choice.label
+        if dimension == "lead_source":
+            return self.lists.leads.label("lead_sources", value)
+        if dimension == "sales_ready":
+            return next((label for ready, label in readiness_labels().items()
+                         if ready.value == value), value)
         return value
 
     @staticmethod
     def _dimension_labels() -> dict[str, str]:
         return {"stage": tr("Stage"), "industry": tr("Industry"),
                 "company_size": tr("Company size"), "region": tr("Region"),
-                "competitor": tr("Competitor"), "team": tr("Team")}
+                "competitor": tr("Competitor"), "team": tr("Team"),
+                "lead_source": tr("Lead source"), "sales_ready": tr("Sales-ready")}
 
     def _today(self) -> date:
         return self.clock.now().astimezone().date()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.field_errors import with_error_line
-from desktop.ui.text import tr
+from desktop.ui.text import readiness_labels, tr
 from sync.domain.debrief import Collateral, Debrief, Readiness
 from sync.domain.lead_lists import LeadLists
 
@@ -31,10 +31,6 @@ from sync.domain.lead_lists import LeadLists
 # helped not said; checked = it helped (the row says "did not help" when it did not).
 HELPED_ROLE = Qt.ItemDataRole.UserRole + 1  # True, False or None (not said) for a used row
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 2  # the choice's label, without what was said of it
-
-
-def readiness_labels() -> dict[Readiness, str]:
-    return {Readiness.YES: tr("Yes"), Readiness.PARTLY: tr("Partly"), Readiness.NO: tr("No")}
 
 
 class LeadFacts(QWidget):

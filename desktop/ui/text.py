@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
-from sync.domain.debrief import Debrief, Evidence, Outcome, Stage
+from sync.domain.debrief import Debrief, Evidence, Outcome, Readiness, Stage
 from sync.domain.text import Message
 
 if TYPE_CHECKING:
@@ -123,6 +123,11 @@ def stage_label(stage: Stage) -> str:
         Stage.EVALUATION: tr("Evaluation"),
         Stage.SELECTION: tr("Selection"),
     }[stage]
+
+
+def readiness_labels() -> dict[Readiness, str]:
+    """Was the lead sales-ready when it reached the rep: each answer in words."""
+    return {Readiness.YES: tr("Yes"), Readiness.PARTLY: tr("Partly"), Readiness.NO: tr("No")}
 
 
 def evidence_label(evidence: Evidence) -> str:

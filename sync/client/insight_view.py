@@ -19,8 +19,10 @@ from typing import Any
 from sync.domain import reporting
 
 PRESETS = ("last_3_months", "last_6_months", "last_12_months", "this_year", "custom")
-NARROW_DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team")
-SEGMENT_DIMENSIONS = ("industry", "company_size", "region", "team")
+NARROW_DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team",
+                     "lead_source", "sales_ready")
+SEGMENT_DIMENSIONS = ("industry", "company_size", "region", "team", "lead_source",
+                      "sales_ready")
 WIN_OUTCOMES = ("won", "progressed")
 LOSS_OUTCOMES = ("lost", "no_decision", "objection")
 OUTCOMES = ("won", "lost", "no_decision", "objection", "progressed")

@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # the server's libraries load only when an export runs
     from sync.exports.tidy import Row
     from sync.server import insights
 
-SEGMENT_FLAGS = ("industry", "company_size", "region", "competitor", "team")
+SEGMENT_FLAGS = ("industry", "company_size", "region", "competitor", "team", "lead_source",
+                 "sales_ready")
 
 
 class ExportRefused(Exception):
@@ -30,9 +31,10 @@ class ExportRefused(Exception):
 def add_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("--format", required=True, choices=FORMATS)
     export.add_argument("--by", action="append", metavar="DIM", choices=(
-        "outcome", "stage", "industry", "company_size", "region", "competitor", "team"),
-        help="a group column: outcome, stage, industry, company_size, region, competitor "
-             "or team; repeat for more, at most one besides outcome (default: outcome)")
+        "outcome", "stage", *SEGMENT_FLAGS),
+        help="a group column: outcome, stage, industry, company_size, region, competitor, "
+             "team, lead_source or sales_ready; repeat for more, at most one besides "
+             "outcome (default: outcome)")
     export.add_argument("--period", choices=PERIODS, default="month",
                         help="what each row's period is (default: month)")
     export.add_argument("--from", dest="first", metavar="YYYY-MM", help="first month")

@@ -5,7 +5,8 @@ sync.domain.disclosure publishes of each whole UTC month in the period, read fro
 reason rollup (sync.server.rollups): a month's small counts are left out of every
 answer alike, so no pair or sequence of questions differs by a hidden count
 (docs/insights-privacy.md). A question may narrow by outcome and by one other
-dimension (stage, industry, company size, region, competitor or team) at a time.
+dimension (stage, industry, company size, region, competitor, team, lead source or
+sales-readiness) at a time.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ def narrowing(connection: sa.Connection, asked: dict[str, frozenset[str]]
     narrowed = [(name, asked[name]) for name in SPLIT_DIMENSIONS if asked.get(name)]
     if len(narrowed) > 1:
         raise QuestionError(narrowed[1][0], (
-            "narrow by one of stage, industry, company_size, region, competitor or team "
-            "at a time: together they would single out small groups"), "one_dimension")
+            "narrow by one of stage, industry, company_size, region, competitor, team, "
+            "lead_source or sales_ready at a time: together they would single out small "
+            "groups"), "one_dimension")
     if not narrowed:
         return None
     dimension, values = narrowed[0]

@@ -41,8 +41,9 @@ from sync.server.stored import in_chunks
 from sync.server.tables import debrief_reasons, debriefs, reason_rollup, rollup_cells
 
 # The dimensions a cell is split by, one at a time; "team" is the rep's team when the
-# debrief was stored (its id, as text).
-DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team")
+# debrief was stored (its id, as text); "lead_source" and "sales_ready" are lead facts.
+DIMENSIONS = ("stage", "industry", "company_size", "region", "competitor", "team",
+              "lead_source", "sales_ready")
 CELLS = ""  # the dimension (and value) of the rows counting whole cells
 DETAILS = "detail"  # the dimension of the rows splitting a cell's code counts by detail
 NOT_GIVEN = ""  # the value of a debrief that leaves a dimension empty
@@ -123,7 +124,8 @@ def counted(debrief: Debrief, rep_id: int, team_id: int | None,
         return None
     segment = debrief.segment
     values = (debrief.stage.value if debrief.stage else None, segment.industry,
-              segment.company_size, segment.region, debrief.competitor, team_value(team_id))
+              segment.company_size, segment.region, debrief.competitor, team_value(team_id),
+              debrief.lead_source, debrief.sales_ready.value if debrief.sales_ready else None)
     return Counted(debrief.id, rep_id, debrief.created_at,
                    debrief.outcome.value if debrief.outcome else NOT_GIVEN,
                    tuple(value or NOT_GIVEN for value in values),
@@ -336,14 +338,15 @@ def rebuild(connection: sa.Connection, codes: CodeMap) -> None:
     _bump_every_cell(connection)
 
 
-def move_codes(connection: sa.Connection, codes: CodeMap, moved: set[str]) -> None:
+def move_codes(connection: sa.Connection, codes: CodeMap, moved: set[str], *,
+               dimensions: tuple[str, ...] = DIMENSIONS) -> None:
     """Count the rows of the current codes `moved` again from the debriefs, by `codes`:
     after a change of the taxonomy's mappings moved stored codes to other current ones
     (`CodeMap.changed_from`). Every cell gets a new version, so what insights keep of
     a month is counted again too. The other codes' rows, and the counts of whole
     cells, do not change."""
     if moved:
-        count_again(connection, codes, only=moved)
+        count_again(connection, codes, only=moved, dimensions=dimensions)
         _bump_every_cell(connection)
 
 
@@ -362,16 +365,19 @@ def as_date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def count_again(connection: sa.Connection, codes: CodeMap,
-                only: set[str] | None = None) -> None:
-    """Count the rollup again from the debriefs, by the codes standing now (`codes`);
-    with `only`, just the rows of those current codes (the cells' versions: see
-    rebuild)."""
+def count_again(connection: sa.Connection, codes: CodeMap, *, only: set[str] | None = None,
+                dimensions: tuple[str, ...] = DIMENSIONS, cells: bool = True) -> None:
+    """Count the rollup again from the debriefs, by the codes standing now (`codes`):
+    the rows splitting cells by `dimensions` and, with `cells`, those of whole cells and
+    their details; with `only`, just the rows of those current codes (the cells'
+    versions: see rebuild). A migration names the dimensions the store had then."""
+    assert set(dimensions) <= set(DIMENSIONS), dimensions
     rows = reason_rollup.c
-    if only is None:
-        connection.execute(reason_rollup.delete())
-    else:
-        connection.execute(reason_rollup.delete().where(rows.code.in_(sorted(only))))
+    counted = [*dimensions, *((CELLS, DETAILS) if cells else ())]
+    gone = [rows.dimension.in_(counted)]
+    if only is not None:
+        gone.append(rows.code.in_(sorted(only)))
+    connection.execute(reason_rollup.delete().where(*gone))
     month = month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN)
     live = debriefs.c.deleted.is_(False)
@@ -384,7 +390,7 @@ def count_again(connection: sa.Connection, codes: CodeMap,
         True: sa.select(reasons.debrief_id, current.label("code"))
         .where(reasons.is_primary.is_(True), *kept).distinct().subquery()}
     tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
-    for dimension in (CELLS, *DIMENSIONS):
+    for dimension in ((CELLS,) if cells else ()) + dimensions:
         value = sa.literal(NOT_GIVEN) if dimension == CELLS else _value_column(dimension)
         keys = (sa.literal(dimension), month, outcome, value)
         grouped = (month, outcome) if dimension == CELLS else (month, outcome, value)
@@ -397,6 +403,8 @@ def count_again(connection: sa.Connection, codes: CodeMap,
                 *keys, named.c.code, sa.literal(is_primary), *tally)
                 .select_from(debriefs.join(named, named.c.debrief_id == debriefs.c.id))
                 .where(live).group_by(*grouped, named.c.code)))
+    if not cells:
+        return  # the details split whole cells
     for is_primary in (False, True):
         first = _first_reasons(is_primary, codes)
         where = [live] if only is None else [live, first.c.code.in_(sorted(only))]

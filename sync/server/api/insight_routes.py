@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from sync.domain.clock import to_iso
-from sync.domain.debrief import Outcome, Stage
+from sync.domain.debrief import Outcome, Readiness, Stage
 from sync.exports import MEDIA_TYPES, writers
 from sync.exports.quote_table import QuotesAbout, quote_rows
 from sync.exports.tidy import Heading, Line
@@ -47,7 +47,7 @@ exports = APIRouter(prefix="/exports", tags=["exports"], responses=errors(**SIGN
 
 Analyst = Annotated[User, Depends(require_role("marketing", "admin", action="read insights"))]
 Dimension = Literal["outcome", "stage", "industry", "company_size", "region", "competitor",
-                    "team", "month", "quarter"]
+                    "team", "lead_source", "sales_ready", "month", "quarter"]
 Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 Month = Annotated[str | None, Query(pattern=r"^[12]\d{3}-(0[1-9]|1[0-2])$", examples=["2026-06"])]
 Gone = Annotated[str | None, Query(include_in_schema=False)]
@@ -83,7 +83,10 @@ def asked(connection: Reading,
           stage: Annotated[list[Stage] | None, Query(
               description="any of these stages; repeat for more")] = None,
           industry: Text = None, company_size: Text = None, region: Text = None,
-          competitor: Text = None, team: Text = None, primary_only: bool = False,
+          competitor: Text = None, team: Text = None,
+          lead_source: Text = None,
+          sales_ready: Annotated[Readiness | None, Query()] = None,
+          primary_only: bool = False,
           since: Gone = None, until: Gone = None) -> Asked:
     for name, given in (("since", since), ("until", until)):
         if given is not None:
@@ -91,7 +94,8 @@ def asked(connection: Reading,
                 "insights count whole months: give from=YYYY-MM and to=YYYY-MM"),
                 "whole_months")
     one = {"industry": industry, "company_size": company_size, "region": region,
-           "competitor": competitor, "team": team}
+           "competitor": competitor, "team": team, "lead_source": lead_source,
+           "sales_ready": sales_ready.value if sales_ready else None}
     try:
         narrow = insights.narrowing(connection, {
             "stage": frozenset(s.value for s in stage or ()),
@@ -111,9 +115,9 @@ def reason_counts(connection: Reading, state: State, _user: Analyst, question: Q
                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                   ) -> ReasonCountsOut:
     """How many debriefs give each reason code, per value of `by`, over whole months.
-    Narrow by outcome and by one of stage, industry, company_size, region, competitor
-    and team. Counts of fewer than `min_cell` debriefs, or from one rep, are
-    left out of every sum (docs/insights-privacy.md)."""
+    Narrow by outcome and by one of stage, industry, company_size, region, competitor,
+    team, lead_source and sales_ready. Counts of fewer than `min_cell` debriefs, or from
+    one rep, are left out of every sum (docs/insights-privacy.md)."""
     min_cell = state.settings.limits.min_cell
     found = insights.answer(connection, question.question(by), state.published)
     page = found.groups[offset:offset + limit]
@@ -216,7 +220,8 @@ Dialect = Annotated[Literal["plain", "excel"], Query(description=(
 def export_reasons(state: State, _user: Analyst, question: Question, kind: Kind,
                    by: Annotated[list[Dimension] | None, Query(description=(
                        "the group columns, in order; repeat for more (at most one of "
-                       "stage, industry, company_size, region, competitor, team)"))] = None,
+                       "stage, industry, company_size, region, competitor, team, "
+                       "lead_source, sales_ready)"))] = None,
                    period: Annotated[Literal["month", "quarter", "all"], Query(
                        description="what each row's period is")] = "month",
                    dialect: Dialect = "plain") -> StreamingResponse:

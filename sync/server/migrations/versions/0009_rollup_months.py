@@ -36,7 +36,8 @@ def upgrade() -> None:
     from sync.server.code_map import CodeMap
 
     connection = op.get_bind()
-    rollups.count_again(connection, CodeMap())
+    rollups.count_again(connection, CodeMap(), dimensions=(
+        "stage", "industry", "company_size", "region", "competitor", "team"))
     months = connection.execute(sa.text(
         "SELECT DISTINCT month FROM reason_rollup WHERE dimension = ''")).scalars().all()
     if months:

@@ -55,7 +55,8 @@ def upgrade() -> None:
         {"version": str(shipped["version"]), "document": json.dumps(shipped),
          "change": json.dumps({"kind": "shipped"}), "made_at": datetime.now(UTC)})
     codes = CodeMap.of(Taxonomy.from_dict(shipped))
-    rollups.move_codes(connection, codes, codes.changed_from(CodeMap(), ()))
+    rollups.move_codes(connection, codes, codes.changed_from(CodeMap(), ()), dimensions=(
+        "stage", "industry", "company_size", "region", "competitor", "team"))
 
 
 def downgrade() -> None:
@@ -64,5 +65,6 @@ def downgrade() -> None:
     from sync.server.code_map import CodeMap
 
     connection = op.get_bind()
-    rollups.rebuild(connection, CodeMap())
+    rollups.count_again(connection, CodeMap(), dimensions=(
+        "stage", "industry", "company_size", "region", "competitor", "team"))
     op.drop_table("taxonomy_versions")

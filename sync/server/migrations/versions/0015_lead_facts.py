@@ -2,6 +2,9 @@
 sales-ready and which criteria it failed, the collateral used and whether it helped
 (JSON text), and a play that worked, kept only when the rep shared it.
 
+The rollup splits each cell by lead source and by sales-readiness too: their rows are
+counted here (every debrief stored so far gave neither).
+
 Revision ID: 0015
 Revises: 0014
 """
@@ -16,6 +19,8 @@ down_revision = "0014"
 branch_labels = None
 depends_on = None
 
+NEW_DIMENSIONS = ("lead_source", "sales_ready")
+
 
 def upgrade() -> None:
     with op.batch_alter_table("debriefs") as table:
@@ -26,9 +31,21 @@ def upgrade() -> None:
         table.add_column(sa.Column("play", sa.Text, nullable=True))
         table.add_column(sa.Column("share_play", sa.Boolean, nullable=False,
                                    server_default=sa.false()))
+    # The code that keeps the rollup counts the new rows, by the codes standing in the
+    # store's newest reason list (as 0009 and 0014 do): should a later migration change
+    # the rollup's tables, this must stop calling it first.
+    from sync.domain.team_lists import ListDocuments
+    from sync.server import rollups
+    from sync.server.taxonomy_versions import ListsKeeper
+
+    connection = op.get_bind()
+    codes = ListsKeeper(ListDocuments.shipped()).current(connection).codes
+    rollups.count_again(connection, codes, dimensions=NEW_DIMENSIONS, cells=False)
 
 
 def downgrade() -> None:
+    op.execute(sa.text("DELETE FROM reason_rollup WHERE dimension IN "
+                       "('lead_source', 'sales_ready')"))
     with op.batch_alter_table("debriefs") as table:
         for name in ("share_play", "play", "collateral", "failed_criteria", "sales_ready",
                      "lead_source"):
