@@ -92,6 +92,13 @@ def _published(connection: sa.Connection, search: QuoteSearch, published: Publis
     return shown
 
 
+def holds_words(column: sa.ColumnElement[str], text: str) -> sa.ColumnElement[bool]:
+    """SQL: `column` holds `text`, case-insensitive, its % and _ taken as themselves."""
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%") \
+        .replace("_", "\\_") + "%"
+    return sa.func.lower(column).like(pattern, escape="\\")
+
+
 def _candidates(connection: sa.Connection, search: QuoteSearch, codes: CodeMap) -> sa.Result:
     code = codes.column(debrief_reasons.c.code)
     where = [debriefs.c.deleted.is_(False), debriefs.c.share_quote.is_(True),
@@ -102,9 +109,7 @@ def _candidates(connection: sa.Connection, search: QuoteSearch, codes: CodeMap) 
     if search.code is not None:
         where.append(debrief_reasons.c.code.in_(codes.stored(search.code)))
     if search.text:
-        pattern = "%" + search.text.lower().replace("\\", "\\\\").replace("%", "\\%") \
-            .replace("_", "\\_") + "%"
-        where.append(sa.func.lower(debriefs.c.quote).like(pattern, escape="\\"))
+        where.append(holds_words(debriefs.c.quote, search.text))
     # The id's random tail: an order that does not follow when quotes were made.
     shuffle = sa.func.substr(debriefs.c.id, 25, 12)
     return connection.execute(

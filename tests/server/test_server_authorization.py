@@ -118,6 +118,8 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/insights/quotes", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/insights/plays", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/exports/reasons.{kind}?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/exports/quotes.{kind}", "",

@@ -21,7 +21,7 @@ from sync.exports.quote_table import QuotesAbout, quote_rows
 from sync.exports.tidy import Heading, Line
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
-from sync.server import funnel, insights, quotes, reason_export
+from sync.server import funnel, insights, plays, quotes, reason_export
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -33,6 +33,8 @@ from sync.server.api.schemas import (
     FunnelOut,
     FunnelStageOut,
     GroupOut,
+    PlayOut,
+    PlaysOut,
     QuoteOut,
     QuotesOut,
     ReasonCountsOut,
@@ -213,6 +215,22 @@ def _file(what: str) -> dict[int | str, dict[str, Any]]:
 Kind = Literal["csv", "xlsx", "json"]
 Dialect = Annotated[Literal["plain", "excel"], Query(description=(
     "csv only: excel adds a byte order mark, for Excel"))]
+
+
+@router.get("/plays")
+def shared_plays(connection: Reading, state: State, _user: Analyst, search: Searched,
+                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                 ) -> PlaysOut:
+    """The plays reps chose to share ("what worked"), whose month and outcome count is
+    shown, with each of stage, industry, company size, region and lead source whose
+    group is shown ('withheld' otherwise); never the rep or the account. `code` is not
+    used: a play belongs to the debrief."""
+    page, next_offset = plays.shared_plays(connection, search, published=state.published,
+                                           offset=offset, limit=limit)
+    return PlaysOut(min_cell=state.settings.limits.min_cell, next_offset=next_offset,
+                    plays=[PlayOut(text=play.text, outcome=play.outcome, month=play.month,
+                                   **play.attributes) for play in page])
 
 
 @exports.get("/reasons.{kind}", response_class=StreamingResponse,

@@ -603,6 +603,23 @@ class QuotesOut(BaseModel):
     next_offset: int | None
 
 
+class PlayOut(BaseModel):
+    text: str
+    outcome: str
+    month: str = Field(description="YYYY-MM")
+    stage: str | None = Field(description="null: not given; 'withheld': a small group")
+    industry: str | None
+    company_size: str | None
+    region: str | None
+    lead_source: str | None
+
+
+class PlaysOut(BaseModel):
+    min_cell: int
+    plays: list[PlayOut]
+    next_offset: int | None
+
+
 def errors(**described: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for error statuses, e.g. errors(**{"404": "no such contest"})."""
     return {int(status): {"model": ErrorOut, "description": text}
