@@ -53,6 +53,10 @@ def _nothing_to_show() -> str:
     return tr("Nothing to show yet: too few debriefs in this period, or none fetched.")
 
 
+QUOTE_ATTRIBUTES = ("stage", "industry", "company_size", "region")
+PLAY_ATTRIBUTES = (*QUOTE_ATTRIBUTES, "lead_source")
+
+
 class InsightsWorkspace(QWidget):
     def __init__(self, sync: SyncWorker, cache: InsightCache, lists: TeamLists, clock: Clock,
                  saved_views: Path, parent: QWidget | None = None):
@@ -150,6 +154,21 @@ class InsightsWorkspace(QWidget):
         self.tabs.addTab(segments, tr("Segments"))
         self.tabs.addTab(rows_view(self.competitors_model), tr("Competitors"))
         self.tabs.addTab(quotes, tr("Quotes"))
+        self.play_search = QLineEdit()
+        self.play_search.setPlaceholderText(tr("Search the plays"))
+        self.play_search.setClearButtonEnabled(True)
+        self.plays_model = RowsModel(self)
+        plays = self.plays_tab = QWidget()
+        plays_layout = QVBoxLayout(plays)
+        plays_note = QLabel(tr("What worked, in the reps' words, shared by choice: plays to "
+                               "turn into programs."))
+        plays_note.setWordWrap(True)
+        plays_layout.addWidget(plays_note)
+        plays_layout.addWidget(self.play_search)
+        plays_table = rows_view(self.plays_model)
+        plays_table.setWordWrap(True)
+        plays_layout.addWidget(plays_table)
+        self.tabs.addTab(plays, tr("Plays"))
         self.funnel = FunnelPanel(self.code_label)
         self.tabs.addTab(self.funnel, tr("Funnel"))
         self.rule = QLabel()
@@ -172,6 +191,7 @@ class InsightsWorkspace(QWidget):
         self.narrow_by.currentIndexChanged.connect(self.on_narrow_by_current_index_changed)
         self.primary_only.toggled.connect(self.on_filter_changed)
         self.quote_search.textChanged.connect(self.on_quote_search_text_changed)
+        self.play_search.textChanged.connect(lambda *_: self._draw_plays(self.found))
         self.refresh.clicked.connect(self.ask)
         self.export.clicked.connect(self.on_export_clicked)
         self.save_view.clicked.connect(self.on_save_view_clicked)
@@ -324,6 +344,7 @@ class InsightsWorkspace(QWidget):
         self._draw_segments(found)
         self._draw_competitors(found)
         self._draw_quotes(found)
+        self._draw_plays(found)
         self.funnel.show_answers(found)
 
     def _draw_segments(self, found: InsightAnswers | None) -> None:
@@ -367,25 +388,35 @@ class InsightsWorkspace(QWidget):
         self._draw_quotes(self.found)
 
     def _draw_quotes(self, found: InsightAnswers | None) -> None:
-        withheld = tr("(small group)")
+        rows = [[self.code_label(quote["code"]), quote["text"],
+                 *self._attributes(quote, QUOTE_ATTRIBUTES)]
+                for quote in (found.quotes(self.quote_search.text()) if found else [])]
+        self.quotes_model.set_rows(
+            [tr("Reason"), tr("Quote"), tr("Outcome"), tr("Month"), tr("Stage"),
+             tr("Industry"), tr("Company size"), tr("Region")], rows)
+
+    def _draw_plays(self, found: InsightAnswers | None) -> None:
+        rows = [[play["text"], *self._attributes(play, PLAY_ATTRIBUTES)]
+                for play in (found.plays(self.play_search.text()) if found else [])]
+        self.plays_model.set_rows(
+            [tr("Play"), tr("Outcome"), tr("Month"), tr("Stage"), tr("Industry"),
+             tr("Company size"), tr("Region"), tr("Lead source")], rows)
+
+    def _attributes(self, item: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+        """A quote's or a play's outcome, month and attributes in words; a group too
+        small to show reads "(small group)"."""
         outcomes = {outcome.value: outcome_label(outcome) for outcome in Outcome}
         stages = {stage.value: stage_label(stage) for stage in Stage}
 
         def shown(dimension: str, value: str | None) -> str:
             if value == "withheld":
-                return withheld
+                return tr("(small group)")
             if dimension == "stage":
                 return stages.get(value or "", tr("Not given"))
             return self._value_label(dimension, value)
 
-        rows = [[self.code_label(quote["code"]), quote["text"],
-                 outcomes.get(quote["outcome"], quote["outcome"]), quote["month"],
-                 *(shown(name, quote[name]) for name in ("stage", "industry", "company_size",
-                                                          "region"))]
-                for quote in (found.quotes(self.quote_search.text()) if found else [])]
-        self.quotes_model.set_rows(
-            [tr("Reason"), tr("Quote"), tr("Outcome"), tr("Month"), tr("Stage"),
-             tr("Industry"), tr("Company size"), tr("Region")], rows)
+        return [outcomes.get(item["outcome"], item["outcome"]), item["month"],
+                *(shown(name, item.get(name)) for name in names)]
 
     # --- export and saved views ------------------------------------------------------------
 

@@ -215,6 +215,17 @@ def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
              codes["lost"][2], "no_decision", "evaluation", "withheld"),
             ("The integration with their ERP sealed it.", codes["won"][1], "won",
              "selection", "manufacturing")))]}
+    asked[insight_view.PLAYS] = {"min_cell": 5, "next_offset": None, "plays": [
+        {"text": text, "outcome": outcome, "month": months[n % len(months)], "stage": stage,
+         "industry": industry, "company_size": "withheld", "region": "dach",
+         "lead_source": source}
+        for n, (text, outcome, stage, industry, source) in enumerate((
+            ("Brought their CFO in on the second call: price stopped being the topic.",
+             "won", "selection", "software", "referral"),
+            ("Sent the security pack before they asked; procurement signed a week early.",
+             "won", "evaluation", "healthcare", "event"),
+            ("Offered a two-week pilot on their own data instead of another demo.",
+             "progressed", "interest", "withheld", "campaign.webinar_series")))]}
     reached = [620, 540, 410, 300, 180]
     lost = [60, 95, 110, 120, 70]
     asked[insight_view.FUNNEL] = {
@@ -243,7 +254,7 @@ def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
     window.sync.area.show_status(settled(ReplicaCounts(), now, "marketing"))
     grab(window, out / f"insights{suffix}.png")
     for index, name in ((1, "trend"), (2, "segments"), (3, "competitors"), (4, "quotes"),
-                        (5, "funnel")):
+                        (5, "plays"), (6, "funnel")):
         workspace.tabs.setCurrentIndex(index)
         grab(window, out / f"insights-{name}{suffix}.png")
     workspace.tabs.setCurrentIndex(0)

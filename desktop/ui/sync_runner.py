@@ -207,7 +207,7 @@ class SyncRunner(QObject):
     def fetch_insights(self, request: tuple[InsightView, InsightCache]) -> None:
         """Ask the server the view's questions; keep and hand back the answers. Offline
         (or refused), hand back the problem and what was kept for the view."""
-        from sync.client.insight_view import FUNNEL, QUOTES, InsightAnswers
+        from sync.client.insight_view import FUNNEL, PLAYS, QUOTES, InsightAnswers
         from sync.client.problems import SyncProblem
 
         view, cache = request
@@ -216,6 +216,7 @@ class SyncRunner(QObject):
             answers = {name: central.reason_counts(params)
                        for name, params in view.questions().items()}
             answers[QUOTES] = central.shared_quotes(view.quote_question())
+            answers[PLAYS] = central.shared_plays(view.quote_question())
             answers[FUNNEL] = central.funnel(view.funnel_question())
             found = InsightAnswers(view, answers, to_iso(self._clock.now()))
             try:

@@ -206,6 +206,17 @@ class CentralStore:
         """The quotes reps shared, as `/insights/quotes` lists them: up to `most`."""
         return self._pages("/insights/quotes", params, "quotes", most)
 
+    def shared_plays(self, params: Mapping[str, Any], most: int | None = None
+                     ) -> dict[str, Any]:
+        """The plays reps shared, as `/insights/plays` lists them (protocol 3): up to
+        `most`. A server without the route answers none, and says so ("missing")."""
+        try:
+            return self._pages("/insights/plays", params, "plays", most)
+        except SyncProblem as problem:
+            if problem.status != 404:
+                raise
+            return {"plays": [], "next_offset": None, "missing": True}
+
     def _pages(self, path: str, params: Mapping[str, Any], listed: str,
                most: int | None = None) -> dict[str, Any]:
         """An answer paged by offset as one: the last page's fields, with the `listed`

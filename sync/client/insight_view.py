@@ -28,6 +28,7 @@ LOSS_OUTCOMES = ("lost", "no_decision", "objection")
 OUTCOMES = ("won", "lost", "no_decision", "objection", "progressed")
 DECIDED = ("won", "lost", "no_decision")  # what a win rate is taken over
 QUOTES = "quotes"  # the answer that holds the shared quotes, not a reason count
+PLAYS = "plays"  # the answer that holds the shared plays
 FUNNEL = "funnel"  # the answer that holds the funnel reality check
 
 
@@ -142,9 +143,16 @@ class InsightAnswers:
 
     def quotes(self, words: str = "") -> list[dict[str, Any]]:
         """The shared quotes fetched, those holding `words` (any case) if given."""
-        found = list(self.answers.get(QUOTES, {}).get("quotes", []))
-        wanted = words.strip().lower()
-        return [quote for quote in found if wanted in quote["text"].lower()]
+        return _holding(self.answers.get(QUOTES, {}).get("quotes", []), words)
+
+    def plays(self, words: str = "") -> list[dict[str, Any]]:
+        """The shared plays fetched, those holding `words` (any case) if given."""
+        return _holding(self.answers.get(PLAYS, {}).get("plays", []), words)
+
+
+def _holding(found: list[dict[str, Any]], words: str) -> list[dict[str, Any]]:
+    wanted = words.strip().lower()
+    return [item for item in found if wanted in item["text"].lower()]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from helpers import sync_window
 from helpers.insight_world import BY_OUTCOME, hand_fixture, made_in, reasons
 from helpers.server_harness import ServerProcess, running_server
 from helpers.server_world import People, debrief_maker, migrated
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget
 
 from desktop.paths import AppPaths
@@ -54,7 +54,9 @@ def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
                           share_quote=k == 0,
                           **made_in(month, day=2 + k)) for k in range(3)],
                     *[new(outcome="won", competitor="Globex", stage="selection",
-                          deal_value="10000", currency="EUR",
+                          deal_value="10000", currency="EUR", lead_source="referral",
+                          play=f"Brought the CFO in early ({month})" if k == 0 else None,
+                          share_play=k == 0,
                           reasons=reasons("price.good_value", None, "trust.strong_references"),
                           **made_in(month, day=10 + k)) for k in range(2 + n % 2)])
                 assert pushed.status_code == 200, pushed.text
@@ -325,3 +327,24 @@ def test_the_app_shows_the_hand_worked_answer_the_route_and_exports_give(
     assert {(r["outcome"], r["reason_code"], int(r["debriefs"]), float(r["share"]))
             for r in rows} == {("lost", "competitor.cheaper", 5, 0.4167),
                                ("won", "price.good_value", 7, 1.0)}
+
+
+def test_the_plays_tab_lists_the_shared_plays_with_the_groups_that_show(qtbot,
+                                                                       marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    workspace.tabs.setCurrentWidget(workspace.plays_tab)
+    model = workspace.plays_model
+    texts = [model.index(row, 0).data() for row in range(model.rowCount())]
+    # Each rep shared one play on a won deal each month: 3 reps x 3 months.
+    assert sorted(texts) == sorted(f"Brought the CFO in early ({month})"
+                                   for month in MONTHS for _ in range(3))
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in
+               range(model.columnCount())]
+    lead = headers.index("Lead source")
+    assert {model.index(row, lead).data() for row in range(model.rowCount())} == {
+        "Referral from a customer"}
+    workspace.play_search.setText(MONTHS[0])
+    assert model.rowCount() == 3

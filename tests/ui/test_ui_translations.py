@@ -36,6 +36,7 @@ from desktop.ui.sync_status import short_time
 from desktop.ui.text import message_text, moment_text
 from sync.client.status import settled
 from sync.domain.sync_state import ReplicaCounts
+from sync.domain.team_lists import ListDocuments
 from sync.domain.text import N_, Message
 from sync.resources import default_segments, default_taxonomy
 
@@ -78,7 +79,9 @@ def _data_words() -> set[str]:
     taxonomy, segments = default_taxonomy(), default_segments()
     words = {code.label for code in taxonomy.codes} | {code.category_label
                                                         for code in taxonomy.codes}
-    for choices in (segments.industries, segments.company_sizes, segments.regions):
+    leads = ListDocuments.shipped().lists.leads
+    for choices in (segments.industries, segments.company_sizes, segments.regions,
+                    leads.lead_sources, leads.sql_criteria, leads.collateral):
         words |= {choice.label for choice in choices}
     return words
 
