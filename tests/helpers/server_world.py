@@ -5,8 +5,9 @@ server's database and signed in over HTTP, and valid debriefs as the app pushes 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,10 +22,11 @@ from sync.domain.debrief import Debrief, Evidence, Outcome, Reason, Segment, Sta
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.wire import to_wire
 from sync.server import accounts
+from sync.server.database import make_engine
 from sync.server.passwords import Passwords
 from sync.server.tables import contests
 
-from .server_harness import Api, ServerProcess, run_cli
+from .server_harness import Api, ServerProcess, run_cli, running_server
 
 PASSWORD = "correct horse battery"
 
@@ -34,6 +36,19 @@ def new_database(backend: str, request: pytest.FixtureRequest, folder: Path) -> 
     if backend == "sqlite":
         return f"sqlite:///{folder / 'central.sqlite'}"
     return request.getfixturevalue("postgres_cluster").create_database("central")
+
+
+@contextlib.contextmanager
+def store_of_its_own(folder: Path, tag: str) -> Iterator[tuple[ServerProcess, People]]:
+    """A migrated SQLite central store in `folder` with a server on it, for tests whose
+    changes are the whole store's (its reason list, say)."""
+    url = migrated(f"sqlite:///{folder / 'central.sqlite'}")
+    engine = make_engine(url)
+    try:
+        with running_server(url, folder) as server:
+            yield server, People(server, engine, tag=tag)
+    finally:
+        engine.dispose()
 
 
 def migrated(url: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from helpers import sync_window
 from helpers.insight_world import BY_OUTCOME, hand_fixture, made_in, reasons
 from helpers.server_harness import ServerProcess, running_server
-from helpers.server_world import People, debrief_maker, migrated
+from helpers.server_world import People, debrief_maker, migrated, store_of_its_own
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget
 
@@ -34,13 +34,8 @@ TODAY = datetime(2024, 5, 20, 9, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
     """A central store of its own: three reps of one team, 60 debriefs over three months."""
-    from sync.server.database import make_engine
-
-    folder = tmp_path_factory.mktemp("insights-store")
-    url = migrated(f"sqlite:///{folder / 'central.sqlite'}")
-    engine = make_engine(url)
-    with running_server(url, folder) as server:
-        people = People(server, engine, tag="ins")
+    with store_of_its_own(tmp_path_factory.mktemp("insights-store"), "ins") as made:
+        server, people = made
         new = debrief_maker()
         ann = people("rep")
         team = ann.team
@@ -62,7 +57,6 @@ def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
                 assert pushed.status_code == 200, pushed.text
                 assert {r["status"] for r in pushed.json()["results"]} == {"accepted"}
         yield server, people
-    engine.dispose()
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from helpers import sync_window
-from helpers.server_harness import ServerProcess, running_server
-from helpers.server_world import People, migrated
+from helpers.server_harness import ServerProcess
+from helpers.server_world import People, store_of_its_own
 from PySide6.QtWidgets import QTabWidget
 
 from desktop.paths import AppPaths
@@ -29,14 +29,8 @@ NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
-    from sync.server.database import make_engine
-
-    folder = tmp_path_factory.mktemp("reason-list-store")
-    url = migrated(f"sqlite:///{folder / 'central.sqlite'}")
-    engine = make_engine(url)
-    with running_server(url, folder) as server:
-        yield server, People(server, engine, tag="rl")
-    engine.dispose()
+    with store_of_its_own(tmp_path_factory.mktemp("reason-list-store"), "rl") as made:
+        yield made
 
 
 @pytest.fixture

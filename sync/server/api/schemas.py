@@ -586,15 +586,20 @@ class FunnelOut(BaseModel):
     stages: list[FunnelStageOut]
 
 
-class QuoteOut(BaseModel):
+class _SharedText(BaseModel):
+    """A text a rep chose to share, with the groups of its debrief that are shown."""
+
     text: str
-    code: str = Field(description="the reason it is listed under")
     outcome: str
     month: str = Field(description="YYYY-MM")
     stage: str | None = Field(description="null: not given; 'withheld': a small group")
     industry: str | None
     company_size: str | None
     region: str | None
+
+
+class QuoteOut(_SharedText):
+    code: str = Field(description="the reason it is listed under")
 
 
 class QuotesOut(BaseModel):
@@ -603,14 +608,7 @@ class QuotesOut(BaseModel):
     next_offset: int | None
 
 
-class PlayOut(BaseModel):
-    text: str
-    outcome: str
-    month: str = Field(description="YYYY-MM")
-    stage: str | None = Field(description="null: not given; 'withheld': a small group")
-    industry: str | None
-    company_size: str | None
-    region: str | None
+class PlayOut(_SharedText):
     lead_source: str | None
 
 
