@@ -305,12 +305,15 @@ def _recount(key: Key, codes: CodeMap) -> sa.Select[Any]:
                      sa.func.max(debriefs.c.rep_id)).select_from(source).where(*where)
 
 
-def _first_reasons(is_primary: bool, codes: CodeMap) -> sa.Subquery:
+def _first_reasons(is_primary: bool, codes: CodeMap,
+                   stored: list[str] | None = None) -> sa.Subquery:
     """(debrief_id, code, detail) of each debrief's first reason naming each current
     code (its first main reason naming it, with `is_primary`): the detail the rollup
-    counts it under ('' for none)."""
+    counts it under ('' for none). With `stored`, only reasons giving those codes."""
     reasons = debrief_reasons.c
     where = [reasons.is_primary.is_(True)] if is_primary else []
+    if stored is not None:
+        where.append(reasons.code.in_(stored))
     current = codes.column(reasons.code)
     first = (sa.select(reasons.debrief_id, current.label("code"),
                        sa.func.min(reasons.position).label("position"))
@@ -383,7 +386,10 @@ def count_again(connection: sa.Connection, codes: CodeMap, *, only: set[str] | N
     live = debriefs.c.deleted.is_(False)
     reasons = debrief_reasons.c
     current = codes.column(reasons.code)
-    kept = [] if only is None else [current.in_(sorted(only))]
+    # The reasons that count under `only`, by the stored codes (the index on them
+    # answers, where the mapped code would need every reason read).
+    stored = None if only is None else sorted({s for code in only for s in codes.stored(code)})
+    kept = [] if stored is None else [reasons.code.in_(stored)]
     named_codes = {
         False: sa.select(reasons.debrief_id, current.label("code")).where(*kept)
         .distinct().subquery(),
@@ -406,7 +412,7 @@ def count_again(connection: sa.Connection, codes: CodeMap, *, only: set[str] | N
     if not cells:
         return  # the details split whole cells
     for is_primary in (False, True):
-        first = _first_reasons(is_primary, codes)
+        first = _first_reasons(is_primary, codes, stored)
         where = [live] if only is None else [live, first.c.code.in_(sorted(only))]
         connection.execute(reason_rollup.insert().from_select(_ROW_COLUMNS, sa.select(
             sa.literal(DETAILS), month, outcome, first.c.detail, first.c.code,

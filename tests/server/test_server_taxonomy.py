@@ -215,3 +215,42 @@ def test_a_change_to_an_older_version_is_told_to_look_again(store: Store):
     assert late.json()["detail"][0]["loc"] == ["body", "based_on"]
     body = newest(marketing.api)
     assert not Taxonomy.from_dict(body["taxonomy"]).code("price.good_value").retired
+
+
+def test_the_rollup_stays_exact_through_a_chain_of_merges_and_splits(store: Store):
+    """Debriefs giving several of the codes at once, with details and main reasons, then
+    merge, split, merge again: after each change the rollup the store kept is what
+    counting every debrief again by the codes standing now gives."""
+    import random
+
+    rng = random.Random(7)
+    team = store.people.team()
+    reps = [store.people("rep", team=team) for _ in range(3)]
+    maker = debrief_maker()
+    pool = [("competitor.incumbent", None), ("competitor.cheaper", None),
+            ("competitor.better_features", None), ("competitor.bundled", None)]
+    for n in range(36):
+        chosen = rng.sample(pool, rng.randint(1, 3))
+        rng.shuffle(chosen)
+        wire_reasons = [{"code": code, "detail": detail, "evidence": "my_read",
+                         "primary": i == 0} for i, (code, detail) in enumerate(chosen)]
+        pushed = reps[n % 3].api.push(maker(reasons=wire_reasons,
+                                            **made_in(f"2023-0{1 + n % 4}", day=1 + n % 20)))
+        assert pushed.json()["accepted"] == 1, pushed.text
+    marketing = store.people("marketing").api
+    changes = [
+        {"kind": "merge", "sources": ["competitor.cheaper", "competitor.bundled"],
+         "into": "competitor.incumbent"},
+        {"kind": "split", "source": "competitor.incumbent",
+         "parts": [{"key": "competitor.stayed", "label": "They stayed with the incumbent"},
+                   {"key": "competitor.renewed", "label": "The incumbent renewed cheap"}]},
+        {"kind": "merge", "sources": ["competitor.stayed"],
+         "into": "competitor.better_features"},
+    ]
+    for wanted in changes:
+        made = change(marketing, newest(marketing)["version"], **wanted)
+        codes = CodeMap.of(Taxonomy.from_dict(made["taxonomy"]))
+        rollup_is_exact(store.engine, codes)
+    # Every old debrief now counts under the one code standing for all four: at most
+    # once each, whichever of them it gave.
+    assert {codes.current(code) for code, _ in pool} == {"competitor.better_features"}
