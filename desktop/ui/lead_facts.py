@@ -7,7 +7,8 @@ takes no more keys than before."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -105,7 +106,7 @@ class LeadFacts(QWidget):
         self.criteria.itemChanged.connect(self._on_item_changed)
         self.collateral.itemChanged.connect(self._on_item_changed)
         self.collateral.itemClicked.connect(self._cycle)
-        self.collateral.itemActivated.connect(self._cycle)
+        self.collateral.installEventFilter(self)  # Space or Enter on a row: _cycle
         self.play.textChanged.connect(self.changed)
         self.share_play.toggled.connect(self.changed)
 
@@ -232,9 +233,18 @@ class LeadFacts(QWidget):
         if not self._filling:
             self.changed.emit()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.collateral and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.collateral.currentItem() is not None):
+            self._cycle(self.collateral.currentItem())
+            return True
+        return super().eventFilter(watched, event)
+
     def _cycle(self, item: QListWidgetItem) -> None:
         """Not used -> used, helped not said -> it helped -> it did not help -> not
-        used, one click (or Enter) each."""
+        used, one click (or Space) each."""
         used = item.checkState() != Qt.CheckState.Unchecked
         helped = item.data(HELPED_ROLE)
         if not used:

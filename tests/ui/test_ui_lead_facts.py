@@ -126,3 +126,17 @@ def test_open_suggestions_follow_the_search_box_when_the_form_scrolls(qtbot, win
     assert bar.maximum() > 0  # the open lead facts make the form scroll here
     bar.setValue(bar.maximum() // 2)
     assert gap() == first
+
+
+def test_collateral_cycles_with_the_keyboard_too(qtbot, window):
+    lead = window.form.fields.lead
+    lead.unfold(True)
+    lead.collateral.setFocus()
+    lead.collateral.setCurrentRow(0)
+    key = lead.collateral.item(0).data(Qt.ItemDataRole.UserRole)
+    said = []
+    for _ in range(4):
+        qtbot.keyClick(lead.collateral, Qt.Key.Key_Space)
+        said.append(tuple(lead.facts()[3]))
+    assert said == [(Collateral(key, None),), (Collateral(key, True),),
+                    (Collateral(key, False),), ()]
