@@ -17,6 +17,7 @@ from helpers.insight_world import made_in, reasons
 from helpers.server_harness import ServerProcess
 from helpers.server_world import People, debrief_maker, migrated, new_database
 
+from sync.client.insight_view import InsightAnswers, InsightView, trend
 from sync.domain.taxonomy import Taxonomy
 from sync.server import rollups
 from sync.server.code_map import CodeMap
@@ -132,6 +133,12 @@ def test_a_merge_and_a_split_keep_the_trend_going_through_route_and_export(store
     assert counts[(FEB, "price.over_budget")] == 5
     assert counts[(MAR, "price.over_budget")] == counts[(MAR, "price.bad_value")] == 6
     assert not {code for _, code in counts} & {"price.too_high", "price.roi_unclear"}
+    # The app's model of the trend, from the same answer: one line across the three
+    # months (shares of each month's debriefs), no break at the merge or the split.
+    view = InsightView(JAN, MAR)
+    line = trend(InsightAnswers(view, {"month": answer.json()}, "2026-12-07T00:00:00Z"))
+    assert line.months == (JAN, FEB, MAR)
+    assert line.lines["price.over_budget"] == (1.0, 1.0, 0.5)
 
     params = {"by": "month", "from": JAN, "to": MAR}
     as_json = marketing.api.get("/api/v1/exports/reasons.json", params=params)
