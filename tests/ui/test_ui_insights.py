@@ -342,3 +342,20 @@ def test_the_plays_tab_lists_the_shared_plays_with_the_groups_that_show(qtbot,
         "Referral from a customer"}
     workspace.play_search.setText(MONTHS[0])
     assert model.rowCount() == 3
+
+
+def test_segments_by_lead_source_ask_the_server_and_name_the_sources(qtbot, marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    box = workspace.segment_dimension
+    box.setCurrentIndex(box.findData("lead_source"))
+    qtbot.waitUntil(lambda: workspace.found is not None
+                    and workspace.found.view.segment_dimension == "lead_source"
+                    and bool(workspace.found.groups("lead_source")), timeout=20_000)
+    model = workspace.segments_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=20_000)
+    values = {model.index(row, 0).data() for row in range(model.rowCount())}
+    # The won debriefs came from referrals; the lost ones said nothing of their source.
+    assert values == {"Referral from a customer", "Not given"}
