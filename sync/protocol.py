@@ -12,6 +12,7 @@ versions 1 and 2.
 
 PROTOCOL_HEADER = "Debrief-Protocol"
 PROTOCOL_VERSION = 3
+LEAD_FACTS_PROTOCOL = 3  # the first that takes a debrief's lead facts
 OLDEST_CLIENT_PROTOCOL = 1
 
 FEED_START = "0"  # the position before a rep's first change

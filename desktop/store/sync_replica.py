@@ -306,14 +306,17 @@ def _version(debrief: Debrief) -> tuple[int, datetime]:
 
 def _merged(remote: Debrief, local: Debrief) -> Debrief:
     """The winning remote version, with what never leaves this machine kept from the
-    local one: private notes, account name, and a quote that was not shared."""
+    local one: private notes, account name, and a quote or a play that was not shared."""
     merged = remote.with_changes(rep=local.rep, private_notes=local.private_notes,
                                  account_name=local.account_name)
     if remote.outcome is None or remote.stage is None:  # a bare tombstone
         merged = local.with_changes(revision=remote.revision, updated_at=remote.updated_at,
                                     deleted=remote.deleted)
-    elif not remote.share_quote and remote.quote is None and not local.share_quote:
-        merged = merged.with_changes(quote=local.quote)
+    else:
+        if not remote.share_quote and remote.quote is None and not local.share_quote:
+            merged = merged.with_changes(quote=local.quote)
+        if not remote.share_play and remote.play is None and not local.share_play:
+            merged = merged.with_changes(play=local.play)
     return merged
 
 

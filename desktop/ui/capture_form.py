@@ -34,6 +34,7 @@ from desktop.ui.draft_schedule import DraftSchedule
 from desktop.ui.store_worker import StoreWorker
 from desktop.ui.text import message_text, moment_text, outcome_label, stage_label, tr
 from sync.domain.clock import Clock
+from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import Debrief
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.scoring import ContestRules, missing_for_entries, score
@@ -127,6 +128,7 @@ class CaptureForm(QWidget):
         self._refused = False  # the footer says the debrief was refused for its problems
         self._prefill: Debrief | None = None  # what a new debrief starts from (the last saved)
         self._offers: list[Draft] = []  # drafts from earlier, newest first, not yet answered
+        self._contest_rules: ContestRules | None = None  # the running contest's, if known
 
         self.banner = Banner()
         self.fields = CaptureFields(context.taxonomy, context.segments, context.lists.leads)
@@ -178,6 +180,19 @@ class CaptureForm(QWidget):
         """Once laid out, scroll to the lead facts just opened."""
         QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(
             self.fields.lead.body, 0, 0))
+
+    def use_standing(self, standing: ContestStanding | None) -> None:
+        """Score the preview by the rules of the rep's running contest, when known: it
+        promises what that contest gives; else by the team's default rules."""
+        rules = None
+        if standing is not None and standing.rules is not None:
+            try:
+                rules = ContestRules.from_dict(standing.rules)
+            except ValueError:
+                rules = None  # rules this app does not know: the team's defaults
+        if rules != self._contest_rules:
+            self._contest_rules = rules
+            self._refresh()
 
     def use_lists(self, lists: TeamLists) -> None:
         """Check, pick and score by the lists pulled from the team's server."""
@@ -247,6 +262,7 @@ class CaptureForm(QWidget):
         self._say("")
         self.banner.hide()
         self.fields.fill(debrief, deal_value_text)
+        self.scroll.verticalScrollBar().setValue(0)  # a debrief starts at its outcome
         # Filling is not typing: the changes it signals must not write a draft, or the
         # one just offered back would be replaced by an empty form moments later.
         self._draft_schedule.stop()
@@ -286,7 +302,7 @@ class CaptureForm(QWidget):
         if missing:
             self.preview.show_missing(missing)
         else:
-            self.preview.show_score(score(debrief, self.context.contest))
+            self.preview.show_score(score(debrief, self._contest_rules or self.context.contest))
         self.fields.show_problems(problems if self._show_problems else [])
         if self._refused and not problems:
             self._say("")  # nothing left in red to see

@@ -151,15 +151,19 @@ class LeadFacts(QWidget):
         Qt itself but cycle through their states on a click or Space (_cycle)."""
         box.clear()
         for key, label in choices:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setData(LABEL_ROLE, label)
-            if checkable:
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            else:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            box.addItem(item)
+            self._add_check(box, key, label, checkable=checkable)
+
+    @staticmethod
+    def _add_check(box: QListWidget, key: str, label: str, *, checkable: bool) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setData(LABEL_ROLE, label)
+        if checkable:
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        else:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        box.addItem(item)
 
     # --- record <-> fields --------------------------------------------------------------
 
@@ -206,6 +210,11 @@ class LeadFacts(QWidget):
             self.source.setCurrentIndex(index)
             self.ready.setCurrentIndex(max(self.ready.findData(ready.value if ready else None),
                                            0))
+            # A value the lists lack (dropped since it was chosen) stays, by its key, and
+            # is named as a problem at save.
+            self._keep_unknown(self.criteria, criteria, checkable=True)
+            self._keep_unknown(self.collateral, [piece.key for piece in collateral],
+                               checkable=False)
             for item in self._items(self.criteria):
                 item.setCheckState(Qt.CheckState.Checked
                                    if item.data(Qt.ItemDataRole.UserRole) in criteria
@@ -214,7 +223,8 @@ class LeadFacts(QWidget):
             for item in self._items(self.collateral):
                 key = item.data(Qt.ItemDataRole.UserRole)
                 self._show_helped(item, key in helped, helped.get(key))
-            self.play.setPlainText(play or "")
+            if self.play.toPlainText() != (play or ""):  # the cursor stays while typing
+                self.play.setPlainText(play or "")
             self.share_play.setChecked(shared)
         finally:
             self._filling = False
@@ -267,10 +277,17 @@ class LeadFacts(QWidget):
                                Qt.CheckState.PartiallyChecked)
             label = item.data(LABEL_ROLE)
             suffix = ("" if not used else tr(" (helped)") if helped else
-                      tr(" (did not help)") if helped is False else "")
+                      tr(" (did not help)") if helped is False else tr(" (used)"))
             item.setText(label + suffix)
         finally:
             self._filling = was
+
+    def _keep_unknown(self, box: QListWidget, keys: list[str] | tuple[str, ...], *,
+                      checkable: bool) -> None:
+        listed = {item.data(Qt.ItemDataRole.UserRole) for item in self._items(box)}
+        for key in keys:
+            if key not in listed:
+                self._add_check(box, key, key, checkable=checkable)
 
     @staticmethod
     def _items(box: QListWidget) -> list[QListWidgetItem]:

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.sync.message.connect(self.statusBar().showMessage)
         self.sync.role_changed.connect(self.use_role)
         services.sync.standing_changed.connect(self.on_sync_standing_changed)
+        services.sync.standing_changed.connect(self.form.use_standing)
         services.presenter.window = self
         self._fit_to_screen()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QMessageBox,
@@ -36,6 +37,7 @@ from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import day_text, time_text, tr
 from sync.client.reason_list import ReasonList, VersionMade, read
+from sync.domain.debrief import Polarity
 from sync.domain.taxonomy import Detail, ReasonCode
 from sync.domain.taxonomy_changes import LABEL_MAX, suggested_key
 
@@ -56,17 +58,20 @@ def change_text(made: VersionMade, labels: dict[str, str]) -> str:
     change = made.change
 
     def name(key: Any) -> str:
-        return "\u201c" + labels.get(str(key), str(key)) + "\u201d"
+        return said(labels.get(str(key), str(key)))
+
+    def said(text: Any) -> str:
+        return "\u201c" + str(text) + "\u201d"
 
     kind = change.get("kind")
     if kind == "shipped":
         return tr("The list Debrief ships with")
     if kind == "add":
-        return tr("Added {code}").format(code=name(change.get("key")))
+        return tr("Added {code}").format(code=said(change.get("label")))
     if kind == "add_detail":
-        return tr("Added the detail {detail}").format(detail=name(change.get("key")))
+        return tr("Added the detail {detail}").format(detail=said(change.get("label")))
     if kind in ("rename", "rename_detail"):
-        return tr("Renamed to {label}").format(label="\u201c" + str(change.get("label")) + "\u201d")
+        return tr("Renamed to {label}").format(label=said(change.get("label")))
     if kind in ("retire", "retire_detail"):
         return tr("Retired {code}").format(code=name(change.get("key")))
     if kind == "merge":
@@ -74,7 +79,7 @@ def change_text(made: VersionMade, labels: dict[str, str]) -> str:
         return tr("Merged {sources} into {code}").format(sources=sources,
                                                           code=name(change.get("into")))
     if kind == "split":
-        parts = ", ".join(name(part.get("key")) for part in change.get("parts", ()))
+        parts = ", ".join(said(part.get("label")) for part in change.get("parts", ()))
         return tr("Split {code} into {parts}").format(code=name(change.get("source")),
                                                       parts=parts)
     return str(kind)
@@ -183,7 +188,9 @@ class ReasonListWorkspace(QWidget):
         for column in range(3):
             self.tree.resizeColumnToContents(column)
         self.history.clear()
-        labels = {code.key: code.label for code in found.taxonomy.codes}
+        labels = {key: label for code in found.taxonomy.codes
+                  for key, label in ((code.key, code.label),
+                                     *((d.key, d.label) for d in code.details))}
         for made in found.versions:
             when = f"{day_text(made.made_at)} {time_text(made.made_at)}"
             who = made.made_by or tr("Debrief")
@@ -357,8 +364,7 @@ class ChangeDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
         self.category = QComboBox()
-        self.label = QLineEdit()
-        self.label.setMaxLength(LABEL_MAX)
+        self.label = QLineEdit()  # no maximum length: a long one is said, not cut
         self.key = QLineEdit()
         self.applies = QComboBox()
         self.keywords = QLineEdit()
@@ -372,6 +378,7 @@ class ChangeDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # errors fit
         layout.addWidget(self.note)
         layout.addLayout(self.form)
         layout.addWidget(self.problem)
@@ -424,8 +431,10 @@ class ChangeDialog(QDialog):
 
     def _build_merge(self) -> None:
         assert self.code is not None
-        for code in self.taxonomy.codes:
-            if not code.retired and code.key != self.code.key:
+        source = self.code.applies_to
+        for code in self.taxonomy.codes:  # codes for the same outcomes ("both" takes any)
+            if (not code.retired and code.key != self.code.key
+                    and code.applies_to in (source, Polarity.BOTH)):
                 self.into.addItem(f"{code.category_label} \u203a {code.label}", code.key)
         self._row(tr("Merge &into:"), "into", self.into)
         self._slot_alias = {"sources": "into"}
@@ -449,7 +458,6 @@ class ChangeDialog(QDialog):
         if len(self.parts) >= MAX_PARTS:
             return
         label, key = QLineEdit(), QLineEdit()
-        label.setMaxLength(LABEL_MAX)
         label.setPlaceholderText(tr("label"))
         key.setPlaceholderText(tr("key"))
         n = len(self.parts)
@@ -512,6 +520,11 @@ class ChangeDialog(QDialog):
         wanted = self.wanted()
         if "label" in self.errors and not self.label.text().strip():
             self._error("label", tr("Give it a label."))
+            return
+        if "label" in self.errors and len(self.label.text().strip()) > LABEL_MAX:
+            self._error("label", tr("Keep the label to {max} characters; this one has "
+                                    "{length}.").format(max=LABEL_MAX,
+                                                        length=len(self.label.text().strip())))
             return
         if self.kind == "split" and len(wanted["parts"]) < 2:
             self._error("parts.0", tr("A split makes two codes or more."))

@@ -113,8 +113,7 @@ class ReasonsPanel(QWidget):
     def detail_label(self, key: str) -> str:
         if key == insight_view.NO_DETAIL:
             return tr("(no detail given)")
-        code = self.lists.taxonomy.code(self.drilled_code or "")
-        found = code.detail(key) if code else None
+        found = self.lists.taxonomy.detail(key)  # a merged code's details too
         return found.label if found else key
 
     # --- drawing ------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from sync.client import problems
 from sync.client.problems import BatchRefused, SyncProblem
 from sync.domain.clock import Clock, SystemClock, from_iso
 from sync.domain.contest_standing import ContestStanding
+from sync.domain.debrief import LEAD_FIELDS
 from sync.domain.text import N_, Message
-from sync.protocol import MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol import LEAD_FACTS_PROTOCOL, MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ class CentralStore:
         self.clock = clock or SystemClock()
         self.protocol_version = protocol_version
         self.oldest_server_protocol = oldest_server_protocol
+        self.server_protocol: int | None = None  # as the server's last answer said
 
     def __repr__(self) -> str:
         return f"CentralStore({self.base_url!r}, signed_in={self.signed_in})"
@@ -179,7 +181,15 @@ class CentralStore:
         return self._call("GET", "/auth/me")
 
     def push(self, debriefs: list[dict[str, Any]]) -> list[ItemAnswer]:
-        """Push wire dicts; one answer per item, in the server's order."""
+        """Push wire dicts; one answer per item, in the server's order. A server of
+        protocol 2 does not know the lead facts: they are left out for it (they stay on
+        this computer), so it takes the rest of each debrief."""
+        if self.server_protocol is None and any(
+                key in item for item in debriefs for key in LEAD_FIELDS):
+            self.me()  # learn which protocol it speaks before sending what it may not know
+        if self.server_protocol is not None and self.server_protocol < LEAD_FACTS_PROTOCOL:
+            debriefs = [{key: value for key, value in item.items() if key not in LEAD_FIELDS}
+                        for item in debriefs]
         body = self._call("POST", "/sync/push", json={"debriefs": debriefs})
         return [ItemAnswer(id=r["id"], revision=int(r["revision"]), status=r["status"],
                            problems=tuple((p["field"], p["message"])
@@ -265,7 +275,8 @@ class CentralStore:
                     name=str(contest["name"]), prize=str(contest["prize"]), ends_at=ends_at,
                     my_entries=None if me is None else int(me["entries"]),
                     band_text=None if band is None else str(band["text"]),
-                    field_size=int(board["field_size"]), fetched_at=self.clock.now())
+                    field_size=int(board["field_size"]), fetched_at=self.clock.now(),
+                    rules={str(k): int(v) for k, v in dict(contest["rules"]).items()})
             except (KeyError, TypeError, ValueError) as exc:
                 raise self._unreadable("leaderboard", exc) from None
             if found.my_entries is not None:
@@ -400,6 +411,7 @@ class CentralStore:
         except ValueError:
             raise problems.wrong_address(self.base_url, f"{PROTOCOL_HEADER}: {spoken[:20]!r}",
                                          status=status) from None
+        self.server_protocol = server_protocol
         if server_protocol < self.oldest_server_protocol:
             raise problems.update_server(self.base_url, server_protocol,
                                          self.oldest_server_protocol)

@@ -27,11 +27,15 @@ class ContestStanding:
     band_text: str | None  # the central store's words: "top 25%", "keep going"
     field_size: int
     fetched_at: datetime
+    # The contest's rules in force (ContestRules.to_dict's form): what the form's preview
+    # scores by, so it promises what this contest gives. None: not known (kept before).
+    rules: dict[str, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "prize": self.prize, "ends_at": to_iso(self.ends_at),
                 "my_entries": self.my_entries, "band_text": self.band_text,
-                "field_size": self.field_size, "fetched_at": to_iso(self.fetched_at)}
+                "field_size": self.field_size, "fetched_at": to_iso(self.fetched_at),
+                "rules": self.rules}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ContestStanding:
@@ -42,7 +46,16 @@ class ContestStanding:
                    my_entries=None if my_entries is None else _count(my_entries),
                    band_text=None if band_text is None else _text(band_text),
                    field_size=_count(data["field_size"]),
-                   fetched_at=from_iso(_text(data["fetched_at"])))
+                   fetched_at=from_iso(_text(data["fetched_at"])),
+                   rules=_rules(data.get("rules")))
+
+
+def _rules(value: Any) -> dict[str, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError("rules must be an object")
+    return {str(name): _count(points) for name, points in value.items()}
 
 
 def _text(value: Any) -> str:

@@ -126,9 +126,15 @@ class Taxonomy:
         if code is None:
             return code_key
         if detail_key:
-            detail = code.detail(detail_key)
+            detail = self.detail(detail_key)
             return f"{code.label} › {detail.label if detail else detail_key}"
         return code.label
+
+    def detail(self, key: str) -> Detail | None:
+        """The detail `key` ("<code>.<detail>"), whichever code it is under now: after a
+        merge, the old code's details count under the code it went into."""
+        code = self._codes.get(key.rpartition(".")[0])
+        return code.detail(key) if code is not None else None
 
     def current_codes_for(self, old_key: str) -> tuple[str, ...]:
         """Where a merged or split code went; a code that still stands maps to itself."""

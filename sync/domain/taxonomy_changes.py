@@ -24,6 +24,7 @@ from typing import Any
 
 from sync.domain.debrief import Polarity
 from sync.domain.taxonomy import Taxonomy, TaxonomyError
+from sync.domain.text import has_control_characters
 
 Document = dict[str, Any]
 # As resources/taxonomy/taxonomy.schema.json has them: "<category>.<snake_case>".
@@ -31,6 +32,7 @@ _KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*){2}")
 _KEYWORD = re.compile("[0-9a-z\u00df-\u00f6\u00f8-\u00ff]+")
 LABEL_MAX = 60
+_OUTCOMES = {"win": "won deals", "loss": "lost deals", "both": "any outcome"}
 KEYWORDS_MAX = 12
 
 
@@ -97,12 +99,6 @@ def suggested_key(prefix: str, label: str, taken: Iterable[str] = ()) -> str:
     return key
 
 
-def keys_in(document: Document) -> set[str]:
-    """Every code and detail key the document has ever had (retired ones too)."""
-    return {key for code in _codes(document)
-            for key in (code["key"], *(d["key"] for d in code.get("details", ())))}
-
-
 def next_version(version: str) -> str:
     """The version after `version`: its last number one higher ("2026.1" -> "2026.2"),
     or ".1" added when it ends in no number."""
@@ -131,7 +127,7 @@ def add_code(document: Document, category: str, key: str, label: str,
 
 def rename_code(document: Document, key: str, label: str) -> Document:
     new = _next(document)
-    _find(new, key)["label"] = _label(label)
+    _find(new, key)["label"] = _label(label, _live_codes(new, but=key))
     return _checked(new)
 
 
@@ -147,7 +143,7 @@ def retire_code(document: Document, key: str) -> Document:
 def add_detail(document: Document, code: str, key: str, label: str) -> Document:
     """A detail under `code`, keyed "<code>.<snake_case>"."""
     new = _next(document)
-    parent = _find(new, code)
+    parent = _find(new, code, "code")
     if parent.get("retired"):
         raise ChangeError("code", f"{code} is retired")
     if not _DETAIL_KEY.fullmatch(key) or key.rpartition(".")[0] != code:
@@ -155,13 +151,16 @@ def add_detail(document: Document, code: str, key: str, label: str) -> Document:
                                  f"joined by _ ({code}.new_detail)")
     if any(detail["key"] == key for detail in parent.get("details", ())):
         raise ChangeError("key", f"{key} is taken (details are retired, never reused)")
-    parent.setdefault("details", []).append({"key": key, "label": _label(label)})
+    parent.setdefault("details", []).append(
+        {"key": key, "label": _label(label, _live_details(parent))})
     return _checked(new)
 
 
 def rename_detail(document: Document, key: str, label: str) -> Document:
     new = _next(document)
-    _find_detail(new, key)["label"] = _label(label)
+    detail = _find_detail(new, key)
+    parent = next(code for code in _codes(new) if detail in code.get("details", ()))
+    detail["label"] = _label(label, _live_details(parent, but=key))
     return _checked(new)
 
 
@@ -176,17 +175,23 @@ def retire_detail(document: Document, key: str) -> Document:
 
 
 def merge_codes(document: Document, sources: Sequence[str], into: str) -> Document:
-    """Retire `sources`; their debriefs count under `into` from now on, in every period."""
+    """Retire `sources`; their debriefs count under `into` from now on, in every period.
+    `into` must be for the outcomes each source is for ("both" takes either): a reason
+    deals are lost never counts as a reason they are won."""
     if not sources or into in sources or len(set(sources)) < len(sources):
         raise ChangeError("sources", "name one or more other codes, each once")
     new = _next(document)
-    target = _find(new, into)
+    target = _find(new, into, "into")
     if target.get("retired"):
         raise ChangeError("into", f"{into} is retired")
     for source in sources:
-        code = _find(new, source)
+        code = _find(new, source, "sources")
         if code.get("retired"):
             raise ChangeError("sources", f"{source} is retired already")
+        if target["applies_to"] not in ("both", code["applies_to"]):
+            raise ChangeError("into", f"{into} is a reason for {_OUTCOMES[target['applies_to']]}"
+                                      f" and {source} for {_OUTCOMES[code['applies_to']]}: "
+                                      f"merge into a code for the same outcomes")
         code["retired"] = True
         _map(new, source, [into])
     return _checked(new)
@@ -197,8 +202,12 @@ def split_code(document: Document, source: str, parts: Sequence[tuple[str, str]]
     outcomes; its debriefs go to the first part (see the module's docstring)."""
     if len(parts) < 2:
         raise ChangeError("parts", "a split makes two codes or more")
+    if len({key for key, _ in parts}) < len(parts):
+        raise ChangeError("parts", "give each part a key of its own")
+    if len({label.strip().casefold() for _, label in parts}) < len(parts):
+        raise ChangeError("parts", "give each part a label of its own")
     new = _next(document)
-    code = _find(new, source)
+    code = _find(new, source, "source")
     if code.get("retired"):
         raise ChangeError("source", f"{source} is retired already")
     category = next(c for c in new["categories"] if code in c["codes"])
@@ -232,11 +241,22 @@ def _codes(document: Document) -> Iterable[dict[str, Any]]:
     return (code for category in document["categories"] for code in category["codes"])
 
 
-def _find(document: Document, key: str) -> dict[str, Any]:
+def _find(document: Document, key: str, field: str = "key") -> dict[str, Any]:
     found = next((code for code in _codes(document) if code["key"] == key), None)
     if found is None:
-        raise ChangeError("key", f"there is no code {key}")
+        raise ChangeError(field, f"there is no code {key}")
     return found
+
+
+def _live_codes(document: Document, but: str | None = None) -> list[str]:
+    """The labels reps pick from (every code but `but` and the retired ones)."""
+    return [code["label"] for code in _codes(document)
+            if code["key"] != but and not code.get("retired")]
+
+
+def _live_details(code: dict[str, Any], but: str | None = None) -> list[str]:
+    return [detail["label"] for detail in code.get("details", ())
+            if detail["key"] != but and not detail.get("retired")]
 
 
 def _find_detail(document: Document, key: str) -> dict[str, Any]:
@@ -255,10 +275,16 @@ def _category(document: Document, key: str) -> dict[str, Any]:
     return found
 
 
-def _label(label: str) -> str:
+def _label(label: str, others: Iterable[str] = ()) -> str:
+    """`label` trimmed, checked: 1 to LABEL_MAX characters on one line, and none of
+    `others` (the labels reps see beside it) the same but for case."""
     label = label.strip()
     if not label or len(label) > LABEL_MAX:
         raise ChangeError("label", f"a label of 1 to {LABEL_MAX} characters")
+    if has_control_characters(label, multiline=False):
+        raise ChangeError("label", "a label on one line, without control characters")
+    if label.casefold() in {other.casefold() for other in others}:
+        raise ChangeError("label", f"{label!r} is taken: reps could not tell the two apart")
     return label
 
 
@@ -269,7 +295,7 @@ def _code(document: Document, category: str, key: str, label: str,
                                  f"words joined by _ ({category}.new_reason)")
     if any(code["key"] == key for code in _codes(document)):
         raise ChangeError("key", f"{key} is taken (codes are retired, never reused)")
-    code: dict[str, Any] = {"key": key, "label": _label(label),
+    code: dict[str, Any] = {"key": key, "label": _label(label, _live_codes(document)),
                             "applies_to": applies_to.value}
     if keywords := list(keywords):  # the schema has no empty list of them
         code["keywords"] = _keywords(keywords)

@@ -127,6 +127,8 @@ def _tidy(debrief: Debrief, now: datetime) -> Debrief:
     are brought into the years a debrief can have (see `_dated`)."""
     segment = debrief.segment
     tidied = replace(debrief, competitor=(debrief.competitor or "").strip() or None,
+                     lead_source=(debrief.lead_source or "").strip() or None,
+                     play=(debrief.play or "").strip() or None,
                      segment=replace(segment, **{part: getattr(segment, part) or None
                                                  for part in SEGMENT_PARTS}))
     return _dated(tidied, now) if tidied.deleted else tidied

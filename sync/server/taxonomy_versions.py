@@ -132,6 +132,12 @@ def change(connection: sa.Connection, keeper: ListsKeeper, based_on: str,
     serialize(connection, _LOCK)
     before = keeper.current(connection)
     if before.documents.taxonomy_version != based_on:
+        known = connection.execute(sa.select(taxonomy_versions.c.id).where(
+            taxonomy_versions.c.version == based_on)).first()
+        if known is None:
+            raise taxonomy_changes.ChangeError(
+                "based_on", f"there is no version {based_on}: send the version you looked "
+                            f"at (the newest is {before.documents.taxonomy_version})")
         raise StaleVersion(based_on, before.documents.taxonomy_version)
     document = taxonomy_changes.apply(before.documents.taxonomy, wanted)
     made = connection.execute(taxonomy_versions.insert().values(

@@ -51,17 +51,17 @@ def test_versions_count_on():
 
 def test_each_change_is_a_new_version_and_leaves_the_old_document_alone(document):
     before = copy.deepcopy(document)
-    added = add_code(document, "price", "price.payment_terms", "Payment terms",
+    added = add_code(document, "price", "price.payment_terms", "Invoice terms",
                      Polarity.LOSS, ["invoice"])
     assert document == before
     assert added["version"] == next_version(document["version"])
     taxonomy = Taxonomy.from_dict(added)
-    assert taxonomy.code("price.payment_terms").label == "Payment terms"
-    renamed = Taxonomy.from_dict(rename_code(added, "price.payment_terms", " Payment  terms "))
-    assert renamed.code("price.payment_terms").label == "Payment  terms"
+    assert taxonomy.code("price.payment_terms").label == "Invoice terms"
+    renamed = Taxonomy.from_dict(rename_code(added, "price.payment_terms", " Invoice  terms "))
+    assert renamed.code("price.payment_terms").label == "Invoice  terms"
     retired = Taxonomy.from_dict(retire_code(added, "price.payment_terms"))
     assert retired.code("price.payment_terms").retired  # still readable
-    assert retired.label("price.payment_terms") == "Payment terms"
+    assert retired.label("price.payment_terms") == "Invoice terms"
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -78,6 +78,21 @@ def test_each_change_is_a_new_version_and_leaves_the_old_document_alone(document
     (lambda d: split_code(d, "price.too_high", [("price.a", "A")]), "parts"),
     (lambda d: retire_code(retire_code(d, "price.too_high"), "price.too_high"), "key"),
     (lambda d: add_detail(d, "price.too_high", "price.other.x", "X"), "key"),
+    (lambda d: add_detail(d, "price.nowhere", "price.nowhere.x", "X"), "code"),
+    (lambda d: merge_codes(d, ["price.nowhere"], "price.too_high"), "sources"),
+    (lambda d: merge_codes(d, ["price.too_high"], "price.nowhere"), "into"),
+    # A reason deals are lost never counts as one they are won.
+    (lambda d: merge_codes(d, ["price.too_high"], "price.good_value"), "into"),
+    (lambda d: split_code(d, "price.too_high", [("price.a", "A"), ("price.a", "B")]),
+     "parts"),
+    (lambda d: split_code(d, "price.too_high", [("price.a", "A"), ("price.b", " a ")]),
+     "parts"),
+    (lambda d: rename_code(d, "price.too_high", "Price\u0007high"), "label"),
+    (lambda d: rename_code(d, "price.too_high", "Price\nhigh"), "label"),
+    (lambda d: rename_code(d, "price.too_high", "payment TERMS"), "label"),  # taken
+    (lambda d: add_code(d, "price", "price.dear", "Payment terms", Polarity.LOSS), "label"),
+    (lambda d: add_detail(d, "price.too_high", "price.too_high.x",
+                          "Over the budget they had"), "label"),
     (lambda d: add_detail(d, "price.too_high", "price.too_high", "X"), "key"),
     (lambda d: add_detail(d, "price.other", "price.other.x", "X"), "code"),
     (lambda d: add_detail(d, "price.too_high", "price.too_high.over_budget", "X"), "key"),

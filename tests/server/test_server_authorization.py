@@ -108,10 +108,10 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 403, "manager": 404, "marketing": 403, "admin": 404}),
     ("GET", "/api/v1/taxonomy", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
-    # Made from a version that is not the newest: those who may change the list are told
-    # to look again, and nothing changes for the other cells.
+    # Made from a version the store never had: those who may change the list are told
+    # which is the newest, and nothing changes for the other cells.
     ("POST", "/api/v1/taxonomy/changes", "stale change",
-     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 409, "admin": 409}),
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 422, "admin": 422}),
     ("GET", "/api/v1/insights/reasons?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/insights/funnel", "",
@@ -140,7 +140,7 @@ REFUSALS = {
     ("GET", "insights"): "only marketing and admins ",
     ("GET", "exports"): "only marketing and admins ",
     ("GET", "bi"): "only marketing and admins ",
-    ("GET", "taxonomy"): "only marketing and admins change the reason list",
+    ("GET", "taxonomy"): "only marketing and admins see the reason list's versions",
     ("POST", "taxonomy"): "only marketing and admins change the reason list",
 }
 # A manager who may create contests, for a team they do not manage.

@@ -179,6 +179,61 @@ def test_contests_keep_their_scores_and_get_a_seed_and_an_ended_one_is_never_dra
         assert ledger == "debrief-ledger/1\ncontest 1\n2 7\n"
 
 
+def test_the_lead_facts_and_taxonomy_versions_keep_every_debrief_and_reason(
+        fresh_engine: sa.Engine) -> None:
+    """0014 and 0015 change the rollup and add the lead facts' columns in place: on
+    SQLite a rebuilt `debriefs` table would take every reason with it through the foreign
+    keys. Up, down and up again from a store holding debriefs."""
+    from alembic import command
+
+    from sync.server.database import _alembic_config
+    from sync.server.tables import debrief_reasons, reason_rollup, users
+
+    moment = datetime(2026, 11, 2, tzinfo=UTC)
+    with fresh_engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0013")
+        connection.execute(users.insert().values(
+            id=1, username="rep", display_name="Rep", role="rep", team_id=None,
+            password_hash="x", disabled=False, created_at=moment))
+        for n, codes in enumerate((("price.too_high", "price.other"), ("timing.reorg",))):
+            debrief_id = f"0190a000-0000-7000-8000-00000000000{n}"
+            connection.execute(sa.text(
+                "INSERT INTO debriefs (id, rep_id, revision, outcome, stage, "
+                "reasons_unknown, share_quote, created_at, updated_at, deleted, received_at, "
+                "change_seq) VALUES (:id, 1, 1, 'lost', 'evaluation', :no, :no, :at, :at, "
+                ":no, :at, 1)").bindparams(sa.bindparam("at", type_=sa.DateTime(timezone=True)),
+                                           sa.bindparam("no", type_=sa.Boolean)),
+                {"id": debrief_id, "at": moment, "no": False})
+            for position, code in enumerate(codes):
+                connection.execute(debrief_reasons.insert().values(
+                    debrief_id=debrief_id, position=position, code=code, detail=None,
+                    evidence="my_read", is_primary=position == 0))
+        from sync.server import rollups
+        from sync.server.code_map import CodeMap
+
+        rollups.count_again(connection, CodeMap(), dimensions=(
+            "stage", "industry", "company_size", "region", "competitor", "team"))
+    for step in ("head", "0013", "head"):  # up, down and up again
+        with fresh_engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), step) if step == "head" else \
+                command.downgrade(_alembic_config(connection), step)
+        with fresh_engine.connect() as connection:
+            count = connection.execute(sa.select(sa.func.count()).select_from(
+                debrief_reasons)).scalar_one()
+            assert count == 3, step
+            # The retired "price.other" counts under "price.too_high" at head, once.
+            codes = set(connection.execute(sa.select(reason_rollup.c.code).where(
+                reason_rollup.c.dimension == "").distinct()).scalars())
+            assert ("price.other" in codes) == (step == "0013"), step
+    with fresh_engine.connect() as connection:
+        counted = connection.execute(sa.select(reason_rollup.c.debriefs).where(
+            reason_rollup.c.dimension == "", reason_rollup.c.code == "price.too_high",
+            reason_rollup.c.is_primary.is_(False))).scalar_one()
+        assert counted == 1
+        assert connection.execute(sa.select(sa.func.count()).select_from(
+            reason_rollup).where(reason_rollup.c.dimension == "lead_source")).scalar_one()
+
+
 def test_serialize_makes_a_transaction_naming_a_key_wait(engine: sa.Engine, backend: str
                                                          ) -> None:
     """PostgreSQL: a transaction naming any key another holds waits for it to end (the

@@ -160,7 +160,7 @@ def test_the_apps_take_a_new_version_at_their_next_sync(store: Store):
     unchanged = rep.api.get("/api/v1/sync/config", headers={"If-None-Match": tag})
     assert unchanged.status_code == 304 and unchanged.content == b""
     made = change(marketing.api, first.json()["taxonomy_version"], kind="add",
-                  category="price", key="price.payment_terms", label="Payment terms",
+                  category="price", key="price.payment_terms", label="Invoice terms too strict",
                   applies_to="loss", keywords=["invoice", "terms"])
     again = rep.api.get("/api/v1/sync/config", headers={"If-None-Match": tag})
     assert again.status_code == 200 and again.headers["ETag"] != tag
@@ -210,6 +210,24 @@ def test_a_malformed_change_is_a_422_naming_the_field(store: Store, body, where)
     answer = store.people("marketing").api.post("/api/v1/taxonomy/changes", json=body)
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"][0]["loc"][:len(where)] == where
+
+
+def test_a_change_to_a_version_never_made_names_based_on(store: Store):
+    marketing = store.people("marketing").api
+    answer = marketing.post("/api/v1/taxonomy/changes", json={
+        "based_on": "banana", "change": {"kind": "retire", "key": "price.good_value"}})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "based_on"]
+    assert "newest" in answer.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("header", ["W/{tag}", '"other", {tag}', "*"])
+def test_the_config_is_unchanged_for_a_weak_a_listed_or_any_etag(store: Store, header):
+    rep = store.people("rep")
+    tag = rep.api.get("/api/v1/sync/config").headers["ETag"]
+    again = rep.api.get("/api/v1/sync/config",
+                        headers={"If-None-Match": header.format(tag=tag)})
+    assert again.status_code == 304
 
 
 def test_a_change_to_an_older_version_is_told_to_look_again(store: Store):

@@ -183,11 +183,11 @@ def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
     pull_in(replica, clock, [remote(pulled)])  # came from the other machine
     edited = store.save(store.get(pulled.id).with_changes(
         private_notes="only here", account_name="Nordbank", quote="between us",
-        share_quote=False))
+        share_quote=False, play="kept to myself", share_play=False))
     replica.mark_synced([(edited.id, edited.revision)])
     later = remote(edited, revision=edited.revision + 1, updated_at=edited.updated_at
                    + timedelta(hours=1), competitor="Umbrella")
-    assert later.private_notes is None and later.quote is None
+    assert later.private_notes is None and later.quote is None and later.play is None
 
     outcome = pull_in(replica, clock, [later])
 
@@ -195,6 +195,7 @@ def test_a_newer_pulled_version_replaces_a_synced_one_keeping_what_stays_here(
     assert (now_here.revision, now_here.competitor) == (later.revision, "Umbrella")
     assert (now_here.private_notes, now_here.account_name) == ("only here", "Nordbank")
     assert (now_here.quote, now_here.share_quote) == ("between us", False)
+    assert (now_here.play, now_here.share_play) == ("kept to myself", False)
     assert waiting_ids(replica) == []
     # This machine's version was written here: it is kept as a copy, never dropped.
     assert outcome.conflicts == 1

@@ -110,3 +110,50 @@ def test_the_stores_502_for_its_beacon_is_its_refusal_and_a_proxys_is_an_outage(
     with pytest.raises(SyncProblem) as outage:  # no protocol header: not the store's
         store._answer(refusal(502, "Bad Gateway", protocol=False), refusals=True)
     assert outage.value.kind is ProblemKind.OFFLINE
+
+
+class ProtocolTwoServer(requests.adapters.HTTPAdapter):
+    """A central store of protocol 2 at the edge of the wire: it records what is pushed
+    and answers every item accepted, as such a server does for the fields it knows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pushed: list[dict] = []
+        self.asked: list[str] = []
+
+    def send(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        import json
+
+        from sync.protocol import PROTOCOL_HEADER
+
+        items = json.loads(request.body)["debriefs"] if request.body else []
+        self.pushed += items
+        self.asked.append(request.path_url)
+        response = requests.Response()
+        response.status_code = 200
+        response.headers[PROTOCOL_HEADER] = "2"
+        response._content = json.dumps({"results": [
+            {"id": item["id"], "revision": item["revision"], "status": "accepted"}
+            for item in items]}).encode()
+        return response
+
+
+def test_a_protocol_2_server_is_sent_debriefs_without_their_lead_facts():
+    from sync.domain.debrief import LEAD_FIELDS, Collateral, Debrief, Readiness
+    from sync.domain.wire import to_wire
+
+    server = ProtocolTwoServer()
+    session = requests.Session()
+    session.mount("https://", server)
+    store = CentralStore("https://debrief.example.com", token="t", session=session)
+    debrief = Debrief(id="0190a000-0000-7000-8000-000000000001", rep="ann", revision=1,
+                      lead_source="event", sales_ready=Readiness.NO,
+                      failed_criteria=("budget",), collateral=(Collateral("case_study"),),
+                      play="Brought the CFO in.", share_play=True)
+    store.push([to_wire(debrief)])
+    # It asked first which protocol the server speaks (nothing pushed with that), then
+    # pushed the debrief without the lead facts: the rest of it still goes.
+    assert server.asked[0].endswith("/auth/me") and store.server_protocol == 2
+    [pushed] = server.pushed
+    assert pushed["id"] == debrief.id and not set(pushed) & set(LEAD_FIELDS)
+    store.close()

@@ -84,8 +84,10 @@ def test_the_lead_facts_are_saved_scored_and_shown_again(qtbot, window):
             kept.play, kept.share_play) == (
         debrief.lead_source, debrief.sales_ready, debrief.failed_criteria,
         debrief.collateral, debrief.play, debrief.share_play)
-    # A new debrief starts folded and empty; the saved one opens with its facts shown.
+    # A new debrief starts folded, empty and at its top; the saved one opens with its
+    # facts shown.
     assert not lead.toggle.isChecked() and window.form.debrief().lead_source is None
+    assert window.form.scroll.verticalScrollBar().value() == 0
     window.on_list_open_requested(kept.id)
     assert lead.toggle.isChecked() and lead.source.currentData() == "event"
     assert item(lead.collateral, "demo_video").text().endswith("(did not help)")
@@ -140,3 +142,41 @@ def test_collateral_cycles_with_the_keyboard_too(qtbot, window):
         said.append(tuple(lead.facts()[3]))
     assert said == [(Collateral(key, None),), (Collateral(key, True),),
                     (Collateral(key, False),), ()]
+
+
+def test_new_lists_keep_what_is_typed_and_chosen(qtbot, window):
+    lead = window.form.fields.lead
+    lead.unfold(True)
+    case_study = item(lead.collateral, "case_study")
+    lead.collateral.itemClicked.emit(case_study)
+    lead.collateral.itemClicked.emit(case_study)  # used, and it helped
+    lead.play.setFocus()
+    qtbot.keyClicks(lead.play, "Sent the ROI")
+    lists = window.form.context.lists
+    fewer = LeadLists(lists.leads.lead_sources, lists.leads.sql_criteria,
+                      tuple(c for c in lists.leads.collateral if c.key != "case_study"))
+    window.on_sync_lists_changed(replace(lists, leads=fewer))
+    qtbot.keyClicks(lead.play, " calculator")
+    assert lead.play.toPlainText() == "Sent the ROI calculator"  # the cursor stayed
+    assert lead.facts()[3] == (Collateral("case_study", True),)  # kept, though unlisted
+
+
+def test_the_preview_promises_what_the_running_contest_gives(qtbot, window):
+    from datetime import UTC, datetime
+
+    from sync.domain.contest_standing import ContestStanding
+    from sync.domain.scoring import ContestRules
+
+    typical(window)
+    lead = window.form.fields.lead
+    choose(lead.source, "event")
+    preview = window.form.preview
+    hints = preview.hints.text()
+    assert "Say whether the lead was sales-ready" in hints  # the team's default rules
+    kept = ContestRules(competitor=1).to_dict()  # a contest that gives lead facts nothing
+    window.form.use_standing(ContestStanding(
+        "November push", "A mug", datetime(2026, 11, 30, tzinfo=UTC), 12, "top 25%", 9,
+        datetime(2026, 11, 20, tzinfo=UTC), rules=kept))
+    assert "sales-ready" not in preview.hints.text()
+    window.form.use_standing(None)
+    assert "Say whether the lead was sales-ready" in preview.hints.text()

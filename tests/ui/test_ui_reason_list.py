@@ -103,18 +103,18 @@ def test_marketing_renames_adds_and_merges_and_the_server_refusal_shows_by_its_f
     workspace.add_code.click()
     dialog = dialog_of(workspace)
     dialog.category.setCurrentIndex(dialog.category.findData("price"))
-    dialog.label.setText("Payment terms")
+    dialog.label.setText("Invoice terms")
     dialog._suggest_key()
-    assert dialog.key.text() == "price.payment_terms"
+    assert dialog.key.text() == "price.invoice_terms"
     dialog.key.setText("price.too_high")
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: not dialog.errors["key"].isHidden(), timeout=20_000)
     assert "taken" in dialog.errors["key"].text()
     assert workspace.found.version == renamed
-    dialog.key.setText("price.payment_terms")
+    dialog.key.setText("price.invoice_terms")
     dialog.buttons.accepted.emit()
     changed_to(qtbot, workspace, next_version(renamed))
-    assert workspace.found.taxonomy.code("price.payment_terms").label == "Payment terms"
+    assert workspace.found.taxonomy.code("price.invoice_terms").label == "Invoice terms"
 
     pick(workspace, "price.roi_unclear")
     workspace.merge.click()

@@ -80,6 +80,15 @@ def own_debriefs(connection: Reading, rep: Rep,
                                        "more": next_cursor is not None})
 
 
+def _names(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag`: "*", or a list of tags compared
+    weakly (a proxy that compresses answers turns "x" into W/"x")."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
 @router.get("/config", response_model=ConfigOut, responses={
     304: {"description": "the lists are still those the `If-None-Match` ETag names"}})
 def config(state: State, _user: Annotated[User, Depends(require_role(*ROLES))],
@@ -89,7 +98,7 @@ def config(state: State, _user: Annotated[User, Depends(require_role(*ROLES))],
     ETag changes with every taxonomy version: an app asks with `If-None-Match` at every
     sync and is answered 304, without a body, until marketing changes the list."""
     current = state.lists.read(state.engine)
-    if if_none_match == current.etag:
+    if _names(if_none_match, current.etag):
         return Response(status_code=304, headers={"ETag": current.etag})
     response.headers["ETag"] = current.etag
     lists = current.documents

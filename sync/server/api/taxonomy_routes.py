@@ -26,10 +26,12 @@ router = APIRouter(prefix="/taxonomy", tags=["taxonomy"], responses=errors(**SIG
 
 Owner = Annotated[User, Depends(require_role("marketing", "admin",
                                              action="change the reason list"))]
+Reader = Annotated[User, Depends(require_role("marketing", "admin",
+                                              action="see the reason list's versions"))]
 
 
 @router.get("")
-def taxonomy(connection: Reading, state: State, _user: Owner) -> TaxonomyOut:
+def taxonomy(connection: Reading, state: State, _user: Reader) -> TaxonomyOut:
     """The newest version of the reason list, and every version's change."""
     return _answer(connection, state.lists.current(connection))
 
@@ -50,7 +52,8 @@ def change(body: TaxonomyChangeIn, state: State, user: Owner) -> TaxonomyOut:
     except StaleVersion as stale:
         raise field_error(409, ["body", "based_on"], str(stale), "stale_version") from None
     except ChangeError as refused:
-        raise field_error(422, ["body", "change", refused.field], refused.message,
+        where = ["body"] if refused.field == "based_on" else ["body", "change"]
+        raise field_error(422, [*where, refused.field], refused.message,
                           "taxonomy_change") from None
 
 

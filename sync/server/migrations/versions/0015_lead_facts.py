@@ -23,14 +23,17 @@ NEW_DIMENSIONS = ("lead_source", "sales_ready")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("debriefs") as table:
-        table.add_column(sa.Column("lead_source", sa.String(64), nullable=True))
-        table.add_column(sa.Column("sales_ready", sa.String(8), nullable=True))
-        table.add_column(sa.Column("failed_criteria", sa.Text, nullable=True))
-        table.add_column(sa.Column("collateral", sa.Text, nullable=True))
-        table.add_column(sa.Column("play", sa.Text, nullable=True))
-        table.add_column(sa.Column("share_play", sa.Boolean, nullable=False,
-                                   server_default=sa.false()))
+    # Columns added in place (ALTER TABLE ... ADD COLUMN), never by rebuilding the table:
+    # on SQLite a rebuilt `debriefs` would take every reason with it through the foreign
+    # keys (ON DELETE CASCADE).
+    for column in (sa.Column("lead_source", sa.String(64), nullable=True),
+                   sa.Column("sales_ready", sa.String(8), nullable=True),
+                   sa.Column("failed_criteria", sa.Text, nullable=True),
+                   sa.Column("collateral", sa.Text, nullable=True),
+                   sa.Column("play", sa.Text, nullable=True),
+                   sa.Column("share_play", sa.Boolean, nullable=False,
+                             server_default=sa.false())):
+        op.add_column("debriefs", column)
     # The code that keeps the rollup counts the new rows, by the codes standing in the
     # store's newest reason list (as 0009 and 0014 do): should a later migration change
     # the rollup's tables, this must stop calling it first.
@@ -46,7 +49,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(sa.text("DELETE FROM reason_rollup WHERE dimension IN "
                        "('lead_source', 'sales_ready')"))
-    with op.batch_alter_table("debriefs") as table:
-        for name in ("share_play", "play", "collateral", "failed_criteria", "sales_ready",
-                     "lead_source"):
-            table.drop_column(name)
+    # In place too (SQLite 3.35 drops a column itself).
+    for name in ("share_play", "play", "collateral", "failed_criteria", "sales_ready",
+                 "lead_source"):
+        op.drop_column("debriefs", name)
