@@ -54,7 +54,7 @@ def _nothing_to_show() -> str:
 
 
 QUOTE_ATTRIBUTES = ("stage", "industry", "company_size", "region")
-PLAY_ATTRIBUTES = (*QUOTE_ATTRIBUTES, "lead_source")
+PLAY_ATTRIBUTES = QUOTE_ATTRIBUTES  # no more than a quote: together they narrow
 
 
 class InsightsWorkspace(QWidget):
@@ -400,7 +400,7 @@ class InsightsWorkspace(QWidget):
                 for play in (found.plays(self.play_search.text()) if found else [])]
         self.plays_model.set_rows(
             [tr("Play"), tr("Outcome"), tr("Month"), tr("Stage"), tr("Industry"),
-             tr("Company size"), tr("Region"), tr("Lead source")], rows)
+             tr("Company size"), tr("Region")], rows)
 
     def _attributes(self, item: dict[str, Any], names: tuple[str, ...]) -> list[str]:
         """A quote's or a play's outcome, month and attributes in words; a group too

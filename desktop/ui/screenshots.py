@@ -217,15 +217,14 @@ def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
              "selection", "manufacturing")))]}
     asked[insight_view.PLAYS] = {"min_cell": 5, "next_offset": None, "plays": [
         {"text": text, "outcome": outcome, "month": months[n % len(months)], "stage": stage,
-         "industry": industry, "company_size": "withheld", "region": "dach",
-         "lead_source": source}
-        for n, (text, outcome, stage, industry, source) in enumerate((
+         "industry": industry, "company_size": "withheld", "region": "dach"}
+        for n, (text, outcome, stage, industry) in enumerate((
             ("Brought their CFO in on the second call: price stopped being the topic.",
-             "won", "selection", "software", "referral"),
+             "won", "selection", "software"),
             ("Sent the security pack before they asked; procurement signed a week early.",
-             "won", "evaluation", "healthcare", "event"),
+             "won", "evaluation", "healthcare"),
             ("Offered a two-week pilot on their own data instead of another demo.",
-             "progressed", "interest", "withheld", "campaign.webinar_series")))]}
+             "progressed", "interest", "withheld")))]}
     reached = [620, 540, 410, 300, 180]
     lost = [60, 95, 110, 120, 70]
     asked[insight_view.FUNNEL] = {

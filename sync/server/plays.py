@@ -1,6 +1,8 @@
 """The plays reps chose to share with marketing ("what worked"), to turn into programs:
-each with its month and outcome, and those of stage, industry, company size, region and
-lead source whose group passes suppression; never the rep, never the account.
+each with its month and outcome, and those of stage, industry, company size and region
+whose group passes suppression; never the rep, never the account. No more attributes
+than a quote has: each shown one narrows the debrief a text came from, and together
+they would single out small groups (as narrowing by two dimensions would).
 
 A play is listed only when the count of its month and outcome is shown
 (sync.domain.disclosure), and each attribute only when its group in that cell is shown
@@ -21,7 +23,7 @@ from sync.server.published import PublishedMonths
 from sync.server.quotes import WITHHELD, QuoteSearch, holds_words
 from sync.server.tables import debriefs
 
-ATTRIBUTES = ("stage", "industry", "company_size", "region", "lead_source")
+ATTRIBUTES = ("stage", "industry", "company_size", "region")  # as a quote's
 
 
 @dataclass(frozen=True)

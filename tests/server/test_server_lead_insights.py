@@ -105,9 +105,11 @@ def test_shared_plays_are_listed_with_the_groups_that_show_and_nothing_else(peop
         [f"Partner play {month}"] + [f"Referral play {month}"] * 3)
     referral = next(p for p in plays if p["text"].startswith("Referral"))
     partner = next(p for p in plays if p["text"].startswith("Partner"))
-    assert (referral["outcome"], referral["month"], referral["lead_source"]) == (
-        "won", month, "referral")
-    assert (partner["outcome"], partner["lead_source"]) == ("lost", "withheld")
+    assert (referral["outcome"], referral["month"], referral["stage"]) == (
+        "won", month, "evaluation")
+    assert partner["outcome"] == "lost"
+    # No more than a quote shows: the lead source would narrow the debrief further.
+    assert "lead_source" not in referral
     assert "Unshared" not in answer.text
     for name in ("rep-", "account", "private"):
         assert name not in answer.text

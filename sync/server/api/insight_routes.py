@@ -223,9 +223,9 @@ def shared_plays(connection: Reading, state: State, _user: Analyst, search: Sear
                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                  ) -> PlaysOut:
     """The plays reps chose to share ("what worked"), whose month and outcome count is
-    shown, with each of stage, industry, company size, region and lead source whose
-    group is shown ('withheld' otherwise); never the rep or the account. `code` is not
-    used: a play belongs to the debrief."""
+    shown, with each of stage, industry, company size and region whose group is shown
+    ('withheld' otherwise); never the rep or the account. `code` is not used: a play
+    belongs to the debrief."""
     page, next_offset = plays.shared_plays(connection, search, published=state.published,
                                            offset=offset, limit=limit)
     return PlaysOut(min_cell=state.settings.limits.min_cell, next_offset=next_offset,

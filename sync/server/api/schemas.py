@@ -609,7 +609,7 @@ class QuotesOut(BaseModel):
 
 
 class PlayOut(_SharedText):
-    lead_source: str | None
+    """A play a rep shared: no more of its debrief than a quote shows."""
 
 
 class PlaysOut(BaseModel):
