@@ -57,6 +57,24 @@ QUOTE_ATTRIBUTES = ("stage", "industry", "company_size", "region")
 PLAY_ATTRIBUTES = QUOTE_ATTRIBUTES  # no more than a quote: together they narrow
 
 
+
+def shared_texts_tab(search: QLineEdit, placeholder: str, model: RowsModel,
+                     note: str | None = None) -> QWidget:
+    """A tab of texts reps shared (quotes, plays): a note, a search line, the table."""
+    tab = QWidget()
+    column = QVBoxLayout(tab)
+    if note:
+        said = QLabel(note)
+        said.setWordWrap(True)
+        column.addWidget(said)
+    search.setPlaceholderText(placeholder)
+    search.setClearButtonEnabled(True)
+    column.addWidget(search)
+    table = rows_view(model)
+    table.setWordWrap(True)
+    column.addWidget(table)
+    return tab
+
 class InsightsWorkspace(QWidget):
     def __init__(self, sync: SyncWorker, cache: InsightCache, lists: TeamLists, clock: Clock,
                  saved_views: Path, parent: QWidget | None = None):
@@ -138,37 +156,21 @@ class InsightsWorkspace(QWidget):
         segments_layout.addLayout(by_line)
         segments_layout.addWidget(rows_view(self.segments_model))
         self.competitors_model = RowsModel(self)
-        self.quote_search = QLineEdit()
-        self.quote_search.setPlaceholderText(tr("Search the quotes"))
-        self.quote_search.setClearButtonEnabled(True)
-        self.quotes_model = RowsModel(self)
-        quotes = self.quotes_tab = QWidget()
-        quotes_layout = QVBoxLayout(quotes)
-        quotes_layout.addWidget(self.quote_search)
-        quotes_table = rows_view(self.quotes_model)
-        quotes_table.setWordWrap(True)
-        quotes_layout.addWidget(quotes_table)
+        self.quote_search, self.quotes_model = QLineEdit(), RowsModel(self)
+        self.quotes_tab = shared_texts_tab(self.quote_search, tr("Search the quotes"),
+                                           self.quotes_model)
+        self.play_search, self.plays_model = QLineEdit(), RowsModel(self)
+        self.plays_tab = shared_texts_tab(
+            self.play_search, tr("Search the plays"), self.plays_model,
+            tr("What worked, in the reps' words, shared by choice: plays to turn into "
+               "programs."))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.reasons, tr("Reasons"))
         self.tabs.addTab(self.trend_chart, tr("Trend"))
         self.tabs.addTab(segments, tr("Segments"))
         self.tabs.addTab(rows_view(self.competitors_model), tr("Competitors"))
-        self.tabs.addTab(quotes, tr("Quotes"))
-        self.play_search = QLineEdit()
-        self.play_search.setPlaceholderText(tr("Search the plays"))
-        self.play_search.setClearButtonEnabled(True)
-        self.plays_model = RowsModel(self)
-        plays = self.plays_tab = QWidget()
-        plays_layout = QVBoxLayout(plays)
-        plays_note = QLabel(tr("What worked, in the reps' words, shared by choice: plays to "
-                               "turn into programs."))
-        plays_note.setWordWrap(True)
-        plays_layout.addWidget(plays_note)
-        plays_layout.addWidget(self.play_search)
-        plays_table = rows_view(self.plays_model)
-        plays_table.setWordWrap(True)
-        plays_layout.addWidget(plays_table)
-        self.tabs.addTab(plays, tr("Plays"))
+        self.tabs.addTab(self.quotes_tab, tr("Quotes"))
+        self.tabs.addTab(self.plays_tab, tr("Plays"))
         self.funnel = FunnelPanel(self.code_label)
         self.tabs.addTab(self.funnel, tr("Funnel"))
         self.rule = QLabel()
