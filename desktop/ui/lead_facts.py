@@ -49,7 +49,7 @@ class LeadFacts(QWidget):
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.setText(tr("Lead, content and a play that worked (optional)"))
-        self.toggle.toggled.connect(self.unfold)
+        self.toggle.toggled.connect(self._on_toggled)
         self.body = QWidget()
         self.source = QComboBox()
         self.source.setObjectName("leadSource")
@@ -111,14 +111,25 @@ class LeadFacts(QWidget):
         self.share_play.toggled.connect(self.changed)
 
     def unfold(self, shown: bool) -> None:
-        """Show or fold the fields; opened from the keyboard, the focus moves into them."""
+        """Show or fold the fields (a debrief loaded with facts shows them), quietly:
+        the form is not scrolled to them."""
+        self.toggle.blockSignals(True)
         self.toggle.setChecked(shown)
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.body.setVisible(shown)
+        self.toggle.blockSignals(False)
+        self._show(shown)
+
+    def _on_toggled(self, shown: bool) -> None:
+        """The rep opened or folded them: opened from the keyboard, the focus moves into
+        them; opened at all, the form shows them."""
+        self._show(shown)
         if shown and self.toggle.hasFocus():
             self.source.setFocus()
         if shown:
             self.unfolded.emit()
+
+    def _show(self, shown: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.body.setVisible(shown)
 
     # --- the lists ----------------------------------------------------------------------
 

@@ -88,8 +88,11 @@ def test_the_lead_facts_are_saved_scored_and_shown_again(qtbot, window):
     # facts shown.
     assert not lead.toggle.isChecked() and window.form.debrief().lead_source is None
     assert window.form.scroll.verticalScrollBar().value() == 0
+    window.resize(900, 560)  # small enough for the open facts to scroll
     window.on_list_open_requested(kept.id)
     assert lead.toggle.isChecked() and lead.source.currentData() == "event"
+    qtbot.wait(50)
+    assert window.form.scroll.verticalScrollBar().value() == 0  # it opens at its top
     assert item(lead.collateral, "demo_video").text().endswith("(did not help)")
 
 
