@@ -58,10 +58,17 @@ def test_a_rep_pages_through_their_own_debriefs_only(people: People, new_debrief
 def test_a_pulled_debrief_reads_back_as_pushed(people: People, new_debrief):
     rep = people("rep")
     pushed = new_debrief(quote="Too pricey for now", share_quote=True, deal_value="12500.50",
-                         currency="EUR", crm_ref="OPP-1")
-    rep.api.push(pushed)
+                         currency="EUR", crm_ref="OPP-1", lead_source="event",
+                         sales_ready="partly", failed_criteria=["budget"],
+                         collateral=[{"key": "case_study", "helped": False}],
+                         play="Brought the CFO in early.", share_play=True)
+    plain = new_debrief()  # no lead facts: sent without them, pulled with them not given
+    assert "lead_source" not in plain
+    rep.api.push(pushed, plain)
     pulled = rep.api.get("/api/v1/sync/debriefs").json()["items"]
-    assert pulled == [pushed]
+    assert pulled == [pushed, {**plain, "lead_source": None, "sales_ready": None,
+                               "failed_criteria": [], "collateral": [], "play": None,
+                               "share_play": False}]
 
 
 def test_a_bad_cursor_or_page_size_is_a_422_naming_it(people: People):
