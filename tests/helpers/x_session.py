@@ -56,6 +56,15 @@ class XSession:
         self._processes.append(subprocess.Popen(["openbox"], env=self.env,
                                                 stdout=subprocess.DEVNULL,
                                                 stderr=self._log("openbox")))
+        # Ready once it says how many desktops there are (_NET_NUMBER_OF_DESKTOPS): before
+        # that, activating a window fails ("does not support _NET_ACTIVE_WINDOW").
+        deadline = time.monotonic() + 20
+        while subprocess.run(["xdotool", "get_num_desktops"], env=self.env,
+                             capture_output=True, check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"openbox did not start: "
+                                   f"{(self.folder / 'openbox.log').read_text()}")
+            time.sleep(0.05)
         return self
 
     def _log(self, name: str) -> IO[bytes]:

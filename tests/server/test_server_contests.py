@@ -8,6 +8,7 @@ from helpers.server_world import People, running_period
 
 from sync.domain.debrief import Debrief
 from sync.domain.scoring import ContestRules, contest_entries
+from sync.resources import default_contest_rules
 
 PERIOD = running_period()
 
@@ -25,7 +26,7 @@ def test_a_manager_runs_a_contest_for_their_team(people: People):
     assert answer.status_code == 201, answer.text
     contest = answer.json()
     assert (contest["team"], contest["name"]) == (team, "November push")
-    assert contest["rules"] == ContestRules().to_dict()
+    assert contest["rules"] == default_contest_rules().to_dict()  # what new ones start from
     listed = manager.api.get("/api/v1/contests").json()["items"]
     assert contest["id"] in [c["id"] for c in listed]
 
