@@ -25,10 +25,8 @@ from bench.postgres import execute
 from bench.scale_sql import CODES, FILL_DEBRIEFS, FILL_REASONS, keys
 from sync.domain.clock import to_iso
 from sync.domain.ids import DebriefIdFactory
-from sync.domain.team_lists import ListDocuments
-from sync.server import rollups
+from sync.server import rollups, taxonomy_versions
 from sync.server.ingest import DEBRIEF_COLUMNS, REASON_COLUMNS
-from sync.server.taxonomy_versions import ListsKeeper
 
 BATCH = 500  # debriefs per push: the route's cap
 REASONS_PER_DEBRIEF = 2.48  # on average, as the fills make them
@@ -188,7 +186,7 @@ def refresh_rollups(engine: sa.Engine) -> bool:
     with engine.begin() as c:
         c.execute(sa.text("UPDATE debriefs SET team_id = "
                           "(SELECT users.team_id FROM users WHERE users.id = debriefs.rep_id)"))
-        rollups.rebuild(c, ListsKeeper(ListDocuments.shipped()).current(c).codes)
+        rollups.rebuild(c, taxonomy_versions.newest(c).codes)
     return True
 
 

@@ -8,7 +8,7 @@ map, and its SQL is the stored column as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,12 +25,6 @@ class CodeMap:
     def of(cls, taxonomy: Taxonomy) -> CodeMap:
         return cls({old: taxonomy.current_code(old) for old in taxonomy.mappings})
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CodeMap) and self.moved == other.moved
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self.moved.items()))
-
     def current(self, code: str) -> str:
         return self.moved.get(code, code)
 
@@ -46,11 +40,12 @@ class CodeMap:
             return stored
         return sa.case(self.moved, value=stored, else_=stored)
 
-    def changed_from(self, before: CodeMap, codes: Iterable[str]) -> set[str]:
-        """The current codes whose counts differ between `before` and this map, over
-        the stored `codes` (each the old and the new home of a code that moved)."""
+    def changed_from(self, before: CodeMap) -> set[str]:
+        """The current codes whose counts differ between `before` and this map: the old
+        and the new home of each code that moved (only a code one of the maps moves can
+        count elsewhere in the other)."""
         affected: set[str] = set()
-        for code in {*codes, *self.moved, *before.moved}:
+        for code in {*self.moved, *before.moved}:
             if (old := before.current(code)) != (new := self.current(code)):
                 affected |= {old, new}
         return affected

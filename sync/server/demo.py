@@ -18,13 +18,12 @@ import sqlalchemy as sa
 
 from sync.domain.clock import from_iso
 from sync.domain.team_lists import ListDocuments, TeamLists
-from sync.server import accounts, contests, ingest
+from sync.server import accounts, contests, ingest, taxonomy_versions
 from sync.server.accounts import User
 from sync.server.contests import Contest
 from sync.server.demo_debriefs import YEAR, DemoRep, demo_debriefs
 from sync.server.passwords import Passwords
 from sync.server.tables import users
-from sync.server.taxonomy_versions import ListsKeeper
 
 DEMO_PASSWORD = "debrief-demo-2026"  # documented: every demo account signs in with it
 DEBRIEF_COUNT = 5_000
@@ -106,7 +105,7 @@ def fill(connection: sa.Connection, now: datetime, *, seed: int, passwords: Pass
         raise ValueError("the demo company needs at least one debrief")
     _refuse_if_present(connection)
     # The store's newest reason list: what its pushes are checked and counted by.
-    config = config or ListsKeeper(ListDocuments.shipped()).current(connection).documents
+    config = config or taxonomy_versions.newest(connection).documents
     rng = random.Random(seed)
     since = now - YEAR - timedelta(days=1)  # the company existed before its first debrief
     people = _add_people(connection, since, _OneHash(

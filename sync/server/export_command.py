@@ -58,19 +58,17 @@ def add_arguments(export: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, engine: sa.Engine, *, min_cell: int) -> tuple[int, Path]:
     """Write the export `args` ask for; the rows written and the file."""
     from sync.domain.clock import SystemClock
-    from sync.domain.team_lists import ListDocuments
     from sync.exports import writers
     from sync.exports.whole_file import written_whole
     from sync.exports.xlsx_file import TooManyRows
-    from sync.server import reason_export
+    from sync.server import reason_export, taxonomy_versions
     from sync.server.published import PublishedMonths
-    from sync.server.taxonomy_versions import ListsKeeper
 
     output = Path(args.output)
     if not output.parent.is_dir():
         raise ExportRefused(f"--output: no folder {output.parent}")
     with engine.connect() as connection:
-        taxonomy = ListsKeeper(ListDocuments.shipped()).current(connection).taxonomy
+        taxonomy = taxonomy_versions.newest(connection).taxonomy
         question = _question(args, connection)
         about = reason_export.about(question, args.period, min_cell=min_cell,
                                     taxonomy=taxonomy, now=SystemClock().now())

@@ -115,6 +115,12 @@ class ListsKeeper:
         return fresh
 
 
+def newest(connection: sa.Connection) -> Current:
+    """The store's newest lists, read once (for a command or a migration, which keep no
+    ListsKeeper)."""
+    return ListsKeeper(ListDocuments.shipped()).current(connection)
+
+
 def _with_taxonomy(lists: ListDocuments, document: dict[str, Any]) -> ListDocuments:
     return replace(lists, taxonomy_version=str(document["version"]), taxonomy=document)
 
@@ -145,8 +151,7 @@ def change(connection: sa.Connection, keeper: ListsKeeper, based_on: str,
         change=json.dumps(wanted), made_by=by_id, made_at=now)).inserted_primary_key[0]
     # Not kept by the keeper: this transaction may yet roll back.
     after = Current(made, _with_taxonomy(keeper.shipped, document))
-    rollups.move_codes(connection, after.codes,
-                       after.codes.changed_from(before.codes, after.taxonomy.mappings))
+    rollups.move_codes(connection, after.codes, after.codes.changed_from(before.codes))
     return after
 
 

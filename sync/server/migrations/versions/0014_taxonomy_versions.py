@@ -55,7 +55,7 @@ def upgrade() -> None:
         {"version": str(shipped["version"]), "document": json.dumps(shipped),
          "change": json.dumps({"kind": "shipped"}), "made_at": datetime.now(UTC)})
     codes = CodeMap.of(Taxonomy.from_dict(shipped))
-    rollups.move_codes(connection, codes, codes.changed_from(CodeMap(), ()), dimensions=(
+    rollups.move_codes(connection, codes, codes.changed_from(CodeMap()), dimensions=(
         "stage", "industry", "company_size", "region", "competitor", "team"))
 
 

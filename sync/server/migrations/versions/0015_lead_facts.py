@@ -37,12 +37,10 @@ def upgrade() -> None:
     # The code that keeps the rollup counts the new rows, by the codes standing in the
     # store's newest reason list (as 0009 and 0014 do): should a later migration change
     # the rollup's tables, this must stop calling it first.
-    from sync.domain.team_lists import ListDocuments
-    from sync.server import rollups
-    from sync.server.taxonomy_versions import ListsKeeper
+    from sync.server import rollups, taxonomy_versions
 
     connection = op.get_bind()
-    codes = ListsKeeper(ListDocuments.shipped()).current(connection).codes
+    codes = taxonomy_versions.newest(connection).codes
     rollups.count_again(connection, codes, dimensions=NEW_DIMENSIONS, cells=False)
 
 
