@@ -88,16 +88,33 @@ class Rule:
         rest = whole - part
         return rest == 0 or rest >= max(self.min_debriefs, 1)
 
-    def split(self, candidates: Mapping[K, Tally], rest: Tally) -> tuple[dict[K, int], Tally]:
+    def split(self, candidates: Mapping[K, Tally], rest: Tally, *,
+              groups: Mapping[K, int] | None = None, rest_group: int = 0
+              ) -> tuple[dict[K, int], Tally]:
         """Secondary suppression of one shown parent: `candidates` are the children
         that may be shown (each safe on its own), `rest` what its other children hold
         together. Hide the smallest candidates until the rest is safe or empty; return
-        the children shown (their counts) and the rest left out."""
+        the children shown (their counts) and the rest left out.
+
+        With `groups`, the children are code counts each within a group of that many
+        debriefs (a code's counts in the pieces of a cell), and the rest lies within
+        `rest_group` debriefs, the pieces whose count of the code is not shown. The
+        rest can be worked out (the parent less the shown children), and so can what it
+        leaves of its groups: that too must be none or at least `min_debriefs`, or a
+        piece's count of the code hidden for leaving too few would come back as the
+        rest, and its complement with it."""
         shown = dict(candidates)
-        while shown and not self.safe_or_empty(rest):
+
+        def settled() -> bool:
+            return self.safe_or_empty(rest) and (
+                groups is None or self.complement_safe(rest_group, rest.debriefs))
+
+        while shown and not settled():
             smallest = min(shown, key=lambda key: (shown[key].debriefs, repr(key)))
             rest += shown.pop(smallest)
-        assert self.safe_or_empty(rest), "a shown parent is safe, so its children are"
+            if groups is not None:
+                rest_group += groups[smallest]
+        assert settled(), "a shown parent is safe, and leaves a safe difference"
         return {key: tally.debriefs for key, tally in shown.items()}, rest
 
 
@@ -269,7 +286,8 @@ def _publish_within(rule: Rule, month: MonthCounts, published: PublishedMonth) -
                 rest += tally
         assert rest.debriefs + sum(t.debriefs for t in candidates.values()) == n, \
             "a code's pieces add up to the cell's count of it"
-        shown, _ = rule.split(candidates, rest)
+        rest_group = published.cells[cell] - sum(pieces[value] for value in candidates)
+        shown, _ = rule.split(candidates, rest, groups=pieces, rest_group=rest_group)
         published.piece_codes.update({(cell, value, code): n for value, n in shown.items()})
 
 
