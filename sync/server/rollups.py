@@ -148,7 +148,7 @@ def team_value(team_id: int | None) -> str:
     return NOT_GIVEN if team_id is None else str(team_id)
 
 
-def _value_column(dimension: str) -> sa.ColumnElement[Any]:
+def value_column(dimension: str) -> sa.ColumnElement[Any]:
     """The stored value of `dimension` (NOT_GIVEN where empty), as SQL."""
     if dimension == "team":
         return sa.func.coalesce(sa.cast(debriefs.c.team_id, sa.String), NOT_GIVEN)
@@ -178,7 +178,7 @@ def currently_counted(connection: sa.Connection, ids: Sequence[str],
         rows.extend(connection.execute(
             sa.select(debriefs.c.id, debriefs.c.rep_id, debriefs.c.created_at,
                       debriefs.c.outcome,
-                      *(_value_column(name).label(name) for name in DIMENSIONS))
+                      *(value_column(name).label(name) for name in DIMENSIONS))
             .where(debriefs.c.id.in_(some_ids),
                    debriefs.c.deleted.is_(False))).all())
     named = reasons_named(connection, [row.id for row in rows], codes)
@@ -280,7 +280,7 @@ def _recount(key: Key, codes: CodeMap) -> sa.Select[Any]:
     where = [debriefs.c.deleted.is_(False), *made_in(month, month),
              sa.func.coalesce(debriefs.c.outcome, NOT_GIVEN) == outcome]
     if dimension not in (CELLS, DETAILS):
-        where.append(_value_column(dimension) == value)
+        where.append(value_column(dimension) == value)
     if dimension == DETAILS:
         # The debrief's first reason naming the code (its first main one, if primary):
         # no earlier one names it, which the reasons' key (debrief, position) answers.
@@ -397,7 +397,7 @@ def count_again(connection: sa.Connection, codes: CodeMap, *, only: set[str] | N
         .where(reasons.is_primary.is_(True), *kept).distinct().subquery()}
     tally = (sa.func.count(), sa.func.min(debriefs.c.rep_id), sa.func.max(debriefs.c.rep_id))
     for dimension in ((CELLS,) if cells else ()) + dimensions:
-        value = sa.literal(NOT_GIVEN) if dimension == CELLS else _value_column(dimension)
+        value = sa.literal(NOT_GIVEN) if dimension == CELLS else value_column(dimension)
         keys = (sa.literal(dimension), month, outcome, value)
         grouped = (month, outcome) if dimension == CELLS else (month, outcome, value)
         if only is None:

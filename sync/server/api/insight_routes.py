@@ -21,7 +21,7 @@ from sync.exports.quote_table import QuotesAbout, quote_rows
 from sync.exports.tidy import Heading, Line
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
-from sync.server import funnel, insights, plays, quotes, reason_export
+from sync.server import funnel, insights, lead_counts, plays, quotes, reason_export
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -33,6 +33,8 @@ from sync.server.api.schemas import (
     FunnelOut,
     FunnelStageOut,
     GroupOut,
+    LeadCountsOut,
+    LeadItemOut,
     PlayOut,
     PlaysOut,
     QuoteOut,
@@ -231,6 +233,46 @@ def shared_plays(connection: Reading, state: State, _user: Analyst, search: Sear
     return PlaysOut(min_cell=state.settings.limits.min_cell, next_offset=next_offset,
                     plays=[PlayOut(text=play.text, outcome=play.outcome, month=play.month,
                                    **play.attributes) for play in page])
+
+
+Grouping = Annotated[Literal["stage", "industry", "company_size", "region", "competitor",
+                             "team", "lead_source", "sales_ready"] | None, Query(
+    description="group by this dimension too (one at a time); none: by outcome only")]
+Outcomes = Annotated[list[Outcome] | None, Query(
+    description="any of these outcomes; repeat for more")]
+
+
+@router.get("/collateral")
+def collateral_counts(connection: Reading, state: State, _user: Analyst, period: Months,
+                      by: Grouping = None, outcome: Outcomes = None) -> LeadCountsOut:
+    """The collateral reps used, per outcome (and per group of `by`), and whether they
+    said it helped; counted like reasons, small counts left out."""
+    return _lead_counts(connection, state, lead_counts.COLLATERAL, period, by, outcome)
+
+
+@router.get("/criteria")
+def criteria_counts(connection: Reading, state: State, _user: Analyst, period: Months,
+                    by: Grouping = None, outcome: Outcomes = None) -> LeadCountsOut:
+    """The sales-qualified-lead criteria leads failed, per outcome (and per group of
+    `by`, lead_source for where leads fail most); counted like reasons, small counts
+    left out."""
+    return _lead_counts(connection, state, lead_counts.CRITERIA, period, by, outcome)
+
+
+def _lead_counts(connection: sa.Connection, state: ServerState, kind: str,
+                 period: tuple[date | None, date | None], by: str | None,
+                 outcome: list[Outcome] | None) -> LeadCountsOut:
+    min_cell = state.settings.limits.min_cell
+    found = lead_counts.lead_counts(connection, kind, by=by, first=period[0],
+                                    last=period[1],
+                                    outcomes=frozenset(o.value for o in outcome or ()),
+                                    min_cell=min_cell)
+    return LeadCountsOut(
+        by=by, min_cell=min_cell, outcomes=found.cells, groups=found.groups,
+        left_out=found.left_out, items=[LeadItemOut(
+            key=item.key, debriefs=item.debriefs, outcomes=item.outcomes,
+            groups=item.groups, said=item.said if kind == lead_counts.COLLATERAL else None)
+            for item in found.items])
 
 
 @exports.get("/reasons.{kind}", response_class=StreamingResponse,

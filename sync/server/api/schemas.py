@@ -618,6 +618,27 @@ class PlaysOut(BaseModel):
     next_offset: int | None
 
 
+class LeadItemOut(BaseModel):
+    key: str = Field(description="the collateral item's or criterion's key in the lead lists")
+    debriefs: int = Field(description="shown debriefs naming it, every outcome asked")
+    outcomes: dict[str, int] = Field(description="outcome: shown debriefs naming it")
+    groups: dict[str, dict[str, int]] = Field(description=(
+        "with `by`: the dimension's value: outcome: shown debriefs naming it"))
+    said: dict[str, int] | None = Field(None, description=(
+        "collateral only: whether it helped, counted per outcome as a reason's details "
+        "are ('helped', 'did_not_help', '' for not said), small counts left out"))
+
+
+class LeadCountsOut(BaseModel):
+    by: str | None
+    min_cell: int
+    outcomes: dict[str, int] = Field(description="outcome: shown debriefs (the whole)")
+    groups: dict[str, dict[str, int]] = Field(description=(
+        "with `by`: value: outcome: shown debriefs (each group's whole)"))
+    left_out: int = Field(description="debriefs of the period in outcomes not shown")
+    items: list[LeadItemOut] = Field(description="most named first")
+
+
 def errors(**described: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for error statuses, e.g. errors(**{"404": "no such contest"})."""
     return {int(status): {"model": ErrorOut, "description": text}
