@@ -1,5 +1,6 @@
 """Insights: marketing's workspace. Filters on top; reasons (Pareto of win and loss
-reasons, with a table), the trend by month, segments and competitors below; every
+reasons, with a table), the trend by month, segments, competitors, quotes, plays, the
+funnel, and the collateral and lead criteria counts below; every
 number one the server published after suppression (docs/insights-privacy.md).
 
 Answers are fetched on the sync thread (every call to the server goes there) and kept
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.charts import TrendChart
 from desktop.ui.funnel_panel import FunnelPanel
+from desktop.ui.lead_counts_panel import LeadCountsPanel
 from desktop.ui.reasons_panel import ReasonsPanel
 from desktop.ui.rows_table import RowsModel, rows_view
 from desktop.ui.text import outcome_label, readiness_labels, stage_label, time_text, tr
@@ -173,6 +175,21 @@ class InsightsWorkspace(QWidget):
         self.tabs.addTab(self.plays_tab, tr("Plays"))
         self.funnel = FunnelPanel(self.code_label)
         self.tabs.addTab(self.funnel, tr("Funnel"))
+        lead_dimensions = self._dimension_labels()
+        self.collateral = LeadCountsPanel(
+            insight_view.COLLATERAL, tr(
+                "The collateral reps used in debriefs of each outcome, and how often they "
+                "said it helped (per outcome only: per group it would be too few)."),
+            lead_dimensions, self._lead_item_label, self._value_label)
+        self.criteria = LeadCountsPanel(
+            insight_view.CRITERIA, tr(
+                "The sales-qualified-lead criteria leads failed when they reached the "
+                "rep, by where they came from or any other group."),
+            lead_dimensions, self._lead_item_label, self._value_label)
+        self.collateral.group_by("stage")
+        self.criteria.group_by("lead_source")
+        self.tabs.addTab(self.collateral, tr("Collateral"))
+        self.tabs.addTab(self.criteria, tr("Lead criteria"))
         self.rule = QLabel()
         self.rule.setWordWrap(True)
         self.rule.setObjectName("insightsRule")
@@ -188,7 +205,7 @@ class InsightsWorkspace(QWidget):
         self._load_saved_names()
         self.period.currentIndexChanged.connect(self.on_period_current_index_changed)
         for combo in (self.first, self.last, self.outcome, self.narrow_value,
-                      self.segment_dimension):
+                      self.segment_dimension, self.collateral.by, self.criteria.by):
             combo.currentIndexChanged.connect(self.on_filter_changed)
         self.narrow_by.currentIndexChanged.connect(self.on_narrow_by_current_index_changed)
         self.primary_only.toggled.connect(self.on_filter_changed)
@@ -227,7 +244,8 @@ class InsightsWorkspace(QWidget):
             first, last = last, first
         return InsightView(first, last, (outcome,) if outcome else (),
                            (dimension, value) if dimension and value is not None else None,
-                           self.primary_only.isChecked(), self.segment_dimension.currentData())
+                           self.primary_only.isChecked(), self.segment_dimension.currentData(),
+                           self.collateral.grouping(), self.criteria.grouping())
 
     def ask(self) -> None:
         self._asked = self.view()
@@ -348,6 +366,8 @@ class InsightsWorkspace(QWidget):
         self._draw_quotes(found)
         self._draw_plays(found)
         self.funnel.show_answers(found)
+        self.collateral.show_answers(found)
+        self.criteria.show_answers(found)
 
     def _draw_segments(self, found: InsightAnswers | None) -> None:
         dimension = self.segment_dimension.currentData()
@@ -461,7 +481,9 @@ class InsightsWorkspace(QWidget):
                              (self.first, view["first"]), (self.last, view["last"]),
                              (self.outcome, (view["outcomes"] or [""])[0]),
                              (self.narrow_by, (view["narrow"] or [""])[0]),
-                             (self.segment_dimension, view["segment_dimension"])):
+                             (self.segment_dimension, view["segment_dimension"]),
+                             (self.collateral.by, view.get("collateral_by", "stage")),
+                             (self.criteria.by, view.get("criteria_by", "lead_source"))):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
@@ -506,9 +528,16 @@ class InsightsWorkspace(QWidget):
     def code_label(self, code: str) -> str:
         return self.reasons.code_label(code)
 
+    def _lead_item_label(self, kind: str, key: str) -> str:
+        listed = "collateral" if kind == insight_view.COLLATERAL else "sql_criteria"
+        return self.lists.leads.label(listed, key)
+
     def _value_label(self, dimension: str, value: str | None) -> str:
         if value is None:
             return tr("Not given")
+        if dimension == "stage":
+            return next((stage_label(stage) for stage in Stage if stage.value == value),
+                        value)
         if dimension in ("industry", "company_size", "region"):
             for choice in self.lists.segments.choices_for(dimension):
                 if choice.key == value:

@@ -238,6 +238,36 @@ def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
                     "win_rate_past": None if n == 4 else round(0.25 + 0.1 * n, 4),
                     "average_won_value_past": None if n == 4 else str(38000 + 4000 * n)}
                    for n, stage in enumerate(Stage)]}
+    asked[insight_view.COLLATERAL] = {
+        "by": "stage", "min_cell": 5, "left_out": 0,
+        "outcomes": {"won": 410, "lost": 520, "no_decision": 180},
+        "groups": {"evaluation": {"won": 150, "lost": 210, "no_decision": 70},
+                   "selection": {"won": 260, "lost": 180, "no_decision": 40}},
+        "items": [
+            {"key": "case_study", "debriefs": 212, "outcomes": {"won": 131, "lost": 64,
+                                                                "no_decision": 17},
+             "groups": {"selection": {"won": 96, "lost": 31},
+                        "evaluation": {"won": 35, "lost": 33, "no_decision": 17}},
+             "said": {"helped": 118, "did_not_help": 41, "": 53}},
+            {"key": "roi_calculator", "debriefs": 97, "outcomes": {"won": 58, "lost": 39},
+             "groups": {"selection": {"won": 44, "lost": 21}},
+             "said": {"helped": 61, "did_not_help": 19}},
+            {"key": "security_pack", "debriefs": 23, "outcomes": {"won": 23},
+             "groups": {}, "said": {}}]}
+    asked[insight_view.CRITERIA] = {
+        "by": "lead_source", "min_cell": 5, "left_out": 0,
+        "outcomes": {"won": 410, "lost": 520, "no_decision": 180},
+        "groups": {"event": {"won": 60, "lost": 140, "no_decision": 45},
+                   "inbound": {"won": 210, "lost": 190, "no_decision": 80},
+                   "outbound": {"won": 90, "lost": 160, "no_decision": 40}},
+        "items": [
+            {"key": "budget", "debriefs": 164, "outcomes": {"lost": 121, "no_decision": 43},
+             "groups": {"event": {"lost": 71, "no_decision": 22},
+                        "outbound": {"lost": 38, "no_decision": 11}}, "said": None},
+            {"key": "authority", "debriefs": 88, "outcomes": {"lost": 66, "no_decision": 22},
+             "groups": {"outbound": {"lost": 41, "no_decision": 12}}, "said": None},
+            {"key": "timeline", "debriefs": 35, "outcomes": {"lost": 35},
+             "groups": {}, "said": None}]}
     return InsightAnswers(view, asked, to_iso(now))
 
 
@@ -253,7 +283,7 @@ def grab_insights(window: MainWindow, out: Path, suffix: str) -> None:
     window.sync.area.show_status(settled(ReplicaCounts(), now, "marketing"))
     grab(window, out / f"insights{suffix}.png")
     for index, name in ((1, "trend"), (2, "segments"), (3, "competitors"), (4, "quotes"),
-                        (5, "plays"), (6, "funnel")):
+                        (5, "plays"), (6, "funnel"), (7, "collateral"), (8, "criteria")):
         workspace.tabs.setCurrentIndex(index)
         grab(window, out / f"insights-{name}{suffix}.png")
     workspace.tabs.setCurrentIndex(0)

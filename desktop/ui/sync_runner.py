@@ -207,7 +207,13 @@ class SyncRunner(QObject):
     def fetch_insights(self, request: tuple[InsightView, InsightCache]) -> None:
         """Ask the server the view's questions; keep and hand back the answers. Offline
         (or refused), hand back the problem and what was kept for the view."""
-        from sync.client.insight_view import FUNNEL, PLAYS, QUOTES, InsightAnswers
+        from sync.client.insight_view import (
+            FUNNEL,
+            LEAD_KINDS,
+            PLAYS,
+            QUOTES,
+            InsightAnswers,
+        )
         from sync.client.problems import SyncProblem
 
         view, cache = request
@@ -218,6 +224,8 @@ class SyncRunner(QObject):
             answers[QUOTES] = central.shared_quotes(view.quote_question())
             answers[PLAYS] = central.shared_plays(view.quote_question())
             answers[FUNNEL] = central.funnel(view.funnel_question())
+            for kind in LEAD_KINDS:
+                answers[kind] = central.lead_counts(kind, view.lead_question(kind))
             found = InsightAnswers(view, answers, to_iso(self._clock.now()))
             try:
                 cache.save(found)

@@ -227,6 +227,17 @@ class CentralStore:
                 raise
             return {"plays": [], "next_offset": None, "missing": True}
 
+    def lead_counts(self, kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The collateral used (`kind` "collateral") or the lead criteria failed
+        ("criteria"), as `/insights/{kind}` counts them. A server without the route
+        answers none, and says so ("missing")."""
+        try:
+            return self._call("GET", f"/insights/{kind}", params=params)
+        except SyncProblem as problem:
+            if problem.status != 404:
+                raise
+            return {"items": [], "outcomes": {}, "groups": {}, "missing": True}
+
     def _pages(self, path: str, params: Mapping[str, Any], listed: str,
                most: int | None = None) -> dict[str, Any]:
         """An answer paged by offset as one: the last page's fields, with the `listed`

@@ -30,6 +30,12 @@ DECIDED = ("won", "lost", "no_decision")  # what a win rate is taken over
 QUOTES = "quotes"  # the answer that holds the shared quotes, not a reason count
 PLAYS = "plays"  # the answer that holds the shared plays
 FUNNEL = "funnel"  # the answer that holds the funnel reality check
+COLLATERAL = "collateral"  # the answers of the collateral used and the criteria failed,
+CRITERIA = "criteria"  # named as their routes
+LEAD_KINDS = (COLLATERAL, CRITERIA)
+# What the collateral and criteria tables may be grouped by ("": not grouped).
+LEAD_DIMENSIONS = ("", "stage", "industry", "company_size", "region", "lead_source",
+                   "sales_ready", "competitor")
 
 
 def month_text(day: date) -> str:
@@ -62,6 +68,8 @@ class InsightView:
     narrow: tuple[str, str] | None = None  # (dimension, value): only that value
     primary_only: bool = False
     segment_dimension: str = "industry"  # what the Segments table is by
+    collateral_by: str = "stage"  # what the Collateral table is grouped by ("": none)
+    criteria_by: str = "lead_source"  # and the Lead criteria table
 
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -89,6 +97,15 @@ class InsightView:
         params: dict[str, Any] = {"from": self.first, "to": self.last}
         if self.outcomes:
             params["outcome"] = list(self.outcomes)
+        return params
+
+    def lead_question(self, kind: str) -> dict[str, Any]:
+        """What `/insights/collateral` or `/insights/criteria` is asked: the period,
+        the outcomes, and the table's grouping (they are not narrowed)."""
+        params = self.quote_question()
+        by = self.collateral_by if kind == COLLATERAL else self.criteria_by
+        if by:
+            params["by"] = by
         return params
 
     def questions(self) -> dict[str, dict[str, Any]]:
@@ -126,7 +143,9 @@ class InsightAnswers:
         narrow = tuple(view["narrow"]) if view.get("narrow") else None
         return cls(InsightView(view["first"], view["last"], tuple(view["outcomes"]),
                                narrow, bool(view["primary_only"]),  # type: ignore[arg-type]
-                               view.get("segment_dimension", "industry")),
+                               view.get("segment_dimension", "industry"),
+                               view.get("collateral_by", "stage"),
+                               view.get("criteria_by", "lead_source")),
                    dict(data["answers"]), str(data["fetched_at"]))
 
     @property
@@ -148,6 +167,56 @@ class InsightAnswers:
     def plays(self, words: str = "") -> list[dict[str, Any]]:
         """The shared plays fetched, those holding `words` (any case) if given."""
         return _holding(self.answers.get(PLAYS, {}).get("plays", []), words)
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A collateral item or a criterion, in all (`group` None) or in one group of the
+    table's dimension ('' for not given): the shown debriefs naming it, per outcome
+    and in all, out of the shown debriefs of the group (`whole`)."""
+
+    key: str
+    group: str | None
+    debriefs: int
+    whole: int
+    outcomes: dict[str, int]  # absent: fewer than the minimum, or none
+    said: dict[str, int] | None = None  # collateral in all: helped / did_not_help / ''
+
+    @property
+    def share(self) -> float | None:
+        return self.debriefs / self.whole if self.whole else None
+
+    @property
+    def helped(self) -> tuple[int, int] | None:
+        """(said it helped, said whether it did), of the counts shown; None: none shown."""
+        if not self.said:
+            return None
+        helped, not_helped = self.said.get("helped", 0), self.said.get("did_not_help", 0)
+        return (helped, helped + not_helped) if helped + not_helped else None
+
+
+def lead_rows(found: InsightAnswers, kind: str) -> list[LeadRow]:
+    """The `kind` answer's items, most named first: each in all, then in each group
+    shown (when grouped), groups by most debriefs naming the item."""
+    answer = found.answers.get(kind, {})
+    wholes = {value: sum(counts.values())
+              for value, counts in answer.get("groups", {}).items()}
+    rows = []
+    for item in answer.get("items", []):
+        rows.append(LeadRow(item["key"], None, item["debriefs"],
+                            sum(answer.get("outcomes", {}).values()), dict(item["outcomes"]),
+                            item.get("said")))
+        groups = sorted(item.get("groups", {}).items(),
+                        key=lambda group: (-sum(group[1].values()), group[0]))
+        rows += [LeadRow(item["key"], value, sum(counts.values()), wholes.get(value, 0),
+                         dict(counts)) for value, counts in groups]
+    return rows
+
+
+def lead_outcomes(found: InsightAnswers, kind: str) -> list[str]:
+    """The outcomes the `kind` answer shows, in the usual order: the table's columns."""
+    shown = found.answers.get(kind, {}).get("outcomes", {})
+    return [outcome for outcome in OUTCOMES if outcome in shown]
 
 
 def _holding(found: list[dict[str, Any]], words: str) -> list[dict[str, Any]]:

@@ -121,3 +121,29 @@ def test_the_cache_keeps_the_latest_views_and_reads_them_back(tmp_path):
     assert InsightCache(tmp_path / "insights.json").load(kept[5].view) == kept[5]  # kept
     (tmp_path / "insights.json").write_text("{not json")
     assert InsightCache(tmp_path / "insights.json").latest() is None  # damaged: afresh
+
+
+def test_lead_rows_give_each_item_in_all_then_by_group_and_helped_of_those_who_said():
+    view = InsightView("2026-01", "2026-06", outcomes=("won",), collateral_by="")
+    assert view.lead_question(insight_view.COLLATERAL) == {
+        "from": "2026-01", "to": "2026-06", "outcome": ["won"]}
+    assert view.lead_question(insight_view.CRITERIA)["by"] == "lead_source"
+    found = InsightAnswers(view, {insight_view.COLLATERAL: {
+        "by": "stage", "min_cell": 5, "outcomes": {"won": 30, "lost": 70},
+        "groups": {"selection": {"won": 20, "lost": 20}, "evaluation": {"lost": 50}},
+        "items": [{"key": "deck", "debriefs": 40, "outcomes": {"won": 10, "lost": 30},
+                   "groups": {"evaluation": {"lost": 25}, "selection": {"won": 8, "lost": 5}},
+                   "said": {"helped": 12, "did_not_help": 8, "": 20}}]}},
+        "2026-06-30T12:00:00Z")
+    rows = insight_view.lead_rows(found, insight_view.COLLATERAL)
+    assert [(r.group, r.debriefs, r.whole) for r in rows] == [
+        (None, 40, 100), ("evaluation", 25, 50), ("selection", 13, 40)]
+    assert rows[0].share == 0.4 and rows[0].helped == (12, 20)  # not said: not counted
+    assert rows[1].helped is None and rows[1].outcomes == {"lost": 25}
+    assert insight_view.lead_outcomes(found, insight_view.COLLATERAL) == ["won", "lost"]
+    # Answers kept before the tables were grouped read back with their defaults.
+    kept = found.to_json()
+    for name in ("collateral_by", "criteria_by"):
+        del kept["view"][name]
+    again = InsightAnswers.from_json(kept)
+    assert (again.view.collateral_by, again.view.criteria_by) == ("stage", "lead_source")

@@ -43,13 +43,14 @@ def company(tmp_path_factory) -> Iterator[tuple[ServerProcess, People]]:
         for month in MONTHS:
             for n, rep in enumerate(reps):
                 pushed = rep.api.push(
-                    *[new(competitor="Acme",
+                    *[new(competitor="Acme", sales_ready="no", failed_criteria=["budget"],
                           reasons=reasons("price.too_high", "price.too_high.over_budget"),
                           quote=f"Too dear for them in {month}" if k == 0 else None,
                           share_quote=k == 0,
                           **made_in(month, day=2 + k)) for k in range(3)],
                     *[new(outcome="won", competitor="Globex", stage="selection",
                           deal_value="10000", currency="EUR", lead_source="referral",
+                          collateral=[{"key": "case_study", "helped": True}],
                           play=f"Brought the CFO in early ({month})" if k == 0 else None,
                           share_play=k == 0,
                           reasons=reasons("price.good_value", None, "trust.strong_references"),
@@ -360,3 +361,40 @@ def test_segments_by_lead_source_ask_the_server_and_name_the_sources(qtbot, mark
     values = {model.index(row, 0).data() for row in range(model.rowCount())}
     # The won debriefs came from referrals; the lost ones said nothing of their source.
     assert values == {"Referral from a customer", "Not given"}
+
+
+def table_of(model) -> list[list]:
+    return [[model.index(row, column).data() for column in range(model.columnCount())]
+            for row in range(model.rowCount())]
+
+
+def headers_of(model) -> list[str]:
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+
+
+def test_the_collateral_and_criteria_tabs_show_what_the_server_counted(qtbot,
+                                                                      marketing_window):
+    open_window, _ = marketing_window
+    window = open_window()
+    wait_for_answers(qtbot, window)
+    workspace = window.insights
+    workspace.tabs.setCurrentWidget(workspace.collateral)
+    model = workspace.collateral.model
+    # 7 won a month (3 reps) used the case study and said it helped; 27 lost did not
+    # name it (48 debriefs in all). Grouped by stage: all won ones were at selection.
+    assert headers_of(model) == ["Collateral", "Stage", "Debriefs", "Share of debriefs",
+                                 "Won", "Lost", "Said it helped"]
+    assert table_of(model) == [
+        ["Customer case study", "All", 21, "44%", 21, "< 5", "100% (21 of 21)"],
+        ["", "Selection", 21, "100%", 21, "< 5", ""]]
+    criteria = workspace.criteria
+    workspace.tabs.setCurrentWidget(criteria)
+    assert table_of(criteria.model) == [
+        ["Budget set aside", "All", 27, "56%", "< 5", 27],
+        ["", "Not given", 27, "100%", "< 5", 27]]
+    criteria.by.setCurrentIndex(criteria.by.findData(""))
+    qtbot.waitUntil(lambda: workspace.found is not None
+                    and workspace.found.view.criteria_by == "", timeout=20_000)
+    assert headers_of(criteria.model) == ["Criterion failed", "Debriefs",
+                                          "Share of debriefs", "Won", "Lost"]
+    assert table_of(criteria.model) == [["Budget set aside", 27, "56%", "< 5", 27]]
