@@ -5,6 +5,10 @@ docs/scale.md describes (bench/central_data.py): 10 million reason rows on Postg
 and 1 million on SQLite, kept between runs in .bench-cache/. The period is the 6 whole
 UTC months before the month of the newest debrief.
 
+Two lead-list questions as well, collateral by stage and the criteria failed by lead
+source, which read the period's debriefs (grouped in the database) rather than the
+rollup; the bench stores hold no lead facts, so this is the cost of the scan.
+
 Four named questions: by industry and by competitor with outcome=lost, by stage (no
 outcome filter), by month; and the p95 over 50 questions drawn at random (seed fixed)
 from every combination the API offers: a dimension to group by, outcomes, and one
@@ -39,7 +43,7 @@ import sqlalchemy as sa
 from bench.central_data import REASONS_PER_DEBRIEF, refresh_rollups
 from bench.figures import Figure, Runs, Section, Target, percentile, warm_runs
 from bench.filled_stores import Filled, Recipe, cache_lock, filled, postgres_cluster, scaled
-from sync.server import insights, rollups
+from sync.server import insights, lead_counts, rollups
 from sync.server.database import make_engine, reading
 from sync.server.published import PublishedMonths
 from sync.server.tables import reason_rollup
@@ -51,6 +55,9 @@ QUESTIONS = (("by industry, lost", "industry", LOST),
              ("by competitor, lost", "competitor", LOST),
              ("by stage", "stage", {}),
              ("by month", "month", {}))
+# Collateral by stage and criteria by lead source, read from the debriefs themselves
+# (sync/server/lead_counts.py), not from the rollup.
+LEAD_QUESTIONS = (("collateral", "stage"), ("failed_criteria", "lead_source"))
 MONTHS = 6
 COUNT_REASONS = sa.text("SELECT count(*) FROM debrief_reasons")
 COMBINATIONS = 50
@@ -94,6 +101,14 @@ def _question(question: insights.Question, answer: list[insights.Group],
               kept: PublishedMonths) -> Callable[[sa.Connection], object]:
     def ask(c: sa.Connection) -> None:
         answer[:] = insights.answer(c, question, kept).groups
+    return ask
+
+
+def _lead_question(kind: str, by: str, first: date, last: date,
+                   found: list[lead_counts.LeadCounts]) -> Callable[[sa.Connection], object]:
+    def ask(c: sa.Connection) -> None:
+        found[:] = [lead_counts.lead_counts(c, kind, by=by, first=first, last=last,
+                                            outcomes=frozenset(), min_cell=MIN_CELL)]
     return ask
 
 
@@ -175,6 +190,13 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
             figures.append(Figure(f"{label}: {name}, months kept", timed.median, base.median,
                                   "ms", Target(TARGET_MS)))
             runs.setdefault(timed.describe(), []).append(f"{name} ({shown} groups shown)")
+        for kind, by in LEAD_QUESTIONS:
+            found: list[lead_counts.LeadCounts] = []
+            timed = _timed(engine, _lead_question(kind, by, first, last, found))
+            assert found[0].cells, f"{store.backend}, {kind}: no outcome big enough to show"
+            figures.append(Figure(f"{label}: {kind} by {by} (read from the debriefs)",
+                                  timed.median, base.median, "ms", Target(TARGET_MS)))
+            runs.setdefault(timed.describe(), []).append(f"{kind} by {by}")
         asked = combinations(engine, first, last)
         cells = _cells(engine, last)
         ways = {"months kept": [_timed(engine, _question(q, [], kept)).median for q in asked],

@@ -1,6 +1,7 @@
 """Export... in Insights: the reasons on screen (by outcome, for the chosen filters), or
-on the Quotes tab the quotes listed, as XLSX, CSV for Excel or JSON, with the same
-writers as the server's exports, written whole or not at all, with progress shown."""
+on the Quotes, Plays, Collateral and Lead criteria tabs what the tab lists, as XLSX,
+CSV for Excel or JSON, with the same writers as the server's exports, written whole or
+not at all, with progress shown."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.ui.text import tr
+from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers
 from sync.domain.clock import to_iso
+from sync.domain.lead_lists import LeadLists
 from sync.domain.taxonomy import Taxonomy
 from sync.exports import writers
-from sync.exports.quote_table import QuotesAbout, quote_rows
+from sync.exports.lead_table import LeadAbout, lead_rows
+from sync.exports.quote_table import PlaysAbout, QuotesAbout, play_rows, quote_rows
 from sync.exports.tidy import About, Counts, Heading, Line, Row, rows
 from sync.exports.whole_file import written_whole
 
@@ -78,6 +82,28 @@ def export_quotes(parent: QWidget, found: InsightAnswers, words: str, taxonomy: 
             "or search for words to export the rest, or ask your admin for the whole "
             "list (GET /api/v1/exports/quotes.csv).", None, len(rows)))
     return written
+
+
+def export_plays(parent: QWidget, found: InsightAnswers, words: str, path: Path,
+                 chosen_filter: str, now: datetime) -> bool:
+    """The plays listed for the search `words`, as on the Plays tab."""
+    view = found.view
+    about = PlaysAbout({"from": view.first, "to": view.last, "outcome": list(view.outcomes),
+                        "words": words or None}, found.min_cell, to_iso(now))
+    return export_table(parent, about, list(play_rows(found.plays(words))), path,
+                        chosen_filter)
+
+
+def export_lead_counts(parent: QWidget, found: InsightAnswers, kind: str, leads: LeadLists,
+                       path: Path, chosen_filter: str, now: datetime) -> bool:
+    """The collateral or criteria counts (`kind`, an answer's name) as on their tab."""
+    view, answer = found.view, found.answers.get(kind, {})
+    about = LeadAbout(kind, answer.get("by"), {"from": view.first, "to": view.last,
+                                               "outcome": list(view.outcomes)},
+                      found.min_cell, to_iso(now))
+    listed = "collateral" if kind == insight_view.COLLATERAL else "sql_criteria"
+    rows: list[Line] = list(lead_rows(about, answer, lambda key: leads.label(listed, key)))
+    return export_table(parent, about, rows, path, chosen_filter)
 
 
 def export_table(parent: QWidget, heading: Heading, table_rows: list[Line], path: Path,

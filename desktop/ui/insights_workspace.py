@@ -443,25 +443,39 @@ class InsightsWorkspace(QWidget):
     # --- export and saved views ------------------------------------------------------------
 
     def on_export_clicked(self) -> None:
-        """Export the reasons on screen, or on the Quotes tab the quotes listed."""
-        from desktop.ui.insight_export import export_quotes, export_reasons
+        """Export the reasons on screen, or on the Quotes, Plays, Collateral or Lead
+        criteria tab what it lists."""
+        from desktop.ui.insight_export import (
+            export_lead_counts,
+            export_plays,
+            export_quotes,
+            export_reasons,
+        )
 
         if self.found is None:
             QMessageBox.information(self, tr("Export"), tr("Nothing fetched to export yet."))
             return
-        quoting = self.tabs.currentWidget() is self.quotes_tab
+        tab, now = self.tabs.currentWidget(), self.clock.now()
+        titles = {self.quotes_tab: (tr("Export quotes"), "quotes"),
+                  self.plays_tab: (tr("Export plays"), "plays"),
+                  self.collateral: (tr("Export collateral"), "collateral"),
+                  self.criteria: (tr("Export lead criteria"), "criteria")}
+        title, file = titles.get(tab, (tr("Export reasons"), "reasons"))
         name, chosen = QFileDialog.getSaveFileName(
-            self, tr("Export quotes") if quoting else tr("Export reasons"),
-            str(Path.home() / ("debrief-quotes.xlsx" if quoting else "debrief-reasons.xlsx")),
+            self, title, str(Path.home() / f"debrief-{file}.xlsx"),
             tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv);;JSON (*.json)"))
         if not name:
             return
-        if quoting:
+        if tab is self.quotes_tab:
             export_quotes(self, self.found, self.quote_search.text(), self.lists.taxonomy,
-                          Path(name), chosen, self.clock.now())
+                          Path(name), chosen, now)
+        elif tab is self.plays_tab:
+            export_plays(self, self.found, self.play_search.text(), Path(name), chosen, now)
+        elif isinstance(tab, LeadCountsPanel):
+            export_lead_counts(self, self.found, tab.kind, self.lists.leads, Path(name),
+                               chosen, now)
         else:
-            export_reasons(self, self.found, self.lists.taxonomy, Path(name), chosen,
-                           self.clock.now())
+            export_reasons(self, self.found, self.lists.taxonomy, Path(name), chosen, now)
 
     def on_save_view_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, tr("Save view"), tr("Name of this view:"))

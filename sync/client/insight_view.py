@@ -180,7 +180,8 @@ class LeadRow:
     debriefs: int
     whole: int
     outcomes: dict[str, int]  # absent: fewer than the minimum, or none
-    said: dict[str, int] | None = None  # collateral in all: helped / did_not_help / ''
+    # collateral in all: outcome: helped / did_not_help / '' (not said): debriefs
+    said: dict[str, dict[str, int]] | None = None
 
     @property
     def share(self) -> float | None:
@@ -191,7 +192,8 @@ class LeadRow:
         """(said it helped, said whether it did), of the counts shown; None: none shown."""
         if not self.said:
             return None
-        helped, not_helped = self.said.get("helped", 0), self.said.get("did_not_help", 0)
+        helped = sum(said.get("helped", 0) for said in self.said.values())
+        not_helped = sum(said.get("did_not_help", 0) for said in self.said.values())
         return (helped, helped + not_helped) if helped + not_helped else None
 
 

@@ -1,11 +1,13 @@
-"""The shared quotes as an export: one row per quote and reason it is listed under, with
-the month, outcome, the reason's labels and the attributes whose groups are shown
-("withheld" otherwise), written by the same writers as the reason counts
-(sync.exports.writers). Never the rep, never the account: the quotes route
-(`/api/v1/insights/quotes`) gives nothing more to write.
+"""The shared quotes and plays as exports: one row per quote and reason it is listed
+under (a play: per play), with the month, outcome, the reason's labels and the
+attributes whose groups are shown ("withheld" otherwise), written by the same writers
+as the reason counts (sync.exports.writers). Never the rep, never the account: the
+quotes and plays routes (`/api/v1/insights/quotes`, `/plays`) give nothing more to
+write.
 
-A quote is a rep's own words, so it is the text most likely to hold a formula: each
-writer makes text inert (CSV with a leading apostrophe, XLSX as a string cell).
+A quote or a play is a rep's own words, so it is the text most likely to hold a
+formula: each writer makes text inert (CSV with a leading apostrophe, XLSX as a string
+cell).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from sync.domain.taxonomy import Taxonomy
 
 SCHEMA = "debrief.shared-quotes/1"
+PLAYS_SCHEMA = "debrief.shared-plays/1"
 ATTRIBUTES = ("stage", "industry", "company_size", "region")
 COLUMNS = ("month", "outcome", "reason_category_label", "reason_code", "reason_label",
            *ATTRIBUTES, "quote")
@@ -68,6 +71,46 @@ def quote_rows(quotes: Iterable[dict[str, object]], taxonomy: Taxonomy) -> Itera
                        known.label if known else code,
                        tuple(_text(quote.get(name)) for name in ATTRIBUTES),
                        str(quote["text"]))
+
+
+PLAY_COLUMNS = ("month", "outcome", *ATTRIBUTES, "play")
+
+
+@dataclass(frozen=True)
+class PlaysAbout:
+    """What a plays export holds: the search, and how plays were chosen."""
+
+    filters: dict[str, object]  # from, to, outcome, words
+    min_cell: int
+    made_at: str  # ISO 8601, UTC
+
+    columns = PLAY_COLUMNS
+    number_columns = frozenset[str]()
+    sheet = "Plays"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"schema": PLAYS_SCHEMA, "filters": self.filters,
+                "listed": "plays reps chose to share, whose month and outcome count is "
+                          "shown; an attribute only where its group is shown",
+                "min_cell": self.min_cell, "made_at": self.made_at}
+
+
+@dataclass(frozen=True)
+class PlayRow:
+    month: str
+    outcome: str
+    attributes: tuple[str | None, ...]  # one per ATTRIBUTES
+    text: str
+
+    def cells(self) -> tuple[object, ...]:
+        return (self.month, self.outcome, *self.attributes, self.text)
+
+
+def play_rows(plays: Iterable[dict[str, object]]) -> Iterator[PlayRow]:
+    """Rows of plays as the plays route gives them (text, outcome, month, attributes)."""
+    for play in plays:
+        yield PlayRow(str(play["month"]), str(play["outcome"]),
+                      tuple(_text(play.get(name)) for name in ATTRIBUTES), str(play["text"]))
 
 
 def _text(value: object) -> str | None:

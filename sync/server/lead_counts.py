@@ -44,7 +44,8 @@ class Item:
     key: str
     outcomes: dict[str, int] = field(default_factory=dict)  # outcome: debriefs
     groups: dict[str, dict[str, int]] = field(default_factory=dict)  # value: outcome: n
-    said: dict[str, int] = field(default_factory=dict)  # collateral: detail: debriefs
+    # collateral: outcome: detail: debriefs (details are counted per outcome)
+    said: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def debriefs(self) -> int:
@@ -101,7 +102,7 @@ def _add_month(answer: LeadCounts, items: dict[str, Item], shown: PublishedMonth
             _count(items[key].groups.setdefault(value, {}), cell, n)
     for (cell, (key, _), detail), n in shown.cell_details.items():
         if asked(cell) and answer.kind == COLLATERAL:
-            _count(items[key].said, detail, n)
+            _count(items[key].said.setdefault(cell, {}), detail, n)
 
 
 def _count(counts: dict[str, int], key: str, n: int) -> None:

@@ -4,6 +4,10 @@ small counts left out (a fixture worked out by hand), on both databases."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 from helpers.insight_world import made_in, own_month, reasons
 from helpers.server_world import People
 
@@ -62,7 +66,7 @@ def test_collateral_counts_what_reps_used_per_outcome_and_whether_it_helped(peop
     assert [item["key"] for item in found["items"]] == ["case_study", "roi_calculator"]
     assert items["case_study"]["outcomes"] == {"lost": 10}
     # Helped in 5, not in 5: each leaves 5 in the cell, so both show.
-    assert items["case_study"]["said"] == {"helped": 5, "did_not_help": 5}
+    assert items["case_study"]["said"] == {"lost": {"helped": 5, "did_not_help": 5}}
     assert items["roi_calculator"]["outcomes"] == {"won": 6}
     # 5 said it helped, 1 did not say: showing the 5 would give the one away.
     assert items["roi_calculator"]["said"] == {}
@@ -116,3 +120,37 @@ def test_lead_counts_are_for_marketing_and_refuse_a_bad_question(people, new_deb
                                                              "to": "1999-01"}).json()
     assert nothing["items"] == [] and nothing["outcomes"] == {}
     assert month  # the store is not empty
+
+
+def test_the_exports_hold_what_the_routes_show_and_nothing_smaller(people, new_debrief):
+    month = company(people, new_debrief)
+    api = people("marketing").api
+    exported = api.get("/api/v1/exports/collateral.csv", params={"from": month, "to": month})
+    assert exported.status_code == 200, exported.text
+    assert "debrief-collateral-" in exported.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(r["collateral"], r["collateral_label"], r["outcome"], r["debriefs"],
+             r["group_debriefs"], r["share"], r["said_helped"], r["said_did_not_help"])
+            for r in rows] == [
+        ("case_study", "Customer case study", "lost", "10", "10", "1.0", "5", "5"),
+        ("roi_calculator", "ROI calculator", "won", "6", "6", "1.0", "", "")]
+    assert "demo_video" not in exported.text
+
+    workbook = api.get("/api/v1/exports/criteria.xlsx", params={
+        "from": month, "to": month, "by": "lead_source"})
+    assert workbook.status_code == 200, workbook.text
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content), read_only=True)
+    sheet = list(book["Criteria"].iter_rows(values_only=True))
+    assert sheet[0] == ("criterion", "criterion_label", "lead_source", "outcome", "debriefs",
+                        "group_debriefs", "share")
+    assert sorted(sheet[1:]) == [("budget", "Budget set aside", "event", "lost", 5, 5, 1),
+                                 ("budget", "Budget set aside", "outbound", "lost", 5, 5, 1)]
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["schema"] == "debrief.lead-counts/1" and about["by"] == "lead_source"
+
+    plays = api.get("/api/v1/exports/plays.json", params={"from": month, "to": month})
+    assert plays.status_code == 200, plays.text
+    assert plays.json()["rows"] == []  # no play was shared this month
+    assert people("rep").api.get("/api/v1/exports/collateral.csv").status_code == 403
+    refused = api.get("/api/v1/exports/criteria.csv", params={"by": "quarter"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][1] == "by"

@@ -116,3 +116,16 @@ def test_shared_plays_are_listed_with_the_groups_that_show_and_nothing_else(peop
     won_only = marketing.get("/api/v1/insights/plays", params={
         "from": month, "to": month, "outcome": "won", "q": "REFERRAL"}).json()
     assert [p["text"] for p in won_only["plays"]] == [f"Referral play {month}"] * 3
+
+
+def test_the_plays_export_lists_what_the_route_lists(people, new_debrief):
+    month = company(people, new_debrief)
+    marketing = people("marketing").api
+    exported = marketing.get("/api/v1/exports/plays.csv", params={"from": month, "to": month})
+    assert exported.status_code == 200, exported.text
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == ["month", "outcome", "stage", "industry", "company_size",
+                             "region", "play"]
+    assert sorted((r["outcome"], r["play"]) for r in rows) == sorted(
+        [("lost", f"Partner play {month}")] + [("won", f"Referral play {month}")] * 3)
+    assert "Unshared" not in exported.text and "lead_source" not in exported.text

@@ -133,7 +133,8 @@ def test_lead_rows_give_each_item_in_all_then_by_group_and_helped_of_those_who_s
         "groups": {"selection": {"won": 20, "lost": 20}, "evaluation": {"lost": 50}},
         "items": [{"key": "deck", "debriefs": 40, "outcomes": {"won": 10, "lost": 30},
                    "groups": {"evaluation": {"lost": 25}, "selection": {"won": 8, "lost": 5}},
-                   "said": {"helped": 12, "did_not_help": 8, "": 20}}]}},
+                   "said": {"won": {"helped": 7, "did_not_help": 3},
+                            "lost": {"helped": 5, "did_not_help": 5, "": 20}}}]}},
         "2026-06-30T12:00:00Z")
     rows = insight_view.lead_rows(found, insight_view.COLLATERAL)
     assert [(r.group, r.debriefs, r.whole) for r in rows] == [

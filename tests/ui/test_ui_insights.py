@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget
 from desktop.paths import AppPaths
 from desktop.store.database import prepare
 from desktop.ui.app import build_window
-from desktop.ui.insight_export import export_quotes, export_reasons
+from desktop.ui.insight_export import export_lead_counts, export_quotes, export_reasons
 from desktop.ui.main_window import MainWindow
 from sync.client.insight_view import QUOTES, InsightAnswers, pareto
 from sync.domain.clock import SteppingClock
@@ -372,7 +372,7 @@ def headers_of(model) -> list[str]:
     return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
 
 
-def test_the_collateral_and_criteria_tabs_show_what_the_server_counted(qtbot,
+def test_the_collateral_and_criteria_tabs_show_what_the_server_counted(qtbot, tmp_path,
                                                                       marketing_window):
     open_window, _ = marketing_window
     window = open_window()
@@ -398,3 +398,12 @@ def test_the_collateral_and_criteria_tabs_show_what_the_server_counted(qtbot,
     assert headers_of(criteria.model) == ["Criterion failed", "Debriefs",
                                           "Share of debriefs", "Won", "Lost"]
     assert table_of(criteria.model) == [["Budget set aside", 27, "56%", "< 5", 27]]
+    # Export... on the tab writes what it lists.
+    target = tmp_path / "collateral.xlsx"
+    assert export_lead_counts(workspace, workspace.found, "collateral", workspace.lists.leads,
+                              target, "", TODAY)
+    sheet = list(openpyxl.load_workbook(target, read_only=True)["Collateral"].iter_rows(
+        values_only=True))
+    assert sheet == [("collateral", "collateral_label", "stage", "outcome", "debriefs",
+                      "group_debriefs", "share"),
+                     ("case_study", "Customer case study", "selection", "won", 21, 21, 1)]

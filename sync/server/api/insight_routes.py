@@ -16,8 +16,9 @@ from fastapi.responses import StreamingResponse
 
 from sync.domain.clock import to_iso
 from sync.domain.debrief import Outcome, Readiness, Stage
-from sync.exports import MEDIA_TYPES, writers
-from sync.exports.quote_table import QuotesAbout, quote_rows
+from sync.exports import MEDIA_TYPES, lead_table, writers
+from sync.exports.lead_table import LeadAbout, lead_rows
+from sync.exports.quote_table import PlaysAbout, QuotesAbout, play_rows, quote_rows
 from sync.exports.tidy import Heading, Line
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
@@ -273,6 +274,65 @@ def _lead_counts(connection: sa.Connection, state: ServerState, kind: str,
             key=item.key, debriefs=item.debriefs, outcomes=item.outcomes,
             groups=item.groups, said=item.said if kind == lead_counts.COLLATERAL else None)
             for item in found.items])
+
+
+@exports.get("/collateral.{kind}", response_class=StreamingResponse,
+             responses=_file("one row per collateral item, group value and outcome"))
+def export_collateral(state: State, _user: Analyst, period: Months, kind: Kind,
+                      by: Grouping = None, outcome: Outcomes = None,
+                      dialect: Dialect = "plain") -> StreamingResponse:
+    """What `/insights/collateral` counts, as one file; small counts left out alike."""
+    return _lead_export(state, lead_counts.COLLATERAL, period, by, outcome, kind, dialect)
+
+
+@exports.get("/criteria.{kind}", response_class=StreamingResponse,
+             responses=_file("one row per criterion, group value and outcome"))
+def export_criteria(state: State, _user: Analyst, period: Months, kind: Kind,
+                    by: Grouping = None, outcome: Outcomes = None,
+                    dialect: Dialect = "plain") -> StreamingResponse:
+    """What `/insights/criteria` counts, as one file; small counts left out alike."""
+    return _lead_export(state, lead_counts.CRITERIA, period, by, outcome, kind, dialect)
+
+
+def _lead_export(state: ServerState, kind: str, period: tuple[date | None, date | None],
+                 by: str | None, outcome: list[Outcome] | None, file_kind: str,
+                 dialect: str) -> StreamingResponse:
+    first, last = (f"{month:%Y-%m}" if month else None for month in period)
+    filters: dict[str, object] = {"from": first, "to": last,
+                                  "outcome": sorted(o.value for o in outcome or ())}
+    about = LeadAbout(lead_table.COLLATERAL if kind == lead_counts.COLLATERAL
+                      else lead_table.CRITERIA, by, filters,
+                      state.settings.limits.min_cell, to_iso(state.clock.now()))
+    listed = "collateral" if kind == lead_counts.COLLATERAL else "sql_criteria"
+    name = f"debrief-{about.kind}-{first or 'start'}-{last or 'now'}.{file_kind}"
+
+    def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
+        leads = state.lists.current(connection).documents.lists.leads
+        answer = _lead_counts(connection, state, kind, period, by, outcome)
+        return lead_rows(about, answer.model_dump(), lambda key: leads.label(listed, key))
+
+    return _streamed(state, file_kind, dialect, about, table, name, narrowed_by="by")
+
+
+@exports.get("/plays.{kind}", response_class=StreamingResponse,
+             responses=_file("the shared plays, one row per play"))
+def export_plays(state: State, _user: Analyst, search: Searched, kind: Kind,
+                 dialect: Dialect = "plain") -> StreamingResponse:
+    """The plays `/insights/plays` lists, every page, as one file: text that a
+    spreadsheet would run as a formula comes out inert."""
+    filters: dict[str, object] = {
+        "from": f"{search.first_month:%Y-%m}" if search.first_month else None,
+        "to": f"{search.last_month:%Y-%m}" if search.last_month else None,
+        "outcome": sorted(search.outcomes), "words": search.text}
+    about = PlaysAbout(filters, state.settings.limits.min_cell, to_iso(state.clock.now()))
+    name = f"debrief-plays-{filters['from'] or 'start'}-{filters['to'] or 'now'}.{kind}"
+
+    def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
+        return play_rows({"text": play.text, "outcome": play.outcome, "month": play.month,
+                          **play.attributes}
+                         for play in plays.listed(connection, search, state.published))
+
+    return _streamed(state, kind, dialect, about, table, name, narrowed_by="from")
 
 
 @exports.get("/reasons.{kind}", response_class=StreamingResponse,

@@ -624,9 +624,10 @@ class LeadItemOut(BaseModel):
     outcomes: dict[str, int] = Field(description="outcome: shown debriefs naming it")
     groups: dict[str, dict[str, int]] = Field(description=(
         "with `by`: the dimension's value: outcome: shown debriefs naming it"))
-    said: dict[str, int] | None = Field(None, description=(
-        "collateral only: whether it helped, counted per outcome as a reason's details "
-        "are ('helped', 'did_not_help', '' for not said), small counts left out"))
+    said: dict[str, dict[str, int]] | None = Field(None, description=(
+        "collateral only: outcome: whether reps said it helped ('helped', "
+        "'did_not_help', '' for not said): debriefs, counted per outcome as a reason's "
+        "details are, small counts left out"))
 
 
 class LeadCountsOut(BaseModel):

@@ -1,0 +1,85 @@
+"""The collateral used and the lead criteria failed, as an export: one row per item
+(collateral item or criterion), group value if grouped, and outcome, with the debriefs
+naming it, those of its group and the share; for collateral not grouped, how many said
+it helped and how many said it did not. Written by the same writers as the reason
+counts (sync.exports.writers), from the answer `/api/v1/insights/collateral` or
+`/criteria` gives (the server's export route and the app's Export... alike), so only
+shown counts reach a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = "debrief.lead-counts/1"
+COLLATERAL = "collateral"  # the answers' kinds, as sync.server.lead_counts names them
+CRITERIA = "criteria"
+SAID = ("said_helped", "said_did_not_help")
+
+
+@dataclass(frozen=True)
+class LeadAbout:
+    """What a collateral or criteria export holds: the question, and how it was counted."""
+
+    kind: str  # COLLATERAL or CRITERIA
+    by: str | None  # the group column, if grouped
+    filters: dict[str, object]  # from, to, outcome
+    min_cell: int
+    made_at: str  # ISO 8601, UTC
+
+    @property
+    def says_helped(self) -> bool:
+        """Whether rows say if it helped: collateral, not grouped (per outcome only)."""
+        return self.kind == COLLATERAL and self.by is None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        item = "collateral" if self.kind == COLLATERAL else "criterion"
+        said = SAID if self.says_helped else ()
+        return (item, f"{item}_label", *((self.by,) if self.by else ()), "outcome",
+                "debriefs", "group_debriefs", "share", *said)
+
+    @property
+    def number_columns(self) -> frozenset[str]:
+        return frozenset({"debriefs", "group_debriefs", "share", *SAID})
+
+    @property
+    def sheet(self) -> str:
+        return "Collateral" if self.kind == COLLATERAL else "Criteria"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"schema": SCHEMA, "kind": self.kind, "by": self.by, "filters": self.filters,
+                "counted": "debriefs naming each item, per outcome; small counts left out, "
+                           "as reason counts are",
+                "min_cell": self.min_cell, "made_at": self.made_at}
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    values: tuple[object, ...]  # in the order of LeadAbout.columns
+
+    def cells(self) -> tuple[object, ...]:
+        return self.values
+
+
+def lead_rows(about: LeadAbout, answer: Mapping[str, Any],
+              label: Callable[[str], str]) -> Iterator[LeadRow]:
+    """The rows of `answer` (as the route gives it), items labelled by `label`."""
+    wholes: dict[str | None, Mapping[str, int]] = {None: answer.get("outcomes", {})}
+    wholes.update(answer.get("groups", {}))
+    for item in answer.get("items", []):
+        key = str(item["key"])
+        counted = ([(value, counts) for value, counts in item.get("groups", {}).items()]
+                   if about.by else [(None, item["outcomes"])])
+        for value, counts in counted:
+            for outcome, debriefs in counts.items():
+                whole = wholes.get(value, {}).get(outcome, 0)
+                cells: tuple[object, ...] = (
+                    key, label(key), *(((value or None),) if about.by else ()), outcome,
+                    debriefs, whole, round(debriefs / whole, 4) if whole else None)
+                if about.says_helped:
+                    said = (item.get("said") or {}).get(outcome, {})
+                    cells += (said.get("helped"), said.get("did_not_help"))
+                yield LeadRow(cells)
