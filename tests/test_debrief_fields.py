@@ -72,7 +72,7 @@ def full_debrief() -> Debrief:
         id="0190a000-0000-7000-8000-000000000001", rep="ana", outcome=Outcome.LOST,
         stage=Stage.EVALUATION, segment=Segment("software", "50-199", "dach"),
         reasons=(Reason("price.too_high", "price.too_high.over_budget",
-                        Evidence.CUSTOMER_SAID, primary=True),),
+                        Evidence.CUSTOMER_SAID, primary=True, words="no budget left"),),
         reasons_unknown=True, competitor="Rocket Corp", deal_value=Decimal("48000.00"),
         currency="EUR", crm_ref="OPP-42", quote="Too dear.", share_quote=True,
         lead_source="event", sales_ready=Readiness.PARTLY, failed_criteria=("budget",),

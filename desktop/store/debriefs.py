@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,8 @@ def tidy(debrief: Debrief) -> Debrief:
                                for name in _TYPED_TEXT}
     if debrief.deal_value is None:
         changes["currency"] = None
+    changes["reasons"] = tuple(replace(reason, words=_blank_to_none(reason.words))
+                               for reason in debrief.reasons)
     return debrief.with_changes(**changes)
 
 
@@ -183,13 +186,14 @@ def write(conn: sqlite3.Connection, debrief: Debrief, entries: int,
           taxonomy_version: str) -> None:
     """Store `debrief` (`tidy`) and its reasons as given (revision included), inside the
     caller's transaction. Saves and debriefs pulled from the central store both use it."""
-    conn.execute(_UPSERT, _row(tidy(debrief), entries, taxonomy_version))
+    tidied = tidy(debrief)
+    conn.execute(_UPSERT, _row(tidied, entries, taxonomy_version))
     conn.execute("DELETE FROM reason WHERE debrief_id = ?", (debrief.id,))
     conn.executemany(
-        "INSERT INTO reason (debrief_id, position, code, detail, evidence, is_primary)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(debrief.id, i, r.code, r.detail, r.evidence.value, int(r.primary))
-         for i, r in enumerate(debrief.reasons)])
+        "INSERT INTO reason (debrief_id, position, code, detail, evidence, is_primary,"
+        " words) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(debrief.id, i, r.code, r.detail, r.evidence.value, int(r.primary), r.words)
+         for i, r in enumerate(tidied.reasons)])
 
 
 def read(conn: sqlite3.Connection, debrief_id: str, *,
@@ -202,7 +206,7 @@ def read(conn: sqlite3.Connection, debrief_id: str, *,
     if row is None:
         return None
     reasons = conn.execute(
-        "SELECT code, detail, evidence, is_primary FROM reason WHERE debrief_id = ? "
+        "SELECT code, detail, evidence, is_primary, words FROM reason WHERE debrief_id = ? "
         "ORDER BY position", (debrief_id,)).fetchall()
     return _debrief(dict(zip(_COLUMNS, row, strict=True)), reasons)
 
@@ -237,8 +241,8 @@ def _debrief(row: dict, reasons: list[tuple]) -> Debrief:
         created_at=from_iso(row["created_at"]), updated_at=from_iso(row["updated_at"]),
         outcome=Outcome(row["outcome"]), stage=Stage(row["stage"]),
         segment=Segment(*(row[part] for part in SEGMENT_PARTS)),
-        reasons=tuple(Reason(code, detail, Evidence(evidence), bool(primary))
-                      for code, detail, evidence, primary in reasons),
+        reasons=tuple(Reason(code, detail, Evidence(evidence), bool(primary), words)
+                      for code, detail, evidence, primary, words in reasons),
         reasons_unknown=bool(row["reasons_unknown"]), competitor=row["competitor"],
         deal_value=Decimal(row["deal_value"]) if row["deal_value"] else None,
         currency=row["currency"], crm_ref=row["crm_ref"], quote=row["quote"],

@@ -118,12 +118,18 @@ def _v5_lead_facts(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE debrief ADD COLUMN {column}")
 
 
+def _v6_reason_words(db: sqlite_utils.Database) -> None:
+    # The rep's few words on a reason that asks for them ("Other"); NULL otherwise.
+    db.execute("ALTER TABLE reason ADD COLUMN words TEXT")
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_debriefs", _v1_debriefs),
     ("0002_last_edit_index", _v2_last_edit_index),
     ("0003_sync_state", _v3_sync_state),
     ("0004_conflict_side", _v4_conflict_side),
     ("0005_lead_facts", _v5_lead_facts),
+    ("0006_reason_words", _v6_reason_words),
 ]
 
 SCHEMA_VERSION = len(STEPS)

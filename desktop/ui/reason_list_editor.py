@@ -66,6 +66,8 @@ def change_text(made: VersionMade, labels: dict[str, str]) -> str:
     kind = change.get("kind")
     if kind == "shipped":
         return tr("The list Debrief ships with")
+    if kind == "shipped_other":
+        return tr("Added \u201cOther\u201d, which asks the rep for a few words")
     if kind == "add":
         return tr("Added {code}").format(code=said(change.get("label")))
     if kind == "add_detail":

@@ -27,7 +27,13 @@ from sync.domain.clock import Clock, SystemClock, from_iso
 from sync.domain.contest_standing import ContestStanding
 from sync.domain.debrief import LEAD_FIELDS
 from sync.domain.text import N_, Message
-from sync.protocol import LEAD_FACTS_PROTOCOL, MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol import (
+    LEAD_FACTS_PROTOCOL,
+    MAX_PAGE,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    WORDS_PROTOCOL,
+)
 
 log = logging.getLogger(__name__)
 
@@ -181,15 +187,14 @@ class CentralStore:
         return self._call("GET", "/auth/me")
 
     def push(self, debriefs: list[dict[str, Any]]) -> list[ItemAnswer]:
-        """Push wire dicts; one answer per item, in the server's order. A server of
-        protocol 2 does not know the lead facts: they are left out for it (they stay on
-        this computer), so it takes the rest of each debrief."""
-        if self.server_protocol is None and any(
-                key in item for item in debriefs for key in LEAD_FIELDS):
+        """Push wire dicts; one answer per item, in the server's order. What an older
+        server does not know is left out for it (it stays on this computer): the lead
+        facts for protocol 2, a reason's words for protocol 3; so it answers each debrief
+        on its own rather than refusing the whole batch."""
+        if self.server_protocol is None and any(_newer_fields(item) for item in debriefs):
             self.me()  # learn which protocol it speaks before sending what it may not know
-        if self.server_protocol is not None and self.server_protocol < LEAD_FACTS_PROTOCOL:
-            debriefs = [{key: value for key, value in item.items() if key not in LEAD_FIELDS}
-                        for item in debriefs]
+        if self.server_protocol is not None:
+            debriefs = [_for_protocol(item, self.server_protocol) for item in debriefs]
         body = self._call("POST", "/sync/push", json={"debriefs": debriefs})
         return [ItemAnswer(id=r["id"], revision=int(r["revision"]), status=r["status"],
                            problems=tuple((p["field"], p["message"])
@@ -530,3 +535,19 @@ def _retry_after(response: requests.Response, now: datetime) -> float | None:
     if when.tzinfo is None:
         return None
     return max(0.0, (when - now).total_seconds())
+
+
+def _newer_fields(item: dict[str, Any]) -> bool:
+    """Whether a wire dict holds what a server older than this app may not know."""
+    return any(key in item for key in LEAD_FIELDS) or any(
+        "words" in reason for reason in item.get("reasons") or ())
+
+
+def _for_protocol(item: dict[str, Any], protocol: int) -> dict[str, Any]:
+    """A wire dict as a server of `protocol` knows it."""
+    if protocol < LEAD_FACTS_PROTOCOL:
+        item = {key: value for key, value in item.items() if key not in LEAD_FIELDS}
+    if protocol < WORDS_PROTOCOL and any("words" in r for r in item.get("reasons") or ()):
+        item = {**item, "reasons": [{key: value for key, value in reason.items()
+                                     if key != "words"} for reason in item["reasons"]]}
+    return item

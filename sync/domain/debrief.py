@@ -93,6 +93,8 @@ class Reason:
     detail: str | None = None
     evidence: Evidence = Evidence.MY_READ
     primary: bool = False
+    # The rep's few words, for a code that asks for them ("Other": what was it?).
+    words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,9 @@ class Debrief:
                     "detail": r.detail,
                     "evidence": r.evidence.value,
                     "primary": r.primary,
+                    # Only when given: a reason without them reads as before to a
+                    # server that does not know them (protocol 3).
+                    **({"words": r.words} if r.words is not None else {}),
                 }
                 for r in self.reasons
             ],
@@ -206,6 +211,7 @@ class Debrief:
                     detail=r.get("detail"),
                     evidence=Evidence(r.get("evidence", Evidence.MY_READ.value)),
                     primary=bool(r.get("primary")),
+                    words=r.get("words"),
                 )
                 for r in data.get("reasons") or ()
             ),

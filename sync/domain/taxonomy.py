@@ -36,6 +36,9 @@ class ReasonCode:
     keywords: tuple[str, ...] = ()
     details: tuple[Detail, ...] = ()
     retired: bool = False
+    # "Other": the rep says in a few words what it was; marketing sees the words said
+    # often enough as suggested new codes (sync.server.other_words).
+    asks_for_words: bool = False
 
     def applies_to_outcome(self, outcome: Outcome | None) -> bool:
         if outcome is None or self.applies_to is Polarity.BOTH:
@@ -206,6 +209,7 @@ def _category(raw: dict[str, Any]) -> Category:
             details=tuple(Detail(d["key"], d["label"], bool(d.get("retired", False)))
                           for d in c.get("details", ())),
             retired=bool(c.get("retired", False)),
+            asks_for_words=bool(c.get("asks_for_words", False)),
         )
         for c in raw["codes"]
     )

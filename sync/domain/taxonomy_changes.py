@@ -222,6 +222,24 @@ def split_code(document: Document, source: str, parts: Sequence[tuple[str, str]]
 # --- the document -----------------------------------------------------------------------
 
 
+def with_other(document: Document, shipped: Document) -> Document | None:
+    """`document` as its next version with the shipped list's categories holding a code
+    that asks for words ("Other") added, or None if it has a code that asks for words
+    already (or the shipped list has none)."""
+    if any(code.get("asks_for_words") for code in _codes(document)):
+        return None
+    wanted = [category for category in shipped["categories"]
+              if any(code.get("asks_for_words") for code in category["codes"])]
+    if not wanted:
+        return None
+    taken = {category["key"] for category in document["categories"]}
+    if any(category["key"] in taken for category in wanted):
+        return None  # a category of the same key would need a merge no one asked for
+    new = _next(document)
+    new["categories"].extend(copy.deepcopy(wanted))
+    return _checked(new)
+
+
 def _next(document: Document) -> Document:
     new = copy.deepcopy(document)
     new["version"] = next_version(str(document["version"]))

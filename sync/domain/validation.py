@@ -26,6 +26,7 @@ MAX_CRM_REF_CHARS = 64
 MAX_QUOTE_CHARS = 2_000
 MAX_NOTES_CHARS = 10_000
 MAX_PLAY_CHARS = 500  # a play that worked: a short text
+MAX_WORDS_CHARS = 80  # the few words an "Other" reason asks for
 MAX_COLLATERAL = 12
 MAX_DEAL_VALUE = Decimal("1000000000000")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -59,13 +60,15 @@ class InvalidDebrief(ValueError):
 
 def validate(debrief: Debrief, taxonomy: Taxonomy,
              segments: SegmentLists | None = None,
-             leads: LeadLists | None = None) -> list[Problem]:
+             leads: LeadLists | None = None, *, words_asked: bool = True) -> list[Problem]:
     """All problems with `debrief`, in form order; an empty list means it can be saved.
-    Without `segments` or `leads`, values are not checked against those lists."""
+    Without `segments` or `leads`, values are not checked against those lists. Without
+    `words_asked`, a reason that asks for words may come without them (from an app too
+    old to know it should)."""
     return [
         *_outcome_and_stage(debrief),
         *_segment(debrief, segments),
-        *_reasons(debrief, taxonomy),
+        *_reasons(debrief, taxonomy, words_asked),
         *_optional_fields(debrief),
         *_lead_facts(debrief, leads),
     ]
@@ -175,7 +178,7 @@ def _segment(debrief: Debrief, segments: SegmentLists | None) -> Iterator[Proble
                           Message(N_("Pick a value from the list."), {}))
 
 
-def _reasons(debrief: Debrief, taxonomy: Taxonomy) -> Iterator[Problem]:
+def _reasons(debrief: Debrief, taxonomy: Taxonomy, words_asked: bool) -> Iterator[Problem]:
     reasons = debrief.reasons
     if not reasons:
         if not debrief.reasons_unknown:
@@ -196,6 +199,32 @@ def _reasons(debrief: Debrief, taxonomy: Taxonomy) -> Iterator[Problem]:
     seen: set[tuple[str, str | None]] = set()
     for index, reason in enumerate(reasons):
         yield from _reason(index, reason.code, reason.detail, debrief.outcome, taxonomy, seen)
+        yield from _words(index, reason.code, reason.words, taxonomy, words_asked)
+
+
+def _words(index: int, code_key: str, words: str | None, taxonomy: Taxonomy,
+           words_asked: bool) -> Iterator[Problem]:
+    """The few words of a reason that asks for them ("Other"), and none on another."""
+    code = taxonomy.code(code_key)
+    if code is None:
+        return  # said by _reason
+    field = f"reasons[{index}].words"
+    if not code.asks_for_words:
+        if words is not None:
+            yield Problem(field, Message(N_(
+                "Only \u201c{label}\u201d takes words of its own."),
+                {"label": next((c.label for c in taxonomy.codes if c.asks_for_words),
+                               "Other")}))
+        return
+    if words is None or not words.strip():
+        if words_asked:
+            yield Problem(field, Message(N_(
+                "Say in a few words what it was, so marketing can add it to the list.")))
+        return
+    problems = list(_text(field, words, MAX_WORDS_CHARS, multiline=False))
+    yield from problems
+    if not problems and not has_letter_or_digit(words):
+        yield Problem(field, Message(N_("Use a few words, with letters.")))
 
 
 def _reason(index: int, code_key: str, detail_key: str | None, outcome: Outcome | None,

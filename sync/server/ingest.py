@@ -58,7 +58,8 @@ class ItemResult:
 # The columns a push writes, in the order of its rows (the benchmarks write the same):
 # the wire's fields as columns, the rep's id, and when and in which change it came.
 # tests/test_debrief_fields.py checks them against the wire and the table.
-REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary")
+REASON_COLUMNS = ("debrief_id", "position", "code", "detail", "evidence", "is_primary",
+                  "words")
 _UPDATED_COLUMNS = ("revision", "outcome", "stage", *SEGMENT_PARTS, "reasons_unknown",
                     "competitor", "deal_value", "currency", "crm_ref", "quote", "share_quote",
                     "lead_source", "sales_ready", "failed_criteria", "collateral", "play",
@@ -69,7 +70,7 @@ DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
-         rules: TeamLists, now: datetime) -> list[ItemResult]:
+         rules: TeamLists, now: datetime, *, words_asked: bool = True) -> list[ItemResult]:
     """Store what is new in `items` (wire dicts); one result per item, in order. The
     reason rollup and the rep's contest scores move in the same transaction.
 
@@ -84,7 +85,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     superseded: list[tuple[int, Debrief]] = []  # older versions of an id in the same batch
     for index, item in enumerate(items):
         debrief = from_wire(item, rep.username)
-        problems = _problems(debrief, rules, now)
+        problems = _problems(debrief, rules, now, words_asked)
         if problems:
             results[index] = ItemResult(debrief.id, debrief.revision, Status.REJECTED,
                                         problems)
@@ -129,6 +130,8 @@ def _tidy(debrief: Debrief, now: datetime) -> Debrief:
     tidied = replace(debrief, competitor=(debrief.competitor or "").strip() or None,
                      lead_source=(debrief.lead_source or "").strip() or None,
                      play=(debrief.play or "").strip() or None,
+                     reasons=tuple(replace(reason, words=(reason.words or "").strip() or None)
+                                   for reason in debrief.reasons),
                      segment=replace(segment, **{part: getattr(segment, part) or None
                                                  for part in SEGMENT_PARTS}))
     return _dated(tidied, now) if tidied.deleted else tidied
@@ -179,7 +182,7 @@ def _write(connection: sa.Connection, rep: User, batch: list[Debrief],
         connection.execute(debrief_reasons.delete().where(
             debrief_reasons.c.debrief_id.in_(chunk)))
     reasons = [(debrief.id, position, reason.code, reason.detail, reason.evidence.value,
-                reason.primary)
+                reason.primary, reason.words)
                for debrief in batch if debrief.id in written
                for position, reason in enumerate(debrief.reasons)]
     insert_rows(connection, debrief_reasons, REASON_COLUMNS, reasons)
@@ -205,7 +208,8 @@ def _answer(debrief: Debrief, written: bool, foreign: bool) -> ItemResult:
     return ItemResult(debrief.id, debrief.revision, Status.DUPLICATE)
 
 
-def _problems(debrief: Debrief, rules: TeamLists, now: datetime) -> tuple[Problem, ...]:
+def _problems(debrief: Debrief, rules: TeamLists, now: datetime,
+              words_asked: bool) -> tuple[Problem, ...]:
     if debrief.quote is not None and not debrief.share_quote:
         return (Problem("quote", Message(N_("a quote that is not shared never leaves the app"))),)
     if debrief.revision < 1:
@@ -215,7 +219,8 @@ def _problems(debrief: Debrief, rules: TeamLists, now: datetime) -> tuple[Proble
         # counts, and one refused for a wrong clock could never be sent again.
         return ()
     return (*dating_problems(debrief, now), *validate(debrief, rules.taxonomy, rules.segments,
-                                                             rules.leads))
+                                                             rules.leads,
+                                                             words_asked=words_asked))
 
 
 def _row(debrief: Debrief, rep: User, stamp: tuple[datetime, int]) -> tuple[Any, ...]:

@@ -34,7 +34,8 @@ def reasons_of(connection: sa.Connection,
         for row in rows:
             found.setdefault(row.debrief_id, []).append({
                 "code": row.code, "detail": row.detail, "evidence": row.evidence,
-                "primary": bool(row.is_primary)})
+                "primary": bool(row.is_primary),
+                **({"words": row.words} if row.words is not None else {})})
     return found
 
 

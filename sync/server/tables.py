@@ -130,6 +130,8 @@ debrief_reasons = sa.Table(
     sa.Column("detail", sa.String(64), nullable=True),
     sa.Column("evidence", sa.String(16), nullable=False),
     sa.Column("is_primary", sa.Boolean, nullable=False),
+    # The rep's few words, for a code that asks for them ("Other"); null otherwise.
+    sa.Column("words", sa.String(200), nullable=True),
     sa.Index("ix_debrief_reasons_code", "code"),
 )
 

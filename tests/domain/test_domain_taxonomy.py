@@ -40,10 +40,14 @@ def small_doc() -> dict:
 
 
 def test_the_default_taxonomy_loads():
-    assert TAXONOMY.version == "2026.1"
+    assert TAXONOMY.version == "2026.2"
     assert len(TAXONOMY.categories) >= 10
     assert TAXONOMY.code("price.too_high").category_key == "price"
     assert TAXONOMY.code("price.too_high").applies_to is Polarity.LOSS
+    # "Other" is there for either outcome, and asks for words; no other code does.
+    other = [code for code in TAXONOMY.codes if code.asks_for_words]
+    assert [(code.key, code.applies_to) for code in other] == [
+        ("other.in_a_few_words", Polarity.BOTH)]
 
 
 def test_a_small_document_loads_with_its_parts():

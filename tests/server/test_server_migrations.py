@@ -262,3 +262,40 @@ def test_serialize_makes_a_transaction_naming_a_key_wait(engine: sa.Engine, back
         assert not finished.wait(0.5)  # waits while the first holds push:test-b
     thread.join(10)
     assert finished.is_set()
+
+
+def test_a_store_whose_list_has_no_other_gets_it_as_a_new_version(
+        fresh_engine: sa.Engine) -> None:
+    """0016: a store made from a list without "Other" (an older release's) gets the
+    shipped "Other" category as the next version of its own list; down and up again."""
+    import json
+
+    from alembic import command
+
+    from sync.server import taxonomy_versions
+    from sync.server.database import _alembic_config
+    from sync.server.tables import debrief_reasons
+    from sync.server.tables import taxonomy_versions as versions
+
+    with fresh_engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0015")
+        document = json.loads(connection.execute(sa.select(versions.c.document)).scalar_one())
+        document["version"] = "2026.7"
+        document["categories"] = [c for c in document["categories"] if c["key"] != "other"]
+        connection.execute(versions.update().values(version="2026.7",
+                                                    document=json.dumps(document)))
+    for step in ("head", "0015", "head"):
+        with fresh_engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), step) if step == "head" else \
+                command.downgrade(_alembic_config(connection), step)
+        with fresh_engine.connect() as connection:
+            taxonomy = taxonomy_versions.newest(connection).taxonomy
+            asking = [code.key for code in taxonomy.codes if code.asks_for_words]
+            has_words = "words" in {c["name"] for c in sa.inspect(connection).get_columns(
+                debrief_reasons.name)}
+            if step == "head":
+                assert (taxonomy.version, asking, has_words) == (
+                    "2026.8", ["other.in_a_few_words"], True)
+                assert taxonomy.code("price.too_high") is not None  # the rest as it was
+            else:
+                assert (taxonomy.version, asking, has_words) == ("2026.7", [], False)

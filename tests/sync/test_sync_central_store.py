@@ -112,12 +112,14 @@ def test_the_stores_502_for_its_beacon_is_its_refusal_and_a_proxys_is_an_outage(
     assert outage.value.kind is ProblemKind.OFFLINE
 
 
-class ProtocolTwoServer(requests.adapters.HTTPAdapter):
-    """A central store of protocol 2 at the edge of the wire: it records what is pushed
-    and answers every item accepted, as such a server does for the fields it knows."""
+class OlderServer(requests.adapters.HTTPAdapter):
+    """A central store of an older protocol at the edge of the wire: it records what is
+    pushed and answers every item accepted, as such a server does for the fields it
+    knows."""
 
-    def __init__(self) -> None:
+    def __init__(self, protocol: int = 2) -> None:
         super().__init__()
+        self.protocol = protocol
         self.pushed: list[dict] = []
         self.asked: list[str] = []
 
@@ -131,7 +133,7 @@ class ProtocolTwoServer(requests.adapters.HTTPAdapter):
         self.asked.append(request.path_url)
         response = requests.Response()
         response.status_code = 200
-        response.headers[PROTOCOL_HEADER] = "2"
+        response.headers[PROTOCOL_HEADER] = str(self.protocol)
         response._content = json.dumps({"results": [
             {"id": item["id"], "revision": item["revision"], "status": "accepted"}
             for item in items]}).encode()
@@ -142,7 +144,7 @@ def test_a_protocol_2_server_is_sent_debriefs_without_their_lead_facts():
     from sync.domain.debrief import LEAD_FIELDS, Collateral, Debrief, Readiness
     from sync.domain.wire import to_wire
 
-    server = ProtocolTwoServer()
+    server = OlderServer(2)
     session = requests.Session()
     session.mount("https://", server)
     store = CentralStore("https://debrief.example.com", token="t", session=session)
@@ -156,4 +158,27 @@ def test_a_protocol_2_server_is_sent_debriefs_without_their_lead_facts():
     assert server.asked[0].endswith("/auth/me") and store.server_protocol == 2
     [pushed] = server.pushed
     assert pushed["id"] == debrief.id and not set(pushed) & set(LEAD_FIELDS)
+    store.close()
+
+
+def test_a_protocol_3_server_is_sent_reasons_without_their_words():
+    from sync.domain.debrief import Debrief, Reason
+    from sync.domain.wire import to_wire
+
+    server = OlderServer(3)
+    session = requests.Session()
+    session.mount("https://", server)
+    store = CentralStore("https://debrief.example.com", token="t", session=session)
+    debrief = Debrief(id="0190a000-0000-7000-8000-000000000002", rep="ann", revision=1,
+                      lead_source="event",
+                      reasons=(Reason("other.in_a_few_words", primary=True,
+                                      words="No SSO support"), Reason("price.too_high")))
+    store.push([to_wire(debrief)])
+    assert server.asked[0].endswith("/auth/me") and store.server_protocol == 3
+    [pushed] = server.pushed
+    # Its own answer refuses a code its list does not have, debrief by debrief, rather
+    # than the whole batch for a field it does not know; the lead facts it knows go.
+    assert [set(reason) for reason in pushed["reasons"]] == [
+        {"code", "detail", "evidence", "primary"}] * 2
+    assert pushed["lead_source"] == "event"
     store.close()

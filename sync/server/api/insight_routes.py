@@ -23,6 +23,7 @@ from sync.exports.tidy import Heading, Line
 from sync.exports.xlsx_file import TooManyRows
 from sync.protocol import MAX_PAGE
 from sync.server import funnel, insights, lead_counts, plays, quotes, reason_export
+from sync.server import other_words as other_words_
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
@@ -36,12 +37,14 @@ from sync.server.api.schemas import (
     GroupOut,
     LeadCountsOut,
     LeadItemOut,
+    OtherWordsOut,
     PlayOut,
     PlaysOut,
     QuoteOut,
     QuotesOut,
     ReasonCountsOut,
     StageReasonOut,
+    SuggestedCodeOut,
     errors,
 )
 from sync.server.api.state import ServerState
@@ -218,6 +221,22 @@ def _file(what: str) -> dict[int | str, dict[str, Any]]:
 Kind = Literal["csv", "xlsx", "json"]
 Dialect = Annotated[Literal["plain", "excel"], Query(description=(
     "csv only: excel adds a byte order mark, for Excel"))]
+
+
+@router.get("/other-words")
+def other_words(connection: Reading, state: State, _user: Analyst) -> OtherWordsOut:
+    """Suggested new codes: the few words reps gave "Other" alike in enough debriefs
+    (min_cell, from two reps or more) over the last 12 months, this one included; a
+    fixed window, so no two questions differ by a month."""
+    current = state.lists.current(connection)
+    found = other_words_.suggestions(connection, current.taxonomy, current.codes,
+                                     state.clock.now(), state.settings.limits.min_cell)
+    return OtherWordsOut(first_month=f"{found.first_month:%Y-%m}",
+                         last_month=f"{found.last_month:%Y-%m}",
+                         min_cell=state.settings.limits.min_cell,
+                         suggested=[SuggestedCodeOut(words=s.words, debriefs=s.debriefs,
+                                                     applies_to=s.applies_to.value)
+                                    for s in found.suggested])
 
 
 @router.get("/plays")

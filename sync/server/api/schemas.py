@@ -125,6 +125,9 @@ class ReasonIn(Input):
     detail: ShortText | None = None
     evidence: Evidence = Evidence.MY_READ
     primary: Flag = False
+    words: Annotated[str, Field(max_length=200), *_NO_NUL] | None = Field(None, description=(
+        "protocol 4: the rep's few words, for a code that asks for them (\"Other\"); "
+        "required there, refused elsewhere"))
 
 
 # DebriefIn and DebriefOut have the wire's fields (sync.domain.wire.WIRE_FIELDS), no
@@ -638,6 +641,20 @@ class LeadCountsOut(BaseModel):
         "with `by`: value: outcome: shown debriefs (each group's whole)"))
     left_out: int = Field(description="debriefs of the period in outcomes not shown")
     items: list[LeadItemOut] = Field(description="most named first")
+
+
+class SuggestedCodeOut(BaseModel):
+    words: str = Field(description="the words, as grouped: lower case, single-spaced")
+    debriefs: int = Field(description="debriefs of the window giving them")
+    applies_to: Literal["win", "loss", "both"] = Field(
+        description="the outcomes they were said for")
+
+
+class OtherWordsOut(BaseModel):
+    first_month: str = Field(description="the window's first month, YYYY-MM (UTC)")
+    last_month: str = Field(description="its last, the current month")
+    min_cell: int
+    suggested: list[SuggestedCodeOut] = Field(description="most said first")
 
 
 def errors(**described: str) -> dict[int | str, dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from sync.domain.roles import DEBRIEF_ROLES, ROLES
-from sync.protocol import MAX_PAGE, PROTOCOL_VERSION
+from sync.protocol import MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION, WORDS_PROTOCOL
 from sync.server import ingest, taxonomy_versions
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
@@ -31,14 +31,19 @@ Rep = Annotated[User, Depends(require_role(*DEBRIEF_ROLES, action="sync debriefs
 
 
 @router.post("/push")
-def push(body: PushIn, state: State, rep: Rep) -> PushOut:
+def push(body: PushIn, state: State, rep: Rep,
+         spoken: Annotated[str | None, Header(alias=PROTOCOL_HEADER,
+                                              include_in_schema=False)] = None) -> PushOut:
     """Store a batch of the rep's debriefs. Each item is answered on its own; the batch
     is committed before this answers, so "accepted" and "duplicate" mean stored."""
     items = [debrief.model_dump(mode="json") for debrief in body.debriefs]
+    # An app older than protocol 4 does not know that "Other" asks for words.
+    words_asked = spoken is None or int(spoken) >= WORDS_PROTOCOL  # checked by `protocol`
     with state.engine.begin() as connection:
         taxonomy_versions.hold(connection)  # counted by the newest version, kept so
         lists = state.lists.current(connection).documents.lists
-        results = ingest.push(connection, rep, items, lists, state.clock.now())
+        results = ingest.push(connection, rep, items, lists, state.clock.now(),
+                              words_asked=words_asked)
     counts = {status: 0 for status in ingest.Status}
     for result in results:
         counts[result.status] += 1

@@ -1,0 +1,117 @@
+""""Other" asks the rep for a few words; the server groups the words said alike and shows
+marketing those said in enough debriefs, from two reps or more, as suggested codes
+(a fixture worked out by hand), on both databases.
+
+Each backend gets a store of its own: the words are counted over the current months,
+and the test adds a code to the store's reason list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from helpers.insight_world import made_in, own_month
+from helpers.server_harness import ServerProcess
+from helpers.server_world import People, migrated, new_database
+
+from sync.server.database import make_engine
+
+
+@pytest.fixture(scope="module")
+def people(backend: str, request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
+    folder = tmp_path_factory.mktemp("other-words")
+    url = migrated(new_database(backend, request, folder))
+    server = ServerProcess(url, folder).start()
+    engine = make_engine(url)
+    yield People(server, engine, tag="oth")
+    engine.dispose()
+    server.stop()
+
+OTHER = "other.in_a_few_words"
+
+
+def other(words: str | None, outcome: str = "lost") -> list[dict]:
+    return [{"code": OTHER, "detail": None, "evidence": "my_read", "primary": True,
+             **({"words": words} if words is not None else {})}]
+
+
+def this_month() -> str:
+    return f"{datetime.now(UTC):%Y-%m}"
+
+
+def test_words_said_alike_often_enough_are_suggested_and_no_smaller_group(people: People,
+                                                                        new_debrief):
+    """In the window: "no SSO support" 5 times (Ann 3, Bob 2), lost; "wanted on-prem"
+    5 times (Ann 2 lost, Cy 3 won); one "needed a Polish UI" (Cy). 11 debriefs gave
+    "Other": each shown group leaves 6. Before the window, "No SSO support" twice more
+    (not counted)."""
+    month = this_month()
+    ann = people("rep")
+    bob, cy = people("rep", team=ann.team), people("rep", team=ann.team)
+    marketing = people("marketing").api
+
+    def said(words: str, outcome: str = "lost", day: int = 1, when: str = month) -> dict:
+        return new_debrief(outcome=outcome, reasons=other(words), **made_in(when, day=day))
+
+    for rep, debriefs in (
+            (ann, [said("No SSO support"), said("no SSO support!"), said("No  sso support"),
+                   said("Wanted on-prem"), said("wanted ON-PREM."),
+                   said("No SSO support", when=own_month())]),
+            (bob, [said("no sso support"), said("No SSO support.")]),
+            (cy, [said("Wanted on-prem", "won"), said("wanted on prem", "won"),
+                  said("Wanted on-prem", "won"), said("Needed a Polish UI")])):
+        answer = rep.api.push(*debriefs)
+        assert answer.json()["accepted"] == len(debriefs), answer.text
+    found = marketing.get("/api/v1/insights/other-words")
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["last_month"] == month
+    suggested = {s["words"]: (s["debriefs"], s["applies_to"]) for s in body["suggested"]}
+    # Case, hyphens, dots and spaces aside, each group's words are alike.
+    assert suggested == {"no sso support": (5, "loss"), "wanted on prem": (5, "both")}
+    assert "polish" not in found.text
+    for name in ("rep-", "account", "Needed"):
+        assert name not in found.text
+
+    # Marketing adds one as a code: it is no longer suggested.
+    listed = marketing.get("/api/v1/taxonomy").json()
+    added = marketing.post("/api/v1/taxonomy/changes", json={
+        "based_on": listed["version"], "change": {
+            "kind": "add", "category": "product_fit", "key": "product_fit.no_sso",
+            "label": "No SSO support", "applies_to": "loss"}})
+    assert added.status_code == 201, added.text
+    again = marketing.get("/api/v1/insights/other-words").json()
+    assert [s["words"] for s in again["suggested"]] == ["wanted on prem"]
+    assert people("rep").api.get("/api/v1/insights/other-words").status_code == 403
+
+
+def test_other_needs_words_from_this_app_and_only_other_takes_them(people: People,
+                                                                   new_debrief):
+    rep = people("rep")
+    month = own_month()
+    bare = new_debrief(reasons=other(None), **made_in(month))
+    blank = new_debrief(reasons=other("   "), **made_in(month))
+    long = new_debrief(reasons=other("x" * 81), **made_in(month))
+    elsewhere = new_debrief(reasons=[{"code": "price.too_high", "detail": None,
+                                      "evidence": "my_read", "primary": True,
+                                      "words": "too dear"}], **made_in(month))
+    answer = rep.api.push(bare, blank, long, elsewhere)
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 4
+    assert [r["problems"][0]["field"] for r in results] == ["reasons[0].words"] * 4
+    assert "a few words" in results[0]["problems"][0]["message"]
+
+    # An app older than protocol 4 does not know to ask: its "Other" is taken as it is.
+    old = rep.api.request("POST", "/api/v1/sync/push", json={"debriefs": [bare]},
+                          headers={"Debrief-Protocol": "3"})
+    assert old.json()["accepted"] == 1, old.text
+
+    kept = new_debrief(reasons=other("  Wanted a Polish UI "), **made_in(month))
+    assert rep.api.push(kept).json()["accepted"] == 1
+    pulled = {item["id"]: item for item in
+              rep.api.get("/api/v1/sync/debriefs", params={"since": "0"}).json()["items"]}
+    assert pulled[kept["id"]]["reasons"][0]["words"] == "Wanted a Polish UI"
+    assert "words" not in pulled[bare["id"]]["reasons"][0]
