@@ -313,7 +313,7 @@ class CaptureFields(QWidget):
         for problem in problems:
             text = message_text(problem.message)
             if problem.field.startswith("reasons[") and reason_count > 1:
-                number = int(problem.field[len("reasons["):-1]) + 1
+                number = int(problem.field[len("reasons["):problem.field.index("]")]) + 1
                 text = self.tr("Reason {n}: {problem}").format(n=number, problem=text)
             by_slot.setdefault(_error_slot(problem.field), []).append(text)
         for slot, label in self.errors.items():

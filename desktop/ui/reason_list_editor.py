@@ -9,6 +9,7 @@ said next to the field it names, in the dialog of the change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -36,7 +38,7 @@ from desktop.ui.contest_texts import problem_text
 from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import day_text, time_text, tr
-from sync.client.reason_list import ReasonList, VersionMade, read
+from sync.client.reason_list import ReasonList, SuggestedCode, VersionMade, read, with_suggested
 from sync.domain.debrief import Polarity
 from sync.domain.taxonomy import Detail, ReasonCode
 from sync.domain.taxonomy_changes import LABEL_MAX, suggested_key
@@ -68,6 +70,9 @@ def change_text(made: VersionMade, labels: dict[str, str]) -> str:
         return tr("The list Debrief ships with")
     if kind == "shipped_other":
         return tr("Added \u201cOther\u201d, which asks the rep for a few words")
+    if kind == "add" and change.get("from_words"):
+        return tr("Added {code}, from reps\u2019 words {words}").format(
+            code=said(change.get("label")), words=said(change.get("from_words")))
     if kind == "add":
         return tr("Added {code}").format(code=said(change.get("label")))
     if kind == "add_detail":
@@ -109,6 +114,13 @@ class ReasonListWorkspace(QWidget):
         self.history = QListWidget()
         self.history.setWordWrap(True)
         self.history.setSpacing(3)
+        self.suggested = QListWidget()
+        self.suggested.setObjectName("suggestedCodes")
+        self.suggested.setWordWrap(True)
+        self.suggested.itemSelectionChanged.connect(self._enable)
+        self.suggested.itemDoubleClicked.connect(lambda *_: self.on_add_suggested())
+        self.add_suggested = QPushButton(tr("&Add as a code..."))
+        self.add_suggested.clicked.connect(self.on_add_suggested)
 
         self.add_code = QPushButton(tr("Add &code..."))
         self.add_detail = QPushButton(tr("Add &detail..."))
@@ -139,7 +151,15 @@ class ReasonListWorkspace(QWidget):
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(QLabel(tr("Versions, newest first")))
-        side.addWidget(self.history)
+        side.addWidget(self.history, 2)
+        suggested_title = QLabel(tr(
+            "Suggested by reps: what they said in a few words for \u201cOther\u201d, alike "
+            "in enough debriefs over the last 12 months"))
+        suggested_title.setWordWrap(True)
+        suggested_title.setBuddy(self.suggested)
+        side.addWidget(suggested_title)
+        side.addWidget(self.suggested, 1)
+        side.addWidget(self.add_suggested)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -162,8 +182,9 @@ class ReasonListWorkspace(QWidget):
     def ask(self) -> None:
         self._asked = True
         self.refresh.setEnabled(False)
-        self.sync.ask(ServerCall(lambda central: read(central.reason_list()),
-                                 self.show_list, self.on_failed, self))
+        self.sync.ask(ServerCall(
+            lambda central: with_suggested(read(central.reason_list()), central.other_words()),
+            self.show_list, self.on_failed, self))
 
     def show_list(self, found: ReasonList) -> None:
         """Show `found`, keeping the selection where it can."""
@@ -198,6 +219,19 @@ class ReasonListWorkspace(QWidget):
             who = made.made_by or tr("Debrief")
             self.history.addItem(tr("{version}: {change}\n{who}, {when}").format(
                 version=made.version, change=change_text(made, labels), who=who, when=when))
+        self.suggested.clear()
+        for suggested in found.suggested:
+            outcomes = {"loss": tr("lost deals"), "win": tr("won deals")}.get(
+                suggested.applies_to, tr("deals won and lost"))
+            item = QListWidgetItem(tr("\u201c{words}\u201d: %n debrief(s), {outcomes}", None,
+                                      suggested.debriefs).format(
+                words=suggested.words, outcomes=outcomes))
+            item.setData(Qt.ItemDataRole.UserRole, suggested)
+            self.suggested.addItem(item)
+        if not found.suggested:
+            item = QListWidgetItem(tr("None yet: no words said alike often enough."))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.suggested.addItem(item)
         if kept is not None:
             self._select(kept)
         self._enable()
@@ -207,7 +241,13 @@ class ReasonListWorkspace(QWidget):
         self.state.setText(problem_text(problem))
 
     def on_changed(self, found: ReasonList) -> None:
-        """A change the server made: shown at once, and this app takes the new list now."""
+        """A change the server made: shown at once (a suggestion it took goes), and this
+        app takes the new list now."""
+        if self.found is not None:
+            taken = {" ".join(code.label.casefold().split()) for code in found.taxonomy.codes}
+            taken |= {str(made.change.get("from_words")) for made in found.versions}
+            found = replace(found, suggested=tuple(
+                s for s in self.found.suggested if s.words not in taken))
         self.show_list(found)
         self.sync.sync_now()
 
@@ -287,12 +327,24 @@ class ReasonListWorkspace(QWidget):
         self.retire.setEnabled(live_code or live_detail)
         self.merge.setEnabled(live_code)
         self.split.setEnabled(live_code)
+        item = self.suggested.currentItem()
+        self.add_suggested.setEnabled(loaded and item is not None and isinstance(
+            item.data(Qt.ItemDataRole.UserRole), SuggestedCode))
 
     # --- the changes ------------------------------------------------------------------
 
     def on_add_code(self) -> None:
         if self.found is not None:
             self._open(ChangeDialog(self, "add", category=self._category()))
+
+    def on_add_suggested(self) -> None:
+        """The Add dialog, filled in from the suggestion chosen: its words as the label,
+        its outcomes; marketing picks the category."""
+        item = self.suggested.currentItem()
+        suggested = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if self.found is not None and isinstance(suggested, SuggestedCode):
+            self._open(ChangeDialog(self, "add", category=self._category(),
+                                    suggested=suggested))
 
     def on_add_detail(self) -> None:
         if (code := self._code()) is not None:
@@ -348,10 +400,11 @@ class ChangeDialog(QDialog):
 
     def __init__(self, workspace: ReasonListWorkspace, kind: str, *,
                  category: str | None = None, code: ReasonCode | None = None,
-                 detail: Detail | None = None):
+                 detail: Detail | None = None, suggested: SuggestedCode | None = None):
         super().__init__(workspace)
         assert workspace.found is not None
         self.workspace, self.kind, self.code, self.detail = workspace, kind, code, detail
+        self.suggested = suggested
         self.taxonomy = workspace.found.taxonomy
         self.errors: dict[str, QLabel] = {}
         self.setWindowTitle({
@@ -410,6 +463,16 @@ class ChangeDialog(QDialog):
         self.label.textEdited.connect(self._suggest_key)
         self.category.currentIndexChanged.connect(self._suggest_key)
         self.key.textEdited.connect(self._on_key_typed)
+        if self.suggested is not None:
+            words = self.suggested.words
+            self.label.setText(words[:1].upper() + words[1:])
+            self.applies.setCurrentIndex(max(0, self.applies.findData(
+                self.suggested.applies_to)))
+            self.note.setText(tr("Reps said \u201c{words}\u201d for \u201cOther\u201d in %n "
+                                 "debrief(s). Choose its category; reps can pick the new code "
+                                 "from their next sync on.", None,
+                                 self.suggested.debriefs).format(words=words))
+            self._suggest_key()
 
     def _build_add_detail(self) -> None:
         assert self.code is not None
@@ -496,7 +559,8 @@ class ChangeDialog(QDialog):
             return {"kind": kind, "category": self.category.currentData(),
                     "key": self.key.text().strip(), "label": label,
                     "applies_to": self.applies.currentData(),
-                    "keywords": self.keywords.text().lower().split()}
+                    "keywords": self.keywords.text().lower().split(),
+                    **({"from_words": self.suggested.words} if self.suggested else {})}
         if kind == "add_detail":
             assert self.code is not None
             return {"kind": kind, "code": self.code.key, "key": self.key.text().strip(),

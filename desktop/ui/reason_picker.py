@@ -1,9 +1,14 @@
-"""Reasons in the capture form: a type-ahead picker over the taxonomy, and the chosen list."""
+"""Reasons in the capture form: a type-ahead picker over the taxonomy, and the chosen list.
+
+A code that asks for words ("Other") is picked with them: the picker offers the words
+typed as "Other: “...”" below the matches (alone, and first, when nothing matches), and
+picking the code itself asks for the words in the search box.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPaintEvent
@@ -19,7 +24,8 @@ from PySide6.QtWidgets import (
 from desktop.ui.empty_state import paint_empty_text
 from desktop.ui.text import evidence_label
 from sync.domain.debrief import Evidence, Outcome, Reason
-from sync.domain.taxonomy import Suggestion, Taxonomy
+from sync.domain.taxonomy import ReasonCode, Suggestion, Taxonomy
+from sync.domain.text import has_letter_or_digit
 
 _SUGGESTION_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTION_ROWS = 8  # shown at once; the rest scroll
@@ -55,14 +61,28 @@ class _SearchField(QLineEdit):
         super().keyPressEvent(event)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A row offering the words typed as the reason of a code that asks for them."""
+
+    code: ReasonCode
+    words: str
+
+
+def words_label(code: ReasonCode, words: str) -> str:
+    """How a reason with words reads: "Other: “no SSO support”"."""
+    return f"{code.category_label}: \u201c{words}\u201d"
+
+
 class ReasonPicker(QWidget):
     """Type a few letters ("pri") and Enter: the best match is added as a reason.
 
     Up/Down choose among the matches; Esc empties the search (a second Esc goes to the
-    form). Retired codes and codes that do not fit the outcome are not offered.
+    form). Retired codes and codes that do not fit the outcome are not offered. What
+    matches nothing can be given as "Other" in the rep's words.
     """
 
-    picked = Signal(str, object)  # code key, detail key or None
+    picked = Signal(str, object, object)  # code key, detail key or None, words or None
 
     def __init__(self, taxonomy: Taxonomy, parent: QWidget | None = None):
         super().__init__(parent)
@@ -73,8 +93,8 @@ class ReasonPicker(QWidget):
         layout.setSpacing(2)
         self.search = _SearchField(self._on_search_key, self._on_search_focus)
         self.search.setObjectName("reasonSearch")
-        self.search.setPlaceholderText(self.tr("Type to find a reason, e.g. \u201cpri\u201d, "
-                                               "then Enter"))
+        self._asking: ReasonCode | None = None  # the code whose words are being typed
+        self.search.setPlaceholderText(self._placeholder())
         self.search.setClearButtonEnabled(True)
         # The suggestions float over the form under the search field, so opening them
         # never moves the fields below; they belong to the window once there is one.
@@ -95,15 +115,37 @@ class ReasonPicker(QWidget):
         self.taxonomy = taxonomy
         self.on_search_text_changed(self.search.text())
 
+    def _placeholder(self) -> str:
+        if self._asking is not None:
+            return self.tr("Say it in a few words, then Enter (Esc: back to the list)")
+        return self.tr("Type to find a reason, e.g. \u201cpri\u201d, then Enter")
+
+    def _ask_words(self, code: ReasonCode | None) -> None:
+        self._asking = code
+        self.search.setPlaceholderText(self._placeholder())
+
+    def _other(self) -> ReasonCode | None:
+        """The code that takes the rep's words, if the list has one for this outcome."""
+        return next((code for code in self.taxonomy.codes if code.asks_for_words
+                     and not code.retired and code.applies_to_outcome(self.outcome)), None)
+
     def on_search_text_changed(self, text: str) -> None:
         self.suggestions.clear()
         if not text.strip():
             self.suggestions.hide()
             return
-        for suggestion in self.taxonomy.search(text, self.outcome, limit=20):
-            item = QListWidgetItem(suggestion.label)
-            item.setToolTip(suggestion.code.category_label)
-            item.setData(_SUGGESTION_ROLE, suggestion)
+        other = self._asking or self._other()
+        words = " ".join(text.split())
+        if self._asking is None:
+            for suggestion in self.taxonomy.search(text, self.outcome, limit=20):
+                item = QListWidgetItem(suggestion.label)
+                item.setToolTip(suggestion.code.category_label)
+                item.setData(_SUGGESTION_ROLE, suggestion)
+                self.suggestions.addItem(item)
+        if other is not None and has_letter_or_digit(words):
+            item = QListWidgetItem(words_label(other, words))
+            item.setToolTip(self.tr("None of the list: say it in your words"))
+            item.setData(_SUGGESTION_ROLE, _Words(other, words))
             self.suggestions.addItem(item)
         if self.suggestions.count() == 0:
             none = self.tr("No reason matches \u201c{text}\u201d").format(text=text)
@@ -143,11 +185,21 @@ class ReasonPicker(QWidget):
         self._pick(item)
 
     def _pick(self, item: QListWidgetItem | None) -> None:
-        suggestion: Suggestion | None = item.data(_SUGGESTION_ROLE) if item else None
+        suggestion: Suggestion | _Words | None = item.data(_SUGGESTION_ROLE) if item else None
         if suggestion is None:
             return
+        if isinstance(suggestion, _Words):
+            self._ask_words(None)
+            self.search.clear()
+            self.picked.emit(suggestion.code.key, None, suggestion.words)
+            return
+        if suggestion.code.asks_for_words:  # "Other" itself: what was it?
+            self._ask_words(suggestion.code)
+            self.search.clear()
+            return
         self.search.clear()
-        self.picked.emit(suggestion.code.key, suggestion.detail.key if suggestion.detail else None)
+        self.picked.emit(suggestion.code.key,
+                         suggestion.detail.key if suggestion.detail else None, None)
 
     def _on_search_key(self, event: QKeyEvent) -> bool:
         key, plain = event.key(), event.modifiers() == Qt.KeyboardModifier.NoModifier
@@ -162,6 +214,9 @@ class ReasonPicker(QWidget):
             return True
         if key == Qt.Key.Key_Escape and self.search.text():
             self.search.clear()
+            return True
+        if key == Qt.Key.Key_Escape and self._asking is not None:
+            self._ask_words(None)
             return True
         return False
 
@@ -197,15 +252,17 @@ class ReasonList(QListWidget):
         self._reasons = list(reasons)
         self._refresh()
 
-    def add(self, code: str, detail: str | None) -> None:
-        """Add a reason; picking a detail of a code already there narrows that one."""
+    def add(self, code: str, detail: str | None, words: str | None = None) -> None:
+        """Add a reason; picking a detail of a code already there narrows that one, and
+        new words for a code that takes them replace its words."""
         for index, reason in enumerate(self._reasons):
             if reason.code == code and (reason.detail == detail or reason.detail is None):
-                self._reasons[index] = replace(reason, detail=detail or reason.detail)
+                self._reasons[index] = replace(reason, detail=detail or reason.detail,
+                                               words=words or reason.words)
                 self._refresh(index)
                 return
         primary = not any(r.primary for r in self._reasons)
-        self._reasons.append(Reason(code, detail, Evidence.MY_READ, primary))
+        self._reasons.append(Reason(code, detail, Evidence.MY_READ, primary, words))
         self._refresh(len(self._reasons) - 1)
 
     def remove(self, row: int) -> None:
@@ -247,7 +304,9 @@ class ReasonList(QListWidget):
         self.clear()
         for reason in self._reasons:
             star = "\u2605 " if reason.primary else "\u2003 "
-            label = self.taxonomy.label(reason.code, reason.detail)
+            code = self.taxonomy.code(reason.code)
+            label = (words_label(code, reason.words) if code is not None and reason.words
+                     else self.taxonomy.label(reason.code, reason.detail))
             self.addItem(f"{star}{label} \u2014 {evidence_label(reason.evidence)}")
         if current is not None and current >= 0:
             self.setCurrentRow(current)

@@ -267,6 +267,16 @@ class CentralStore:
         """The newest version of the reason list, and every version's change."""
         return self._call("GET", "/taxonomy")
 
+    def other_words(self) -> dict[str, Any]:
+        """The words reps gave "Other" alike often enough, as suggested codes
+        (`/insights/other-words`). A server without the route suggests none."""
+        try:
+            return self._call("GET", "/insights/other-words")
+        except SyncProblem as problem:
+            if problem.status != 404:
+                raise
+            return {"suggested": [], "missing": True}
+
     def change_reason_list(self, based_on: str, change: Mapping[str, Any]) -> dict[str, Any]:
         """Make one change to version `based_on` (which must still be the newest); the
         answer is the new version, as `reason_list`'s."""

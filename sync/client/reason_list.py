@@ -1,5 +1,6 @@
 """The central store's reason list as marketing edits it: the newest taxonomy version
-and every version's change (GET /taxonomy, POST /taxonomy/changes).
+and every version's change (GET /taxonomy, POST /taxonomy/changes), and the words reps
+gave "Other" often enough, as suggested codes (GET /insights/other-words).
 
 `read` takes the JSON of either route (docs/openapi.json) and raises ValueError,
 TypeError or KeyError when it is not in that shape.
@@ -7,7 +8,7 @@ TypeError or KeyError when it is not in that shape.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,10 +27,27 @@ class VersionMade:
 
 
 @dataclass(frozen=True)
+class SuggestedCode:
+    """Words reps gave "Other" alike in `debriefs` debriefs, for outcomes `applies_to`."""
+
+    words: str
+    debriefs: int
+    applies_to: str  # "win", "loss" or "both"
+
+
+@dataclass(frozen=True)
 class ReasonList:
     version: str
     taxonomy: Taxonomy
     versions: tuple[VersionMade, ...]  # newest first
+    suggested: tuple[SuggestedCode, ...] = ()  # most said first
+
+
+def with_suggested(found: ReasonList, body: dict[str, Any]) -> ReasonList:
+    """`found` with the suggestions of `/insights/other-words`' answer `body`."""
+    return replace(found, suggested=tuple(
+        SuggestedCode(str(s["words"]), int(s["debriefs"]), str(s["applies_to"]))
+        for s in body["suggested"]))
 
 
 def read(body: dict[str, Any]) -> ReasonList:

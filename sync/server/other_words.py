@@ -11,11 +11,13 @@ none or at least `min_cell`. It is shown as the group's form (lower case, words
 single-spaced), never one rep's writing, with its count and the outcomes it was said
 for; never the rep, the account or the month.
 
-Groups whose words are already a live code's label are left out: marketing added them.
+Groups whose words are already a live code's label, or that a code was added from
+(`from_words` of an "add" change), are left out: marketing took them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from sync.domain.disclosure import Rule, Tally
 from sync.domain.taxonomy import Taxonomy
 from sync.server import rollups
 from sync.server.code_map import CodeMap
-from sync.server.tables import debrief_reasons, debriefs
+from sync.server.tables import debrief_reasons, debriefs, taxonomy_versions
 
 WINDOW_MONTHS = 12
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -82,12 +84,23 @@ def suggestions(connection: sa.Connection, taxonomy: Taxonomy, codes: CodeMap,
         sides[form].add(Outcome(outcome).polarity if outcome else Polarity.BOTH)
     rule = Rule(min_cell)
     labels = {grouped(code.label) for code in taxonomy.codes if not code.retired}
+    labels |= taken(connection)
     shown = [Suggested(form, tally.debriefs, _side(sides[form]))
              for form, tally in tallies.items()
              if rule.safe(tally) and rule.complement_safe(given, tally.debriefs)
              and form not in labels]
     shown.sort(key=lambda found: (-found.debriefs, found.words))
     return Suggestions(first, last, tuple(shown))
+
+
+def taken(connection: sa.Connection) -> set[str]:
+    """The words groups codes were added from, in every version of the list."""
+    found = set()
+    for (change,) in connection.execute(sa.select(taxonomy_versions.c.change)):
+        made = json.loads(change)
+        if made.get("kind") == "add" and made.get("from_words"):
+            found.add(grouped(str(made["from_words"])))
+    return found
 
 
 def _side(said: set[Polarity]) -> Polarity:

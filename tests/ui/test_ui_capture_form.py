@@ -623,3 +623,49 @@ def test_saving_with_competitor_suggestions_open_closes_them(qtbot, window, keyb
     assert not popup.isVisible()
     keyboard.type("w")  # the next debrief's outcome key reaches the outcome bar
     assert form.fields.outcome.value() == Outcome.WON
+
+
+def test_what_no_reason_on_the_list_fits_is_given_as_other_in_the_reps_words(
+        qtbot, window, keyboard, settle):
+    form = window.form
+    picker, chosen = form.fields.picker, form.fields.reason_list
+    form.fields.outcome.set_value(Outcome.LOST)
+    form.fields.stage.set_value(Stage.EVALUATION)
+    for box in form.fields.segment_boxes.values():
+        box.setCurrentIndex(2)
+    picker.search.setFocus()
+    # Words no reason matches: "Other" with them is the one suggestion, and Enter takes it.
+    keyboard.type("no sso support")
+    assert picker.suggestions.count() == 1
+    assert picker.suggestions.item(0).text() == "Other: \u201cno sso support\u201d"
+    keyboard.press(Qt.Key.Key_Return)
+    assert [(r.code, r.words) for r in chosen.reasons()] == [
+        ("other.in_a_few_words", "no sso support")]
+    assert "Other: \u201cno sso support\u201d" in chosen.item(0).text()
+    # Picking "Other" itself asks for the words in the search box; Esc goes back.
+    keyboard.type("something else")
+    labels = [picker.suggestions.item(n).text() for n in range(picker.suggestions.count())]
+    assert labels[0] == "Something else (say it in a few words)"
+    assert labels[-1] == "Other: \u201csomething else\u201d"  # what is typed, last
+    keyboard.press(Qt.Key.Key_Return)
+    assert picker.search.text() == "" and "few words" in picker.search.placeholderText()
+    keyboard.type("wanted on-prem")
+    assert picker.suggestions.count() == 1  # only the words, now
+    keyboard.press(Qt.Key.Key_Return)  # new words for "Other" replace the old ones
+    assert [(r.code, r.words) for r in chosen.reasons()] == [
+        ("other.in_a_few_words", "wanted on-prem")]
+    assert "few words" not in picker.search.placeholderText()
+    saved = save_with_keys(qtbot, keyboard, window)
+    assert [(r.code, r.words, r.primary) for r in saved.reasons] == [
+        ("other.in_a_few_words", "wanted on-prem", True)]
+
+
+def test_other_without_words_is_named_next_to_the_reasons(qtbot, window, keyboard, settle):
+    form = window.form
+    keyboard.fill_valid(form)
+    form.fields.reason_list.add("other.in_a_few_words", None)
+    keyboard.press(Qt.Key.Key_Return, CTRL)
+    settle(window)
+    assert saved_count(window) == 0
+    said = form.fields.errors["reasons"]
+    assert said.isVisible() and "Reason 2: Say in a few words" in said.text()

@@ -179,3 +179,48 @@ def test_a_reps_open_form_takes_a_new_version_and_keeps_what_was_typed(
     # the retired code still reads
     # and is no problem to save
     assert not [p for p in rep.form.problems() if p.field.startswith("reasons")]
+
+
+def test_words_reps_gave_other_are_suggested_and_added_as_a_code_from_the_dialog(
+        qtbot, store, window_of):
+    from helpers.insight_world import made_in
+    from helpers.server_world import debrief_maker
+
+    _, people = store
+    new = debrief_maker()
+    month = f"{datetime.now(UTC):%Y-%m}"
+    ann = people("rep")
+    bob = people("rep", team=ann.team)
+    for rep, times in ((ann, 3), (bob, 2)):
+        pushed = rep.api.push(*(new(reasons=[{
+            "code": "other.in_a_few_words", "detail": None, "evidence": "customer_said",
+            "primary": True, "words": "No SSO support!"}], **made_in(month, day=1))
+            for _ in range(times)))
+        assert pushed.json()["accepted"] == times, pushed.text
+    workspace = open_reason_list(qtbot, window_of("marketing"))
+    qtbot.waitUntil(lambda: bool(workspace.found.suggested), timeout=20_000)
+    item = workspace.suggested.item(0)
+    assert item.text() == "\u201cno sso support\u201d: 5 debriefs, lost deals"
+    assert not workspace.add_suggested.isEnabled()  # nothing chosen yet
+    workspace.suggested.setCurrentItem(item)
+    assert workspace.add_suggested.isEnabled()
+    version = workspace.found.version
+    workspace.add_suggested.click()
+    dialog = dialog_of(workspace)
+    assert dialog.label.text() == "No sso support"
+    assert dialog.applies.currentData() == "loss"
+    dialog.category.setCurrentIndex(dialog.category.findData("product_fit"))
+    assert dialog.key.text() == "product_fit.no_sso_support"
+    dialog.label.setText("No single sign-on")  # marketing words it as they like
+    dialog.submit()
+    changed_to(qtbot, workspace, next_version(version))
+    code = workspace.found.taxonomy.code("product_fit.no_sso_support")
+    assert code is not None and code.label == "No single sign-on"
+    # Taken: no longer suggested, now or when asked again; the history says where the
+    # code came from.
+    assert workspace.found.suggested == ()
+    assert "from reps\u2019 words \u201cno sso support\u201d" in workspace.history.item(0).text()
+    workspace.ask()
+    qtbot.waitUntil(lambda: workspace.refresh.isEnabled(), timeout=20_000)
+    assert workspace.found.suggested == ()
+    assert workspace.suggested.item(0).text().startswith("None yet")

@@ -258,6 +258,9 @@ class AddCode(_TaxonomyChange):
     label: TaxonomyLabel
     applies_to: Literal["win", "loss", "both"]
     keywords: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=12)
+    from_words: TaxonomyLabel | None = Field(None, description=(
+        "the suggestion it was made from (`/insights/other-words`): those words are "
+        "no longer suggested"))
 
 
 class RenameCode(_TaxonomyChange):
