@@ -122,7 +122,8 @@ def sqlite_debriefs(debriefs: int, reps: int, now: datetime, seed: int = 42
             detail = (code.get("details") or [{"key": None}])[0]["key"] \
                 if rng.random() < .3 else None
             reasons.append((row[0], k, code["key"], detail,
-                            "customer_said" if rng.random() < .5 else "my_read", k == 0))
+                            "customer_said" if rng.random() < .5 else "my_read", k == 0,
+                            None))  # no words: "Other" is never picked (scale_sql.CODES)
         yield row, reasons
 
 

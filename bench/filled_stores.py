@@ -175,25 +175,38 @@ def _taken_over(recipe: Recipe, marker: Path, url: str, cluster: Cluster | None
         return None
     old_key = older[0].stem.split("-", 1)[1]
     new_key = marker.stem.split("-", 1)[1]
-    if cluster:
-        drop_database(cluster.url("postgres"), new_key)
-        rename_database(cluster.url("postgres"), old_key, new_key)
-    else:
-        _wipe(url, None)
-        for suffix in ("", "-wal", "-shm"):
-            old = CACHE_DIR / "sqlite" / f"{old_key}.sqlite{suffix}"
-            if old.exists():
-                old.rename(CACHE_DIR / "sqlite" / f"{new_key}.sqlite{suffix}")
-    older[0].unlink()  # its store is this one now
+    _rename_store(cluster, url, old_key, new_key)
     engine = make_engine(url)
     try:
         started = time.perf_counter()
         migrate(engine)
         state["fill"] = [*state["fill"], (f"migrate from {old_key.split('_')[1]}",
                                           time.perf_counter() - started)]
+    except BaseException:
+        # A migration that fails leaves the store as it was (each runs in a
+        # transaction): give it its old name back, so the next run takes it over again.
+        engine.dispose()
+        _rename_store(cluster, cluster.url(old_key) if cluster else
+                      f"sqlite:///{CACHE_DIR / 'sqlite' / f'{old_key}.sqlite'}",
+                      new_key, old_key)
+        raise
     finally:
         engine.dispose()
+    older[0].unlink()  # its store is this one now
     return state
+
+
+def _rename_store(cluster: Cluster | None, url: str, old_key: str, new_key: str) -> None:
+    """The store kept as `old_key` renamed `new_key` (at `url`), any store there dropped."""
+    if cluster:
+        drop_database(cluster.url("postgres"), new_key)
+        rename_database(cluster.url("postgres"), old_key, new_key)
+        return
+    _wipe(url, None)
+    for suffix in ("", "-wal", "-shm"):
+        old = CACHE_DIR / "sqlite" / f"{old_key}.sqlite{suffix}"
+        if old.exists():
+            old.rename(CACHE_DIR / "sqlite" / f"{new_key}.sqlite{suffix}")
 
 
 def _revision(marker: Path) -> str:

@@ -79,7 +79,7 @@ class _Choices:
 
 def _choices(rng: random.Random) -> _Choices:
     taxonomy = default_taxonomy()
-    current = [c for c in taxonomy.codes if not c.retired]
+    current = taxonomy.plain_codes()
     codes = {
         polarity: [c for c in current if c.applies_to in (polarity, Polarity.BOTH)]
         for polarity in (Polarity.WIN, Polarity.LOSS)

@@ -46,8 +46,7 @@ INSERT_REASON = ("INSERT INTO reason (debrief_id, position, code, detail, eviden
 
 def loss_codes(taxonomy: Taxonomy) -> list[str]:
     """Every current code a lost deal may carry (loss or both)."""
-    return [c.key for c in taxonomy.codes
-            if not c.retired and c.applies_to_outcome(Outcome.LOST)]
+    return [c.key for c in taxonomy.plain_codes(Outcome.LOST)]
 
 
 def lost_debriefs(store: DebriefStore, codes: list[str]) -> Iterator[Debrief]:

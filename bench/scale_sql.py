@@ -18,8 +18,10 @@ from sync.resources import load_json
 DIMS = ("outcome", "stage", "industry", "company_size", "region", "competitor")
 TAXONOMY = load_json("taxonomy/default.json")
 SEGMENTS = load_json("segments.json")
+# "Other" asks for words a bulk fill does not write: never picked.
 CODES = {side: [c for cat in TAXONOMY["categories"] for c in cat["codes"]
-                if c["applies_to"] in (side, "both")] for side in ("win", "loss")}
+                if c["applies_to"] in (side, "both") and not c.get("asks_for_words")]
+         for side in ("win", "loss")}
 for _side in CODES.values():
     random.Random(7).shuffle(_side)  # the zipf-ish skew falls on a fixed, mixed order
 

@@ -1,5 +1,6 @@
-"""The Reason list tab for `make screenshots`: a sample history of changes and the Split
-dialog, from sample answers (never a server)."""
+"""The Reason list tab for `make screenshots`: a sample history of changes, the codes
+suggested from reps' words for "Other", and the Split and Add-from-a-suggestion dialogs,
+from sample answers (never a server)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def grab_reason_list(window: MainWindow, out: Path, suffix: str,
     """The Reason list tab after a few changes, and its Split dialog, from a sample
     history (the changes made by the same code the server runs)."""
     from desktop.ui.reason_list_editor import ChangeDialog, ReasonListWorkspace
-    from sync.client.reason_list import ReasonList, VersionMade
+    from sync.client.reason_list import ReasonList, SuggestedCode, VersionMade
     from sync.domain import taxonomy_changes
     from sync.domain.taxonomy import Taxonomy
     from sync.resources import load_json
@@ -38,7 +39,11 @@ def grab_reason_list(window: MainWindow, out: Path, suffix: str,
         document = taxonomy_changes.apply(document, change)
         versions.insert(0, VersionMade(str(document["version"]), change, who,
                                        now - timedelta(days=days)))
-    found = ReasonList(str(document["version"]), Taxonomy.from_dict(document), tuple(versions))
+    suggested = (SuggestedCode("no sso support", 14, "loss"),
+                 SuggestedCode("needed it on premises", 9, "loss"),
+                 SuggestedCode("their it team already knew us", 6, "win"))
+    found = ReasonList(str(document["version"]), Taxonomy.from_dict(document), tuple(versions),
+                       suggested)
     workspace = ReasonListWorkspace(QuietServer())  # type: ignore[arg-type]
     workspace._asked = True  # sample answers only
     window.tabs.addTab(workspace, window.tr("Reason &list"))
@@ -55,5 +60,11 @@ def grab_reason_list(window: MainWindow, out: Path, suffix: str,
     dialog.show()
     grab(dialog, out / f"reason-list-split{suffix}.png")
     dialog.close()
+    workspace.suggested.setCurrentRow(0)
+    workspace._select(("category", "product_fit"))
+    adding = ChangeDialog(workspace, "add", category="product_fit", suggested=suggested[0])
+    adding.show()
+    grab(adding, out / f"reason-list-suggested{suffix}.png")
+    adding.close()
     window.tabs.removeTab(window.tabs.indexOf(workspace))
     workspace.deleteLater()

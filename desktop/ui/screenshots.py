@@ -51,7 +51,7 @@ def seed(window: MainWindow, count: int, rng: random.Random) -> None:
     debriefs = []
     for _ in range(count):
         outcome = rng.choice(list(Outcome))
-        codes = [c for c in taxonomy.codes if not c.retired and c.applies_to_outcome(outcome)]
+        codes = taxonomy.plain_codes(outcome)
         picked = rng.sample(codes, rng.choice((1, 2, 2, 3)))
         reasons = tuple(
             Reason(code.key, rng.choice(code.details).key if code.details and rng.random() < .4
@@ -162,8 +162,8 @@ def show_sample_standing(window: MainWindow) -> None:
 def sample_insights(view: InsightView, taxonomy: Taxonomy, now: datetime,
                     rng: random.Random) -> InsightAnswers:
     """Plausible published answers for `view` (the screenshots have no server)."""
-    codes = {side: [c.key for c in taxonomy.codes if not c.retired
-                    and c.applies_to_outcome(Outcome(side))] for side in ("won", "lost")}
+    codes = {side: [c.key for c in taxonomy.plain_codes(Outcome(side))]
+             for side in ("won", "lost")}
 
     def group(value: str | None, debriefs: int, outcome: str) -> dict:
         picked = codes["won" if outcome in ("won", "progressed") else "lost"]
@@ -431,6 +431,11 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     grab(window, out / f"capture-lead-facts{suffix}.png")
     window.form.fields.lead.fill_facts(None, None, (), (), None, False)
     window.form.fields.lead.unfold(False)
+    picker = window.form.fields.picker
+    picker.search.setFocus()
+    picker.search.setText("no sso support")  # nothing on the list: "Other" in these words
+    grab(window, out / f"capture-other{suffix}.png")
+    picker.search.clear()
 
     window.form.fields.picker.search.clear()
     window.form.fields.reason_list.set_reasons(())

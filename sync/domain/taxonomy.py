@@ -123,6 +123,12 @@ class Taxonomy:
     def code(self, key: str) -> ReasonCode | None:
         return self._codes.get(key)
 
+    def plain_codes(self, outcome: Outcome | None = None) -> list[ReasonCode]:
+        """The live codes a debrief with `outcome` can give as they are, without words
+        (what sample data picks from)."""
+        return [code for code in self._codes.values() if not code.retired
+                and not code.asks_for_words and code.applies_to_outcome(outcome)]
+
     def label(self, code_key: str, detail_key: str | None = None) -> str:
         """A readable label for any code, retired or unknown ones included."""
         code = self._codes.get(code_key)
