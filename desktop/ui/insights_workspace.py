@@ -36,7 +36,7 @@ from desktop.ui.charts import TrendChart
 from desktop.ui.funnel_panel import FunnelPanel
 from desktop.ui.lead_counts_panel import LeadCountsPanel
 from desktop.ui.reasons_panel import ReasonsPanel
-from desktop.ui.rows_table import RowsModel, rows_view
+from desktop.ui.rows_table import RowsModel, by_line, rows_view
 from desktop.ui.text import outcome_label, readiness_labels, stage_label, time_text, tr
 from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers, InsightView
@@ -149,13 +149,7 @@ class InsightsWorkspace(QWidget):
         self.segments_model = RowsModel(self)
         segments = QWidget()
         segments_layout = QVBoxLayout(segments)
-        by_line = QHBoxLayout()
-        by_label = QLabel(tr("By"))
-        by_label.setBuddy(self.segment_dimension)
-        by_line.addWidget(by_label)
-        by_line.addWidget(self.segment_dimension)
-        by_line.addStretch(1)
-        segments_layout.addLayout(by_line)
+        segments_layout.addLayout(by_line(self.segment_dimension))
         segments_layout.addWidget(rows_view(self.segments_model))
         self.competitors_model = RowsModel(self)
         self.quote_search, self.quotes_model = QLineEdit(), RowsModel(self)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
-from desktop.ui.rows_table import RowsModel, rows_view
+from desktop.ui.rows_table import RowsModel, by_line, rows_view
 from desktop.ui.text import outcome_label, tr
 from sync.client import insight_view
 from sync.client.insight_view import COLLATERAL, InsightAnswers, LeadRow
@@ -37,18 +37,12 @@ class LeadCountsPanel(QWidget):
         self.model = RowsModel(self)
         said = QLabel(note)
         said.setWordWrap(True)
-        by_line = QHBoxLayout()
-        by_label = QLabel(tr("By"))
-        by_label.setBuddy(self.by)
-        by_line.addWidget(by_label)
-        by_line.addWidget(self.by)
-        by_line.addStretch(1)
         self.missing = QLabel(tr("The server does not count these yet: it needs an update."))
         self.missing.setWordWrap(True)
         self.missing.hide()
         column = QVBoxLayout(self)
         column.addWidget(said)
-        column.addLayout(by_line)
+        column.addLayout(by_line(self.by))
         column.addWidget(self.missing)
         column.addWidget(rows_view(self.model))
 

@@ -1,4 +1,5 @@
-"""A small read-only table of shown values, for Insights' and the Contest's tables."""
+"""A small read-only table of shown values, for Insights' and the Contest's tables, and
+the "By" line above one that chooses its grouping."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
 
-from desktop.ui.text import moment_text
+from desktop.ui.text import moment_text, tr
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -85,3 +93,14 @@ def rows_view(model: RowsModel) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     return view
+
+
+def by_line(combo: QComboBox) -> QHBoxLayout:
+    """The line above a table choosing what it is grouped by: "By", then `combo`."""
+    line = QHBoxLayout()
+    label = QLabel(tr("By"))
+    label.setBuddy(combo)
+    line.addWidget(label)
+    line.addWidget(combo)
+    line.addStretch(1)
+    return line

@@ -13,8 +13,10 @@ details are: per piece it would be pieces of pieces. Every number is a sum of wh
 whole months show; cells and pieces are those the reason insights show of the same
 debriefs.
 
-Read from the debriefs, grouped in the database by month, outcome, value and the
-listed keys (one row per distinct list), in one statement: one state of the store.
+Read in one statement, so from one state of the store: the cells' and pieces' tallies
+from the reason rollup (its rows counting every debrief), and the items from the
+debriefs that list any (a partial index each, `ix_debriefs_listing_*`), grouped in the
+database by month, outcome, value and list (one row per distinct list).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import sqlalchemy as sa
 
 from sync.domain.disclosure import CodeKey, MonthCounts, PublishedMonth, Rule, Tally, publish
 from sync.server import rollups
-from sync.server.tables import debriefs
+from sync.server.tables import debriefs, reason_rollup
 
 COLLATERAL = "collateral"
 CRITERIA = "failed_criteria"
@@ -109,28 +111,43 @@ def _count(counts: dict[str, int], key: str, n: int) -> None:
     counts[key] = counts.get(key, 0) + n
 
 
+ITEMS = "items"  # what the rows of listed debriefs are, beside the rollup's dimensions
+
+
 def _month_counts(connection: sa.Connection, kind: str, by: str | None,
                   first: date | None, last: date | None) -> dict[date, MonthCounts]:
+    rollup = reason_rollup.c
+    dimensions = [rollups.CELLS, *((by,) if by is not None else ())]
+    wholes = sa.select(
+        rollup.dimension.label("dimension"), rollup.month.label("month"),
+        rollup.outcome.label("outcome"), rollup.value.label("value"),
+        sa.null().label("listed"), rollup.debriefs.label("n"),
+        rollup.rep_lo.label("rep_lo"), rollup.rep_hi.label("rep_hi")).where(
+        rollup.dimension.in_(dimensions), rollup.code == rollups.ALL,
+        rollup.is_primary.is_(False),
+        *((rollup.month >= first,) if first is not None else ()),
+        *((rollup.month <= last,) if last is not None else ()))
     month = rollups.month_column(connection.dialect.name, debriefs.c.created_at)
     outcome = sa.func.coalesce(debriefs.c.outcome, rollups.NOT_GIVEN)
     value = (rollups.value_column(by) if by is not None
              else sa.literal(rollups.NOT_GIVEN, sa.String))
     listed = debriefs.c[kind]
-    grouped = (month.label("month"), outcome.label("outcome"), value.label("value"),
-               listed.label("listed"))
-    rows = connection.execute(
-        sa.select(*grouped, sa.func.count().label("n"),
-                  sa.func.min(debriefs.c.rep_id).label("rep_lo"),
-                  sa.func.max(debriefs.c.rep_id).label("rep_hi"))
-        .where(debriefs.c.deleted.is_(False), *rollups.made_in(first, last))
-        .group_by(month, outcome, value, listed))
+    items = (sa.select(sa.literal(ITEMS).label("dimension"), month, outcome, value, listed,
+                       sa.func.count(), sa.func.min(debriefs.c.rep_id),
+                       sa.func.max(debriefs.c.rep_id))
+             .where(debriefs.c.deleted.is_(False), listed.is_not(None),
+                    *rollups.made_in(first, last))
+             .group_by(month, outcome, value, listed))
     months: dict[date, MonthCounts] = defaultdict(MonthCounts)
-    for row in rows:
+    for row in connection.execute(sa.union_all(wholes, items)):
         counts = months[rollups.as_date(row.month)]
         tally = Tally(row.n, row.rep_lo, row.rep_hi)
-        _add(counts.cells, row.outcome, tally)
-        if by is not None:
+        if row.dimension == rollups.CELLS:
+            _add(counts.cells, row.outcome, tally)
+            continue
+        if row.dimension != ITEMS:
             _add(counts.pieces, (row.outcome, row.value), tally)
+            continue
         for key, detail in _named(kind, row.listed).items():
             code: CodeKey = (key, False)
             _add(counts.cell_codes, (row.outcome, code), tally)

@@ -119,6 +119,11 @@ debriefs = sa.Table(
     sa.Index("ix_debriefs_created_at", "created_at"),  # insights over a period
     sa.Index("ix_debriefs_received_at", "received_at"),  # months changed since (BI)
     sa.Index("ix_debriefs_crm_ref_created_at", "crm_ref", "created_at"),  # a deal's latest
+    # Collateral and criteria counts over a period read only the debriefs listing any.
+    *(sa.Index(f"ix_debriefs_listing_{name}", "created_at",
+               sqlite_where=sa.text(f"{name} IS NOT NULL"),
+               postgresql_where=sa.text(f"{name} IS NOT NULL"))
+      for name in ("collateral", "failed_criteria")),
 )
 
 debrief_reasons = sa.Table(

@@ -39,10 +39,12 @@ def new_database(backend: str, request: pytest.FixtureRequest, folder: Path) -> 
 
 
 @contextlib.contextmanager
-def store_of_its_own(folder: Path, tag: str) -> Iterator[tuple[ServerProcess, People]]:
-    """A migrated SQLite central store in `folder` with a server on it, for tests whose
-    changes are the whole store's (its reason list, say)."""
-    url = migrated(f"sqlite:///{folder / 'central.sqlite'}")
+def store_of_its_own(folder: Path, tag: str, database: str | None = None
+                     ) -> Iterator[tuple[ServerProcess, People]]:
+    """A migrated central store with a server on it, for tests whose changes are the
+    whole store's (its reason list, say): the empty `database` (a URL, `new_database`),
+    or SQLite in `folder`."""
+    url = migrated(database or f"sqlite:///{folder / 'central.sqlite'}")
     engine = make_engine(url)
     try:
         with running_server(url, folder) as server:

@@ -12,22 +12,15 @@ from datetime import UTC, datetime
 
 import pytest
 from helpers.insight_world import made_in, own_month
-from helpers.server_harness import ServerProcess
-from helpers.server_world import People, migrated, new_database
-
-from sync.server.database import make_engine
+from helpers.server_world import People, new_database, store_of_its_own
 
 
 @pytest.fixture(scope="module")
 def people(backend: str, request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[People]:
     folder = tmp_path_factory.mktemp("other-words")
-    url = migrated(new_database(backend, request, folder))
-    server = ServerProcess(url, folder).start()
-    engine = make_engine(url)
-    yield People(server, engine, tag="oth")
-    engine.dispose()
-    server.stop()
+    with store_of_its_own(folder, "oth", new_database(backend, request, folder)) as made:
+        yield made[1]
 
 OTHER = "other.in_a_few_words"
 

@@ -140,45 +140,46 @@ class OlderServer(requests.adapters.HTTPAdapter):
         return response
 
 
-def test_a_protocol_2_server_is_sent_debriefs_without_their_lead_facts():
-    from sync.domain.debrief import LEAD_FIELDS, Collateral, Debrief, Readiness
+def pushed_to_older(protocol: int, debrief) -> dict:  # type: ignore[no-untyped-def]
+    """What an app pushing `debrief` sends a server of `protocol`; it asks first which
+    protocol the server speaks (nothing pushed with that)."""
     from sync.domain.wire import to_wire
 
-    server = OlderServer(2)
+    server = OlderServer(protocol)
     session = requests.Session()
     session.mount("https://", server)
     store = CentralStore("https://debrief.example.com", token="t", session=session)
+    try:
+        store.push([to_wire(debrief)])
+    finally:
+        store.close()
+    assert server.asked[0].endswith("/auth/me") and store.server_protocol == protocol
+    [pushed] = server.pushed
+    return pushed
+
+
+def test_a_protocol_2_server_is_sent_debriefs_without_their_lead_facts():
+    from sync.domain.debrief import LEAD_FIELDS, Collateral, Debrief, Readiness
+
     debrief = Debrief(id="0190a000-0000-7000-8000-000000000001", rep="ann", revision=1,
                       lead_source="event", sales_ready=Readiness.NO,
                       failed_criteria=("budget",), collateral=(Collateral("case_study"),),
                       play="Brought the CFO in.", share_play=True)
-    store.push([to_wire(debrief)])
-    # It asked first which protocol the server speaks (nothing pushed with that), then
-    # pushed the debrief without the lead facts: the rest of it still goes.
-    assert server.asked[0].endswith("/auth/me") and store.server_protocol == 2
-    [pushed] = server.pushed
+    pushed = pushed_to_older(2, debrief)
+    # Without the lead facts: the rest of it still goes.
     assert pushed["id"] == debrief.id and not set(pushed) & set(LEAD_FIELDS)
-    store.close()
 
 
 def test_a_protocol_3_server_is_sent_reasons_without_their_words():
     from sync.domain.debrief import Debrief, Reason
-    from sync.domain.wire import to_wire
 
-    server = OlderServer(3)
-    session = requests.Session()
-    session.mount("https://", server)
-    store = CentralStore("https://debrief.example.com", token="t", session=session)
-    debrief = Debrief(id="0190a000-0000-7000-8000-000000000002", rep="ann", revision=1,
-                      lead_source="event",
-                      reasons=(Reason("other.in_a_few_words", primary=True,
-                                      words="No SSO support"), Reason("price.too_high")))
-    store.push([to_wire(debrief)])
-    assert server.asked[0].endswith("/auth/me") and store.server_protocol == 3
-    [pushed] = server.pushed
+    pushed = pushed_to_older(3, Debrief(
+        id="0190a000-0000-7000-8000-000000000002", rep="ann", revision=1,
+        lead_source="event", reasons=(Reason("other.in_a_few_words", primary=True,
+                                             words="No SSO support"),
+                                      Reason("price.too_high"))))
     # Its own answer refuses a code its list does not have, debrief by debrief, rather
     # than the whole batch for a field it does not know; the lead facts it knows go.
     assert [set(reason) for reason in pushed["reasons"]] == [
         {"code", "detail", "evidence", "primary"}] * 2
     assert pushed["lead_source"] == "event"
-    store.close()

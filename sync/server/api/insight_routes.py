@@ -339,10 +339,7 @@ def export_plays(state: State, _user: Analyst, search: Searched, kind: Kind,
                  dialect: Dialect = "plain") -> StreamingResponse:
     """The plays `/insights/plays` lists, every page, as one file: text that a
     spreadsheet would run as a formula comes out inert."""
-    filters: dict[str, object] = {
-        "from": f"{search.first_month:%Y-%m}" if search.first_month else None,
-        "to": f"{search.last_month:%Y-%m}" if search.last_month else None,
-        "outcome": sorted(search.outcomes), "words": search.text}
+    filters = _search_filters(search)
     about = PlaysAbout(filters, state.settings.limits.min_cell, to_iso(state.clock.now()))
     name = f"debrief-plays-{filters['from'] or 'start'}-{filters['to'] or 'now'}.{kind}"
 
@@ -388,10 +385,7 @@ def export_quotes(state: State, _user: Analyst, search: Searched, kind: Kind,
     spreadsheet would run as a formula comes out inert."""
     current = state.lists.read(state.engine)
     taxonomy = current.taxonomy
-    filters: dict[str, object] = {
-        "from": f"{search.first_month:%Y-%m}" if search.first_month else None,
-        "to": f"{search.last_month:%Y-%m}" if search.last_month else None,
-        "outcome": sorted(search.outcomes), "code": search.code, "words": search.text}
+    filters = {**_search_filters(search), "code": search.code}
     about = QuotesAbout(filters, state.settings.limits.min_cell, taxonomy.version,
                         to_iso(state.clock.now()))
     name = f"debrief-quotes-{filters['from'] or 'start'}-{filters['to'] or 'now'}.{kind}"
@@ -404,6 +398,13 @@ def export_quotes(state: State, _user: Analyst, search: Searched, kind: Kind,
                           taxonomy)
 
     return _streamed(state, kind, dialect, about, table, name, narrowed_by="from")
+
+
+def _search_filters(search: quotes.QuoteSearch) -> dict[str, object]:
+    """A quotes or plays search as an export's head states it."""
+    return {"from": f"{search.first_month:%Y-%m}" if search.first_month else None,
+            "to": f"{search.last_month:%Y-%m}" if search.last_month else None,
+            "outcome": sorted(search.outcomes), "words": search.text}
 
 
 def _streamed(state: ServerState, kind: str, dialect: str, about: Heading,
