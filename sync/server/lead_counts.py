@@ -138,24 +138,31 @@ def _month_counts(connection: sa.Connection, kind: str, by: str | None,
              .where(debriefs.c.deleted.is_(False), listed.is_not(None),
                     *rollups.made_in(first, last))
              .group_by(month, outcome, value, listed))
-    months: dict[date, MonthCounts] = defaultdict(MonthCounts)
+    # Summed as [debriefs, lowest rep, highest rep] first (a row adds to a few keys each,
+    # thousands of times), made tallies once at the end.
+    sums: dict[date, dict[str, dict[Any, list[int]]]] = defaultdict(
+        lambda: {table: {} for table in _TABLES})
     for row in connection.execute(sa.union_all(wholes, items)):
-        counts = months[rollups.as_date(row.month)]
-        tally = Tally(row.n, row.rep_lo, row.rep_hi)
+        tables = sums[rollups.as_date(row.month)]
+        counted = (row.n, row.rep_lo, row.rep_hi)
         if row.dimension == rollups.CELLS:
-            _add(counts.cells, row.outcome, tally)
-            continue
-        if row.dimension != ITEMS:
-            _add(counts.pieces, (row.outcome, row.value), tally)
-            continue
-        for key, detail in _named(kind, row.listed).items():
-            code: CodeKey = (key, False)
-            _add(counts.cell_codes, (row.outcome, code), tally)
-            if kind == COLLATERAL:
-                _add(counts.cell_details, (row.outcome, code, detail), tally)
-            if by is not None:
-                _add(counts.piece_codes, (row.outcome, row.value, code), tally)
-    return months
+            _sum(tables["cells"], row.outcome, counted)
+        elif row.dimension != ITEMS:
+            _sum(tables["pieces"], (row.outcome, row.value), counted)
+        else:
+            for key, detail in _named(kind, row.listed).items():
+                code: CodeKey = (key, False)
+                _sum(tables["cell_codes"], (row.outcome, code), counted)
+                if kind == COLLATERAL:
+                    _sum(tables["cell_details"], (row.outcome, code, detail), counted)
+                if by is not None:
+                    _sum(tables["piece_codes"], (row.outcome, row.value, code), counted)
+    return {month: MonthCounts(**{table: {key: Tally(*summed) for key, summed in kept.items()}
+                                  for table, kept in tables.items()})
+            for month, tables in sums.items()}
+
+
+_TABLES = ("cells", "pieces", "cell_codes", "cell_details", "piece_codes")
 
 
 def _named(kind: str, listed: str | None) -> dict[str, str]:
@@ -172,5 +179,11 @@ def _named(kind: str, listed: str | None) -> dict[str, str]:
     return named
 
 
-def _add(table: dict[Any, Tally], key: Any, tally: Tally) -> None:
-    table[key] = table.get(key, Tally()) + tally
+def _sum(table: dict[Any, list[int]], key: Any, counted: tuple[int, int, int]) -> None:
+    summed = table.get(key)
+    if summed is None:
+        table[key] = list(counted)
+        return
+    summed[0] += counted[0]
+    summed[1] = min(summed[1], counted[1])
+    summed[2] = max(summed[2], counted[2])

@@ -256,7 +256,7 @@ def shared_plays(connection: Reading, state: State, _user: Analyst, search: Sear
 
 
 Grouping = Annotated[Literal["stage", "industry", "company_size", "region", "competitor",
-                             "team", "lead_source", "sales_ready"] | None, Query(
+                             "lead_source", "sales_ready"] | None, Query(
     description="group by this dimension too (one at a time); none: by outcome only")]
 Outcomes = Annotated[list[Outcome] | None, Query(
     description="any of these outcomes; repeat for more")]
