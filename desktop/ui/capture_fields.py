@@ -255,7 +255,7 @@ class CaptureFields(QWidget):
             for part, box in self.segment_boxes.items():
                 index = box.findData(getattr(debrief.segment, part))
                 box.setCurrentIndex(max(index, 0))
-            self.picker.search.clear()
+            self.picker.reset()
             self.reason_list.set_reasons(debrief.reasons)
             self.dont_know.setChecked(debrief.reasons_unknown)
             self.competitor.setText(debrief.competitor or "")

@@ -86,19 +86,20 @@ class LeadCountsPanel(QWidget):
                     tips[(r, len(cells))] = small_tip
                 cells.append(small if n is None else n)
             if self.kind == COLLATERAL:
-                cells.append(self._helped(row, small))
+                cells.append(self._helped(row))
                 if row.group is None and row.helped is None:
-                    tips[(r, len(cells) - 1)] = small_tip
+                    tips[(r, len(cells) - 1)] = tr(
+                        "Too few said whether it helped, both ways, to show a share")
             shown.append(cells)
         self.model.set_rows(headers, shown, tips)
 
     @staticmethod
-    def _helped(row: LeadRow, small: str) -> str:
+    def _helped(row: LeadRow) -> str:
         if row.group is not None:
             return ""  # counted per outcome only: per group it would single debriefs out
         helped = row.helped
         if helped is None:
-            return small
+            return "\u2013"
         yes, said = helped
         return tr("{share} ({helped} of {said})").format(
             share=f"{yes / said:.0%}", helped=yes, said=said)

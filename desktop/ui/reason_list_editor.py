@@ -9,6 +9,7 @@ said next to the field it names, in the dialog of the change."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,14 +39,24 @@ from desktop.ui.contest_texts import problem_text
 from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import day_text, time_text, tr
-from sync.client.reason_list import ReasonList, SuggestedCode, VersionMade, read, with_suggested
+from sync.client.problems import SyncProblem
+from sync.client.reason_list import (
+    ReasonList,
+    SuggestedCode,
+    VersionMade,
+    read,
+    with_suggested,
+    without_suggestions,
+)
 from sync.domain.debrief import Polarity
 from sync.domain.taxonomy import Detail, ReasonCode
 from sync.domain.taxonomy_changes import LABEL_MAX, suggested_key
+from sync.domain.text import words_grouped
 
 if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
+log = logging.getLogger(__name__)
 KEY_ROLE = Qt.ItemDataRole.UserRole  # ("category" | "code" | "detail", key)
 MAX_PARTS = 10
 
@@ -183,7 +194,7 @@ class ReasonListWorkspace(QWidget):
         self._asked = True
         self.refresh.setEnabled(False)
         self.sync.ask(ServerCall(
-            lambda central: with_suggested(read(central.reason_list()), central.other_words()),
+            lambda central: _with_suggestions(central, read(central.reason_list())),
             self.show_list, self.on_failed, self))
 
     def show_list(self, found: ReasonList) -> None:
@@ -221,15 +232,16 @@ class ReasonListWorkspace(QWidget):
                 version=made.version, change=change_text(made, labels), who=who, when=when))
         self.suggested.clear()
         for suggested in found.suggested:
-            outcomes = {"loss": tr("lost deals"), "win": tr("won deals")}.get(
-                suggested.applies_to, tr("deals won and lost"))
-            item = QListWidgetItem(tr("\u201c{words}\u201d: %n debrief(s), {outcomes}", None,
-                                      suggested.debriefs).format(
-                words=suggested.words, outcomes=outcomes))
+            item = QListWidgetItem(tr("\u201c{words}\u201d: %n debrief(s)", None,
+                                      suggested.debriefs).format(words=suggested.words))
             item.setData(Qt.ItemDataRole.UserRole, suggested)
             self.suggested.addItem(item)
         if not found.suggested:
-            item = QListWidgetItem(tr("None yet: no words said alike often enough."))
+            item = QListWidgetItem({
+                "missing": tr("The server does not suggest codes yet: it needs an update."),
+                "failed": tr("The suggestions could not be fetched: Refresh to try again."),
+            }.get(found.suggestions_unknown or "",
+                  tr("None yet: no words said alike often enough.")))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.suggested.addItem(item)
         if kept is not None:
@@ -244,10 +256,12 @@ class ReasonListWorkspace(QWidget):
         """A change the server made: shown at once (a suggestion it took goes), and this
         app takes the new list now."""
         if self.found is not None:
-            taken = {" ".join(code.label.casefold().split()) for code in found.taxonomy.codes}
-            taken |= {str(made.change.get("from_words")) for made in found.versions}
-            found = replace(found, suggested=tuple(
-                s for s in self.found.suggested if s.words not in taken))
+            taken = {words_grouped(code.label) for code in found.taxonomy.codes}
+            taken |= {words_grouped(str(made.change["from_words"])) for made in found.versions
+                      if made.change.get("from_words")}
+            found = replace(found, suggestions_unknown=self.found.suggestions_unknown,
+                            suggested=tuple(s for s in self.found.suggested
+                                            if s.words not in taken))
         self.show_list(found)
         self.sync.sync_now()
 
@@ -466,11 +480,9 @@ class ChangeDialog(QDialog):
         if self.suggested is not None:
             words = self.suggested.words
             self.label.setText(words[:1].upper() + words[1:])
-            self.applies.setCurrentIndex(max(0, self.applies.findData(
-                self.suggested.applies_to)))
             self.note.setText(tr("Reps said \u201c{words}\u201d for \u201cOther\u201d in %n "
-                                 "debrief(s). Choose its category; reps can pick the new code "
-                                 "from their next sync on.", None,
+                                 "debrief(s). Choose its category and outcomes; reps can pick "
+                                 "the new code from their next sync on.", None,
                                  self.suggested.debriefs).format(words=words))
             self._suggest_key()
 
@@ -632,3 +644,14 @@ class ChangeDialog(QDialog):
     def _error(self, slot: str, text: str) -> None:
         self.errors[slot].setText(text)
         self.errors[slot].show()
+
+
+def _with_suggestions(central: Any, found: ReasonList) -> ReasonList:
+    """`found` with the codes the server suggests; without them, and saying so, when
+    they cannot be had: the list itself is what the tab is for. Runs on the sync
+    thread."""
+    try:
+        return with_suggested(found, central.other_words())
+    except (SyncProblem, ValueError, KeyError, TypeError) as error:
+        log.warning("suggested codes not fetched: %s", error)
+        return without_suggestions(found)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.empty_state import paint_empty_text
-from desktop.ui.text import evidence_label
+from desktop.ui.text import evidence_label, tr
 from sync.domain.debrief import Evidence, Outcome, Reason
 from sync.domain.taxonomy import ReasonCode, Suggestion, Taxonomy
 from sync.domain.text import has_letter_or_digit
@@ -71,7 +71,8 @@ class _Words:
 
 def words_label(code: ReasonCode, words: str) -> str:
     """How a reason with words reads: "Other: “no SSO support”"."""
-    return f"{code.category_label}: \u201c{words}\u201d"
+    return tr("{category}: \u201c{words}\u201d").format(category=code.category_label,
+                                                        words=words)
 
 
 class ReasonPicker(QWidget):
@@ -113,7 +114,16 @@ class ReasonPicker(QWidget):
 
     def set_taxonomy(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
+        if self._asking is not None:  # still asking, if the new list still asks there
+            code = taxonomy.code(self._asking.key)
+            live = code is not None and code.asks_for_words and not code.retired
+            self._ask_words(code if live else None)
         self.on_search_text_changed(self.search.text())
+
+    def reset(self) -> None:
+        """Empty, and finding reasons again (for a new or another debrief)."""
+        self._ask_words(None)
+        self.search.clear()
 
     def _placeholder(self) -> str:
         if self._asking is not None:

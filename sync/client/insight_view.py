@@ -189,12 +189,15 @@ class LeadRow:
 
     @property
     def helped(self) -> tuple[int, int] | None:
-        """(said it helped, said whether it did), of the counts shown; None: none shown."""
-        if not self.said:
+        """(said it helped, said whether it did), over the outcomes that show both
+        counts; None where none does. An outcome showing one alone is left out: the other
+        may be small rather than none, and counting it as none would overstate."""
+        both = [said for said in (self.said or {}).values()
+                if "helped" in said and "did_not_help" in said]
+        if not both:
             return None
-        helped = sum(said.get("helped", 0) for said in self.said.values())
-        not_helped = sum(said.get("did_not_help", 0) for said in self.said.values())
-        return (helped, helped + not_helped) if helped + not_helped else None
+        helped = sum(said["helped"] for said in both)
+        return helped, helped + sum(said["did_not_help"] for said in both)
 
 
 def lead_rows(found: InsightAnswers, kind: str) -> list[LeadRow]:

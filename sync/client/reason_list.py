@@ -28,11 +28,10 @@ class VersionMade:
 
 @dataclass(frozen=True)
 class SuggestedCode:
-    """Words reps gave "Other" alike in `debriefs` debriefs, for outcomes `applies_to`."""
+    """Words reps gave "Other" alike, in `debriefs` debriefs."""
 
     words: str
     debriefs: int
-    applies_to: str  # "win", "loss" or "both"
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,22 @@ class ReasonList:
     taxonomy: Taxonomy
     versions: tuple[VersionMade, ...]  # newest first
     suggested: tuple[SuggestedCode, ...] = ()  # most said first
+    # Why there are none to show, if not for want of words said alike: the server does
+    # not suggest codes ("missing") or could not be asked ("failed").
+    suggestions_unknown: str | None = None
 
 
 def with_suggested(found: ReasonList, body: dict[str, Any]) -> ReasonList:
     """`found` with the suggestions of `/insights/other-words`' answer `body`."""
+    if body.get("missing"):
+        return replace(found, suggestions_unknown="missing")
     return replace(found, suggested=tuple(
-        SuggestedCode(str(s["words"]), int(s["debriefs"]), str(s["applies_to"]))
-        for s in body["suggested"]))
+        SuggestedCode(str(s["words"]), int(s["debriefs"])) for s in body["suggested"]))
+
+
+def without_suggestions(found: ReasonList) -> ReasonList:
+    """`found` when the suggestions could not be had (the list itself could)."""
+    return replace(found, suggestions_unknown="failed")
 
 
 def read(body: dict[str, Any]) -> ReasonList:

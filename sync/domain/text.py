@@ -7,6 +7,7 @@ template and then fills it in. Also the checks every free-text field shares.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 from sync.domain.clock import as_utc
 
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Bidirectional overrides and isolates can make text read differently from what it is.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -58,3 +60,9 @@ def has_symbols(text: str) -> bool:
 
 def has_letter_or_digit(text: str) -> bool:
     return any(char.isalnum() for char in text)
+
+
+def words_grouped(text: str) -> str:
+    """Words as reps' words are grouped and shown to marketing: lower case, the words
+    alone, single-spaced ("No SSO!" and "no  sso" are "no sso")."""
+    return " ".join(_WORD.findall(text.casefold()))

@@ -14,7 +14,7 @@ seen every change before it, and `changes` hands it the rest.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import itemgetter
@@ -22,7 +22,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.domain.debrief import SEGMENT_PARTS, Debrief, listed_as_text
+from sync.domain.debrief import (
+    LEAD_FIELDS,
+    SEGMENT_PARTS,
+    Debrief,
+    Readiness,
+    listed_as_text,
+    listed_from_text,
+)
 from sync.domain.team_lists import TeamLists
 from sync.domain.text import N_, Message
 from sync.domain.validation import (
@@ -33,6 +40,7 @@ from sync.domain.validation import (
     validate,
 )
 from sync.domain.wire import from_wire
+from sync.protocol import LEAD_FACTS_PROTOCOL, PROTOCOL_VERSION, WORDS_PROTOCOL
 from sync.server import rollups, scores, stored
 from sync.server.accounts import User
 from sync.server.bulk import Insert, insert_rows
@@ -70,9 +78,13 @@ DEBRIEF_COLUMNS = ("id", "rep_id", *_UPDATED_COLUMNS)
 
 
 def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
-         rules: TeamLists, now: datetime, *, words_asked: bool = True) -> list[ItemResult]:
-    """Store what is new in `items` (wire dicts); one result per item, in order. The
-    reason rollup and the rep's contest scores move in the same transaction.
+         rules: TeamLists, now: datetime, *,
+         client_protocol: int = PROTOCOL_VERSION) -> list[ItemResult]:
+    """Store what is new in `items` (wire dicts) from an app speaking `client_protocol`;
+    one result per item, in order. The reason rollup and the rep's contest scores move
+    in the same transaction. What an older app cannot send (lead facts before protocol
+    3, a reason's words before 4) is kept as stored: its edit of a debrief made on a
+    newer app leaves them as they were.
 
     The batch is written with a few set-wide statements, not one per debrief: one
     upsert of the newest version of each id, one delete and one insert of reasons."""
@@ -85,7 +97,7 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
     superseded: list[tuple[int, Debrief]] = []  # older versions of an id in the same batch
     for index, item in enumerate(items):
         debrief = from_wire(item, rep.username)
-        problems = _problems(debrief, rules, now, words_asked)
+        problems = _problems(debrief, rules, now, client_protocol >= WORDS_PROTOCOL)
         if problems:
             results[index] = ItemResult(debrief.id, debrief.revision, Status.REJECTED,
                                         problems)
@@ -98,6 +110,10 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
         if seen is not None:
             superseded.append(seen)
         newest[debrief.id] = (index, debrief)
+    if client_protocol < WORDS_PROTOCOL and newest:
+        kept_as_stored = _as_stored(connection, rep, list(newest), client_protocol)
+        newest = {debrief_id: (index, kept_as_stored(debrief))
+                  for debrief_id, (index, debrief) in newest.items()}
     before = {counted.debrief_id: counted
               for counted in rollups.currently_counted(connection, list(newest), codes)}
     written = _write(connection, rep, [debrief for _, debrief in newest.values()], now)
@@ -120,6 +136,40 @@ def push(connection: sa.Connection, rep: User, items: Sequence[dict[str, Any]],
                            + [counted.created_at for counted in replaced], now)
     assert all(result is not None for result in results)
     return results  # type: ignore[return-value]
+
+
+def _as_stored(connection: sa.Connection, rep: User, ids: list[str],
+               client_protocol: int) -> Callable[[Debrief], Debrief]:
+    """How a debrief sent by an app of `client_protocol` (older than WORDS_PROTOCOL)
+    gets what it could not send from the rep's stored version: each reason's words
+    (by code), and before LEAD_FACTS_PROTOCOL the lead facts."""
+    words: dict[str, dict[str, str]] = {}
+    for debrief_id, reasons in stored.reasons_of(connection, ids).items():
+        for reason in reasons:
+            if reason.get("words"):
+                words.setdefault(debrief_id, {}).setdefault(reason["code"], reason["words"])
+    facts: dict[str, dict[str, Any]] = {}
+    if client_protocol < LEAD_FACTS_PROTOCOL:
+        for row in connection.execute(
+                sa.select(debriefs.c.id, *(debriefs.c[name] for name in LEAD_FIELDS))
+                .where(debriefs.c.rep_id == rep.id, debriefs.c.id.in_(ids))):
+            facts[row.id] = {**{name: getattr(row, name) for name in LEAD_FIELDS},
+                             **listed_from_text(row.failed_criteria, row.collateral)}
+            sales_ready = facts[row.id]["sales_ready"]
+            facts[row.id]["sales_ready"] = Readiness(sales_ready) if sales_ready else None
+    owned = set(connection.execute(sa.select(debriefs.c.id).where(
+        debriefs.c.rep_id == rep.id, debriefs.c.id.in_(ids))).scalars())
+
+    def kept(debrief: Debrief) -> Debrief:
+        if debrief.id not in owned:
+            return debrief  # new, or another rep's (refused as such)
+        said = words.get(debrief.id, {})
+        reasons = tuple(replace(reason, words=said.get(reason.code))
+                        if reason.words is None and reason.code in said else reason
+                        for reason in debrief.reasons)
+        return replace(debrief, reasons=reasons, **facts.get(debrief.id, {}))
+
+    return kept
 
 
 def _tidy(debrief: Debrief, now: datetime) -> Debrief:

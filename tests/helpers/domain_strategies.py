@@ -60,15 +60,26 @@ def reason_keys() -> st.SearchStrategy[tuple[str, str | None]]:
     return st.sampled_from(TAXONOMY.codes).flatmap(with_detail)
 
 
+# A few words as a rep types them for "Other": letters and spaces, one line, trimmed.
+WORDS = st.from_regex(r"[A-Za-z\u00e9\u00fc][A-Za-z\u00e9\u00fc ]{0,40}[A-Za-z]", fullmatch=True)
+
+
 @st.composite
 def reasons(draw, min_size: int = 0, max_size: int = 5) -> tuple[Reason, ...]:
-    """Distinct reasons; at most one is primary (none, sometimes, so scoring sees drafts)."""
+    """Distinct reasons; at most one is primary (none, sometimes, so scoring sees drafts).
+    A code that asks for words ("Other") has some."""
     keys = draw(st.lists(reason_keys(), min_size=min_size, max_size=max_size, unique=True))
     primary = draw(st.none() | st.integers(0, len(keys) - 1)) if keys else None
     return tuple(
-        Reason(code, detail, draw(st.sampled_from(Evidence)), index == primary)
+        Reason(code, detail, draw(st.sampled_from(Evidence)), index == primary,
+               draw(WORDS) if _asks_for_words(code) else None)
         for index, (code, detail) in enumerate(keys)
     )
+
+
+def _asks_for_words(key: str) -> bool:
+    code = TAXONOMY.code(key)
+    return code is not None and code.asks_for_words
 
 
 def segment_values(part: str) -> st.SearchStrategy[str | None]:

@@ -25,7 +25,7 @@ def people(backend: str, request: pytest.FixtureRequest,
 OTHER = "other.in_a_few_words"
 
 
-def other(words: str | None, outcome: str = "lost") -> list[dict]:
+def other(words: str | None) -> list[dict]:
     return [{"code": OTHER, "detail": None, "evidence": "my_read", "primary": True,
              **({"words": words} if words is not None else {})}]
 
@@ -36,10 +36,11 @@ def this_month() -> str:
 
 def test_words_said_alike_often_enough_are_suggested_and_no_smaller_group(people: People,
                                                                         new_debrief):
-    """In the window: "no SSO support" 5 times (Ann 3, Bob 2), lost; "wanted on-prem"
-    5 times (Ann 2 lost, Cy 3 won); one "needed a Polish UI" (Cy). 11 debriefs gave
-    "Other": each shown group leaves 6. Before the window, "No SSO support" twice more
-    (not counted)."""
+    """This month: "no SSO support" 6 times (Ann 3, Bob 3), "wanted on-prem" 5 times
+    (Ann 2 lost, Cy 3 won), "needed a Polish UI" once (Cy). The one alone would be the
+    month's "Other" count (shown in insights) less the groups shown, so the smallest
+    shown group goes with it. Before the window, "No SSO support" once more (not
+    counted)."""
     month = this_month()
     ann = people("rep")
     bob, cy = people("rep", team=ann.team), people("rep", team=ann.team)
@@ -52,7 +53,7 @@ def test_words_said_alike_often_enough_are_suggested_and_no_smaller_group(people
             (ann, [said("No SSO support"), said("no SSO support!"), said("No  sso support"),
                    said("Wanted on-prem"), said("wanted ON-PREM."),
                    said("No SSO support", when=own_month())]),
-            (bob, [said("no sso support"), said("No SSO support.")]),
+            (bob, [said("no sso support"), said("No SSO support."), said("NO SSO SUPPORT")]),
             (cy, [said("Wanted on-prem", "won"), said("wanted on prem", "won"),
                   said("Wanted on-prem", "won"), said("Needed a Polish UI")])):
         answer = rep.api.push(*debriefs)
@@ -61,22 +62,30 @@ def test_words_said_alike_often_enough_are_suggested_and_no_smaller_group(people
     assert found.status_code == 200, found.text
     body = found.json()
     assert body["last_month"] == month
-    suggested = {s["words"]: (s["debriefs"], s["applies_to"]) for s in body["suggested"]}
     # Case, hyphens, dots and spaces aside, each group's words are alike.
-    assert suggested == {"no sso support": (5, "loss"), "wanted on prem": (5, "both")}
-    assert "polish" not in found.text
-    for name in ("rep-", "account", "Needed"):
-        assert name not in found.text
+    assert body["suggested"] == [{"words": "no sso support", "debriefs": 6}]
+    for words in ("polish", "prem", "rep-", "account", "Needed", "lost", "won"):
+        assert words not in found.text
 
-    # Marketing adds one as a code: it is no longer suggested.
+    # Four more words, each said once: together with the first they are five debriefs
+    # from three reps, safe to leave out, so "wanted on prem" shows.
+    for rep, words in ((bob, "Needed a German UI"), (ann, "wanted monthly billing"),
+                       (cy, "too many clicks"), (bob, "no API")):
+        assert rep.api.push(said(words)).json()["accepted"] == 1
+    again = marketing.get("/api/v1/insights/other-words").json()
+    assert again["suggested"] == [{"words": "no sso support", "debriefs": 6},
+                                  {"words": "wanted on prem", "debriefs": 5}]
+
+    # Marketing adds one as a code, from its words: it is no longer suggested.
     listed = marketing.get("/api/v1/taxonomy").json()
     added = marketing.post("/api/v1/taxonomy/changes", json={
         "based_on": listed["version"], "change": {
             "kind": "add", "category": "product_fit", "key": "product_fit.no_sso",
-            "label": "No SSO support", "applies_to": "loss"}})
+            "label": "No single sign-on", "applies_to": "loss",
+            "from_words": "no sso support"}})
     assert added.status_code == 201, added.text
-    again = marketing.get("/api/v1/insights/other-words").json()
-    assert [s["words"] for s in again["suggested"]] == ["wanted on prem"]
+    after = marketing.get("/api/v1/insights/other-words").json()
+    assert [s["words"] for s in after["suggested"]] == ["wanted on prem"]
     assert people("rep").api.get("/api/v1/insights/other-words").status_code == 403
 
 
@@ -108,3 +117,29 @@ def test_other_needs_words_from_this_app_and_only_other_takes_them(people: Peopl
               rep.api.get("/api/v1/sync/debriefs", params={"since": "0"}).json()["items"]}
     assert pulled[kept["id"]]["reasons"][0]["words"] == "Wanted a Polish UI"
     assert "words" not in pulled[bare["id"]]["reasons"][0]
+
+
+def test_an_older_apps_edit_keeps_the_words_and_lead_facts_it_cannot_send(people: People,
+                                                                          new_debrief):
+    rep = people("rep")
+    month = own_month()
+    made = new_debrief(reasons=other("No SSO support"), lead_source="event",
+                       collateral=[{"key": "case_study", "helped": True}],
+                       **made_in(month))
+    assert rep.api.push(made).json()["accepted"] == 1
+    # The same debrief edited on a laptop still on protocol 2: no words, no lead facts.
+    edited = {key: value for key, value in made.items()
+              if key not in ("lead_source", "collateral")}
+    edited.update(revision=2, stage="selection",
+                  reasons=[{key: value for key, value in reason.items() if key != "words"}
+                           for reason in made["reasons"]])
+    old = rep.api.request("POST", "/api/v1/sync/push", json={"debriefs": [edited]},
+                          headers={"Debrief-Protocol": "2"})
+    assert old.json()["accepted"] == 1, old.text
+    pulled = next(item for item in rep.api.get(
+        "/api/v1/sync/debriefs", params={"since": "0"}).json()["items"]
+        if item["id"] == made["id"])
+    assert (pulled["revision"], pulled["stage"]) == (2, "selection")  # the edit is kept
+    assert pulled["reasons"][0]["words"] == "No SSO support"  # and so is what it lacked
+    assert (pulled["lead_source"], pulled["collateral"]) == (
+        "event", [{"key": "case_study", "helped": True}])

@@ -140,6 +140,13 @@ def test_lead_rows_give_each_item_in_all_then_by_group_and_helped_of_those_who_s
     assert [(r.group, r.debriefs, r.whole) for r in rows] == [
         (None, 40, 100), ("evaluation", 25, 50), ("selection", 13, 40)]
     assert rows[0].share == 0.4 and rows[0].helped == (12, 20)  # not said: not counted
+    # An outcome showing "helped" alone is left out of the share: its other may be small.
+    alone = insight_view.LeadRow("deck", None, 30, 100, {"won": 30},
+                                 {"won": {"helped": 20, "": 10}, "lost": {"helped": 5,
+                                                                          "did_not_help": 5}})
+    assert alone.helped == (5, 10)
+    assert insight_view.LeadRow("deck", None, 30, 100, {}, {"won": {"helped": 20}}).helped \
+        is None
     assert rows[1].helped is None and rows[1].outcomes == {"lost": 25}
     assert insight_view.lead_outcomes(found, insight_view.COLLATERAL) == ["won", "lost"]
     # Answers kept before the tables were grouped read back with their defaults.

@@ -669,3 +669,18 @@ def test_other_without_words_is_named_next_to_the_reasons(qtbot, window, keyboar
     assert saved_count(window) == 0
     said = form.fields.errors["reasons"]
     assert said.isVisible() and "Reason 2: Say in a few words" in said.text()
+
+
+def test_a_new_debrief_finds_reasons_again_after_other_asked_for_words(qtbot, window,
+                                                                      keyboard):
+    form = window.form
+    picker = form.fields.picker
+    picker.search.setFocus()
+    keyboard.type("something else")
+    keyboard.press(Qt.Key.Key_Return)  # "Other" itself: the search box asks for words
+    assert "few words" in picker.search.placeholderText()
+    form.start_new()
+    assert "few words" not in picker.search.placeholderText()
+    picker.search.setFocus()
+    keyboard.type("pri")
+    assert picker.suggestions.item(0).text().startswith("Pri")  # reasons, not words

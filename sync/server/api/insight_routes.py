@@ -226,16 +226,15 @@ Dialect = Annotated[Literal["plain", "excel"], Query(description=(
 @router.get("/other-words")
 def other_words(connection: Reading, state: State, _user: Analyst) -> OtherWordsOut:
     """Suggested new codes: the few words reps gave "Other" alike in enough debriefs
-    (min_cell, from two reps or more) over the last 12 months, this one included; a
-    fixed window, so no two questions differ by a month."""
+    (min_cell from two reps or more in a month, small groups left out as every count
+    is), summed over the last 12 months, this one included."""
     current = state.lists.current(connection)
     found = other_words_.suggestions(connection, current.taxonomy, current.codes,
                                      state.clock.now(), state.settings.limits.min_cell)
     return OtherWordsOut(first_month=f"{found.first_month:%Y-%m}",
                          last_month=f"{found.last_month:%Y-%m}",
                          min_cell=state.settings.limits.min_cell,
-                         suggested=[SuggestedCodeOut(words=s.words, debriefs=s.debriefs,
-                                                     applies_to=s.applies_to.value)
+                         suggested=[SuggestedCodeOut(words=s.words, debriefs=s.debriefs)
                                     for s in found.suggested])
 
 

@@ -648,9 +648,8 @@ class LeadCountsOut(BaseModel):
 
 class SuggestedCodeOut(BaseModel):
     words: str = Field(description="the words, as grouped: lower case, single-spaced")
-    debriefs: int = Field(description="debriefs of the window giving them")
-    applies_to: Literal["win", "loss", "both"] = Field(
-        description="the outcomes they were said for")
+    debriefs: int = Field(description=(
+        "debriefs giving them, summed over the months of the window that show them"))
 
 
 class OtherWordsOut(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from sync.domain.roles import DEBRIEF_ROLES, ROLES
-from sync.protocol import MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION, WORDS_PROTOCOL
+from sync.protocol import MAX_PAGE, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server import ingest, taxonomy_versions
 from sync.server.accounts import User
 from sync.server.api.deps import Reading, State, field_error, require_role
@@ -37,13 +37,13 @@ def push(body: PushIn, state: State, rep: Rep,
     """Store a batch of the rep's debriefs. Each item is answered on its own; the batch
     is committed before this answers, so "accepted" and "duplicate" mean stored."""
     items = [debrief.model_dump(mode="json") for debrief in body.debriefs]
-    # An app older than protocol 4 does not know that "Other" asks for words.
-    words_asked = spoken is None or int(spoken) >= WORDS_PROTOCOL  # checked by `protocol`
+    # An app older than this server sends less; the header was checked by `protocol`.
+    client_protocol = PROTOCOL_VERSION if spoken is None else int(spoken)
     with state.engine.begin() as connection:
         taxonomy_versions.hold(connection)  # counted by the newest version, kept so
         lists = state.lists.current(connection).documents.lists
         results = ingest.push(connection, rep, items, lists, state.clock.now(),
-                              words_asked=words_asked)
+                              client_protocol=client_protocol)
     counts = {status: 0 for status in ingest.Status}
     for result in results:
         counts[result.status] += 1

@@ -12,6 +12,7 @@ Revises: 0015
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -34,6 +35,11 @@ def upgrade() -> None:
     newest = taxonomy_versions.newest(connection)
     document = taxonomy_changes.with_other(newest.documents.taxonomy,
                                            load_json("taxonomy/default.json"))
+    if document is None and not any(code.asks_for_words for code in newest.taxonomy.codes):
+        # A list with a category of its own keyed "other": left as it is, said so.
+        logging.getLogger(__name__).warning(
+            "the store's reason list has a category keyed \"other\" already: the shipped "
+            "\"Other\", which asks reps for words, was not added")
     if document is not None:
         connection.execute(sa.text(
             "INSERT INTO taxonomy_versions (version, document, change, made_by, made_at) "
