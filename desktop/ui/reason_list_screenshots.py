@@ -39,9 +39,8 @@ def grab_reason_list(window: MainWindow, out: Path, suffix: str,
         document = taxonomy_changes.apply(document, change)
         versions.insert(0, VersionMade(str(document["version"]), change, who,
                                        now - timedelta(days=days)))
-    suggested = (SuggestedCode("no sso support", 14, "loss"),
-                 SuggestedCode("needed it on premises", 9, "loss"),
-                 SuggestedCode("their it team already knew us", 6, "win"))
+    suggested = (SuggestedCode("no sso support", 14), SuggestedCode("needed it on premises", 9),
+                 SuggestedCode("their it team already knew us", 6))
     found = ReasonList(str(document["version"]), Taxonomy.from_dict(document), tuple(versions),
                        suggested)
     workspace = ReasonListWorkspace(QuietServer())  # type: ignore[arg-type]
