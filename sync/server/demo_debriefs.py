@@ -1,4 +1,5 @@
-"""The demo company's debriefs: a year of plausible outcomes, stages, segments and reasons.
+"""The demo company's debriefs: a year of plausible outcomes, stages, segments and
+reasons, and for some the lead facts, a play that worked, and "Other" in a rep's words.
 
 Everything comes from one seeded `random.Random`, so the same seed and the same `now`
 make the same debriefs, ids included. The mixes follow what sales teams report:
@@ -12,15 +13,26 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sync.domain.debrief import Debrief, Evidence, Outcome, Polarity, Reason, Segment, Stage
+from sync.domain.debrief import (
+    Collateral,
+    Debrief,
+    Evidence,
+    Outcome,
+    Polarity,
+    Readiness,
+    Reason,
+    Segment,
+    Stage,
+)
 from sync.domain.ids import DebriefIdFactory
 from sync.domain.segments import SegmentLists
 from sync.domain.taxonomy import Taxonomy
+from sync.domain.team_lists import shipped_lead_lists
 from sync.domain.validation import validate
 from sync.domain.wire import to_wire
 
@@ -160,6 +172,30 @@ QUOTES = {
 GENERIC_QUOTES = {Polarity.WIN: ("You understood our problem better than anyone else did.",),
                   Polarity.LOSS: ("It's not you; it's just not the right fit for us right now.",)}
 
+# The lead facts (keys of resources/lead_lists.json), given for some debriefs: where
+# leads came from; events and outbound ones reach reps less ready, failing budget and
+# authority; case studies help win, pricing sheets less so.
+LEAD_SOURCES = {"inbound": 30, "outbound": 25, "referral": 12, "partner": 8, "event": 15,
+                "campaign.webinar_series": 6, "campaign.paid_search": 4}
+READINESS = {Polarity.WIN: {"yes": 70, "partly": 25, "no": 5},
+             Polarity.LOSS: {"yes": 35, "partly": 35, "no": 30}}
+COLD_SOURCES = ("event", "outbound", "campaign.paid_search")
+CRITERIA = {"budget": 4, "authority": 3, "need": 2, "timeline": 3, "fit": 1}
+CRITERIA_WHEN_COLD = {"budget": 5, "authority": 5, "need": 3, "timeline": 2, "fit": 1}
+COLLATERAL = {"case_study": 5, "roi_calculator": 4, "demo_video": 3, "comparison_sheet": 2,
+              "security_pack": 2, "pricing_sheet": 2}
+HELPED = {Polarity.WIN: {True: 70, False: 10, None: 20},
+          Polarity.LOSS: {True: 30, False: 40, None: 30}}
+PLAYS = ("Brought their CFO in on the second call: price stopped being the topic.",
+         "Sent the security pack before they asked; procurement signed a week early.",
+         "Offered a two-week pilot on their own data instead of another demo.",
+         "Had a customer in their industry call them directly.")
+# What reps say when no reason on the list fits: a few things many say, and one-offs.
+OTHER_WORDS = {"No SSO support": 30, "no single sign-on": 6, "Needed it on premises": 20,
+               "No German interface": 12, "wanted monthly billing": 8,
+               "Their parent company decided": 4, "Lost the budget owner to a reorg": 3,
+               "Too many clicks for the field team": 3, "Data residency in Canada": 2}
+
 
 @dataclass(frozen=True)
 class DemoRep:
@@ -188,13 +224,16 @@ def demo_debriefs(rng: random.Random, reps: Sequence[DemoRep], count: int, now: 
     (username, wire dict); each one checked with the same validation the app uses."""
     clock = _SetClock()
     ids = DebriefIdFactory(clock, random_bytes=rng.randbytes)
+    leads = shipped_lead_lists().lists
     makers = rng.choices(reps, weights=[rep.activity for rep in reps], k=count)
     times = sorted(_moment(rng, now) for _ in range(count))
     made = []
     for rep, created_at in zip(makers, times, strict=True):
         clock.at = created_at
         debrief = _debrief(rng, ids.new_id(), rep, created_at, now, taxonomy)
-        problems = validate(debrief, taxonomy, segments)
+        # Drawn from the debrief's own id: the draws above stay as they were.
+        debrief = _with_lead_facts(random.Random(debrief.id), debrief, taxonomy)
+        problems = validate(debrief, taxonomy, segments, leads)
         if problems:  # a bug in the tables above, not something a user can fix
             raise RuntimeError(f"demo debrief is invalid: {[p.text for p in problems]}")
         made.append((rep.username, to_wire(debrief)))
@@ -240,6 +279,33 @@ def _debrief(rng: random.Random, debrief_id: str, rep: DemoRep, created_at: date
         crm_ref=_maybe(rng, 0.6, f"OPP-{rng.randrange(100_000, 1_000_000)}"),
         quote=quote, share_quote=quote is not None, revision=2 if edited else 1,
         created_at=created_at, updated_at=updated_at)
+
+
+def _with_lead_facts(rng: random.Random, debrief: Debrief, taxonomy: Taxonomy) -> Debrief:
+    """`debrief` with what some reps add: the lead facts, a play that worked (shared
+    mostly), and "Other" in their words when no reason on the list fits."""
+    assert debrief.outcome is not None
+    polarity = debrief.outcome.polarity
+    source = _pick(rng, LEAD_SOURCES) if rng.random() < 0.55 else None
+    ready = Readiness(_pick(rng, READINESS[polarity])) if rng.random() < 0.5 else None
+    failed: tuple[str, ...] = ()
+    if ready in (Readiness.PARTLY, Readiness.NO):
+        weights = CRITERIA_WHEN_COLD if source in COLD_SOURCES else CRITERIA
+        failed = tuple(dict.fromkeys(_pick(rng, weights) for _ in range(rng.randint(1, 2))))
+    collateral: tuple[Collateral, ...] = ()
+    if rng.random() < 0.4:
+        keys = dict.fromkeys(_pick(rng, COLLATERAL) for _ in range(rng.randint(1, 2)))
+        collateral = tuple(Collateral(key, _pick(rng, HELPED[polarity])) for key in keys)
+    play = rng.choice(PLAYS) if polarity is Polarity.WIN and rng.random() < 0.08 else None
+    reasons = debrief.reasons
+    other = next((code for code in taxonomy.codes if code.asks_for_words
+                  and not code.retired), None)
+    if other is not None and reasons and len(reasons) < 4 and rng.random() < 0.06:
+        reasons = (*reasons, Reason(other.key, None, Evidence.MY_READ, False,
+                                    _pick(rng, OTHER_WORDS)))
+    return replace(debrief, reasons=reasons, lead_source=source, sales_ready=ready,
+                   failed_criteria=failed, collateral=collateral, play=play,
+                   share_play=play is not None and rng.random() < 0.7)
 
 
 def _reasons(rng: random.Random, outcome: Outcome, stage: Stage, tier: str,
