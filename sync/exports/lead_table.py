@@ -1,7 +1,9 @@
-"""The collateral used and the lead criteria failed, as an export: one row per item
-(collateral item or criterion), group value if grouped, and outcome, with the debriefs
-naming it, those of its group and the share; for collateral not grouped, how many said
-it helped and how many said it did not. Written by the same writers as the reason
+"""The collateral used and the lead criteria failed, as an export: what the tab shows,
+as a tidy table. Per item (collateral item or criterion) and outcome, a row of `level`
+"all" (the item in all: the debriefs naming it, those of the outcome and the share; for
+collateral how many said it helped and how many said it did not), and when grouped a
+row of `level` "group" per group value (no "helped" there: it is counted per outcome
+only). Filter on `level` before summing. Written by the same writers as the reason
 counts (sync.exports.writers), from the answer `/api/v1/insights/collateral` or
 `/criteria` gives (the server's export route and the app's Export... alike), so only
 shown counts reach a row.
@@ -13,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA = "debrief.lead-counts/1"
+SCHEMA = "debrief.lead-counts/2"
 COLLATERAL = "collateral"  # the answers' kinds, as sync.server.lead_counts names them
 CRITERIA = "criteria"
 SAID = ("said_helped", "said_did_not_help")
@@ -31,14 +33,14 @@ class LeadAbout:
 
     @property
     def says_helped(self) -> bool:
-        """Whether rows say if it helped: collateral, not grouped (per outcome only)."""
-        return self.kind == COLLATERAL and self.by is None
+        """Whether rows say if it helped: collateral's (its "all" rows)."""
+        return self.kind == COLLATERAL
 
     @property
     def columns(self) -> tuple[str, ...]:
         item = "collateral" if self.kind == COLLATERAL else "criterion"
         said = SAID if self.says_helped else ()
-        return (item, f"{item}_label", *((self.by,) if self.by else ()), "outcome",
+        return (item, f"{item}_label", "level", *((self.by,) if self.by else ()), "outcome",
                 "debriefs", "group_debriefs", "share", *said)
 
     @property
@@ -67,19 +69,21 @@ class LeadRow:
 def lead_rows(about: LeadAbout, answer: Mapping[str, Any],
               label: Callable[[str], str]) -> Iterator[LeadRow]:
     """The rows of `answer` (as the route gives it), items labelled by `label`."""
-    wholes: dict[str | None, Mapping[str, int]] = {None: answer.get("outcomes", {})}
-    wholes.update(answer.get("groups", {}))
+    outcomes: Mapping[str, int] = answer.get("outcomes", {})
+    groups: Mapping[str, Mapping[str, int]] = answer.get("groups", {})
     for item in answer.get("items", []):
         key = str(item["key"])
-        counted = ([(value, counts) for value, counts in item.get("groups", {}).items()]
-                   if about.by else [(None, item["outcomes"])])
-        for value, counts in counted:
+        counted = [("all", None, item["outcomes"], outcomes)]
+        if about.by:
+            counted += [("group", value, counts, groups.get(value, {}))
+                        for value, counts in item.get("groups", {}).items()]
+        for level, value, counts, wholes in counted:
             for outcome, debriefs in counts.items():
-                whole = wholes.get(value, {}).get(outcome, 0)
+                whole = wholes.get(outcome, 0)
                 cells: tuple[object, ...] = (
-                    key, label(key), *(((value or None),) if about.by else ()), outcome,
-                    debriefs, whole, round(debriefs / whole, 4) if whole else None)
+                    key, label(key), level, *(((value or None),) if about.by else ()),
+                    outcome, debriefs, whole, round(debriefs / whole, 4) if whole else None)
                 if about.says_helped:
-                    said = (item.get("said") or {}).get(outcome, {})
+                    said = (item.get("said") or {}).get(outcome, {}) if level == "all" else {}
                     cells += (said.get("helped"), said.get("did_not_help"))
                 yield LeadRow(cells)

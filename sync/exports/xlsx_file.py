@@ -43,10 +43,12 @@ def _fill(book: xlsxwriter.Workbook, rows: Iterable[Line], about: Heading) -> No
         if last > MAX_ROWS:
             raise TooManyRows(f"more than {MAX_ROWS:,} rows: export as CSV instead")
         for column, cell in enumerate(row.cells()):
+            if cell is None:
+                continue  # an empty cell: not given, or too few to show
             if column in numbers:
                 sheet.write_number(last, column, cell,  # type: ignore[arg-type]
                                    share if columns[column] == "share" else None)
-            elif cell is not None:
+            else:
                 sheet.write_string(last, column, str(cell))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last, len(columns) - 1)

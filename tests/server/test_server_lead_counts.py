@@ -129,11 +129,11 @@ def test_the_exports_hold_what_the_routes_show_and_nothing_smaller(people, new_d
     assert exported.status_code == 200, exported.text
     assert "debrief-collateral-" in exported.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert [(r["collateral"], r["collateral_label"], r["outcome"], r["debriefs"],
+    assert [(r["collateral"], r["collateral_label"], r["level"], r["outcome"], r["debriefs"],
              r["group_debriefs"], r["share"], r["said_helped"], r["said_did_not_help"])
             for r in rows] == [
-        ("case_study", "Customer case study", "lost", "10", "10", "1.0", "5", "5"),
-        ("roi_calculator", "ROI calculator", "won", "6", "6", "1.0", "", "")]
+        ("case_study", "Customer case study", "all", "lost", "10", "10", "1.0", "5", "5"),
+        ("roi_calculator", "ROI calculator", "all", "won", "6", "6", "1.0", "", "")]
     assert "demo_video" not in exported.text
 
     workbook = api.get("/api/v1/exports/criteria.xlsx", params={
@@ -141,12 +141,14 @@ def test_the_exports_hold_what_the_routes_show_and_nothing_smaller(people, new_d
     assert workbook.status_code == 200, workbook.text
     book = openpyxl.load_workbook(io.BytesIO(workbook.content), read_only=True)
     sheet = list(book["Criteria"].iter_rows(values_only=True))
-    assert sheet[0] == ("criterion", "criterion_label", "lead_source", "outcome", "debriefs",
-                        "group_debriefs", "share")
-    assert sorted(sheet[1:]) == [("budget", "Budget set aside", "event", "lost", 5, 5, 1),
-                                 ("budget", "Budget set aside", "outbound", "lost", 5, 5, 1)]
+    assert sheet[0] == ("criterion", "criterion_label", "level", "lead_source", "outcome",
+                        "debriefs", "group_debriefs", "share")
+    # The item in all, as the tab's "All" row, then per lead source.
+    assert sheet[1:] == [("budget", "Budget set aside", "all", None, "lost", 10, 10, 1),
+                         ("budget", "Budget set aside", "group", "event", "lost", 5, 5, 1),
+                         ("budget", "Budget set aside", "group", "outbound", "lost", 5, 5, 1)]
     about = dict(book["About"].iter_rows(values_only=True))
-    assert about["schema"] == "debrief.lead-counts/1" and about["by"] == "lead_source"
+    assert about["schema"] == "debrief.lead-counts/2" and about["by"] == "lead_source"
 
     plays = api.get("/api/v1/exports/plays.json", params={"from": month, "to": month})
     assert plays.status_code == 200, plays.text

@@ -405,6 +405,9 @@ def test_the_collateral_and_criteria_tabs_show_what_the_server_counted(qtbot, tm
                               target, "", TODAY)
     sheet = list(openpyxl.load_workbook(target, read_only=True)["Collateral"].iter_rows(
         values_only=True))
-    assert sheet == [("collateral", "collateral_label", "stage", "outcome", "debriefs",
-                      "group_debriefs", "share"),
-                     ("case_study", "Customer case study", "selection", "won", 21, 21, 1)]
+    assert sheet == [("collateral", "collateral_label", "level", "stage", "outcome", "debriefs",
+                      "group_debriefs", "share", "said_helped", "said_did_not_help"),
+                     ("case_study", "Customer case study", "all", None, "won", 21, 21, 1, 21,
+                      None),
+                     ("case_study", "Customer case study", "group", "selection", "won", 21,
+                      21, 1, None, None)]
