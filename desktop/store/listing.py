@@ -42,6 +42,7 @@ class DebriefRow:
     account_name: str | None
     entries: int
     kept_copies: int = 0  # versions that lost a conflict, kept for the rep to compare
+    primary_words: str | None = None  # the main reason's words ("Other": what it was)
 
     @property
     def cursor(self) -> tuple[str, str]:
@@ -51,7 +52,7 @@ class DebriefRow:
 _SELECT = """
     SELECT d.id, d.created_at, d.outcome, d.stage, r.code, r.detail, d.reasons_unknown,
            d.competitor, d.account_name, d.entries,
-           (SELECT COUNT(*) FROM conflict_copy c WHERE c.debrief_id = d.id)
+           (SELECT COUNT(*) FROM conflict_copy c WHERE c.debrief_id = d.id), r.words
     FROM debrief d
     LEFT JOIN reason r ON r.debrief_id = d.id AND r.is_primary = 1
 """
@@ -103,6 +104,7 @@ def page(conn: sqlite3.Connection, flt: DebriefFilter, after: tuple[str, str] | 
     return [
         DebriefRow(id=r[0], created_at=r[1], outcome=Outcome(r[2]), stage=Stage(r[3]),
                    primary_code=r[4], primary_detail=r[5], reasons_unknown=bool(r[6]),
-                   competitor=r[7], account_name=r[8], entries=r[9], kept_copies=r[10])
+                   competitor=r[7], account_name=r[8], entries=r[9], kept_copies=r[10],
+                   primary_words=r[11])
         for r in rows
     ]

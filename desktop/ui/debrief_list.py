@@ -37,6 +37,7 @@ from desktop.store.conflicts import count_copies
 from desktop.store.listing import DebriefFilter, DebriefRow
 from desktop.ui.combo_width import ShrinkableComboBox
 from desktop.ui.empty_state import paint_empty_text
+from desktop.ui.reason_picker import words_label
 from desktop.ui.text import moment_text, outcome_label, stage_label, tr
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
@@ -148,8 +149,12 @@ class DebriefTableModel(QAbstractTableModel):
         if column == "reason":
             if row.reasons_unknown:
                 return self.tr("Don\u2019t know")
-            return self.taxonomy.label(row.primary_code, row.primary_detail) \
-                if row.primary_code else ""
+            if not row.primary_code:
+                return ""
+            code = self.taxonomy.code(row.primary_code)
+            if code is not None and row.primary_words:
+                return words_label(code, row.primary_words)
+            return self.taxonomy.label(row.primary_code, row.primary_detail)
         if column == "competitor":
             return row.competitor or ""
         if column == "account":

@@ -153,7 +153,8 @@ def fitting_reasons(draw, outcome: Outcome) -> tuple[Reason, ...]:
     fitting = reason_keys().filter(lambda key: TAXONOMY.code(key[0]).applies_to_outcome(outcome))
     keys = draw(st.lists(fitting, min_size=1, max_size=MAX_REASONS, unique=True))
     primary = draw(st.integers(0, len(keys) - 1))
-    return tuple(Reason(code, detail, draw(st.sampled_from(Evidence)), index == primary)
+    return tuple(Reason(code, detail, draw(st.sampled_from(Evidence)), index == primary,
+                        draw(WORDS) if _asks_for_words(code) else None)
                  for index, (code, detail) in enumerate(keys))
 
 

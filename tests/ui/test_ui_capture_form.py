@@ -658,6 +658,12 @@ def test_what_no_reason_on_the_list_fits_is_given_as_other_in_the_reps_words(
     saved = save_with_keys(qtbot, keyboard, window)
     assert [(r.code, r.words, r.primary) for r in saved.reasons] == [
         ("other.in_a_few_words", "wanted on-prem", True)]
+    # My debriefs shows the words as its main reason.
+    window.list.refresh()
+    listed = window.list.model
+    qtbot.waitUntil(lambda: listed.rowCount() > 0, timeout=5000)
+    texts = [listed.data(listed.index(0, column)) for column in range(listed.columnCount())]
+    assert "Other: \u201cwanted on-prem\u201d" in texts
 
 
 def test_other_without_words_is_named_next_to_the_reasons(qtbot, window, keyboard, settle):
