@@ -13,13 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.ui.text import tr
-from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers
 from sync.domain.clock import to_iso
 from sync.domain.lead_lists import LeadLists
 from sync.domain.taxonomy import Taxonomy
 from sync.exports import writers
-from sync.exports.lead_table import LeadAbout, lead_rows
+from sync.exports.lead_table import LISTED_IN, LeadAbout, lead_rows
 from sync.exports.quote_table import PlaysAbout, QuotesAbout, play_rows, quote_rows
 from sync.exports.tidy import About, Counts, Heading, Line, Row, rows
 from sync.exports.whole_file import written_whole
@@ -101,8 +100,8 @@ def export_lead_counts(parent: QWidget, found: InsightAnswers, kind: str, leads:
     about = LeadAbout(kind, answer.get("by"), {"from": view.first, "to": view.last,
                                                "outcome": list(view.outcomes)},
                       found.min_cell, to_iso(now))
-    listed = "collateral" if kind == insight_view.COLLATERAL else "sql_criteria"
-    rows: list[Line] = list(lead_rows(about, answer, lambda key: leads.label(listed, key)))
+    rows: list[Line] = list(lead_rows(about, answer,
+                                      lambda key: leads.label(LISTED_IN[kind], key)))
     return export_table(parent, about, rows, path, chosen_filter)
 
 

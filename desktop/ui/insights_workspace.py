@@ -43,6 +43,7 @@ from sync.client.insight_view import InsightAnswers, InsightView
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
 from sync.domain.team_lists import TeamLists
+from sync.exports.lead_table import LISTED_IN
 
 if TYPE_CHECKING:
     from desktop.insights_cache import InsightCache
@@ -537,8 +538,7 @@ class InsightsWorkspace(QWidget):
         return self.reasons.code_label(code)
 
     def _lead_item_label(self, kind: str, key: str) -> str:
-        listed = "collateral" if kind == insight_view.COLLATERAL else "sql_criteria"
-        return self.lists.leads.label(listed, key)
+        return self.lists.leads.label(LISTED_IN[kind], key)
 
     def _value_label(self, dimension: str, value: str | None) -> str:
         if value is None:

@@ -19,6 +19,8 @@ SCHEMA = "debrief.lead-counts/2"
 COLLATERAL = "collateral"  # the answers' kinds, as sync.server.lead_counts names them
 CRITERIA = "criteria"
 SAID = ("said_helped", "said_did_not_help")
+# The lead list (sync.domain.lead_lists.KINDS) each answer's items are labelled from.
+LISTED_IN = {COLLATERAL: "collateral", CRITERIA: "sql_criteria"}
 
 
 @dataclass(frozen=True)

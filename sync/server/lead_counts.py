@@ -21,7 +21,6 @@ database by month, outcome, value and list (one row per distinct list).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from sync.domain.debrief import listed_from_text
 from sync.domain.disclosure import CodeKey, MonthCounts, PublishedMonth, Rule, Tally, publish
 from sync.server import rollups
 from sync.server.tables import debriefs, reason_rollup
@@ -169,13 +169,13 @@ def _named(kind: str, listed: str | None) -> dict[str, str]:
     """The keys a debrief's stored list names, each once, with its detail: for
     collateral whether it helped, else NOT_SAID."""
     named: dict[str, str] = {}
-    for item in json.loads(listed) if listed else ():
-        if kind == COLLATERAL:
-            helped: Any = item.get("helped")
-            named.setdefault(str(item["key"]), NOT_SAID if helped is None
-                             else HELPED if helped else DID_NOT_HELP)
-        else:
-            named.setdefault(str(item), NOT_SAID)
+    if kind == COLLATERAL:
+        for item in listed_from_text(None, listed)["collateral"]:
+            named.setdefault(item.key, NOT_SAID if item.helped is None
+                             else HELPED if item.helped else DID_NOT_HELP)
+    else:
+        for key in listed_from_text(listed, None)["failed_criteria"]:
+            named.setdefault(key, NOT_SAID)
     return named
 
 

@@ -321,7 +321,7 @@ def _lead_export(state: ServerState, kind: str, period: tuple[date | None, date 
     about = LeadAbout(lead_table.COLLATERAL if kind == lead_counts.COLLATERAL
                       else lead_table.CRITERIA, by, filters,
                       state.settings.limits.min_cell, to_iso(state.clock.now()))
-    listed = "collateral" if kind == lead_counts.COLLATERAL else "sql_criteria"
+    listed = lead_table.LISTED_IN[about.kind]
     name = f"debrief-{about.kind}-{first or 'start'}-{last or 'now'}.{file_kind}"
 
     def table(connection) -> Iterator:  # type: ignore[no-untyped-def]
