@@ -136,8 +136,7 @@ class ReasonPicker(QWidget):
 
     def _other(self) -> ReasonCode | None:
         """The code that takes the rep's words, if the list has one for this outcome."""
-        return next((code for code in self.taxonomy.codes if code.asks_for_words
-                     and not code.retired and code.applies_to_outcome(self.outcome)), None)
+        return self.taxonomy.words_code(self.outcome)
 
     def on_search_text_changed(self, text: str) -> None:
         self.suggestions.clear()

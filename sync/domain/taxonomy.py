@@ -123,6 +123,11 @@ class Taxonomy:
     def code(self, key: str) -> ReasonCode | None:
         return self._codes.get(key)
 
+    def words_code(self, outcome: Outcome | None = None) -> ReasonCode | None:
+        """The live code that takes the rep's words ("Other") for `outcome`, if any."""
+        return next((code for code in self._codes.values() if code.asks_for_words
+                     and not code.retired and code.applies_to_outcome(outcome)), None)
+
     def plain_codes(self, outcome: Outcome | None = None) -> list[ReasonCode]:
         """The live codes a debrief with `outcome` can give as they are, without words
         (what sample data picks from)."""

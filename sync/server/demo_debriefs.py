@@ -298,8 +298,7 @@ def _with_lead_facts(rng: random.Random, debrief: Debrief, taxonomy: Taxonomy) -
         collateral = tuple(Collateral(key, _pick(rng, HELPED[polarity])) for key in keys)
     play = rng.choice(PLAYS) if polarity is Polarity.WIN and rng.random() < 0.08 else None
     reasons = debrief.reasons
-    other = next((code for code in taxonomy.codes if code.asks_for_words
-                  and not code.retired), None)
+    other = taxonomy.words_code(debrief.outcome)
     if other is not None and reasons and len(reasons) < 4 and rng.random() < 0.06:
         reasons = (*reasons, Reason(other.key, None, Evidence.MY_READ, False,
                                     _pick(rng, OTHER_WORDS)))
