@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,14 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.action_workspace import ActionDraft
 from desktop.ui.charts import TrendChart
+from desktop.ui.dimension_labels import dimension_labels, listed_values, value_label
 from desktop.ui.funnel_panel import FunnelPanel
 from desktop.ui.lead_counts_panel import LeadCountsPanel
 from desktop.ui.reasons_panel import ReasonsPanel
 from desktop.ui.rows_table import RowsModel, by_line, rows_view
-from desktop.ui.text import outcome_label, readiness_labels, stage_label, time_text, tr
+from desktop.ui.text import outcome_label, stage_label, time_text, tr
 from sync.client import insight_view
 from sync.client.insight_view import InsightAnswers, InsightView
+from sync.domain.actions import Kind, Measure
 from sync.domain.clock import Clock, from_iso
 from sync.domain.debrief import Outcome, Stage
 from sync.domain.team_lists import TeamLists
@@ -79,6 +84,9 @@ def shared_texts_tab(search: QLineEdit, placeholder: str, model: RowsModel,
     return tab
 
 class InsightsWorkspace(QWidget):
+    # Make an action...: an ActionDraft of the view, for the Actions tab to open.
+    action_asked = Signal(object)
+
     def __init__(self, sync: SyncWorker, cache: InsightCache, lists: TeamLists, clock: Clock,
                  saved_views: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -112,6 +120,11 @@ class InsightsWorkspace(QWidget):
         self.primary_only = QCheckBox(tr("Main reason only"))
         self.refresh = QPushButton(tr("&Refresh"))
         self.export = QPushButton(tr("&Export..."))
+        self.make_action = QPushButton(tr("Make an ac&tion..."))
+        self.make_action.setToolTip(tr(
+            "Turn what you see into an action: the reason selected in Reasons (or the win "
+            "rate), for this outcome and group, against this period"))
+        self.make_action.clicked.connect(self.on_make_action_clicked)
         self.saved = QComboBox()
         self.save_view = QPushButton(tr("Save view..."))
         self.state = QLabel()
@@ -141,6 +154,7 @@ class InsightsWorkspace(QWidget):
         actions.addWidget(self.state)
         actions.addWidget(self.refresh)
         actions.addWidget(self.export)
+        actions.addWidget(self.make_action)
 
         self.reasons = ReasonsPanel(lists)
         self.trend_chart = TrendChart()
@@ -289,15 +303,9 @@ class InsightsWorkspace(QWidget):
     def _values_of(self, dimension: str | None) -> list[tuple[str, str]]:
         if not dimension:
             return []
-        if dimension == "stage":
-            return [(stage.value, stage_label(stage)) for stage in Stage]
-        if dimension in ("industry", "company_size", "region"):
-            return [(choice.key, choice.label)
-                    for choice in self.lists.segments.choices_for(dimension)]
-        if dimension == "lead_source":
-            return [(choice.key, choice.label) for choice in self.lists.leads.lead_sources]
-        if dimension == "sales_ready":
-            return [(value.value, label) for value, label in readiness_labels().items()]
+        listed = listed_values(self.lists, dimension)
+        if listed is not None:
+            return listed
         # Competitors and teams: the names marketing has been shown.
         shown = self.found.groups(dimension) if self.found else []
         return [(group["value"], group["value"]) for group in shown if group["value"]]
@@ -472,6 +480,26 @@ class InsightsWorkspace(QWidget):
         else:
             export_reasons(self, self.found, self.lists.taxonomy, Path(name), chosen, now)
 
+    def on_make_action_clicked(self) -> None:
+        self.action_asked.emit(self.action_draft())
+
+    def action_draft(self) -> ActionDraft:
+        """The view as the measure of a new action: the reason selected in Reasons, of
+        the outcome asked (or, for all, its side's: won or lost); without one, the win
+        rate. Narrowed as the view is, against the view's months."""
+        view = self.view()
+        chosen = self.reasons.selected_code()
+        asked = Outcome(view.outcomes[0]) if len(view.outcomes) == 1 else None
+        if chosen is not None:
+            side, code = chosen
+            outcome = asked or (Outcome.WON if side == "win" else Outcome.LOST)
+            measure = Measure(Kind.REASON, outcome, code)
+        else:
+            measure = Measure(Kind.OUTCOME, asked or Outcome.WON)
+        if view.narrow is not None:
+            measure = replace(measure, dimension=view.narrow[0], value=view.narrow[1])
+        return ActionDraft(measure, (view.first, view.last))
+
     def on_save_view_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, tr("Save view"), tr("Name of this view:"))
         if ok and name.strip():
@@ -541,28 +569,11 @@ class InsightsWorkspace(QWidget):
         return self.lists.leads.label(LISTED_IN[kind], key)
 
     def _value_label(self, dimension: str, value: str | None) -> str:
-        if value is None:
-            return tr("Not given")
-        if dimension == "stage":
-            return next((stage_label(stage) for stage in Stage if stage.value == value),
-                        value)
-        if dimension in ("industry", "company_size", "region"):
-            for choice in self.lists.segments.choices_for(dimension):
-                if choice.key == value:
-                    return choice.label
-        if dimension == "lead_source":
-            return self.lists.leads.label("lead_sources", value)
-        if dimension == "sales_ready":
-            return next((label for ready, label in readiness_labels().items()
-                         if ready.value == value), value)
-        return value
+        return value_label(self.lists, dimension, value)
 
     @staticmethod
     def _dimension_labels() -> dict[str, str]:
-        return {"stage": tr("Stage"), "industry": tr("Industry"),
-                "company_size": tr("Company size"), "region": tr("Region"),
-                "competitor": tr("Competitor"), "team": tr("Team"),
-                "lead_source": tr("Lead source"), "sales_ready": tr("Sales-ready")}
+        return dimension_labels()
 
     def _today(self) -> date:
         return self.clock.now().astimezone().date()

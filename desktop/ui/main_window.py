@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from desktop.store.contest_preview import LocalPreview
     from desktop.store.listing import DebriefFilter
+    from desktop.ui.action_workspace import ActionDraft, ActionsWorkspace
     from desktop.ui.conflict_copies import OtherVersions
     from desktop.ui.contest_workspace import ContestWorkspace
     from desktop.ui.debrief_list import DebriefList
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.insights: InsightsWorkspace | None = None  # marketing and admin accounts
         self.contest: ContestWorkspace | None = None  # reps, managers and admins, connected
         self.reason_list: ReasonListWorkspace | None = None  # marketing and admins
+        self.actions: ActionsWorkspace | None = None  # marketing and admins
         self._list: DebriefList | None = None
         self._list_page = QWidget()  # My debriefs is built the first time it is shown
         QVBoxLayout(self._list_page).setContentsMargins(0, 0, 0, 0)
@@ -167,10 +169,11 @@ class MainWindow(QMainWindow):
         if analyst:
             workspace = self._insights_workspace()
             self.tabs.setTabVisible(self.tabs.indexOf(workspace), True)
+            self.tabs.setTabVisible(self.tabs.indexOf(self._actions_workspace()), True)
             self.tabs.setTabVisible(self.tabs.indexOf(self._reason_list_workspace()), True)
             self.tabs.setCurrentWidget(workspace)
         else:
-            for page in (self.insights, self.reason_list):
+            for page in (self.insights, self.actions, self.reason_list):
                 if page is not None:
                     self.tabs.setTabVisible(self.tabs.indexOf(page), False)
             if self.insights is not None:
@@ -213,6 +216,23 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.reason_list, self.tr("Reason &list"))
         return self.reason_list
 
+    def _actions_workspace(self) -> ActionsWorkspace:
+        """The Actions tab, for marketing and admins; it asks the server when first
+        shown."""
+        if self.actions is None:
+            from desktop.ui.action_workspace import ActionsWorkspace
+
+            self.actions = ActionsWorkspace(self.services.sync, self.form.context.lists,
+                                            self.services.context.clock)
+            self.tabs.addTab(self.actions, self.tr("&Actions"))
+        return self.actions
+
+    def on_action_asked(self, draft: ActionDraft) -> None:
+        """Make an action... in Insights: the Actions tab, with a new one from the view."""
+        actions = self._actions_workspace()
+        self.tabs.setCurrentWidget(actions)
+        actions.new_action(draft)
+
     def _insights_workspace(self) -> InsightsWorkspace:
         if self.insights is None:
             from desktop.insights_cache import InsightCache
@@ -224,6 +244,7 @@ class MainWindow(QMainWindow):
                 self.form.context.lists, services.context.clock,
                 services.paths.saved_insight_views)
             self.tabs.addTab(self.insights, self.tr("&Insights"))
+            self.insights.action_asked.connect(self.on_action_asked)
             self.insights.start()
         return self.insights
 
@@ -363,6 +384,8 @@ class MainWindow(QMainWindow):
         self.services.context = self.form.context
         if self.insights is not None:
             self.insights.use_lists(rules)
+        if self.actions is not None:
+            self.actions.use_lists(rules)
         if self._list is not None:
             self._list.use_taxonomy(rules.taxonomy)
 

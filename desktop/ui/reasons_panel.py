@@ -98,6 +98,15 @@ class ReasonsPanel(QWidget):
             return
         self._draw()
 
+    def selected_code(self) -> tuple[str, str] | None:
+        """(side, code) of the reason row selected in the table, if one is."""
+        rows = self.table.selectionModel().selectedRows()
+        if self._level() != "code" or not rows or rows[0].row() >= len(self._keys):
+            return None
+        key = self._keys[rows[0].row()]
+        side = self.model.rows[rows[0].row()][0]
+        return (("win" if side == tr("Win") else "loss"), key) if key else None
+
     # --- labels -------------------------------------------------------------------------
 
     def code_label(self, code: str) -> str:

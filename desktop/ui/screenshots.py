@@ -20,6 +20,7 @@ from desktop.store.database import connect, prepare
 from desktop.store.debriefs import DebriefStore
 from desktop.store.server_settings import ServerConnection
 from desktop.ui import look
+from desktop.ui.action_screenshots import grab_actions
 from desktop.ui.app import apply_style, build_window, make_application, shipped_rules
 from desktop.ui.contest_screenshots import grab_contest
 from desktop.ui.errors import CrashDialog, ErrorPresenter, show_unclean_end
@@ -459,6 +460,7 @@ def shoot_every_window(paths: AppPaths, clock: SteppingClock, out: Path, dark: b
     grab_insights(window, out, suffix)
     grab_contest(window, out, suffix, grab)
     grab_reason_list(window, out, suffix, grab)
+    grab_actions(window, out, suffix, grab)
 
     crash = CrashDialog("Traceback (most recent call last):\n  File \"...\", line 1\n"
                         "ValueError: an example of a bug report", paths.log_file)

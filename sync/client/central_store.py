@@ -283,6 +283,26 @@ class CentralStore:
         return self._call("POST", "/taxonomy/changes", refusals=True,
                           json={"based_on": based_on, "change": dict(change)})
 
+    def actions(self) -> dict[str, Any]:
+        """Marketing's actions with their progress (`/actions`). A server without the
+        route answers none, and says so ("missing")."""
+        try:
+            return self._call("GET", "/actions")
+        except SyncProblem as problem:
+            if problem.status != 404:
+                raise
+            return {"actions": [], "min_cell": 5, "missing": True}
+
+    def make_action(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Make an action (`new_action`'s body); the answer is the action as listed."""
+        return self._call("POST", "/actions", refusals=True, json=dict(body))
+
+    def change_action(self, action_id: int, revision: int, changes: Mapping[str, Any]
+                      ) -> dict[str, Any]:
+        """Change an action's title, owner, due date or status, from `revision`."""
+        return self._call("PATCH", f"/actions/{action_id}", refusals=True,
+                          json={"revision": revision, **changes})
+
     def contest_standing(self) -> ContestStanding | None:
         """The account's standing in the running contest of their team, from the contest
         list and that contest's leaderboard; None when none of theirs is running.

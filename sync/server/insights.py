@@ -25,6 +25,7 @@ from sync.server.tables import reason_rollup, teams
 
 SPLIT_DIMENSIONS = rollups.DIMENSIONS  # a cell splits by one of these at a time
 PERIOD_DIMENSIONS = ("month", "quarter")
+NO_SUCH_TEAM = "no such team"  # the value of a team no debrief is in
 DIMENSIONS = ("outcome", *SPLIT_DIMENSIONS, *PERIOD_DIMENSIONS)
 
 
@@ -186,7 +187,7 @@ def team_value(connection: sa.Connection, name: str) -> str:
     """The stored value of the team called `name` (one that matches no debrief if none
     is)."""
     team_id = connection.execute(sa.select(teams.c.id).where(teams.c.name == name)).scalar()
-    return rollups.team_value(team_id) if team_id is not None else "no such team"
+    return rollups.team_value(team_id) if team_id is not None else NO_SUCH_TEAM
 
 
 def _team_names(connection: sa.Connection) -> dict[str, str]:

@@ -182,6 +182,36 @@ taxonomy_versions = sa.Table(
     sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# What marketing will do about an insight (sync.domain.actions): its owner, due date and
+# status, and the measure it should move with the baseline months it is compared with.
+# The measure and the baseline never change; `revision` goes up with every edit, so an
+# edit made from an older one is refused rather than undoing another's.
+actions = sa.Table(
+    "actions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("owner", sa.String(80), nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("code", sa.String(64), nullable=True),
+    sa.Column("dimension", sa.String(16), nullable=True),
+    sa.Column("value", sa.String(200), nullable=True),
+    sa.Column("direction", sa.String(8), nullable=False),
+    sa.Column("baseline_from", sa.Date, nullable=False),  # the first day of each month
+    sa.Column("baseline_to", sa.Date, nullable=False),
+    sa.Column("made_in", sa.Date, nullable=False),  # the first day of the month made in
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("made_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('open', 'doing', 'done', 'dropped')", name="status"),
+    sa.CheckConstraint("kind IN ('reason', 'outcome')", name="kind"),
+    sa.CheckConstraint("direction IN ('up', 'down')", name="direction"),
+)
+
 contests = sa.Table(
     "contests", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

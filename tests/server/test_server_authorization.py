@@ -136,6 +136,15 @@ MATRIX: list[tuple[str, str, str, dict[str, int]]] = [
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
     ("GET", "/api/v1/exports/criteria.{kind}", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    ("GET", "/api/v1/actions", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
+    # An action on a reason not on the list: refused naming it, nothing made.
+    ("POST", "/api/v1/actions", "bad action",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 422, "admin": 422}),
+    ("GET", "/api/v1/actions/{missing}", "",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 404, "admin": 404}),
+    ("PATCH", "/api/v1/actions/{missing}", "action edit",
+     {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 404, "admin": 404}),
     ("GET", "/api/v1/bi/reason-counts?by=stage", "",
      {"anonymous": 401, "rep": 403, "manager": 403, "marketing": 200, "admin": 200}),
 ]
@@ -154,6 +163,9 @@ REFUSALS = {
     ("GET", "bi"): "only marketing and admins ",
     ("GET", "taxonomy"): "only marketing and admins see the reason list's versions",
     ("POST", "taxonomy"): "only marketing and admins change the reason list",
+    ("GET", "actions"): "only marketing and admins see actions",
+    ("POST", "actions"): "only marketing and admins make and change actions",
+    ("PATCH", "actions"): "only marketing and admins make and change actions",
 }
 # A manager who may create contests, for a team they do not manage.
 NOT_YOUR_TEAM = "only this team's managers and admins create its contests"
@@ -169,7 +181,8 @@ def test_the_matrix_names_every_route_the_api_serves(server) -> None:
     documented = {(method.upper(), path) for path, item in served["paths"].items()
                   for method in item}
     in_matrix = {(method, path.split("?")[0].replace("{own}", "{contest_id}")
-                  .replace("{other}", "{contest_id}")) for method, path, *_ in MATRIX}
+                  .replace("{other}", "{contest_id}").replace("{missing}", "{action_id}"))
+                 for method, path, *_ in MATRIX}
     # Open to all: health checks and sign-in. Sign-out would revoke the matrix's tokens;
     # test_server_sign_in covers it.
     public = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/sign-in"),
@@ -181,7 +194,8 @@ def test_the_matrix_names_every_route_the_api_serves(server) -> None:
                          ids=[f"{m} {p} {b} as {r}".strip() for m, p, b, r, _ in CELLS])
 def test_each_role_gets_exactly_its_answer(world: World, method, path, body, role, expected):
     url = path.replace("{own}", str(world.own_contest)).replace(
-        "{other}", str(world.other_contest)).replace("{kind}", "csv")
+        "{other}", str(world.other_contest)).replace("{kind}", "csv").replace(
+        "{missing}", "999999")
     payload: dict[str, Any] | None = None
     if body == "debrief":
         payload = {"debriefs": [{**world.debrief}]}
@@ -191,6 +205,12 @@ def test_each_role_gets_exactly_its_answer(world: World, method, path, body, rol
         payload = {"debrief_id": "no-such-debrief", "reason": "gamed"}
     elif body == "stale change":
         payload = {"based_on": "1999.1", "change": {"kind": "retire", "key": "price.too_high"}}
+    elif body == "bad action":
+        payload = {"title": "Cell", "owner": "Cell", "due": "2030-01-31",
+                   "baseline_from": "2025-01", "baseline_to": "2025-03",
+                   "measure": {"kind": "reason", "outcome": "lost", "code": "no.such_code"}}
+    elif body == "action edit":
+        payload = {"revision": 1, "status": "done"}
     elif body.endswith("contest"):
         team = world.own_team if body.startswith("own") else world.other_team
         payload = {"team": team, "name": "Cell", "prize": "Pen", **PERIOD}

@@ -19,6 +19,7 @@ from sync.domain.reporting import Reporting
 from sync.domain.team_lists import ListDocuments
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.server.api import (
+    action_routes,
     auth,
     bi_routes,
     contest_routes,
@@ -67,7 +68,8 @@ def create_app(settings: ServerSettings, *, engine: Engine | None = None,
                         "415": "a body that is not sent as JSON",
                         "426": "this app is too old for the server: update it"}))
     for area in (auth.router, sync_routes.router, contest_routes.router, taxonomy_routes.router,
-                 insight_routes.router, insight_routes.exports, bi_routes.router):
+                 insight_routes.router, insight_routes.exports, action_routes.router,
+                 bi_routes.router):
         api.include_router(area)
     app.include_router(api)
     app.include_router(health.router)

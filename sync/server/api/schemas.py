@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,6 +18,10 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from sync.domain.actions import DIMENSIONS as ACTION_DIMENSIONS
+from sync.domain.actions import OWNER_MAX, TITLE_MAX, VALUE_MAX, Direction, Verdict
+from sync.domain.actions import Kind as ActionKind
+from sync.domain.actions import Status as ActionStatus
 from sync.domain.clock import as_utc
 from sync.domain.contest_limits import MAX_WINNERS, NAME_MAX, PRIZE_MAX, VOID_REASON_MAX
 from sync.domain.debrief import Evidence, Outcome, Readiness, Stage
@@ -657,6 +661,118 @@ class OtherWordsOut(BaseModel):
     last_month: str = Field(description="its last, the current month")
     min_cell: int
     suggested: list[SuggestedCodeOut] = Field(description="most said first")
+
+
+MONTH = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"  # a whole month, YYYY-MM
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day_text(value: Any) -> Any:
+    """A day comes as YYYY-MM-DD text: a number (read as seconds since 1970) or a time
+    of day is refused."""
+    if not (isinstance(value, str) and re.fullmatch(DAY, value)) and not isinstance(
+            value, date):
+        raise ValueError("give the day as YYYY-MM-DD, like 2027-03-31")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_day_text), Field(json_schema_extra={"pattern": DAY})]
+MonthText = Annotated[str, Field(pattern=MONTH, examples=["2026-06"])]
+
+
+class MeasureIn(Input):
+    """What the action should move: a reason's share of one outcome's debriefs, or the
+    share of all debriefs ending in an outcome (the win rate: `outcome` won)."""
+
+    kind: ActionKind
+    outcome: Outcome
+    code: ShortText | None = Field(None, description="the reason, for kind reason only")
+    dimension: Literal[ACTION_DIMENSIONS] | None = Field(  # type: ignore[valid-type]
+        None, description="narrowed to one group of this dimension; none: everyone")
+    value: Text | None = Field(None, max_length=VALUE_MAX, description=(
+        "the group: a stage's key, a segment's value, a team's name..."))
+    direction: Direction | None = Field(None, description=(
+        "which way it should go; left out: down, except the share of a reason to win and "
+        "the win rate, up"))
+
+
+class ActionIn(Input):
+    title: Text = Field(min_length=1, max_length=TITLE_MAX, description="what will be done")
+    owner: Text = Field(min_length=1, max_length=OWNER_MAX, description="who sees to it")
+    due: Day
+    status: ActionStatus = ActionStatus.OPEN
+    measure: MeasureIn
+    baseline_from: MonthText = Field(description="the baseline's first month, YYYY-MM")
+    baseline_to: MonthText = Field(description="its last, before the action's month")
+
+
+class ActionEdit(Input):
+    """What to change; what is left out stays. The measure and the baseline never change."""
+
+    revision: Whole = Field(ge=1, le=MAX_ID, description=(
+        "the revision the change was made from; an older one is refused (409)"))
+    title: Text | None = Field(None, min_length=1, max_length=TITLE_MAX)
+    owner: Text | None = Field(None, min_length=1, max_length=OWNER_MAX)
+    due: Day | None = None
+    status: ActionStatus | None = None
+
+
+class MeasureOut(BaseModel):
+    kind: ActionKind
+    outcome: Outcome
+    code: str | None
+    dimension: str | None
+    value: str | None
+    direction: Direction
+
+
+class ShareOut(BaseModel):
+    hits: int | None = Field(description=(
+        "debriefs giving what is measured, summed over the months whose count is shown; "
+        "null: no month's count is shown"))
+    debriefs: int = Field(description="the debriefs of those months")
+    hidden: int = Field(description=(
+        "debriefs of months whose count is not shown: any number may give it"))
+    share: float | None
+
+
+class MonthShareOut(ShareOut):
+    month: str = Field(description="YYYY-MM")
+    after: bool = Field(description="from the month the action was made in on; "
+                                    "otherwise a baseline month")
+
+
+class ActionOut(BaseModel):
+    id: int
+    revision: int
+    title: str
+    owner: str
+    due: date
+    overdue: bool = Field(description="past its due date and neither done nor dropped")
+    status: ActionStatus
+    measure: MeasureOut
+    baseline_from: str
+    baseline_to: str
+    made_in: str = Field(description="the month it was made in, YYYY-MM: the first "
+                                     "month counted after")
+    made_by: str
+    made_at: datetime
+    changed_by: str
+    changed_at: datetime
+    counted_as: str | None = Field(description=(
+        "the code the reason counts under now, when a merge or split moved it"))
+    before: ShareOut
+    after: ShareOut
+    verdict: Verdict = Field(description=(
+        "moved: the way it should, beyond chance (95%, whatever hidden months hold); "
+        "moved_against: the other way; not_clear; too_few: nothing shown to compare"))
+    points: float | None = Field(description="after less before, in percentage points")
+    months: list[MonthShareOut]
+
+
+class ActionsOut(BaseModel):
+    min_cell: int
+    actions: list[ActionOut] = Field(description="open ones first, then by due date")
 
 
 def errors(**described: str) -> dict[int | str, dict[str, Any]]:
