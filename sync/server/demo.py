@@ -16,9 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from sync.domain.actions import Kind, Measure, Status
 from sync.domain.clock import from_iso
+from sync.domain.debrief import Outcome
 from sync.domain.team_lists import ListDocuments, TeamLists
-from sync.server import accounts, contests, ingest, taxonomy_versions
+from sync.server import accounts, actions, contests, ingest, taxonomy_versions
 from sync.server.accounts import User
 from sync.server.contests import Contest
 from sync.server.demo_debriefs import YEAR, DemoRep, demo_debriefs
@@ -116,6 +118,7 @@ def fill(connection: sa.Connection, now: datetime, *, seed: int, passwords: Pass
     made = demo_debriefs(rng, reps, count, now, config.lists.taxonomy, config.lists.segments)
     _push(connection, people, made, config.lists, now)
     running = _add_contests(connection, people, config, now)
+    _add_actions(connection, people["marketing.maria"], config.lists, now)
     first, last = (from_iso(made[i][1]["created_at"]) for i in (0, -1))
     return DemoCompany(tuple(REPS_BY_TEAM), demo_accounts(), len(made), first, last, running)
 
@@ -177,6 +180,29 @@ def _add_contests(connection: sa.Connection, people: dict[str, User], config: Li
             starts_at=today - CONTEST_HALF_LENGTH, ends_at=today + CONTEST_HALF_LENGTH,
             rules=config.lists.contest.to_dict(), now=today - CONTEST_HALF_LENGTH))
     return tuple(made)
+
+
+def _add_actions(connection: sa.Connection, marketer: User, lists: TeamLists,
+                 now: datetime) -> None:
+    """Two actions marketing made two months ago, against the three months before."""
+    made_at = now - timedelta(days=61)
+    month = made_at.date().replace(day=1)
+    last = (month - timedelta(days=1)).replace(day=1)
+    first = (last - timedelta(days=62)).replace(day=1)
+    loss = lists.taxonomy.code("price.too_high")
+    if loss is None or loss.retired:  # a store with a list of its own
+        loss = next(code for code in lists.taxonomy.codes
+                    if not code.retired and code.applies_to_outcome(Outcome.LOST))
+    referral = any(choice.key == "referral" for choice in lists.leads.lead_sources)
+    for title, status, days, measure in (
+            ("ROI calculator in every proposal", Status.DOING, 30,
+             Measure(Kind.REASON, Outcome.LOST, loss.key)),
+            ("More deals from referrals", Status.OPEN, 90,
+             Measure(Kind.OUTCOME, Outcome.WON, None, *(("lead_source", "referral")
+                                                        if referral else (None, None))))):
+        actions.make(connection, lists, title=title, owner=marketer.display_name,
+                     due=now.date() + timedelta(days=days), status=status, measure=measure,
+                     baseline=(first, last), user_id=marketer.id, now=made_at)
 
 
 def manager_username(team: str) -> str:

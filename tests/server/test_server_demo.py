@@ -256,3 +256,23 @@ def test_another_seed_makes_another_company():
 
     assert made(1) == made(1)
     assert made(1) != made(2)
+
+
+def test_marketing_has_two_actions_with_their_progress(demo_store: DemoStore):
+    with running_server(demo_store.url, demo_store.folder / "serve-actions") as server:
+        answer = Api(server.base_url).post("/api/v1/auth/sign-in", json={
+            "username": "marketing.maria", "password": demo.DEMO_PASSWORD})
+        assert answer.status_code == 200, answer.text
+        listed = Api(server.base_url, answer.json()["token"]).get("/api/v1/actions")
+    assert listed.status_code == 200, listed.text
+    made = listed.json()["actions"]
+    assert [(a["title"], a["made_by"]) for a in made] == [
+        ("ROI calculator in every proposal", "marketing.maria"),
+        ("More deals from referrals", "marketing.maria")]
+    for action in made:
+        # Made two months ago against the three before: counts on both sides.
+        assert action["before"]["hits"] and action["after"]["hits"], action
+        assert [m["after"] for m in action["months"]].count(False) == 3
+    assert made[1]["measure"] == {"kind": "outcome", "outcome": "won", "code": None,
+                                  "dimension": "lead_source", "value": "referral",
+                                  "direction": "up"}
