@@ -171,8 +171,9 @@ class ActionsWorkspace(QWidget):
     # --- asking the server --------------------------------------------------------------
 
     def showEvent(self, event: Any) -> None:
+        """Asked again each time the tab is shown: a month's counts grow as reps sync."""
         super().showEvent(event)
-        if not self._asked:
+        if not self._asked or self.refresh.isEnabled():
             self.ask()
 
     def ask(self) -> None:
@@ -259,6 +260,10 @@ class ActionsWorkspace(QWidget):
                             "reason list changed.").format(
                 old=self.lists.taxonomy.label(action.measure.code or ""),
                 new=self.lists.taxonomy.label(action.counted_as)))
+        code = self.lists.taxonomy.code(action.measure.code or "")
+        if code is not None and code.retired and not action.counted_as:
+            lines.append(tr("\u201c{code}\u201d is retired: reps no longer pick it, so "
+                            "new debriefs do not give it.").format(code=code.label))
         lines.append(tr("Baseline {first} to {last}: {share}").format(
             first=action.baseline[0], last=action.baseline[1],
             share=share_text(action.before, min_cell)))
