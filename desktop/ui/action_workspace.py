@@ -8,112 +8,48 @@ said next to the field it names, in the action's dialog."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QLayout,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.ui.action_dialog import ActionDialog, ActionDraft
+from desktop.ui.action_texts import (
+    measure_text,
+    share_text,
+    status_labels,
+    verdict_text,
+    verdict_why,
+)
 from desktop.ui.contest_texts import problem_text
-from desktop.ui.dimension_labels import dimension_labels, listed_values, value_label
-from desktop.ui.field_errors import add_field_row, with_error_line
 from desktop.ui.rows_table import RowsModel, fit_why, rows_view
 from desktop.ui.sync_worker import ServerCall
-from desktop.ui.text import day_text, outcome_label, time_text, tr
-from sync.client.action_list import ActionItem, ActionList, new_action, read, read_one
-from sync.client.insight_view import months_back
+from desktop.ui.text import day_text, time_text, tr
+from sync.client.action_list import ActionItem, ActionList, read
 from sync.domain.actions import (
-    DIMENSIONS,
-    OWNER_MAX,
-    TITLE_MAX,
     Direction,
-    Kind,
-    Measure,
-    Share,
-    Status,
-    Verdict,
 )
 from sync.domain.clock import Clock
-from sync.domain.debrief import Outcome
 from sync.domain.team_lists import TeamLists
 
 if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
 BASELINE_MONTHS = 3  # a new action's baseline, unless made from a view of Insights
+TITLE_WIDTH = 320  # the Action column at most; a longer title is cut short
 MONTHS_OFFERED = 36  # how far back a baseline may start
-
-
-@dataclass(frozen=True)
-class ActionDraft:
-    """What Insights hands a new action: the measure of its view, and its months."""
-
-    measure: Measure
-    baseline: tuple[str, str] | None = None  # YYYY-MM; None: the last whole months
-
-
-def status_labels() -> dict[Status, str]:
-    return {Status.OPEN: tr("Open"), Status.DOING: tr("In progress"),
-            Status.DONE: tr("Done"), Status.DROPPED: tr("Dropped")}
-
-
-def measure_text(measure: Measure, lists: TeamLists, counted_as: str | None = None) -> str:
-    """The measure in words: "Lost debriefs giving “Price too high” (Industry: Retail)"."""
-    outcome = outcome_label(measure.outcome)
-    if measure.kind is Kind.REASON:
-        code = lists.taxonomy.label(counted_as or measure.code or "")
-        text = tr("{outcome} debriefs giving \u201c{reason}\u201d").format(
-            outcome=outcome, reason=code)
-    elif measure.outcome is Outcome.WON:
-        text = tr("Win rate")
-    else:
-        text = tr("Debriefs ending {outcome}").format(outcome=outcome.lower())
-    if measure.dimension is not None:
-        text += tr(" ({dimension}: {value})").format(
-            dimension=dimension_labels().get(measure.dimension, measure.dimension),
-            value=value_label(lists, measure.dimension, measure.value))
-    return text
-
-
-def share_text(share: Share, min_cell: int) -> str:
-    """"25% (5 of 20)"; a hidden count: "< 5 of 20"."""
-    if share.debriefs == 0 and share.hidden == 0:
-        return tr("none yet")
-    if share.share is None:
-        return tr("< {n} of {debriefs}").format(n=min_cell,
-                                                debriefs=share.debriefs + share.hidden)
-    text = tr("{share:.0%} ({hits} of {debriefs})").format(
-        share=share.share, hits=share.hits, debriefs=share.debriefs)
-    if share.hidden:
-        text += " " + tr("+ %n debrief(s) hidden", None, share.hidden)
-    return text
-
-
-def verdict_text(verdict: Verdict, points: float | None) -> str:
-    change = "" if points is None else tr("{points:+.1f} points").format(points=points)
-    return {
-        Verdict.MOVED: tr("Moved the way it should: {change}"),
-        Verdict.MOVED_AGAINST: tr("Moved the wrong way: {change}"),
-        Verdict.NOT_CLEAR: tr("Not clear yet: {change}, within what chance gives"),
-        Verdict.TOO_FEW: tr("Too few debriefs shown to tell yet"),
-    }[verdict].format(change=change)
 
 
 class ActionsWorkspace(QWidget):
@@ -123,7 +59,11 @@ class ActionsWorkspace(QWidget):
         self.sync, self.lists, self.clock = sync, lists, clock
         self.found: ActionList | None = None
         self.shown: list[ActionItem] = []
+        # The names of a dimension without a list (competitors, teams) that Insights has
+        # shown, offered in the dialog; the main window hands in Insights' own.
+        self.known_values: Callable[[str], list[str]] = lambda dimension: []
         self._asked = False
+        self._said = ""  # what the last change made here calls for, until the next
 
         title = QLabel(tr("Actions"))
         font = QFont(title.font())
@@ -149,7 +89,7 @@ class ActionsWorkspace(QWidget):
         self.refresh = QPushButton(tr("&Refresh"))
         self.new.clicked.connect(lambda *_: self.new_action())
         self.edit.clicked.connect(self.on_edit)
-        self.refresh.clicked.connect(self.ask)
+        self.refresh.clicked.connect(self.on_refresh)
 
         buttons = QHBoxLayout()
         for widget in (self.new, self.edit, self.show_closed):
@@ -182,15 +122,19 @@ class ActionsWorkspace(QWidget):
         self.sync.ask(ServerCall(lambda central: read(central.actions()), self.show_list,
                                  self.on_failed, self))
 
+    def on_refresh(self) -> None:
+        self._said = ""
+        self.ask()
+
     def show_list(self, found: ActionList) -> None:
         self.found = found
         self.refresh.setEnabled(True)
         if found.missing:
             self.state.setText(tr("The server does not keep actions yet: it needs an update."))
         else:
-            self.state.setText(tr(
+            self.state.setText(self._said or tr(
                 "Turn an insight into an action: who owns it, by when, and the share it "
-                "should move. Each month from the one it was made in is compared with its "
+                "should move. Each month after the one it was made in is compared with its "
                 "baseline, from the counts insights show."))
         self._draw()
 
@@ -210,22 +154,24 @@ class ActionsWorkspace(QWidget):
         every = list(found.actions) if found else []
         self.shown = [a for a in every if self.show_closed.isChecked() or not a.status.closed]
         statuses = status_labels()
-        min_cell = found.min_cell if found else 5
         rows, tips = [], {}
         for row, action in enumerate(self.shown):
             due = action.due.isoformat()
             measure = measure_text(action.measure, self.lists, action.counted_as)
-            tips[row, 7] = measure
+            tips[row, 0], tips[row, 7] = action.title, measure
             rows.append([action.title, action.owner,
                          tr("{day} (overdue)").format(day=due) if action.overdue else due,
                          statuses[action.status],
-                         share_text(action.before, min_cell),
-                         share_text(action.after, min_cell),
+                         share_text(action.before),
+                         share_text(action.after),
                          verdict_text(action.verdict, action.points), measure])
         self.model.set_rows([tr("Action"), tr("Owner"), tr("Due"), tr("Status"),
-                             tr("Baseline"), tr("Since"), tr("Moved?"), tr("Measure")],
+                             tr("Baseline"), tr("After"), tr("Moved?"), tr("Measure")],
                             rows, tips)
         fit_why(self.table)
+        header = self.table.horizontalHeader()  # a long title is cut short, not the rest
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, min(self.table.sizeHintForColumn(0), TITLE_WIDTH))
         if not self.shown and found is not None and not found.missing:
             closed = len(every) - len(self.shown)
             self.detail.setText(
@@ -249,9 +195,13 @@ class ActionsWorkspace(QWidget):
         self._enable()
         action = self.selected()
         if action is None:
+            if self.shown:
+                self.detail.setText(tr("Choose an action to see it month by month."))
             return
-        min_cell = self.found.min_cell if self.found else 5
         lines = [action.title,
+                 tr("Owner: {owner}; due {due}; {status}.").format(
+                     owner=action.owner, due=action.due.isoformat(),
+                     status=status_labels()[action.status].lower()),
                  tr("Measure: {measure}; it should go {way}.").format(
                      measure=measure_text(action.measure, self.lists, action.counted_as),
                      way=tr("up") if action.measure.wanted is Direction.UP else tr("down"))]
@@ -266,15 +216,16 @@ class ActionsWorkspace(QWidget):
                             "new debriefs do not give it.").format(code=code.label))
         lines.append(tr("Baseline {first} to {last}: {share}").format(
             first=action.baseline[0], last=action.baseline[1],
-            share=share_text(action.before, min_cell)))
-        lines.append(tr("Since {month}: {share}").format(
-            month=action.made_in, share=share_text(action.after, min_cell)))
-        lines.append(verdict_text(action.verdict, action.points))
+            share=share_text(action.before)))
+        lines.append(tr("Made in {month}; the months after it: {share}").format(
+            month=action.made_in, share=share_text(action.after)))
+        lines.append(verdict_text(action.verdict, action.points) + ". "
+                     + verdict_why(action.verdict))
         lines.append("")
         lines.append(tr("Month by month:"))
         for month in action.months:
-            lines.append(tr("{month}  {share}  {part}").format(
-                month=month.month, share=share_text(month.share, min_cell),
+            lines.append(tr("{month}  {part}: {share}").format(
+                month=month.month, share=share_text(month.share),
                 part=tr("after") if month.after else tr("baseline")))
         lines.append("")
         lines.append(tr("Made by {who}, {when}; last changed by {changer}, {changed}.").format(
@@ -307,235 +258,25 @@ class ActionsWorkspace(QWidget):
 
     def on_saved(self, action: ActionItem) -> None:
         """An action the server made or changed: listed at once, selected."""
+        self._said = ""
         if self.found is not None:
             others = [a for a in self.found.actions if a.id != action.id]
             self.found = ActionList(self.found.min_cell, (action, *others))
-        if action.status.closed:
-            self.show_closed.setChecked(True)
         self._draw()
+        if action.status.closed and not self.show_closed.isChecked():
+            self._said = tr("\u201c{title}\u201d is {status}: listed with Show done and "
+                            "dropped.").format(title=action.title,
+                                               status=status_labels()[action.status].lower())
+        elif (action.before.debriefs, action.before.unsure) == (0, False):
+            self._said = tr("\u201c{title}\u201d has no debriefs in its baseline: check "
+                            "its group and months.").format(title=action.title)
+        if self._said:
+            self.state.setText(self._said)
         for row, shown in enumerate(self.shown):
             if shown.id == action.id:
                 self.table.selectRow(row)
         self.ask()  # in the server's order
 
     def today(self) -> date:
-        return self.clock.now().astimezone().date()
-
-
-class ActionDialog(QDialog):
-    """A new action's fields, or an action's to change (its measure and baseline are
-    fixed once made); its refusals are shown next to the fields they name."""
-
-    def __init__(self, workspace: ActionsWorkspace, *, draft: ActionDraft | None = None,
-                 action: ActionItem | None = None):
-        super().__init__(workspace)
-        self.workspace, self.action = workspace, action
-        lists = workspace.lists
-        self.errors: dict[str, QLabel] = {}
-        self.setWindowTitle(tr("Change an action") if action else tr("New action"))
-        self.form = QFormLayout()
-        self.title = QLineEdit(action.title if action else "")
-        self.title.setPlaceholderText(tr("what will be done, e.g. an ROI calculator for "
-                                         "retail"))
-        self.owner = QLineEdit(action.owner if action else "")
-        self.owner.setPlaceholderText(tr("who sees to it"))
-        self.due = QDateEdit()
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        due = action.due if action else workspace.today() + timedelta(days=30)
-        self.due.setDate(QDate(due.year, due.month, due.day))
-        self.status = QComboBox()
-        for status, label in status_labels().items():
-            self.status.addItem(label, status.value)
-        if action:
-            self.status.setCurrentIndex(self.status.findData(action.status.value))
-        self.kind = QComboBox()
-        self.kind.addItem(tr("A reason's share of an outcome's debriefs"), Kind.REASON.value)
-        self.kind.addItem(tr("The share of debriefs ending in an outcome"), Kind.OUTCOME.value)
-        self.outcome = QComboBox()
-        for outcome in Outcome:
-            self.outcome.addItem(outcome_label(outcome), outcome.value)
-        self.reason = QComboBox()
-        self.dimension = QComboBox()
-        self.dimension.addItem(tr("Everyone"), "")
-        for key, label in dimension_labels().items():
-            if key in DIMENSIONS:
-                self.dimension.addItem(label, key)
-        self.value = QComboBox()
-        self.direction = QComboBox()
-        self.direction.addItem(tr("Down"), Direction.DOWN.value)
-        self.direction.addItem(tr("Up"), Direction.UP.value)
-        self.first, self.last = QComboBox(), QComboBox()
-        today = workspace.today()
-        for back in range(MONTHS_OFFERED + 1, 1, -1):
-            month = months_back(today, back)
-            self.first.addItem(month, month)
-            self.last.addItem(month, month)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setProperty("role", "error")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-
-        self._row(tr("&Action:"), "title", self.title)
-        self._row(tr("&Owner:"), "owner", self.owner)
-        self._row(tr("D&ue:"), "due", self.due)
-        if action is not None:
-            self._row(tr("&Status:"), "status", self.status)
-            self.note.setText(tr(
-                "Measure: {measure}, against its baseline {first} to {last}. The measure "
-                "and baseline stay as made, so that the comparison stays honest: another "
-                "measure is another action.").format(
-                    measure=measure_text(action.measure, lists, action.counted_as),
-                    first=action.baseline[0], last=action.baseline[1]))
-        else:
-            self._row(tr("&Measure:"), "kind", self.kind)
-            self._row(tr("Out&come:"), "outcome", self.outcome)
-            self._row(tr("&Reason:"), "code", self.reason)
-            self._row(tr("&Narrow to:"), "dimension", self.dimension, self.value)
-            self._row(tr("Should &go:"), "direction", self.direction)
-            self._row(tr("&Baseline from:"), "baseline_from", self.first)
-            self._row(tr("Baseline &to:"), "baseline_to", self.last)
-            self.note.setText(tr(
-                "Each month from this one on is compared with the baseline months, from "
-                "the counts insights show."))
-            self.kind.currentIndexChanged.connect(self._fill_reasons)
-            self.outcome.currentIndexChanged.connect(self._fill_reasons)
-            self.dimension.currentIndexChanged.connect(self._fill_values)
-            self._use(draft or ActionDraft(Measure(Kind.REASON, Outcome.LOST)))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # errors fit
-        layout.addWidget(self.note)
-        layout.addLayout(self.form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.resize(640, self.sizeHint().height())
-
-    def _row(self, text: str, slot: str, field: QWidget, *more: QWidget) -> None:
-        add_field_row(self.form, text, with_error_line(self.errors, slot, field, *more), field)
-
-    # --- the measure --------------------------------------------------------------------
-
-    def _use(self, draft: ActionDraft) -> None:
-        measure = draft.measure
-        self.kind.setCurrentIndex(self.kind.findData(measure.kind.value))
-        self.outcome.setCurrentIndex(self.outcome.findData(measure.outcome.value))
-        self._fill_reasons()
-        if measure.code:
-            self.reason.setCurrentIndex(max(0, self.reason.findData(measure.code)))
-        self.dimension.setCurrentIndex(max(0, self.dimension.findData(measure.dimension or "")))
-        self._fill_values()
-        if measure.value is not None:
-            index = self.value.findData(measure.value)
-            if index < 0 and self.value.isEditable():
-                self.value.setEditText(measure.value)
-            else:
-                self.value.setCurrentIndex(max(0, index))
-        today = self.workspace.today()
-        first, last = draft.baseline or (months_back(today, BASELINE_MONTHS + 1),
-                                         months_back(today, 2))
-        last = min(last, months_back(today, 2))  # ends by last month
-        first = min(first, last)
-        for combo, month in ((self.first, first), (self.last, last)):
-            combo.setCurrentIndex(max(0, combo.findData(month)))
-
-    def _fill_reasons(self, *_: object) -> None:
-        kept = self.reason.currentData()
-        outcome = Outcome(self.outcome.currentData())
-        self.reason.clear()
-        by_reason = self.kind.currentData() == Kind.REASON.value
-        if by_reason:
-            for code in self.workspace.lists.taxonomy.codes:
-                if not code.retired and code.applies_to_outcome(outcome):
-                    self.reason.addItem(f"{code.category_label} \u203a {code.label}", code.key)
-            if kept is not None:
-                self.reason.setCurrentIndex(max(0, self.reason.findData(kept)))
-        self.reason.setEnabled(by_reason)
-        wanted = Measure(Kind(self.kind.currentData()), outcome).wanted
-        self.direction.setCurrentIndex(self.direction.findData(wanted.value))
-
-    def _fill_values(self, *_: object) -> None:
-        dimension = self.dimension.currentData()
-        self.value.clear()
-        listed = listed_values(self.workspace.lists, dimension) if dimension else []
-        self.value.setEditable(listed is None)  # a competitor or a team: any name
-        for value, label in listed or ():
-            self.value.addItem(label, value)
-        self.value.setEnabled(bool(dimension))
-
-    def measure(self) -> Measure:
-        kind = Kind(self.kind.currentData())
-        dimension = self.dimension.currentData() or None
-        value = None
-        if dimension is not None:
-            value = (self.value.currentText().strip() if self.value.isEditable()
-                     else self.value.currentData())
-        return Measure(kind, Outcome(self.outcome.currentData()),
-                       self.reason.currentData() if kind is Kind.REASON else None,
-                       dimension, value, Direction(self.direction.currentData()))
-
-    # --- sending ------------------------------------------------------------------------
-
-    def submit(self) -> None:
-        for error in self.errors.values():
-            error.hide()
-        self.problem.hide()
-        title, owner = self.title.text().strip(), self.owner.text().strip()
-        for slot, text, most in (("title", title, TITLE_MAX), ("owner", owner, OWNER_MAX)):
-            if not text:
-                self._error(slot, tr("Fill this in."))
-                return
-            if len(text) > most:
-                self._error(slot, tr("Keep it to {max} characters; this has {length}.")
-                            .format(max=most, length=len(text)))
-                return
-        picked = self.due.date()
-        due = date(picked.year(), picked.month(), picked.day())
-        sync, action = self.workspace.sync, self.action
-        if action is None:
-            body = new_action(title=title, owner=owner, due=due, measure=self.measure(),
-                              baseline=(self.first.currentData(), self.last.currentData()))
-            work: Any = lambda central: read_one(central.make_action(body))  # noqa: E731
-        else:
-            changes = {name: value for name, value, was in (
-                ("title", title, action.title), ("owner", owner, action.owner),
-                ("due", due.isoformat(), action.due.isoformat()),
-                ("status", self.status.currentData(), action.status.value)) if value != was}
-            if not changes:
-                self.accept()
-                return
-            action_id, revision = action.id, action.revision
-            work = lambda central: read_one(  # noqa: E731
-                central.change_action(action_id, revision, changes))
-        self.buttons.setEnabled(False)
-        sync.ask(ServerCall(work, self.on_done, self.on_refused, self))
-
-    def on_done(self, action: ActionItem) -> None:
-        self.workspace.on_saved(action)
-        self.accept()
-
-    def on_refused(self, problem: Any) -> None:
-        self.buttons.setEnabled(True)
-        named = getattr(problem, "fields", {}) or {}
-        shown = False
-        for where, said in named.items():
-            slot = where.split(".")[-1]
-            slot = "dimension" if slot == "value" else slot  # one row holds both
-            if slot in self.errors:
-                self._error(slot, said)
-                shown = True
-        if not shown:
-            self.problem.setText(problem_text(problem))
-            self.problem.show()
-        if "revision" in named:  # changed meanwhile: show the newest
-            self.workspace.ask()
-
-    def _error(self, slot: str, text: str) -> None:
-        self.errors[slot].setText(text)
-        self.errors[slot].show()
-
+        """In UTC, as the server counts months and due dates."""
+        return self.clock.now().astimezone(UTC).date()

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.action_workspace import ActionDraft
+from desktop.ui.action_dialog import ActionDraft
 from desktop.ui.charts import TrendChart
 from desktop.ui.dimension_labels import dimension_labels, listed_values, value_label
 from desktop.ui.funnel_panel import FunnelPanel
@@ -165,7 +165,8 @@ class InsightsWorkspace(QWidget):
         segments = QWidget()
         segments_layout = QVBoxLayout(segments)
         segments_layout.addLayout(by_line(self.segment_dimension))
-        segments_layout.addWidget(rows_view(self.segments_model))
+        self.segments_view = rows_view(self.segments_model)
+        segments_layout.addWidget(self.segments_view)
         self.competitors_model = RowsModel(self)
         self.quote_search, self.quotes_model = QLineEdit(), RowsModel(self)
         self.quotes_tab = shared_texts_tab(self.quote_search, tr("Search the quotes"),
@@ -179,7 +180,8 @@ class InsightsWorkspace(QWidget):
         self.tabs.addTab(self.reasons, tr("Reasons"))
         self.tabs.addTab(self.trend_chart, tr("Trend"))
         self.tabs.addTab(segments, tr("Segments"))
-        self.tabs.addTab(rows_view(self.competitors_model), tr("Competitors"))
+        self.competitors_view = rows_view(self.competitors_model)
+        self.tabs.addTab(self.competitors_view, tr("Competitors"))
         self.tabs.addTab(self.quotes_tab, tr("Quotes"))
         self.tabs.addTab(self.plays_tab, tr("Plays"))
         self.funnel = FunnelPanel(self.code_label)
@@ -295,12 +297,12 @@ class InsightsWorkspace(QWidget):
         dimension = self.narrow_by.currentData()
         self.narrow_value.blockSignals(True)
         self.narrow_value.clear()
-        for value, label in self._values_of(dimension):
+        for value, label in self.values_of(dimension):
             self.narrow_value.addItem(label, value)
         self.narrow_value.setEnabled(bool(dimension))
         self.narrow_value.blockSignals(False)
 
-    def _values_of(self, dimension: str | None) -> list[tuple[str, str]]:
+    def values_of(self, dimension: str | None) -> list[tuple[str, str]]:
         if not dimension:
             return []
         listed = listed_values(self.lists, dimension)
@@ -484,21 +486,47 @@ class InsightsWorkspace(QWidget):
         self.action_asked.emit(self.action_draft())
 
     def action_draft(self) -> ActionDraft:
-        """The view as the measure of a new action: the reason selected in Reasons, of
-        the outcome asked (or, for all, its side's: won or lost); without one, the win
-        rate. Narrowed as the view is, against the view's months."""
+        """The view as the measure of a new action, against the view's months. On
+        Reasons, the reason selected there, of the outcome asked (or, for all, its
+        side's: won or lost); on Competitors or Segments, the win rate of the row
+        selected; otherwise the win rate (or, for an outcome asked, its share).
+        Narrowed as the view is, or to the row."""
         view = self.view()
-        chosen = self.reasons.selected_code()
+        tab = self.tabs.currentWidget()
+        chosen = self.reasons.selected_code() if tab is self.reasons else None
         asked = Outcome(view.outcomes[0]) if len(view.outcomes) == 1 else None
+        row = self._selected_group(tab)
+        if row is not None:
+            return ActionDraft(Measure(Kind.WIN_RATE, Outcome.WON, None, *row),
+                               (view.first, view.last))
         if chosen is not None:
             side, code = chosen
             outcome = asked or (Outcome.WON if side == "win" else Outcome.LOST)
             measure = Measure(Kind.REASON, outcome, code)
+        elif asked in (None, Outcome.WON):
+            measure = Measure(Kind.WIN_RATE, Outcome.WON)
         else:
-            measure = Measure(Kind.OUTCOME, asked or Outcome.WON)
+            measure = Measure(Kind.OUTCOME, asked)
         if view.narrow is not None:
             measure = replace(measure, dimension=view.narrow[0], value=view.narrow[1])
         return ActionDraft(measure, (view.first, view.last))
+
+    def _selected_group(self, tab: QWidget) -> tuple[str, str] | None:
+        """(dimension, value) of the row selected on Competitors or Segments."""
+        if tab is self.competitors_view:
+            view, dimension = self.competitors_view, "competitor"
+        elif tab is self.segments_view.parentWidget():
+            view, dimension = self.segments_view, self.segment_dimension.currentData()
+        else:
+            return None
+        rows = view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        label = view.model().index(rows[0].row(), 0).data()
+        for value, shown in self.values_of(dimension):
+            if shown == label:
+                return dimension, value
+        return (dimension, label) if dimension == "competitor" else None
 
     def on_save_view_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, tr("Save view"), tr("Name of this view:"))

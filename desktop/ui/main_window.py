@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
     from desktop.store.contest_preview import LocalPreview
     from desktop.store.listing import DebriefFilter
-    from desktop.ui.action_workspace import ActionDraft, ActionsWorkspace
+    from desktop.ui.action_dialog import ActionDraft
+    from desktop.ui.action_workspace import ActionsWorkspace
     from desktop.ui.conflict_copies import OtherVersions
     from desktop.ui.contest_workspace import ContestWorkspace
     from desktop.ui.debrief_list import DebriefList
@@ -224,8 +225,15 @@ class MainWindow(QMainWindow):
 
             self.actions = ActionsWorkspace(self.services.sync, self.form.context.lists,
                                             self.services.context.clock)
+            self.actions.known_values = self._names_shown
             self.tabs.addTab(self.actions, self.tr("&Actions"))
         return self.actions
+
+    def _names_shown(self, dimension: str) -> list[str]:
+        """Competitors or teams Insights has shown, for a new action's group."""
+        if self.insights is None:
+            return []
+        return [value for value, _ in self.insights.values_of(dimension)]
 
     def on_action_asked(self, draft: ActionDraft) -> None:
         """Make an action... in Insights: the Actions tab, with a new one from the view."""

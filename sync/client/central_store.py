@@ -287,7 +287,7 @@ class CentralStore:
         """Marketing's actions with their progress (`/actions`). A server without the
         route answers none, and says so ("missing")."""
         try:
-            return self._call("GET", "/actions")
+            return self._pages("/actions", {}, "actions")
         except SyncProblem as problem:
             if problem.status != 404:
                 raise

@@ -34,6 +34,7 @@ from sync.domain.actions import (
     check_line,
     check_measure,
     compared,
+    month_share,
 )
 from sync.domain.clock import as_utc
 from sync.domain.debrief import Outcome
@@ -103,6 +104,11 @@ def edit(connection: sa.Connection, action_id: int, revision: int,
     if revision != current.revision:
         raise StaleAction(revision, current.revision)
     values: dict[str, Any] = {}
+    was = {"title": current.title, "owner": current.owner, "due": current.due,
+           "status": current.status}
+    changes = {name: value for name, value in changes.items() if value != was[name]}
+    if not changes:
+        return current  # nothing to change: the same revision
     if "title" in changes:
         values["title"] = check_line("title", changes["title"], TITLE_MAX)
     if "owner" in changes:
@@ -127,10 +133,15 @@ def one(connection: sa.Connection, action_id: int) -> Action:
     return found[0]
 
 
-def listed(connection: sa.Connection) -> list[Action]:
-    """Every action: open ones first, then by due date."""
-    return sorted(_read(connection, sa.true()),
-                  key=lambda a: (a.status.closed, a.due, a.id))
+def page(connection: sa.Connection, offset: int, limit: int) -> tuple[list[Action], bool]:
+    """A page of the actions, open ones first, then by due date; and whether more
+    follow."""
+    ordered = sa.select(actions.c.id).order_by(
+        actions.c.status.in_([Status.DONE.value, Status.DROPPED.value]), actions.c.due,
+        actions.c.id).offset(offset).limit(limit + 1)
+    ids = list(connection.execute(ordered).scalars())
+    found = {a.id: a for a in _read(connection, actions.c.id.in_(ids[:limit]))}
+    return [found[i] for i in ids[:limit]], len(ids) > limit
 
 
 def _read(connection: sa.Connection, where: Any) -> list[Action]:
@@ -162,7 +173,7 @@ def _day(value: Any) -> date:
 class MonthShare:
     month: date
     share: Share
-    after: bool  # a month from the one the action was made in; else a baseline month
+    after: bool  # a month after the one the action was made in; else a baseline month
 
 
 @dataclass(frozen=True)
@@ -176,47 +187,27 @@ class Progress:
 
 def progress(connection: sa.Connection, published: PublishedMonths, codes: CodeMap,
              action: Action, today: date) -> Progress:
-    """The measure over the baseline, over the months since, and month by month."""
+    """The measure over the baseline, over the months since, and month by month, from
+    what the rule publishes of each month (the counts insights show)."""
     measure = action.measure
-    this_month = today.replace(day=1)
     narrow = None
     if measure.dimension is not None and measure.value is not None:
         narrow = insights.narrowing(connection, {measure.dimension:
                                                  frozenset([measure.value])})
     question = insights.Question(
-        by="month" if measure.kind is Kind.REASON else ("month", "outcome"),
-        first_month=action.baseline[0], last_month=max(this_month, action.baseline[1]),
-        outcomes=frozenset([measure.outcome.value]) if measure.kind is Kind.REASON
-        else frozenset(), narrow=narrow)
-    answer = insights.answer(connection, question, published)
+        by="month", first_month=action.baseline[0],
+        last_month=max(today.replace(day=1), action.baseline[1]), narrow=narrow)
     code = codes.current(measure.code) if measure.code else None
-    per_month: dict[str, list[int | None]] = {}  # month: [hits, debriefs]
-    for group in answer.groups:
-        month = str(group.values[0])
-        counted = per_month.setdefault(month, [None, 0])
-        if measure.kind is Kind.REASON:
-            counted[1] = group.debriefs
-            counted[0] = next((c.debriefs for c in group.reasons if c.code == code), None)
-        else:
-            counted[1] = int(counted[1] or 0) + group.debriefs
-            if group.values[1] == measure.outcome.value:
-                counted[0] = group.debriefs
+    value = next(iter(narrow[1])) if narrow is not None else None
     months: list[MonthShare] = []
-    for text, (hits, debriefs) in sorted(per_month.items()):
-        month = insights.month_of_text(text)
-        after = month >= action.made_in
-        if after or action.baseline[0] <= month <= action.baseline[1]:
-            months.append(MonthShare(month, Share(hits, int(debriefs or 0)), after))
-    before = _pooled([m.share for m in months if not m.after])
-    after_share = _pooled([m.share for m in months if m.after])
+    for month, shown in sorted(insights.published(connection, question, published).items()):
+        after = month > action.made_in  # its own month: part of it came before it
+        if not (after or action.baseline[0] <= month <= action.baseline[1]):
+            continue
+        share = month_share(shown, measure, code, value)
+        if share.debriefs or share.unsure:
+            months.append(MonthShare(month, share, after))
+    before = sum((m.share for m in months if not m.after), Share(None, 0))
+    after_share = sum((m.share for m in months if m.after), Share(None, 0))
     return Progress(code if code != measure.code else None, before, after_share,
                     compared(before, after_share, measure.wanted), tuple(months))
-
-
-def _pooled(shares: list[Share]) -> Share:
-    """Months summed: the months whose count is shown, and apart those whose count is
-    hidden (sync.domain.actions.Share)."""
-    shown = [share for share in shares if share.hits is not None]
-    return Share(sum(share.hits or 0 for share in shown) if shown else None,
-                 sum(share.debriefs for share in shown),
-                 sum(share.debriefs for share in shares if share.hits is None))

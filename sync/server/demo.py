@@ -198,7 +198,7 @@ def _add_actions(connection: sa.Connection, marketer: User, lists: TeamLists,
             ("ROI calculator in every proposal", Status.DOING, 30,
              Measure(Kind.REASON, Outcome.LOST, loss.key)),
             ("More deals from referrals", Status.OPEN, 90,
-             Measure(Kind.OUTCOME, Outcome.WON, None, *(("lead_source", "referral")
+             Measure(Kind.WIN_RATE, Outcome.WON, None, *(("lead_source", "referral")
                                                         if referral else (None, None))))):
         actions.make(connection, lists, title=title, owner=marketer.display_name,
                      due=now.date() + timedelta(days=days), status=status, measure=measure,

@@ -208,7 +208,7 @@ actions = sa.Table(
     sa.Column("changed_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('open', 'doing', 'done', 'dropped')", name="status"),
-    sa.CheckConstraint("kind IN ('reason', 'outcome')", name="kind"),
+    sa.CheckConstraint("kind IN ('reason', 'outcome', 'win_rate')", name="kind"),
     sa.CheckConstraint("direction IN ('up', 'down')", name="direction"),
 )
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.domain.actions import (
+    Z_95,
     ActionError,
     Direction,
     Kind,
     Measure,
     Share,
     Verdict,
+    _z,
     check_baseline,
     check_line,
     check_measure,
     compared,
+    month_share,
 )
 from sync.domain.debrief import Outcome
+from sync.domain.disclosure import ShownCell, ShownMonth
 from sync.domain.team_lists import ListDocuments
 
 LISTS = ListDocuments.shipped().lists
@@ -98,3 +104,98 @@ def test_a_hidden_month_may_hold_anything_from_none_to_all_of_its_debriefs():
     # After: hidden debriefs could all give it: 40 + 10 of 110 (45%) against 70%.
     assert compared(Share(70, 100), Share(40, 100, hidden=10),
                     Direction.DOWN).verdict is Verdict.MOVED
+
+
+def cell(debriefs: int, pieces: dict[str, int] | None = None, left_out: int = 0,
+         codes: dict[str, int] | None = None,
+         piece_codes: dict[str, dict[str, int]] | None = None) -> ShownCell:
+    shown = ShownCell(debriefs, dict(pieces or {}), left_out)
+    shown.codes[False].update(codes or {})
+    shown.piece_codes[False].update(piece_codes or {})
+    return shown
+
+
+WON_SHARE = Measure(Kind.OUTCOME, Outcome.WON)
+WIN_RATE = Measure(Kind.WIN_RATE, Outcome.WON)
+PRICE_LOSSES = Measure(Kind.REASON, Outcome.LOST, "price.too_high")
+
+
+def test_the_share_won_counts_the_cells_left_out_in_its_whole():
+    # 30 won shown, 70 in cells left out (not won: won is shown): 30 of 100, exactly.
+    month = ShownMonth({"won": cell(30)}, cells_left_out=70)
+    assert month_share(month, WON_SHARE) == Share(30, 100)
+    # Won left out with others: 5 lost shown, 60 left out, any of which may be won.
+    hidden = month_share(ShownMonth({"lost": cell(5)}, cells_left_out=60), WON_SHARE)
+    assert hidden == Share(None, 5, hidden=60)
+    assert hidden.ends() == ((0, 65), (60, 65))
+    # No won debriefs that month, nothing left out: none, known.
+    assert month_share(ShownMonth({"lost": cell(20)}, 0), WON_SHARE) == Share(0, 20)
+
+
+def test_the_win_rate_is_won_of_won_and_lost():
+    month = ShownMonth({"won": cell(30), "lost": cell(50), "objection": cell(20)}, 9)
+    assert month_share(month, WIN_RATE) == Share(30, 80)  # the 9 left out are neither
+    # Lost left out: any of the 9 may be lost (or another outcome): 30 of 30 to 39.
+    lost_hidden = ShownMonth({"won": cell(30), "objection": cell(20)}, 9)
+    assert month_share(lost_hidden, WIN_RATE) == Share(30, 30, may_miss=9)
+    assert month_share(lost_hidden, WIN_RATE).ends() == ((30, 39), (30, 30))
+    won_hidden = ShownMonth({"lost": cell(50)}, 4)
+    assert month_share(won_hidden, WIN_RATE) == Share(None, 50, may_hit=4)
+    assert check_measure(WIN_RATE, LISTS).direction is Direction.UP
+    with pytest.raises(ActionError) as refused:
+        check_measure(Measure(Kind.WIN_RATE, Outcome.LOST), LISTS)
+    assert refused.value.field == "outcome"
+
+
+def test_a_group_not_shown_may_or_may_not_be_measured():
+    retail = Measure(Kind.OUTCOME, Outcome.WON, dimension="industry", value="retail")
+    month = ShownMonth({"won": cell(30, {"retail": 12}, left_out=3),
+                        "lost": cell(40, {"software": 40})}, cells_left_out=8)
+    # Won in retail: 12 shown; lost in retail: none (no piece of lost left out); the
+    # cells left out may hold retail debriefs of any outcome.
+    assert month_share(month, retail, value="retail") == Share(12, 12, may_miss=8)
+    hidden = ShownMonth({"won": cell(30, {"software": 25}, left_out=5),
+                         "lost": cell(40, {"retail": 10}, left_out=30)}, 0)
+    assert month_share(hidden, retail, value="retail") == Share(None, 10, may_hit=5)
+
+
+def test_a_reasons_month_hidden_or_its_group_hidden():
+    shown = ShownMonth({"lost": cell(40, codes={"price.too_high": 12})}, 0)
+    assert month_share(shown, PRICE_LOSSES, "price.too_high") == Share(12, 40)
+    code_hidden = ShownMonth({"lost": cell(40, codes={"other.code": 30})}, 0)
+    assert month_share(code_hidden, PRICE_LOSSES, "price.too_high") == Share(None, 0, 40)
+    cell_hidden = ShownMonth({"won": cell(40)}, cells_left_out=7)
+    assert month_share(cell_hidden, PRICE_LOSSES, "price.too_high") == Share(
+        None, 0, may_hit=7, may_miss=7)
+    retail = Measure(Kind.REASON, Outcome.LOST, "price.too_high", "industry", "retail")
+    piece = ShownMonth({"lost": cell(40, {"retail": 20}, piece_codes={
+        "retail": {"price.too_high": 9}})}, 0)
+    assert month_share(piece, retail, "price.too_high", "retail") == Share(9, 20)
+
+
+def fills(share: Share) -> st.SearchStrategy[tuple[int, int]]:
+    """What the share may truly be: (hits, of), the hidden counts filled any way."""
+    return st.tuples(st.integers(0, share.hidden), st.integers(0, share.may_hit),
+                     st.integers(0, share.may_miss)).map(lambda f: (
+                         (share.hits or 0) + f[0] + f[1],
+                         share.debriefs + share.hidden + f[1] + f[2]))
+
+
+shares = st.builds(lambda debriefs, hits, hidden, may_hit, may_miss: Share(
+    min(hits, debriefs), debriefs, hidden, may_hit, may_miss),
+    st.integers(1, 400), st.integers(0, 400), st.integers(0, 60), st.integers(0, 30),
+    st.integers(0, 30))
+
+
+@given(shares, shares, st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_verdict_holds_whatever_the_hidden_counts_hold(before, after, data):
+    """"Moved" up (or down) is what a plain two-proportion test says of every way the
+    hidden counts could be filled in."""
+    movement = compared(before, after, Direction.UP)
+    if movement.verdict not in (Verdict.MOVED, Verdict.MOVED_AGAINST):
+        return
+    went_up = movement.verdict is Verdict.MOVED
+    truth_before, truth_after = data.draw(fills(before)), data.draw(fills(after))
+    z = _z(truth_before, truth_after)
+    assert (z >= Z_95) if went_up else (z <= -Z_95), (truth_before, truth_after, z)

@@ -21,6 +21,8 @@ import pytest
 from helpers.insight_world import made_in
 from helpers.server_world import People, debrief_maker, new_database, store_of_its_own
 
+from sync.server.tables import actions
+
 PRICE, INCUMBENT, GOOD_VALUE = "price.too_high", "competitor.incumbent", "price.good_value"
 BASELINE = {"baseline_from": "2025-05", "baseline_to": "2025-06"}
 
@@ -74,6 +76,24 @@ def world(backend: str, request: pytest.FixtureRequest,
         yield people
 
 
+def share(hits: int | None, debriefs: int, hidden: int = 0, **more: float) -> dict:
+    """A share as answered: exact unless told (`low`, `high`, `may_hit`, `may_miss`)."""
+    exact = None if hits is None or not debriefs else round(hits / debriefs, 4)
+    return {"hits": hits, "debriefs": debriefs, "hidden": hidden, "may_hit": 0,
+            "may_miss": 0, "share": exact, "low": exact, "high": exact, **more}
+
+
+def made(world: People, api, body: dict, month: str = "2025-07") -> dict:
+    """POST an action, then read it as if it had been made in `month` (its baseline
+    before it, this month after it): the months after an action's own count as after."""
+    answer = api.post("/api/v1/actions", json=body)
+    assert answer.status_code == 201, answer.text
+    with world.engine.begin() as connection:
+        connection.execute(actions.update().where(actions.c.id == answer.json()["id"])
+                           .values(made_in=date.fromisoformat(f"{month}-01")))
+    return api.get(f"/api/v1/actions/{answer.json()['id']}").json()
+
+
 def action(measure: dict, **more) -> dict:
     return {"title": "Lead with the ROI calculator", "owner": "Dana (product marketing)",
             "due": due(30), "measure": measure, **BASELINE, **more}
@@ -81,26 +101,36 @@ def action(measure: dict, **more) -> dict:
 
 def test_an_action_on_a_reason_shows_the_months_since_against_the_baseline(world: People):
     marketing = world("marketing").api
-    made = marketing.post("/api/v1/actions", json=action(
+    fresh = marketing.post("/api/v1/actions", json=action(
         {"kind": "reason", "outcome": "lost", "code": PRICE,
          "dimension": "industry", "value": "retail"}))
-    assert made.status_code == 201, made.text
-    body = made.json()
+    assert fresh.status_code == 201, fresh.text
+    new = fresh.json()
+    assert new["made_in"] == this_month()
+    # Made this month: this month is its own, not yet after it.
+    assert new["after"] == share(None, 0) and new["verdict"] == "too_few"
+    assert [m["month"] for m in new["months"]] == ["2025-05"]
+    body = made(world, marketing, action(
+        {"kind": "reason", "outcome": "lost", "code": PRICE,
+         "dimension": "industry", "value": "retail"}))
     assert body["status"] == "open" and body["revision"] == 1 and not body["overdue"]
     assert body["measure"]["direction"] == "down"  # a reason to lose should go down
-    assert body["made_in"] == this_month()
     for moment in (body["made_at"], body["changed_at"]):  # in UTC, saying so
         assert datetime.fromisoformat(moment).utcoffset() == timedelta(0), moment
-    assert body["before"] == {"hits": 14, "debriefs": 20, "hidden": 0, "share": 0.7}
-    assert body["after"] == {"hits": 5, "debriefs": 20, "hidden": 0, "share": 0.25}
+    assert body["before"] == share(14, 20)
+    assert body["after"] == share(5, 20)
     # 70% to 25% of 20 each: z = -2.85, beyond chance, and the way it should go.
     assert (body["verdict"], body["points"]) == ("moved", -45.0)
     assert [(m["month"], m["hits"], m["debriefs"], m["after"]) for m in body["months"]] == [
         ("2025-05", 14, 20, False), (this_month(), 5, 20, True)]
-    # It is listed, and read alone the same.
+    # It is listed, and read alone the same; a page at a time.
     listed = marketing.get("/api/v1/actions").json()
     assert body in listed["actions"] and listed["min_cell"] == 5
-    assert marketing.get(f"/api/v1/actions/{body['id']}").json() == body
+    first = marketing.get("/api/v1/actions", params={"limit": 1}).json()
+    assert len(first["actions"]) == 1 and first["next_offset"] == 1
+    rest = marketing.get("/api/v1/actions", params={"offset": 1, "limit": 500}).json()
+    assert first["actions"] + rest["actions"] == listed["actions"]
+    assert rest["next_offset"] is None
 
 
 def test_a_hidden_month_counts_either_way_before_a_verdict(world: People):
@@ -108,30 +138,30 @@ def test_a_hidden_month_counts_either_way_before_a_verdict(world: People):
     adds anything from 0 to 10 of its 10; 5 of 12 this month. Shown alone the share
     went from 58% to 42%; with June it may have been as low as 32% (7 of 22) before."""
     marketing = world("marketing").api
-    body = marketing.post("/api/v1/actions", json=action(
+    body = made(world, marketing, action(
         {"kind": "reason", "outcome": "lost", "code": PRICE,
-         "dimension": "industry", "value": "software"})).json()
-    assert body["before"] == {"hits": 7, "debriefs": 12, "hidden": 10, "share": 0.5833}
-    assert body["after"]["share"] == 0.4167
+         "dimension": "industry", "value": "software"}))
+    assert body["before"] == share(7, 12, 10, low=0.3182, high=0.7727)
+    assert body["after"] == share(5, 12)
     assert (body["verdict"], body["points"]) == ("not_clear", -16.7)
-    assert [(m["month"], m["hits"], m["debriefs"]) for m in body["months"]] == [
-        ("2025-05", 7, 12), ("2025-06", None, 10), (this_month(), 5, 12)]
+    assert [(m["month"], m["hits"], m["debriefs"], m["hidden"]) for m in body["months"]] == [
+        ("2025-05", 7, 12, 0), ("2025-06", None, 0, 10), (this_month(), 5, 12, 0)]
 
 
 def test_the_win_rate_and_a_reason_counted_under_the_code_it_was_merged_into(
         world: People):
     marketing = world("marketing").api
-    rate = marketing.post("/api/v1/actions", json=action(
-        {"kind": "outcome", "outcome": "won", "dimension": "industry", "value": "retail"},
-        title="Win more retail")).json()
+    rate = made(world, marketing, action(
+        {"kind": "win_rate", "outcome": "won", "dimension": "industry", "value": "retail"},
+        title="Win more retail"))
     assert rate["measure"]["direction"] == "up"
     # 5 won of 25, then 10 of 30: up 13.3 points, a change chance could explain.
-    assert rate["before"] == {"hits": 5, "debriefs": 25, "hidden": 0, "share": 0.2}
-    assert rate["after"] == {"hits": 10, "debriefs": 30, "hidden": 0, "share": 0.3333}
+    assert rate["before"] == share(5, 25)
+    assert rate["after"] == share(10, 30)
     assert (rate["verdict"], rate["points"]) == ("not_clear", 13.3)
 
-    everyone = marketing.post("/api/v1/actions", json=action(
-        {"kind": "reason", "outcome": "lost", "code": INCUMBENT})).json()
+    everyone = made(world, marketing, action(
+        {"kind": "reason", "outcome": "lost", "code": INCUMBENT}))
     assert everyone["before"]["hits"] == 11 and everyone["after"]["hits"] == 22
     listed = marketing.get("/api/v1/taxonomy").json()
     merged = marketing.post("/api/v1/taxonomy/changes", json={
@@ -148,9 +178,18 @@ def test_an_action_is_edited_from_the_revision_read_and_its_measure_never(world:
     marketer, boss = world("marketing"), world("admin")
     marketing, admin = marketer.api, boss.api
     made = marketing.post("/api/v1/actions", json=action(
-        {"kind": "reason", "outcome": "lost", "code": PRICE}, due=due(-1))).json()
+        {"kind": "reason", "outcome": "lost", "code": PRICE}, due=due(0))).json()
+    assert not made["overdue"]
+    with world.engine.begin() as connection:  # as if a day had passed
+        connection.execute(actions.update().where(actions.c.id == made["id"]).values(
+            due=datetime.now(UTC).date() - timedelta(days=1)))
+    made = marketing.get(f"/api/v1/actions/{made['id']}").json()
     assert made["overdue"]
     path = f"/api/v1/actions/{made['id']}"
+    # A due date already past is kept as it is, not set anew.
+    assert marketing.patch(path, json={"revision": 1, "due": due(-3)}).status_code == 422
+    same = marketing.patch(path, json={"revision": 1, "due": made["due"]})
+    assert same.status_code == 200 and same.json()["revision"] == 1  # nothing changed
     changed = admin.patch(path, json={"revision": 1, "status": "doing", "owner": "Eve"})
     assert changed.status_code == 200, changed.text
     assert (changed.json()["status"], changed.json()["owner"]) == ("doing", "Eve")
@@ -167,6 +206,7 @@ def test_an_action_is_edited_from_the_revision_read_and_its_measure_never(world:
     assert done["measure"] == made["measure"] and done["before"] == made["before"]
     for refused, field in (({"revision": 3, "measure": {}}, "measure"),
                            ({"revision": 3, "title": "  "}, "title"),
+                           ({"revision": 3, "owner": ""}, "owner"),
                            ({"revision": 3, "title": None}, "title"),
                            ({"revision": 3, "status": "finished"}, "status"),
                            ({"revision": 3, "due": "2027-02-30"}, "due"),
@@ -175,6 +215,7 @@ def test_an_action_is_edited_from_the_revision_read_and_its_measure_never(world:
         answer = marketing.patch(path, json=refused)
         assert answer.status_code == 422, (refused, answer.text)
         assert answer.json()["detail"][0]["loc"][:2] == ["body", field], answer.text
+        assert "item" not in answer.text  # said of text as text: "character"
     assert marketing.get(path).json()["revision"] == 3
     assert marketing.patch("/api/v1/actions/999999", json={"revision": 1}).status_code == 404
     assert marketing.get("/api/v1/actions/0").status_code == 422
@@ -187,6 +228,7 @@ def test_an_action_is_edited_from_the_revision_read_and_its_measure_never(world:
      ["body", "measure", "code"]),
     ({"kind": "reason", "outcome": "lost"}, {}, ["body", "measure", "code"]),
     ({"kind": "outcome", "outcome": "won", "code": PRICE}, {}, ["body", "measure", "code"]),
+    ({"kind": "win_rate", "outcome": "lost"}, {}, ["body", "measure", "outcome"]),
     ({"kind": "outcome", "outcome": "won", "dimension": "industry"}, {},
      ["body", "measure", "value"]),
     ({"kind": "outcome", "outcome": "won", "dimension": "colour", "value": "red"}, {},
@@ -204,6 +246,13 @@ def test_an_action_is_edited_from_the_revision_read_and_its_measure_never(world:
     ({"kind": "outcome", "outcome": "won"}, {"baseline_from": "2025-13"},
      ["body", "baseline_from"]),
     ({"kind": "outcome", "outcome": "won"}, {"due": "3000-01-01"}, ["body", "due"]),
+    ({"kind": "outcome", "outcome": "won"}, {"due": "2020-01-01"}, ["body", "due"]),
+    ({"kind": "outcome", "outcome": "won"}, {"baseline_from": "1999-12"},
+     ["body", "baseline_from"]),
+    ({"kind": "outcome", "outcome": "won", "dimension": "competitor", "value": "Ac\nme"},
+     {}, ["body", "measure", "value"]),
+    ({"kind": "outcome", "outcome": "won", "dimension": "competitor", "value": "x" * 201},
+     {}, ["body", "measure", "value"]),
     ({"kind": "outcome", "outcome": "won"}, {"owner": ""}, ["body", "owner"]),
     ({"kind": "outcome", "outcome": "won"}, {"title": "two\nlines"}, ["body", "title"]),
     ({"kind": "outcome", "outcome": "won"}, {"note": "private"}, ["body", "note"]),
@@ -228,10 +277,24 @@ def test_only_marketing_and_admins_see_and_make_actions(world: People):
         assert "only marketing and admins make and change actions" in refused.text
 
 
-def test_the_months_of_an_action_never_reach_past_this_month(world: People):
+def test_an_actions_months_are_what_insights_show_for_its_question(world: People):
+    """The privacy of an action's counts rests on this: each month is the answer of
+    /insights/reasons by month, narrowed alike."""
     marketing = world("marketing").api
-    body = marketing.post("/api/v1/actions", json=action(
-        {"kind": "outcome", "outcome": "lost"})).json()
+    body = made(world, marketing, action(
+        {"kind": "reason", "outcome": "lost", "code": PRICE, "dimension": "industry",
+         "value": "software"}))
+    insight = marketing.get("/api/v1/insights/reasons", params={
+        "by": "month", "outcome": "lost", "industry": "software",
+        "from": "2025-05", "to": this_month()}).json()
+    shown = {group["values"][0] if "values" in group else group["value"]: group
+             for group in insight["groups"]}
+    for month in body["months"]:
+        group = shown[month["month"]]
+        cited = {cell["code"]: cell["debriefs"] for cell in group["reasons"]}
+        if month["hits"] is None:
+            assert PRICE not in cited and month["hidden"] == group["debriefs"]
+        else:
+            assert (month["hits"], month["debriefs"]) == (cited[PRICE], group["debriefs"])
     months = [m["month"] for m in body["months"]]
     assert months == sorted(months) and months[-1] == this_month()
-    assert date.fromisoformat(body["due"]) > datetime.now(UTC).date()

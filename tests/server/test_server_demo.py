@@ -273,6 +273,6 @@ def test_marketing_has_two_actions_with_their_progress(demo_store: DemoStore):
         # Made two months ago against the three before: counts on both sides.
         assert action["before"]["hits"] and action["after"]["hits"], action
         assert [m["after"] for m in action["months"]].count(False) == 3
-    assert made[1]["measure"] == {"kind": "outcome", "outcome": "won", "code": None,
+    assert made[1]["measure"] == {"kind": "win_rate", "outcome": "won", "code": None,
                                   "dimension": "lead_source", "value": "referral",
                                   "direction": "up"}

@@ -8,7 +8,7 @@ this month 5 of 20 did (70% to 25%: moved, beyond chance)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,12 +21,14 @@ from shiboken6 import isValid
 
 from desktop.paths import AppPaths
 from desktop.store.database import prepare
-from desktop.ui.action_workspace import ActionDialog, ActionsWorkspace
+from desktop.ui.action_dialog import ActionDialog
+from desktop.ui.action_workspace import ActionsWorkspace
 from desktop.ui.app import build_window
 from desktop.ui.main_window import MainWindow
 from sync.client.insight_view import months_back
 from sync.domain.actions import Kind
 from sync.domain.clock import SteppingClock
+from sync.server.tables import actions
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 THIS_MONTH = months_back(NOW.date(), 1)
@@ -95,7 +97,19 @@ def cell(workspace: ActionsWorkspace, row: int, column: int) -> str:
     return str(workspace.model.rows[row][column])
 
 
-def test_an_action_made_in_the_tab_shows_whether_its_measure_moved(qtbot, marketing_window):
+def made_last_month(qtbot, store, workspace: ActionsWorkspace) -> None:
+    """As if the actions had been made last month (this month after them), read again."""
+    _, people = store
+    with people.engine.begin() as connection:
+        connection.execute(actions.update().values(
+            made_in=date.fromisoformat(f"{months_back(NOW.date(), 2)}-01")))
+    workspace.found = None
+    workspace.ask()
+    qtbot.waitUntil(lambda: workspace.found is not None, timeout=20_000)
+
+
+def test_an_action_made_in_the_tab_shows_whether_its_measure_moved(qtbot, marketing_window,
+                                                                  store):
     workspace = open_actions(qtbot, marketing_window)
     assert workspace.model.rowCount() == 0
     assert "No actions yet" in workspace.detail.text()
@@ -117,17 +131,22 @@ def test_an_action_made_in_the_tab_shows_whether_its_measure_moved(qtbot, market
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
     qtbot.waitUntil(lambda: workspace.model.rowCount() == 1, timeout=20_000)
+    # Made this month: nothing after it yet.
+    assert cell(workspace, 0, 5) == "no debriefs"
+    assert cell(workspace, 0, 6) == "Nothing to compare yet"
+    made_last_month(qtbot, store, workspace)
     assert cell(workspace, 0, 0) == "ROI calculator for retail"
     assert cell(workspace, 0, 3) == "Open"
     assert cell(workspace, 0, 4) == "70% (14 of 20)"
     assert cell(workspace, 0, 5) == "25% (5 of 20)"
-    assert cell(workspace, 0, 6) == "Moved the way it should: -45.0 points"
+    assert cell(workspace, 0, 6) == "Moved as it should: -45.0 points"
     assert "\u201cPrice too high\u201d" in cell(workspace, 0, 7)
     assert "Retail" in cell(workspace, 0, 7)
     workspace.table.selectRow(0)
     detail = workspace.detail.text()
-    assert f"{BASELINE}  70% (14 of 20)  baseline" in detail
-    assert f"{THIS_MONTH}  25% (5 of 20)  after" in detail
+    assert f"{BASELINE}  baseline: 70% (14 of 20)" in detail
+    assert f"{THIS_MONTH}  after: 25% (5 of 20)" in detail
+    assert "Owner: Dana; due" in detail
 
     # Done: the list shows open ones unless asked.
     workspace.edit.click()
@@ -137,11 +156,11 @@ def test_an_action_made_in_the_tab_shows_whether_its_measure_moved(qtbot, market
     dialog.status.setCurrentIndex(dialog.status.findData("done"))
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
-    qtbot.waitUntil(lambda: cell(workspace, 0, 3) == "Done", timeout=20_000)
-    assert workspace.show_closed.isChecked()
-    workspace.show_closed.setChecked(False)
-    assert workspace.model.rowCount() == 0
+    qtbot.waitUntil(lambda: workspace.model.rowCount() == 0, timeout=20_000)
+    assert "is done: listed with Show done and dropped" in workspace.state.text()
     assert "1 done or dropped" in workspace.detail.text()
+    workspace.show_closed.setChecked(True)
+    assert cell(workspace, 0, 3) == "Done"
 
 
 def test_make_an_action_in_insights_takes_the_selected_reason_and_the_view(
@@ -184,4 +203,45 @@ def test_make_an_action_in_insights_takes_the_selected_reason_and_the_view(
 def test_without_a_reason_selected_the_action_is_on_the_win_rate(qtbot, marketing_window):
     insights = marketing_window._insights_workspace()
     draft = insights.action_draft()
-    assert (draft.measure.kind, draft.measure.outcome.value) == (Kind.OUTCOME, "won")
+    assert (draft.measure.kind, draft.measure.outcome.value) == (Kind.WIN_RATE, "won")
+
+
+def test_a_change_made_meanwhile_is_taken_and_ok_then_applies_this_one(
+        qtbot, marketing_window, store):
+    _, people = store
+    other = people("marketing").api
+    answer = other.post("/api/v1/actions", json={
+        "title": "Case studies for insurance", "owner": "Lee",
+        "due": f"{NOW.date() + timedelta(days=30)}", "baseline_from": BASELINE,
+        "baseline_to": BASELINE, "measure": {"kind": "outcome", "outcome": "won"}})
+    assert answer.status_code == 201, answer.text
+    made = answer.json()
+    workspace = open_actions(qtbot, marketing_window)
+    row = next(n for n, a in enumerate(workspace.shown) if a.id == made["id"])
+    workspace.table.selectRow(row)
+    dialog = workspace.on_edit()
+    assert dialog is not None
+    # Meanwhile the other marketer changes its owner.
+    assert other.patch(f"/api/v1/actions/{made['id']}",
+                       json={"revision": 1, "owner": "Kim"}).status_code == 200
+    dialog.status.setCurrentIndex(dialog.status.findData("doing"))
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "changed this action meanwhile" in dialog.problem.text(),
+                    timeout=20_000)
+    assert "now: Kim" in dialog.problem.text() and dialog.isVisible()
+    dialog.buttons.accepted.emit()  # this change over theirs
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
+    now = other.get(f"/api/v1/actions/{made['id']}").json()
+    assert (now["status"], now["owner"], now["revision"]) == ("doing", "Kim", 3)
+
+
+def test_make_an_action_on_competitors_takes_the_competitor_selected(
+        qtbot, marketing_window):
+    insights = marketing_window._insights_workspace()
+    qtbot.waitUntil(lambda: insights.competitors_model.rowCount() > 0, timeout=20_000)
+    insights.tabs.setCurrentWidget(insights.competitors_view)
+    insights.competitors_view.selectRow(0)
+    name = insights.competitors_model.rows[0][0]
+    draft = insights.action_draft()
+    assert (draft.measure.kind, draft.measure.outcome.value, draft.measure.dimension,
+            draft.measure.value) == (Kind.WIN_RATE, "won", "competitor", name)

@@ -8,15 +8,18 @@ from datetime import date
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from sync.domain.actions import ActionError, Direction, Measure, Share
+from sync.protocol import MAX_PAGE
 from sync.server import actions
 from sync.server.accounts import User
 from sync.server.actions import Action, NoAction, StaleAction
 from sync.server.api.deps import Reading, State, field_error, require_role
 from sync.server.api.schemas import (
+    DEFAULT_PAGE,
     MAX_ID,
+    MAX_OFFSET,
     SIGNED_IN,
     ActionEdit,
     ActionIn,
@@ -40,10 +43,16 @@ NOT_FOUND = errors(**{"404": "no such action"})
 
 
 @router.get("")
-def action_list(connection: Reading, state: State, _user: Reader) -> ActionsOut:
-    """Every action with its progress: open ones first, then by due date."""
-    return ActionsOut(min_cell=state.settings.limits.min_cell, actions=[
-        _out(connection, state, action) for action in actions.listed(connection)])
+def action_list(connection: Reading, state: State, _user: Reader,
+                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                ) -> ActionsOut:
+    """The actions with their progress, a page at a time: open ones first, then by due
+    date."""
+    found, more = actions.page(connection, offset, limit)
+    return ActionsOut(min_cell=state.settings.limits.min_cell,
+                      next_offset=offset + len(found) if more else None,
+                      actions=[_out(connection, state, action) for action in found])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(**{
@@ -125,8 +134,15 @@ def _out(connection: sa.Connection, state: ServerState, action: Action) -> Actio
 
 
 def _share(kind: type[ShareOut], share: Share, **more: object) -> ShareOut:
+    (low_hits, low_of), (high_hits, high_of) = share.ends()
     return kind(hits=share.hits, debriefs=share.debriefs, hidden=share.hidden,
-                share=None if share.share is None else round(share.share, 4), **more)
+                may_hit=share.may_hit, may_miss=share.may_miss,
+                share=_rounded(share.share), low=_rounded(low_hits, low_of),
+                high=_rounded(high_hits, high_of), **more)
+
+
+def _rounded(part: float | None, of: int = 1) -> float | None:
+    return None if part is None or of == 0 else round(part / of, 4)
 
 
 def _month(day: date) -> str:

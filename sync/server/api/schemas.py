@@ -664,6 +664,9 @@ class OtherWordsOut(BaseModel):
 
 
 MONTH = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"  # a whole month, YYYY-MM
+TitleText = Annotated[str, Field(min_length=1, max_length=TITLE_MAX), *_NO_NUL]
+OwnerText = Annotated[str, Field(min_length=1, max_length=OWNER_MAX), *_NO_NUL]
+GroupText = Annotated[str, Field(max_length=VALUE_MAX), *_NO_NUL]
 DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -689,7 +692,7 @@ class MeasureIn(Input):
     code: ShortText | None = Field(None, description="the reason, for kind reason only")
     dimension: Literal[ACTION_DIMENSIONS] | None = Field(  # type: ignore[valid-type]
         None, description="narrowed to one group of this dimension; none: everyone")
-    value: Text | None = Field(None, max_length=VALUE_MAX, description=(
+    value: GroupText | None = Field(None, description=(
         "the group: a stage's key, a segment's value, a team's name..."))
     direction: Direction | None = Field(None, description=(
         "which way it should go; left out: down, except the share of a reason to win and "
@@ -697,13 +700,15 @@ class MeasureIn(Input):
 
 
 class ActionIn(Input):
-    title: Text = Field(min_length=1, max_length=TITLE_MAX, description="what will be done")
-    owner: Text = Field(min_length=1, max_length=OWNER_MAX, description="who sees to it")
+    title: TitleText = Field(description="what will be done")
+    owner: OwnerText = Field(description="who sees to it")
     due: Day
     status: ActionStatus = ActionStatus.OPEN
     measure: MeasureIn
     baseline_from: MonthText = Field(description="the baseline's first month, YYYY-MM")
-    baseline_to: MonthText = Field(description="its last, before the action's month")
+    baseline_to: MonthText = Field(description=(
+        "its last, before the action's month; the months after the action's own are "
+        "compared with it"))
 
 
 class ActionEdit(Input):
@@ -711,8 +716,8 @@ class ActionEdit(Input):
 
     revision: Whole = Field(ge=1, le=MAX_ID, description=(
         "the revision the change was made from; an older one is refused (409)"))
-    title: Text | None = Field(None, min_length=1, max_length=TITLE_MAX)
-    owner: Text | None = Field(None, min_length=1, max_length=OWNER_MAX)
+    title: TitleText | None = None
+    owner: OwnerText | None = None
     due: Day | None = None
     status: ActionStatus | None = None
 
@@ -727,18 +732,25 @@ class MeasureOut(BaseModel):
 
 
 class ShareOut(BaseModel):
+    """What is measured, as far as the published counts tell."""
+
     hits: int | None = Field(description=(
-        "debriefs giving what is measured, summed over the months whose count is shown; "
-        "null: no month's count is shown"))
-    debriefs: int = Field(description="the debriefs of those months")
+        "debriefs giving what is measured, where its count is shown; null: none shown"))
+    debriefs: int = Field(description="the debriefs those counts are of")
     hidden: int = Field(description=(
-        "debriefs of months whose count is not shown: any number may give it"))
-    share: float | None
+        "debriefs measured whose count of it is not shown: any number may give it"))
+    may_hit: int = Field(description=(
+        "debriefs of groups not shown that may be measured and give it"))
+    may_miss: int = Field(description=(
+        "debriefs of groups not shown that may be measured and not give it"))
+    share: float | None = Field(description="hits of debriefs: of what is shown")
+    low: float | None = Field(description="the lowest share the hidden counts allow")
+    high: float | None = Field(description="the highest")
 
 
 class MonthShareOut(ShareOut):
     month: str = Field(description="YYYY-MM")
-    after: bool = Field(description="from the month the action was made in on; "
+    after: bool = Field(description="after the month the action was made in; "
                                     "otherwise a baseline month")
 
 
@@ -753,8 +765,8 @@ class ActionOut(BaseModel):
     measure: MeasureOut
     baseline_from: str
     baseline_to: str
-    made_in: str = Field(description="the month it was made in, YYYY-MM: the first "
-                                     "month counted after")
+    made_in: str = Field(description="the month it was made in, YYYY-MM: the months "
+                                     "after it are counted as after")
     made_by: str
     made_at: datetime
     changed_by: str
@@ -773,6 +785,7 @@ class ActionOut(BaseModel):
 class ActionsOut(BaseModel):
     min_cell: int
     actions: list[ActionOut] = Field(description="open ones first, then by due date")
+    next_offset: int | None = Field(description="where the next page starts; null: none")
 
 
 def errors(**described: str) -> dict[int | str, dict[str, Any]]:
