@@ -13,20 +13,13 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLayout,
     QLineEdit,
-    QVBoxLayout,
-    QWidget,
 )
 
 from desktop.ui.action_texts import measure_text, status_labels
 from desktop.ui.contest_texts import problem_text
 from desktop.ui.dimension_labels import dimension_labels, listed_values
-from desktop.ui.field_errors import add_field_row, with_error_line
+from desktop.ui.fields_dialog import FieldsDialog
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import outcome_label, tr
 from sync.client.action_list import ActionItem, ActionList, new_action, read, read_one
@@ -50,7 +43,7 @@ class ActionDraft:
 
 
 
-class ActionDialog(QDialog):
+class ActionDialog(FieldsDialog):
     """A new action's fields, or an action's to change (its measure and baseline are
     fixed once made); its refusals are shown next to the fields they name."""
 
@@ -62,9 +55,7 @@ class ActionDialog(QDialog):
         # from the revision `action` is now (newer, after a change made meanwhile).
         self.loaded = action
         lists = workspace.lists
-        self.errors: dict[str, QLabel] = {}
         self.setWindowTitle(tr("Change an action") if action else tr("New action"))
-        self.form = QFormLayout()
         self.title = QLineEdit(action.title if action else "")
         self.title.setPlaceholderText(tr("what will be done, e.g. an ROI calculator for "
                                          "retail"))
@@ -104,12 +95,6 @@ class ActionDialog(QDialog):
             month = months_back(today, back)
             self.first.addItem(month, month)
             self.last.addItem(month, month)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setProperty("role", "error")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
 
         self._row(tr("&Action:"), "title", self.title)
         self._row(tr("&Owner:"), "owner", self.owner)
@@ -137,20 +122,7 @@ class ActionDialog(QDialog):
             self.outcome.currentIndexChanged.connect(self._fill_reasons)
             self.dimension.currentIndexChanged.connect(self._fill_values)
             self._use(draft or ActionDraft(Measure(Kind.REASON, Outcome.LOST)))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # errors fit
-        layout.addWidget(self.note)
-        layout.addLayout(self.form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.resize(640, self.sizeHint().height())
-
-    def _row(self, text: str, slot: str, field: QWidget, *more: QWidget) -> None:
-        add_field_row(self.form, text, with_error_line(self.errors, slot, field, *more), field)
+        self.lay_out(640)
 
     # --- the measure --------------------------------------------------------------------
 
@@ -238,9 +210,7 @@ class ActionDialog(QDialog):
     # --- sending ------------------------------------------------------------------------
 
     def submit(self) -> None:
-        for error in self.errors.values():
-            error.hide()
-        self.problem.hide()
+        self._clear_errors()
         title, owner = self.title.text().strip(), self.owner.text().strip()
         wrong = False
         for slot, text, most in (("title", title, TITLE_MAX), ("owner", owner, OWNER_MAX)):
@@ -300,8 +270,7 @@ class ActionDialog(QDialog):
                 self._error(slot, said)
                 shown = True
         if not shown:
-            self.problem.setText(problem_text(problem))
-            self.problem.show()
+            self._say(problem_text(problem))
 
     def _fetch_again(self) -> None:
         """Someone changed the action meanwhile: take it as it is now, keeping what was
@@ -326,7 +295,4 @@ class ActionDialog(QDialog):
             self.action = fresh
         self.problem.show()
 
-    def _error(self, slot: str, text: str) -> None:
-        self.errors[slot].setText(text)
-        self.errors[slot].show()
 

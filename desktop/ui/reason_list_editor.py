@@ -17,12 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -36,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.contest_texts import problem_text
-from desktop.ui.field_errors import add_field_row, with_error_line
+from desktop.ui.fields_dialog import FieldsDialog
 from desktop.ui.sync_worker import ServerCall
 from desktop.ui.text import day_text, time_text, tr
 from sync.client.problems import SyncProblem
@@ -408,7 +404,7 @@ class ReasonListWorkspace(QWidget):
         dialog.open()
 
 
-class ChangeDialog(QDialog):
+class ChangeDialog(FieldsDialog):
     """One change's fields, sent to the server when accepted; its refusals are shown
     next to the fields they name, and the dialog stays open."""
 
@@ -420,18 +416,10 @@ class ChangeDialog(QDialog):
         self.workspace, self.kind, self.code, self.detail = workspace, kind, code, detail
         self.suggested = suggested
         self.taxonomy = workspace.found.taxonomy
-        self.errors: dict[str, QLabel] = {}
         self.setWindowTitle({
             "add": tr("Add a reason code"), "add_detail": tr("Add a detail"),
             "rename": tr("Rename a reason code"), "rename_detail": tr("Rename a detail"),
             "merge": tr("Merge a reason code"), "split": tr("Split a reason code")}[kind])
-        self.form = QFormLayout()
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setProperty("role", "error")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
         self.category = QComboBox()
         self.label = QLineEdit()  # no maximum length: a long one is said, not cut
         self.key = QLineEdit()
@@ -442,22 +430,9 @@ class ChangeDialog(QDialog):
         self._key_typed = False
         self._slot_alias: dict[str, str] = {}  # a field the server names -> its error line
         getattr(self, f"_build_{kind}")()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # errors fit
-        layout.addWidget(self.note)
-        layout.addLayout(self.form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.resize(680, self.sizeHint().height())
+        self.lay_out(680)
 
     # --- the forms ----------------------------------------------------------------------
-
-    def _row(self, text: str, slot: str, field: QWidget, *more: QWidget) -> None:
-        add_field_row(self.form, text, with_error_line(self.errors, slot, field, *more), field)
 
     def _build_add(self) -> None:
         for category in self.taxonomy.categories:
@@ -592,9 +567,7 @@ class ChangeDialog(QDialog):
             for label, key in self.parts if label.text().strip() or key.text().strip()]}
 
     def submit(self) -> None:
-        for error in self.errors.values():
-            error.hide()
-        self.problem.hide()
+        self._clear_errors()
         wanted = self.wanted()
         if "label" in self.errors and not self.label.text().strip():
             self._error("label", tr("Give it a label."))
@@ -624,8 +597,7 @@ class ChangeDialog(QDialog):
                 self._error(slot, said)
                 shown = True
         if not shown:
-            self.problem.setText(problem_text(problem))
-            self.problem.show()
+            self._say(problem_text(problem))
         if "based_on" in named:  # the list changed meanwhile: show the newest
             self.workspace.ask()
 
@@ -641,9 +613,6 @@ class ChangeDialog(QDialog):
             slot = self._slot_alias.get(parts[-1], parts[-1])
         return slot if slot in self.errors else None
 
-    def _error(self, slot: str, text: str) -> None:
-        self.errors[slot].setText(text)
-        self.errors[slot].show()
 
 
 def _with_suggestions(central: Any, found: ReasonList) -> ReasonList:
