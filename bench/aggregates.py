@@ -43,7 +43,10 @@ import sqlalchemy as sa
 from bench.central_data import REASONS_PER_DEBRIEF, refresh_rollups
 from bench.figures import Figure, Runs, Section, Target, percentile, warm_runs
 from bench.filled_stores import Filled, Recipe, cache_lock, filled, postgres_cluster, scaled
-from sync.server import insights, lead_counts, rollups
+from sync.domain.actions import Direction, Kind, Measure, Status
+from sync.domain.debrief import Outcome
+from sync.server import actions, insights, lead_counts, rollups
+from sync.server.code_map import CodeMap
 from sync.server.database import make_engine, reading
 from sync.server.published import PublishedMonths
 from sync.server.tables import reason_rollup
@@ -173,6 +176,46 @@ def combinations(engine: sa.Engine, first: date, last: date) -> list[insights.Qu
     return questions
 
 
+def _value_of(engine: sa.Engine, dimension: str) -> str:
+    """A stored value of `dimension`: the first in the rollup."""
+    with reading(engine) as c:
+        return str(c.execute(sa.select(reason_rollup.c.value).where(
+            reason_rollup.c.dimension == dimension,
+            reason_rollup.c.value != rollups.NOT_GIVEN).limit(1)).scalar_one())
+
+
+def _actions(engine: sa.Engine, first: date, last: date) -> list[actions.Action]:
+    """Four actions made in the period's fourth month against its first three: a loss
+    reason for everyone and for one industry, the win rate against one competitor, the
+    share ending in no decision at one stage."""
+    industry, competitor = _value_of(engine, "industry"), _value_of(engine, "competitor")
+    baseline_end, made_in = _plus(first, 2), _plus(first, 3)
+    now = datetime(last.year, last.month, 1, tzinfo=UTC)
+    return [actions.Action(n, "bench", "bench", last, Status.OPEN, measure,
+                           (first, baseline_end), made_in, 1, "bench", now, "bench", now)
+            for n, measure in enumerate((
+                Measure(Kind.REASON, Outcome.LOST, "price.too_high", None, None,
+                        Direction.DOWN),
+                Measure(Kind.REASON, Outcome.LOST, "price.too_high", "industry", industry,
+                        Direction.DOWN),
+                Measure(Kind.WIN_RATE, Outcome.WON, None, "competitor", competitor,
+                        Direction.UP),
+                Measure(Kind.OUTCOME, Outcome.NO_DECISION, None, "stage", "evaluation",
+                        Direction.DOWN)), start=1)]
+
+
+def _plus(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _progress(made: list[actions.Action], today: date, kept: PublishedMonths,
+              found: list[actions.Progress]) -> Callable[[sa.Connection], object]:
+    def ask(c: sa.Connection) -> None:
+        found[:] = [actions.progress(c, kept, CodeMap(), action, today) for action in made]
+    return ask
+
+
 def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
     engine = make_engine(store.url)
     figures, runs = [], {}
@@ -197,6 +240,15 @@ def measure(store: Filled, rows: int) -> tuple[list[Figure], list[str]]:
             figures.append(Figure(f"{label}: {kind} by {by} (read from the debriefs)",
                                   timed.median, base.median, "ms", Target(TARGET_MS)))
             runs.setdefault(timed.describe(), []).append(f"{kind} by {by}")
+        made = _actions(engine, first, last)
+        progress: list[actions.Progress] = []
+        timed = _timed(engine, _progress(made, last, kept, progress))
+        assert all(p.before.debriefs or p.before.unsure for p in progress), "no baseline"
+        figures.append(Figure(f"{label}: the progress of {len(made)} actions (Actions tab), "
+                              "months kept", timed.median, base.median, "ms",
+                              Target(TARGET_MS)))
+        runs.setdefault(timed.describe(), []).append(
+            f"{len(made)} actions: " + ", ".join(p.movement.verdict.value for p in progress))
         asked = combinations(engine, first, last)
         cells = _cells(engine, last)
         ways = {"months kept": [_timed(engine, _question(q, [], kept)).median for q in asked],
