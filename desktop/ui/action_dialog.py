@@ -66,6 +66,9 @@ class ActionDialog(FieldsDialog):
         self.due.setDisplayFormat("yyyy-MM-dd")
         due = action.due if action else workspace.today() + timedelta(days=30)
         self.due.setDate(QDate(due.year, due.month, due.day))
+        if action is None:  # a new one is due from today on
+            today = workspace.today()
+            self.due.setMinimumDate(QDate(today.year, today.month, today.day))
         self.status = QComboBox()
         for status, label in status_labels().items():
             self.status.addItem(label, status.value)
