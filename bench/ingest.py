@@ -74,7 +74,7 @@ def _rows(items: list[dict[str, Any]], rep: User, now: datetime, stamp: Callable
             1,  # the change number, which the push also writes
             rep.team_id))
         reasons += [(item["id"], position, reason["code"], reason["detail"],
-                     reason["evidence"], reason["primary"])
+                     reason["evidence"], reason["primary"], reason.get("words"))
                     for position, reason in enumerate(item["reasons"])]
     return debriefs, reasons
 

@@ -106,6 +106,8 @@ def edit(connection: sa.Connection, action_id: int, revision: int,
     values: dict[str, Any] = {}
     was = {"title": current.title, "owner": current.owner, "due": current.due,
            "status": current.status}
+    changes = {name: value.strip() if isinstance(value, str) else value
+               for name, value in changes.items()}
     changes = {name: value for name, value in changes.items() if value != was[name]}
     if not changes:
         return current  # nothing to change: the same revision
