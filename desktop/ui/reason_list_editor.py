@@ -128,6 +128,12 @@ class ReasonListWorkspace(QWidget):
         self.suggested.itemDoubleClicked.connect(lambda *_: self.on_add_suggested())
         self.add_suggested = QPushButton(tr("&Add as a code..."))
         self.add_suggested.clicked.connect(self.on_add_suggested)
+        self.add_now = QPushButton(tr("Add &under Other"))
+        self.add_now.setToolTip(tr(
+            "One click: the words become a code of the \u201cOther\u201d category, for any "
+            "outcome, with a key from them. Merge it into another code later, or use Add "
+            "as a code... to choose its category and outcomes."))
+        self.add_now.clicked.connect(self.on_add_now)
 
         self.add_code = QPushButton(tr("Add &code..."))
         self.add_detail = QPushButton(tr("Add &detail..."))
@@ -166,7 +172,10 @@ class ReasonListWorkspace(QWidget):
         suggested_title.setBuddy(self.suggested)
         side.addWidget(suggested_title)
         side.addWidget(self.suggested, 1)
-        side.addWidget(self.add_suggested)
+        adding = QHBoxLayout()
+        adding.addWidget(self.add_suggested)
+        adding.addWidget(self.add_now)
+        side.addLayout(adding)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -338,8 +347,10 @@ class ReasonListWorkspace(QWidget):
         self.merge.setEnabled(live_code)
         self.split.setEnabled(live_code)
         item = self.suggested.currentItem()
-        self.add_suggested.setEnabled(loaded and item is not None and isinstance(
-            item.data(Qt.ItemDataRole.UserRole), SuggestedCode))
+        chosen = loaded and item is not None and isinstance(
+            item.data(Qt.ItemDataRole.UserRole), SuggestedCode)
+        self.add_suggested.setEnabled(chosen)
+        self.add_now.setEnabled(chosen)
 
     # --- the changes ------------------------------------------------------------------
 
@@ -355,6 +366,27 @@ class ReasonListWorkspace(QWidget):
         if self.found is not None and isinstance(suggested, SuggestedCode):
             self._open(ChangeDialog(self, "add", category=self._category(),
                                     suggested=suggested))
+
+    def on_add_now(self) -> None:
+        """The suggestion chosen added at once, under the category of "Other", for any
+        outcome: its words as the label, a key from them. Where that cannot be (no
+        "Other" on the list, words longer than a label), the Add dialog instead."""
+        item = self.suggested.currentItem()
+        suggested = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if self.found is None or not isinstance(suggested, SuggestedCode):
+            return
+        taxonomy = self.found.taxonomy
+        other = taxonomy.words_code()
+        label = suggested.words[:1].upper() + suggested.words[1:]
+        if other is None or len(label) > LABEL_MAX:
+            self.on_add_suggested()
+            return
+        taken = {key for code in taxonomy.codes
+                 for key in (code.key, *(detail.key for detail in code.details))}
+        self.send({"kind": "add", "category": other.category_key,
+                   "key": suggested_key(other.category_key, label, taken), "label": label,
+                   "applies_to": Polarity.BOTH.value, "keywords": [],
+                   "from_words": suggested.words}, self.on_changed, self.on_failed)
 
     def on_add_detail(self) -> None:
         if (code := self._code()) is not None:

@@ -224,3 +224,37 @@ def test_words_reps_gave_other_are_suggested_and_added_as_a_code_from_the_dialog
     qtbot.waitUntil(lambda: workspace.refresh.isEnabled(), timeout=20_000)
     assert workspace.found.suggested == ()
     assert workspace.suggested.item(0).text().startswith("None yet")
+
+
+def test_a_suggestion_is_added_under_other_in_one_click(qtbot, store, window_of):
+    from helpers.insight_world import made_in
+    from helpers.server_world import debrief_maker
+
+    _, people = store
+    new = debrief_maker()
+    month = f"{datetime.now(UTC):%Y-%m}"
+    ann = people("rep")
+    bob = people("rep", team=ann.team)
+    for rep, times in ((ann, 3), (bob, 3)):
+        pushed = rep.api.push(*(new(reasons=[{
+            "code": "other.in_a_few_words", "detail": None, "evidence": "customer_said",
+            "primary": True, "words": "Needed it on premises"}], **made_in(month, day=1))
+            for _ in range(times)))
+        assert pushed.json()["accepted"] == times, pushed.text
+    workspace = open_reason_list(qtbot, window_of("marketing"))
+    qtbot.waitUntil(lambda: any(s.words == "needed it on premises"
+                                for s in workspace.found.suggested), timeout=20_000)
+    row = next(n for n in range(workspace.suggested.count())
+               if "needed it on premises" in workspace.suggested.item(n).text())
+    assert not workspace.add_now.isEnabled()  # nothing chosen yet
+    workspace.suggested.setCurrentRow(row)
+    version = workspace.found.version
+    workspace.add_now.click()
+    changed_to(qtbot, workspace, next_version(version))
+    taxonomy = workspace.found.taxonomy
+    code = taxonomy.code("other.needed_it_on_premises")
+    assert code is not None and code.label == "Needed it on premises"
+    assert code.applies_to.value == "both"
+    assert code.category_key == taxonomy.words_code().category_key
+    assert "needed it on premises" not in [s.words for s in workspace.found.suggested]
+    assert "from reps\u2019 words" in workspace.history.item(0).text()
