@@ -7,6 +7,8 @@ at import time: `make_engine` is called once by whoever starts the server.
 from __future__ import annotations
 
 import enum
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,20 @@ def make_engine(url: str | URL) -> Engine:
                         "use sqlite:///path or postgresql+psycopg://...")
 
 
+def _pragma(cursor: Any, pragma: str, tries: int = 100) -> None:
+    """One PRAGMA. Switching a new file to WAL can be refused as "locked" without waiting
+    in busy_timeout (SQLite does so while another connection switches it), so that one
+    is tried again for up to about five seconds."""
+    for attempt in range(tries):
+        try:
+            cursor.execute(f"PRAGMA {pragma}")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -46,9 +62,11 @@ def _sqlite_engine(url: URL) -> Engine:
     @sa.event.listens_for(engine, "connect")
     def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                       f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"):
-            cursor.execute(f"PRAGMA {pragma}")
+        # The wait first: switching a new file to WAL takes a lock that another process
+        # opening it at the same moment may hold, and must wait for it, not fail.
+        for pragma in (f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}", "journal_mode=WAL",
+                       "synchronous=FULL", "foreign_keys=ON"):
+            _pragma(cursor, pragma)
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
