@@ -31,6 +31,7 @@ from sync.server.api.schemas import (
     errors,
 )
 from sync.server.api.state import ServerState
+from sync.server.code_map import CodeMap
 from sync.server.insights import month_of_text
 
 router = APIRouter(prefix="/actions", tags=["actions"], responses=errors(**SIGNED_IN))
@@ -50,9 +51,10 @@ def action_list(connection: Reading, state: State, _user: Reader,
     """The actions with their progress, a page at a time: open ones first, then by due
     date."""
     found, more = actions.page(connection, offset, limit)
+    codes = state.lists.current(connection).codes  # once for the page, not per action
     return ActionsOut(min_cell=state.settings.limits.min_cell,
                       next_offset=offset + len(found) if more else None,
-                      actions=[_out(connection, state, action) for action in found])
+                      actions=[_out(connection, state, action, codes) for action in found])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(**{
@@ -111,10 +113,12 @@ def change(action_id: ActionId, body: ActionEdit, state: State, user: Owner) -> 
         raise field_error(422, ["body", refused.field], refused.message, "action") from None
 
 
-def _out(connection: sa.Connection, state: ServerState, action: Action) -> ActionOut:
+def _out(connection: sa.Connection, state: ServerState, action: Action,
+         codes: CodeMap | None = None) -> ActionOut:
     today = state.clock.now().date()
-    found = actions.progress(connection, state.published,
-                             state.lists.current(connection).codes, action, today)
+    if codes is None:
+        codes = state.lists.current(connection).codes
+    found = actions.progress(connection, state.published, codes, action, today)
     measure = action.measure
     return ActionOut(
         id=action.id, revision=action.revision, title=action.title, owner=action.owner,
